@@ -1,0 +1,136 @@
+package archive
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+)
+
+// ErrUnsupportedFile marks a folder entry that cannot be backed up: a device,
+// pipe, socket, or a link leaving the folder.
+var ErrUnsupportedFile = errors.New("unsupported file")
+
+// Scan walks root and returns its manifest, hashing files on all cores.
+// Entries are in lexical order, parents before children.
+func Scan(ctx context.Context, root, kind string, now time.Time) (*Manifest, error) {
+	m := &Manifest{Format: Format, Kind: kind, Source: root, CreatedAt: now.UTC().Truncate(time.Second)}
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if p == root {
+			return nil
+		}
+		rel, err := filepath.Rel(root, p)
+		if err != nil {
+			return err
+		}
+		rel = filepath.ToSlash(rel)
+		if rel == ManifestName {
+			return fmt.Errorf("%s: %w: the name is reserved for the backup manifest; rename or remove it", p, ErrUnsupportedFile)
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		e := Entry{Path: rel, Mode: Mode(info.Mode().Perm())}
+		switch t := info.Mode().Type(); {
+		case t == 0:
+			e.Type = TypeFile
+			e.Size = info.Size()
+		case t == fs.ModeDir:
+			e.Type = TypeDir
+		case t == fs.ModeSymlink:
+			e.Type = TypeSymlink
+			e.Mode = 0o777
+			if e.Link, err = os.Readlink(p); err != nil {
+				return err
+			}
+			if err := CheckLink(rel, filepath.ToSlash(e.Link)); err != nil {
+				return fmt.Errorf("%s: %w: %v; replace the link with the file it points to", p, ErrUnsupportedFile, err)
+			}
+			e.Link = filepath.ToSlash(e.Link)
+		default:
+			return fmt.Errorf("%s: %w: it is a %s, not a file, folder or link; move it out of the folder", p, ErrUnsupportedFile, describeType(t))
+		}
+		m.Entries = append(m.Entries, e)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := hashAll(ctx, root, m.Entries); err != nil {
+		return nil, err
+	}
+	for _, e := range m.Entries {
+		if e.Type == TypeFile {
+			m.Files++
+			m.Bytes += e.Size
+		}
+	}
+	return m, nil
+}
+
+func hashAll(ctx context.Context, root string, entries []Entry) error {
+	g, ctx := errgroup.WithContext(ctx)
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i := range entries {
+		if entries[i].Type != TypeFile {
+			continue
+		}
+		e := &entries[i]
+		g.Go(func() error {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			sum, n, err := HashFile(filepath.Join(root, filepath.FromSlash(e.Path)))
+			if err != nil {
+				return err
+			}
+			e.SHA256, e.Size = sum, n
+			return nil
+		})
+	}
+	return g.Wait()
+}
+
+// HashFile returns the hex SHA-256 and length of the file at p.
+func HashFile(p string) (string, int64, error) {
+	f, err := os.Open(p)
+	if err != nil {
+		return "", 0, err
+	}
+	defer f.Close()
+	h := sha256.New()
+	n, err := io.Copy(h, f)
+	if err != nil {
+		return "", 0, fmt.Errorf("reading %s: %w", p, err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), n, nil
+}
+
+func describeType(t fs.FileMode) string {
+	switch {
+	case t&fs.ModeDevice != 0:
+		return "device"
+	case t&fs.ModeNamedPipe != 0:
+		return "named pipe"
+	case t&fs.ModeSocket != 0:
+		return "socket"
+	default:
+		return "special file"
+	}
+}
