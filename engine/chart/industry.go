@@ -1,0 +1,85 @@
+package chart
+
+// industryAccounts holds the accounts that differ by industry: what a
+// company keeps in stock, what it earns, what its sales cost, and the
+// operating expenses particular to its trade.
+type industryAccounts struct {
+	inventory []string
+	revenue   []string
+	cogs      []string
+	opexGroup string
+	opex      []string
+}
+
+var industries = map[string]industryAccounts{
+	"manufacturing": {
+		inventory: []string{"Raw materials", "Work in progress", "Finished goods", "Spare parts", "Packaging materials"},
+		revenue:   []string{"Product sales - domestic", "Product sales - export", "Service and repair revenue", "Scrap sales"},
+		cogs:      []string{"Materials consumed", "Direct labour", "Manufacturing overhead absorbed", "Freight in", "Inventory write-downs"},
+		opexGroup: "Factory overhead",
+		opex:      []string{"Factory utilities", "Production equipment maintenance", "Quality control", "Tooling", "Factory supplies"},
+	},
+	"retail": {
+		inventory: []string{"Merchandise inventory", "Goods in transit", "Consignment stock"},
+		revenue:   []string{"Store sales", "Online sales", "Gift card breakage", "Loyalty programme revenue"},
+		cogs:      []string{"Cost of merchandise sold", "Inbound freight", "Shrinkage", "Markdowns"},
+		opexGroup: "Store operations",
+		opex:      []string{"Store rent", "Card processing fees", "Store security", "Visual merchandising", "Store supplies"},
+	},
+	"financial_services": {
+		inventory: []string{"Trading securities", "Loans and advances", "Reverse repurchase agreements"},
+		revenue:   []string{"Interest income on loans", "Fee and commission income", "Trading income", "Asset management fees"},
+		cogs:      []string{"Interest expense on deposits", "Credit loss provisions", "Fee and commission expense", "Deposit insurance premiums"},
+		opexGroup: "Regulatory and compliance",
+		opex:      []string{"Regulatory fees", "Compliance monitoring", "Market data services", "Custody fees", "Anti-money-laundering screening"},
+	},
+	"healthcare": {
+		inventory: []string{"Pharmaceuticals", "Medical supplies", "Surgical instruments"},
+		revenue:   []string{"Inpatient revenue", "Outpatient revenue", "Pharmacy revenue", "Laboratory revenue"},
+		cogs:      []string{"Pharmaceuticals dispensed", "Medical supplies used", "Contract clinical staff", "Laboratory consumables"},
+		opexGroup: "Clinical operations",
+		opex:      []string{"Medical equipment maintenance", "Sterilisation services", "Medical waste disposal", "Malpractice insurance", "Patient transport"},
+	},
+	"technology": {
+		inventory: []string{"Hardware inventory", "Component stock"},
+		revenue:   []string{"Subscription revenue", "License revenue", "Professional services revenue", "Support and maintenance revenue"},
+		cogs:      []string{"Hosting and infrastructure", "Third-party licenses", "Customer support costs", "Hardware cost of sales"},
+		opexGroup: "Research and development",
+		opex:      []string{"R&D salaries", "Cloud development environments", "Developer tooling", "Prototype materials", "Patent fees"},
+	},
+	"professional_services": {
+		inventory: []string{"Unbilled work in progress", "Reimbursable expenses"},
+		revenue:   []string{"Consulting fee income", "Advisory fees", "Retainer income", "Reimbursed expenses billed"},
+		cogs:      []string{"Consultant salaries", "Subcontractor fees", "Billable travel", "Project materials"},
+		opexGroup: "Practice development",
+		opex:      []string{"Professional memberships", "Continuing education", "Proposal costs", "Research subscriptions", "Professional indemnity insurance"},
+	},
+	"energy": {
+		inventory: []string{"Fuel inventory", "Materials and supplies", "Emission allowances"},
+		revenue:   []string{"Electricity sales", "Gas sales", "Transmission fees", "Renewable energy certificates"},
+		cogs:      []string{"Fuel purchased", "Purchased power", "Transmission charges", "Plant operating costs"},
+		opexGroup: "Plant and network",
+		opex:      []string{"Grid maintenance", "Environmental compliance", "Plant inspections", "Decommissioning provisions", "Metering services"},
+	},
+	"transportation": {
+		inventory: []string{"Fuel stock", "Spare parts", "Tyres"},
+		revenue:   []string{"Freight revenue", "Passenger revenue", "Fuel surcharges", "Warehousing revenue"},
+		cogs:      []string{"Fuel consumed", "Driver wages", "Tolls and road charges", "Subcontracted carriers"},
+		opexGroup: "Fleet operations",
+		opex:      []string{"Fleet maintenance", "Vehicle leasing", "Fleet insurance", "Telematics", "Terminal fees"},
+	},
+	"real_estate": {
+		inventory: []string{"Properties held for sale", "Development projects in progress"},
+		revenue:   []string{"Rental income", "Service charge income", "Property sales", "Parking income"},
+		cogs:      []string{"Cost of properties sold", "Property operating costs", "Service charge costs", "Letting fees"},
+		opexGroup: "Property management",
+		opex:      []string{"Building maintenance", "Property taxes", "Facility management", "Tenant improvements", "Vacancy costs"},
+	},
+	"telecommunications": {
+		inventory: []string{"Handsets and devices", "Network spare parts", "SIM cards"},
+		revenue:   []string{"Mobile service revenue", "Fixed-line revenue", "Broadband revenue", "Device sales", "Interconnect revenue"},
+		cogs:      []string{"Interconnect costs", "Device cost of sales", "Network leasing", "Spectrum fees"},
+		opexGroup: "Network operations",
+		opex:      []string{"Network maintenance", "Tower site rentals", "Backhaul capacity", "Network energy", "Field engineering"},
+	},
+}

@@ -1,0 +1,194 @@
+package main
+
+import (
+	"crypto/rand"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"time"
+
+	"datasynth.dev/engine/config"
+	"datasynth.dev/engine/generate"
+	"github.com/schollz/progressbar/v3"
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+)
+
+type generateOptions struct {
+	configFile string
+	output     string
+	seed       uint64
+	seedSet    bool
+	threads    int
+	demo       bool
+	quiet      bool
+	json       bool
+	overwrite  bool
+}
+
+func newGenerateCmd() *cobra.Command {
+	var o generateOptions
+	cmd := &cobra.Command{
+		Use:   "generate (--config FILE | --demo) [--output DIR]",
+		Short: "Generate a dataset from a config and a seed",
+		Long: `Generate a dataset from a config and a seed.
+
+The dataset is written into a temporary folder beside DIR and renamed into
+place when complete, so DIR never holds a half-written dataset. DIR must not
+exist or be empty unless --overwrite is given. The seed comes from --seed,
+else from global.seed in the config; a config without a seed gets a random
+one, printed and recorded in run_manifest.json.` + "\n" + exitCodesHelp,
+		Example: `  datasynth-data generate --demo --output ./demo-output
+  datasynth-data generate --config config.yaml --output ./recovered-output
+  datasynth-data generate --config config.yaml --output out --seed 7 --threads 4 --json`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			o.seedSet = cmd.Flags().Changed("seed")
+			return runGenerate(cmd, o)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVarP(&o.configFile, "config", "c", "", "generation config (YAML)")
+	f.StringVarP(&o.output, "output", "o", "", "output folder (default: output.output_directory from the config)")
+	f.Uint64Var(&o.seed, "seed", 0, "seed, overriding global.seed")
+	f.IntVarP(&o.threads, "threads", "t", 0, "generating threads (default: global.worker_threads, else one per CPU); never changes the output")
+	f.BoolVar(&o.demo, "demo", false, "use the embedded demo config (one manufacturing company, 3 months, seed 42)")
+	f.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing but errors and warnings")
+	f.BoolVar(&o.json, "json", false, "print a JSON summary on standard output")
+	f.BoolVar(&o.overwrite, "overwrite", false, "replace a non-empty output folder")
+	return cmd
+}
+
+func noArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return invalid(fmt.Errorf("%s takes no arguments, got %q; see --help", cmd.CommandPath(), args))
+	}
+	return nil
+}
+
+// summary is the --json output.
+type summary struct {
+	Output           string   `json:"output"`
+	Seed             uint64   `json:"seed"`
+	GeneratorVersion string   `json:"generator_version"`
+	ConfigHash       string   `json:"config_hash"`
+	JournalEntries   int64    `json:"journal_entries"`
+	LineItems        int64    `json:"line_items"`
+	FraudEntries     int64    `json:"fraud_entries"`
+	Files            []string `json:"files"`
+	ElapsedMS        int64    `json:"elapsed_ms"`
+}
+
+func loadConfig(file string, demo bool) (*config.Config, error) {
+	switch {
+	case demo && file != "":
+		return nil, invalid(fmt.Errorf("--demo and --config exclude each other; give one"))
+	case demo:
+		return config.Demo()
+	case file == "":
+		return nil, invalid(fmt.Errorf("no config given; pass --config FILE (create one with `datasynth-data init`) or --demo"))
+	}
+	cfg, err := config.Load(file)
+	if err != nil {
+		if _, ok := err.(config.Problems); ok {
+			return nil, err
+		}
+		return nil, invalid(err)
+	}
+	return cfg, nil
+}
+
+func randomSeed() uint64 {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return binary.BigEndian.Uint64(b[:]) >> 1 // keep it positive in YAML and JSON tools
+}
+
+func runGenerate(cmd *cobra.Command, o generateOptions) error {
+	stderr := cmd.ErrOrStderr()
+	cfg, err := loadConfig(o.configFile, o.demo)
+	if err != nil {
+		return err
+	}
+	for _, w := range cfg.Warnings {
+		fmt.Fprintln(stderr, "warning:", w)
+	}
+	seed := cfg.Global.Seed
+	switch {
+	case o.seedSet:
+		seed = o.seed
+	case !cfg.Global.HasSeed:
+		seed = randomSeed()
+		fmt.Fprintf(stderr, "note: the config has no global.seed; using random seed %d (recorded in run_manifest.json; pass --seed %d to reproduce)\n", seed, seed)
+	}
+	out := o.output
+	if out == "" {
+		out = cfg.Output.Directory
+	}
+	threads := o.threads
+	if threads < 0 {
+		return invalid(fmt.Errorf("--threads %d: give a positive count, or 0 for one per CPU", threads))
+	}
+	if threads == 0 {
+		threads = cfg.Global.WorkerThreads
+		if !cfg.Global.Parallel {
+			threads = 1
+		}
+	}
+
+	opts := generate.Options{
+		Config: cfg, Seed: seed, Output: out, Threads: threads, Overwrite: o.overwrite,
+		ProgramVersion: version,
+		Logger:         slog.New(slog.DiscardHandler),
+	}
+	var bar *progressbar.ProgressBar
+	if !o.quiet && !o.json && isTerminal(stderr) {
+		total := cfg.TotalEntries()
+		bar = progressbar.NewOptions64(total,
+			progressbar.OptionSetWriter(stderr),
+			progressbar.OptionSetDescription("journal entries"),
+			progressbar.OptionShowCount(),
+			progressbar.OptionShowIts(),
+			progressbar.OptionSetItsString("entries"),
+			progressbar.OptionThrottle(100*time.Millisecond),
+			progressbar.OptionClearOnFinish(),
+		)
+		opts.Progress = func(done, _ int64) { _ = bar.Set64(done) }
+	}
+	res, err := generate.Run(cmd.Context(), opts)
+	if bar != nil {
+		_ = bar.Finish()
+	}
+	if err != nil {
+		if cmd.Context().Err() != nil {
+			return fmt.Errorf("interrupted; nothing was written to %s", out)
+		}
+		return err
+	}
+	m := res.Manifest
+	switch {
+	case o.json:
+		s := summary{Output: res.Dir, Seed: m.Seed, GeneratorVersion: m.GeneratorVersion, ConfigHash: m.ConfigHash,
+			JournalEntries: m.Statistics.JournalEntries, LineItems: m.Statistics.LineItems,
+			FraudEntries: m.Statistics.FraudEntries, ElapsedMS: res.Elapsed.Milliseconds()}
+		for _, f := range m.OutputFiles {
+			s.Files = append(s.Files, f.Path)
+		}
+		enc := json.NewEncoder(cmd.OutOrStdout())
+		enc.SetIndent("", "  ")
+		return enc.Encode(s)
+	case !o.quiet:
+		fmt.Fprintf(cmd.OutOrStdout(), "generated %d journal entries (%d line items) in %d files to %s in %s\nseed %d, generator %s; checksums in %s/run_manifest.json\n",
+			m.Statistics.JournalEntries, m.Statistics.LineItems, len(m.OutputFiles)+1, res.Dir,
+			res.Elapsed.Round(time.Millisecond), m.Seed, m.GeneratorVersion, res.Dir)
+	}
+	return nil
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}

@@ -1,0 +1,9 @@
+// Command datasynth-data generates deterministic synthetic accounting data.
+package main
+
+import "os"
+
+// Set at build time with -ldflags "-X main.version=... -X main.commit=...".
+var version, commit = "dev", "unknown"
+
+func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }

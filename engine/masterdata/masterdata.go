@@ -1,0 +1,220 @@
+// Package masterdata generates a company's master data: vendors, customers,
+// materials, employees and cost centres.
+//
+// Identifiers are pure functions of company code and index (VendorID,
+// UserID, CostCenterID, ...), so the journal-entry generator can reference
+// master data without holding it in memory, and every reference is valid by
+// construction. Attributes (names, terms, limits) come from one random stream
+// per table and company.
+package masterdata
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"strconv"
+	"time"
+
+	"datasynth.dev/engine/config"
+	"datasynth.dev/engine/internal/csvrow"
+	"datasynth.dev/engine/rng"
+)
+
+// Sizes are the row counts of one company's master data.
+type Sizes struct {
+	Vendors, Customers, Materials, Employees, CostCenters, ProfitCenters int
+}
+
+// SizesFor scales master data with the company's annual volume: a company
+// posting more entries trades with more parties. There is no cap.
+func SizesFor(c config.Company, complexity string) Sizes {
+	v := c.AnnualVolume
+	cc := map[string]int{"small": 8, "medium": 24, "large": 80}[complexity]
+	return Sizes{
+		Vendors:       20 + int(v/400),
+		Customers:     30 + int(v/250),
+		Materials:     40 + int(v/500),
+		Employees:     15 + int(v/4000),
+		CostCenters:   cc,
+		ProfitCenters: cc/4 + 1,
+	}
+}
+
+// Identifier formats. Each embeds the company code so that identifiers are
+// unique across a multi-company dataset.
+func VendorID(code string, i int) string   { return "V-" + code + "-" + pad(i+1, 6) }
+func CustomerID(code string, i int) string { return "C-" + code + "-" + pad(i+1, 6) }
+func MaterialID(code string, i int) string { return "M-" + code + "-" + pad(i+1, 6) }
+func EmployeeID(code string, i int) string { return "E-" + code + "-" + pad(i+1, 5) }
+
+// UserID is the login of employee i, used as created_by in journal entries.
+func UserID(code string, i int) string       { return "U" + code + "-" + pad(i+1, 5) }
+func CostCenterID(code string, i int) string { return "CC-" + code + "-" + pad(i+1, 4) }
+func ProfitCenterID(code string, i int) string {
+	return "PC-" + code + "-" + pad(i+1, 3)
+}
+
+// ProfitCenterOf is the profit centre that cost centre i reports to.
+func (s Sizes) ProfitCenterOf(cc int) int { return cc % s.ProfitCenters }
+
+func pad(v, width int) string {
+	s := strconv.Itoa(v)
+	for len(s) < width {
+		s = "0" + s
+	}
+	return s
+}
+
+// Table is one master-data file.
+type Table struct {
+	Name    string // file name without extension, e.g. "vendors"
+	Columns []string
+	Rows    func(Sizes) int
+	// Row appends row i of company c to r, drawing from rand.
+	Row func(c config.Company, s Sizes, i int, r *rand.Rand, row *csvrow.Row)
+}
+
+var departments = []string{"Finance", "Procurement", "Sales", "Operations", "Human Resources", "IT", "Logistics", "Marketing", "Legal", "Executive"}
+
+var firstNames = []string{"James", "Mary", "Robert", "Patricia", "John", "Jennifer", "Michael", "Linda", "David", "Elizabeth",
+	"William", "Barbara", "Richard", "Susan", "Joseph", "Jessica", "Thomas", "Sarah", "Carlos", "Karen", "Daniel", "Lisa",
+	"Matthew", "Nancy", "Anthony", "Sandra", "Mark", "Ashley", "Ahmed", "Emily", "Wei", "Priya", "Hans", "Ingrid", "Kenji",
+	"Aiko", "Luca", "Sofia", "Olga", "Mateo"}
+
+var lastNames = []string{"Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis", "Rodriguez", "Martinez",
+	"Hernandez", "Lopez", "Gonzalez", "Wilson", "Anderson", "Thomas", "Taylor", "Moore", "Jackson", "Martin", "Lee", "Perez",
+	"Thompson", "White", "Harris", "Clark", "Lewis", "Walker", "Young", "Allen", "Schmidt", "Muller", "Rossi", "Tanaka",
+	"Nakamura", "Kowalski", "Novak", "Patel", "Chen", "Okafor"}
+
+var nameStems = []string{"Apex", "Summit", "Pioneer", "Atlas", "Cedar", "Harbor", "Granite", "Silver", "Beacon", "Crescent",
+	"Evergreen", "Falcon", "Horizon", "Ironwood", "Juniper", "Keystone", "Lakeside", "Meridian", "Northgate", "Oakridge",
+	"Pinnacle", "Quantum", "Redwood", "Sterling", "Trident", "Union", "Vanguard", "Westfield", "Zenith", "Bluebird"}
+
+var nameTrades = []string{"Supply", "Industries", "Logistics", "Components", "Solutions", "Trading", "Services", "Systems",
+	"Materials", "Partners", "Distribution", "Technologies", "Holdings", "Works", "Group"}
+
+var nameForms = []string{"Inc.", "LLC", "Ltd.", "GmbH", "Corp.", "S.A.", "AG", "B.V."}
+
+var jobTitles = []string{"Accountant", "Senior Accountant", "AP Clerk", "AR Clerk", "Controller", "Buyer", "Sales Manager",
+	"Operations Manager", "HR Specialist", "IT Administrator", "Logistics Coordinator", "Analyst", "Director", "Assistant"}
+
+var materialKinds = []struct{ typ, unit, noun string }{
+	{"raw_material", "KG", "Steel coil"}, {"raw_material", "KG", "Aluminium sheet"}, {"raw_material", "L", "Resin"},
+	{"semi_finished", "EA", "Subassembly"}, {"semi_finished", "EA", "Machined part"},
+	{"finished_good", "EA", "Assembled unit"}, {"finished_good", "EA", "Product kit"},
+	{"trading_good", "EA", "Resale item"}, {"consumable", "BOX", "Consumable pack"}, {"service", "H", "Service hour"},
+}
+
+var segments = []string{"enterprise", "mid_market", "small_business", "public_sector", "consumer"}
+var vendorCategories = []string{"raw_materials", "services", "logistics", "utilities", "it", "facilities", "professional_services"}
+var paymentTerms = []int64{0, 14, 30, 30, 30, 45, 60, 90}
+
+func pick[T any](r *rand.Rand, xs []T) T { return xs[r.IntN(len(xs))] }
+
+func orgName(r *rand.Rand) string {
+	return pick(r, nameStems) + " " + pick(r, nameTrades) + " " + pick(r, nameForms)
+}
+
+// taxID draws a plausible, clearly synthetic tax number.
+func taxID(r *rand.Rand, country string) string {
+	return country + strconv.FormatUint(100_000_000+r.Uint64N(900_000_000), 10)
+}
+
+// Tables lists the master-data files in the order they are written.
+func Tables(start time.Time) []Table {
+	sinceStart := func(r *rand.Rand, maxDays int) string {
+		return start.AddDate(0, 0, -1-r.IntN(maxDays)).Format(time.DateOnly)
+	}
+	return []Table{
+		{
+			Name:    "cost_centers",
+			Columns: []string{"cost_center", "company_code", "name", "department", "profit_center", "valid_from"},
+			Rows:    func(s Sizes) int { return s.CostCenters },
+			Row: func(c config.Company, s Sizes, i int, r *rand.Rand, row *csvrow.Row) {
+				dept := departments[i%len(departments)]
+				row.Str(CostCenterID(c.Code, i))
+				row.Str(c.Code)
+				row.Str(fmt.Sprintf("%s %d", dept, i/len(departments)+1))
+				row.Str(dept)
+				row.Str(ProfitCenterID(c.Code, s.ProfitCenterOf(i)))
+				row.Str(sinceStart(r, 3650))
+			},
+		},
+		{
+			Name:    "employees",
+			Columns: []string{"employee_id", "user_id", "company_code", "first_name", "last_name", "department", "cost_center", "job_title", "approval_limit", "hire_date"},
+			Rows:    func(s Sizes) int { return s.Employees },
+			Row: func(c config.Company, s Sizes, i int, r *rand.Rand, row *csvrow.Row) {
+				cc := i % s.CostCenters
+				row.Str(EmployeeID(c.Code, i))
+				row.Str(UserID(c.Code, i))
+				row.Str(c.Code)
+				row.Str(pick(r, firstNames))
+				row.Str(pick(r, lastNames))
+				row.Str(departments[cc%len(departments)])
+				row.Str(CostCenterID(c.Code, cc))
+				row.Str(pick(r, jobTitles))
+				row.Minor(int64(1+r.IntN(5))*int64(pow10(3+r.IntN(3)))*100, 2)
+				row.Str(sinceStart(r, 7300))
+			},
+		},
+		{
+			Name:    "vendors",
+			Columns: []string{"vendor_id", "company_code", "name", "country", "currency", "category", "payment_terms_days", "tax_id", "created_date"},
+			Rows:    func(s Sizes) int { return s.Vendors },
+			Row: func(c config.Company, s Sizes, i int, r *rand.Rand, row *csvrow.Row) {
+				row.Str(VendorID(c.Code, i))
+				row.Str(c.Code)
+				row.Str(orgName(r))
+				row.Str(c.Country)
+				row.Str(c.Currency)
+				row.Str(pick(r, vendorCategories))
+				row.Int(pick(r, paymentTerms))
+				row.Str(taxID(r, c.Country))
+				row.Str(sinceStart(r, 3650))
+			},
+		},
+		{
+			Name:    "customers",
+			Columns: []string{"customer_id", "company_code", "name", "country", "currency", "segment", "credit_limit", "payment_terms_days", "created_date"},
+			Rows:    func(s Sizes) int { return s.Customers },
+			Row: func(c config.Company, s Sizes, i int, r *rand.Rand, row *csvrow.Row) {
+				row.Str(CustomerID(c.Code, i))
+				row.Str(c.Code)
+				row.Str(orgName(r))
+				row.Str(c.Country)
+				row.Str(c.Currency)
+				row.Str(pick(r, segments))
+				row.Minor(int64(1+r.IntN(9))*int64(pow10(3+r.IntN(4)))*int64(pow10(config.Currencies[c.Currency])), config.Currencies[c.Currency])
+				row.Int(pick(r, paymentTerms))
+				row.Str(sinceStart(r, 3650))
+			},
+		},
+		{
+			Name:    "materials",
+			Columns: []string{"material_id", "company_code", "description", "material_type", "base_unit", "standard_price", "currency"},
+			Rows:    func(s Sizes) int { return s.Materials },
+			Row: func(c config.Company, s Sizes, i int, r *rand.Rand, row *csvrow.Row) {
+				k := pick(r, materialKinds)
+				row.Str(MaterialID(c.Code, i))
+				row.Str(c.Code)
+				row.Str(fmt.Sprintf("%s %s-%d", k.noun, string(rune('A'+r.IntN(26))), 100+r.IntN(900)))
+				row.Str(k.typ)
+				row.Str(k.unit)
+				digits := config.Currencies[c.Currency]
+				row.Minor(int64(priceUnits.Draw(r))*int64(pow10(digits)), digits)
+				row.Str(c.Currency)
+			},
+		},
+	}
+}
+
+func pow10(n int) int {
+	p := 1
+	for range n {
+		p *= 10
+	}
+	return p
+}
+
+// priceUnits draws standard prices between 1 and 100,000 currency units.
+var priceUnits = rng.NewLogUniform(1, 100_000)
