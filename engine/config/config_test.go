@@ -1,0 +1,160 @@
+package config
+
+import (
+	"strings"
+	"testing"
+)
+
+const base = `global:
+  seed: 42
+  industry: manufacturing
+  start_date: "2024-01-01"
+  period_months: 12
+companies:
+  - code: "1000"
+    name: Test Co
+    currency: USD
+    country: US
+    annual_transaction_volume: ten_k
+chart_of_accounts:
+  complexity: small
+output:
+  formats: [csv]
+`
+
+func TestParseValid(t *testing.T) {
+	cfg, err := Parse("c.yaml", []byte(base))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !cfg.Global.HasSeed || cfg.Global.Seed != 42 || cfg.TotalEntries() != 10_000 {
+		t.Fatalf("parsed %+v, %d entries", cfg.Global, cfg.TotalEntries())
+	}
+	if got := cfg.Global.EndDate().Format("2006-01-02"); got != "2024-12-31" {
+		t.Fatalf("end date %s", got)
+	}
+}
+
+// TestParseProblems checks each class of mistake: the message, the key path
+// and the position, with every problem reported at once.
+func TestParseProblems(t *testing.T) {
+	for name, c := range map[string]struct {
+		from, to string
+		want     []string
+	}{
+		"unknown key with suggestion": {"  period_months: 12", "  period_month: 12",
+			[]string{`c.yaml:5:3: global.period_month: unknown key; did you mean "period_months"?`}},
+		"bad date": {`"2024-01-01"`, `"2024-13-01"`,
+			[]string{`c.yaml:4:15: global.start_date: "2024-13-01" is not a date; write it as "YYYY-MM-DD"`}},
+		"period zero": {"period_months: 12", "period_months: 0",
+			[]string{"c.yaml:5:18: global.period_months: 0 is out of range 1..120"}},
+		"period not a number": {"period_months: 12", "period_months: twelve",
+			[]string{`global.period_months: "twelve" is not a whole number; allowed: 1..120`}},
+		"no companies": {"companies:\n  - code: \"1000\"\n    name: Test Co\n    currency: USD\n    country: US\n    annual_transaction_volume: ten_k\n", "companies: []\n",
+			[]string{"c.yaml:6:12: companies: needs at least one company"}},
+		"bad volume": {"annual_transaction_volume: ten_k", "annual_transaction_volume: tenk",
+			[]string{`companies[0].annual_transaction_volume: "tenk" is not a volume; did you mean "ten_k"?`}},
+		"custom volume zero": {"annual_transaction_volume: ten_k", "annual_transaction_volume: {custom: 0}",
+			[]string{"companies[0].annual_transaction_volume.custom: 0 is out of range 1..10000000000"}},
+		"unknown industry": {"industry: manufacturing", "industry: manufactoring",
+			[]string{`global.industry: "manufactoring" is not allowed; did you mean "manufacturing"?`}},
+		"negative seed": {"seed: 42", "seed: -1",
+			[]string{`global.seed: "-1" is not a whole number in 0..18446744073709551615`}},
+		"missing section": {"chart_of_accounts:\n  complexity: small\n", "",
+			[]string{"chart_of_accounts: is required but missing from (top level)"}},
+		"unsupported format": {"formats: [csv]", "formats: [parquet]",
+			[]string{`output.formats[0]: format "parquet" is not available in this generator yet (available: csv)`}},
+		"duplicate key": {"  period_months: 12", "  period_months: 12\n  period_months: 6",
+			[]string{"global.period_months: is given twice"}},
+		"several at once": {"period_months: 12\ncompanies:", "period_months: 0\n  colour: red\ncompanies:",
+			[]string{"global.period_months: 0 is out of range", "global.colour: unknown key"}},
+		"yaml syntax": {"global:", "global: [",
+			[]string{"(YAML syntax)"}},
+		"weight zero entries": {"annual_transaction_volume: ten_k", "annual_transaction_volume: {custom: 1}\n    volume_weight: 0.5",
+			[]string{"company 1000 gets 0 journal entries"}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			if !strings.Contains(base, c.from) {
+				t.Fatalf("test setup: %q not in base config", c.from)
+			}
+			_, err := Parse("c.yaml", []byte(strings.Replace(base, c.from, c.to, 1)))
+			ps, ok := err.(Problems)
+			if !ok {
+				t.Fatalf("error %v (%T), want Problems", err, err)
+			}
+			if len(ps) != len(c.want) {
+				t.Fatalf("got %d problems, want %d:\n%v", len(ps), len(c.want), err)
+			}
+			for i, w := range c.want {
+				if !strings.Contains(ps[i].String(), w) {
+					t.Errorf("problem %d = %q, want it to contain %q", i, ps[i], w)
+				}
+			}
+		})
+	}
+}
+
+func TestUnimplementedSectionWarns(t *testing.T) {
+	cfg, err := Parse("c.yaml", []byte(base+"intercompany:\n  enabled: true\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cfg.Warnings) != 1 || !strings.Contains(cfg.Warnings[0].String(), "intercompany: this DataSynth section is not implemented") {
+		t.Fatalf("warnings = %v", cfg.Warnings)
+	}
+}
+
+func TestHashIgnoresPresentation(t *testing.T) {
+	a, _ := Parse("a.yaml", []byte(base))
+	b, _ := Parse("b.yaml", []byte("# comment\n"+strings.Replace(base, "output:\n  formats: [csv]", "output:\n  output_directory: /elsewhere\n  formats: [csv]", 1)))
+	if a.Hash(1) != b.Hash(1) {
+		t.Fatal("hash depends on comments or the output directory")
+	}
+	if a.Hash(1) == a.Hash(2) {
+		t.Fatal("hash ignores the seed")
+	}
+	c, _ := Parse("c.yaml", []byte(strings.Replace(base, "ten_k", "hundred_k", 1)))
+	if a.Hash(1) == c.Hash(1) {
+		t.Fatal("hash ignores the volume")
+	}
+}
+
+func TestDecimal(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want int64
+		ok   bool
+	}{
+		{"1", 1_000_000, true}, {"0.005", 5_000, true}, {"1e-3", 1_000, true}, {"2.5", 2_500_000, true},
+		{"0.0000001", 0, false}, {"1/3", 0, false}, {"abc", 0, false},
+	} {
+		d, err := ParseDecimal(c.in)
+		if (err == nil) != c.ok || d.Micro != c.want {
+			t.Errorf("ParseDecimal(%q) = %d, %v", c.in, d.Micro, err)
+		}
+	}
+	if s := (Decimal{2_500_000}).String(); s != "2.5" {
+		t.Errorf("String = %q", s)
+	}
+	if got := (Decimal{500_000}).MulDiv(30_000*12, 12); got != 15_000 {
+		t.Errorf("MulDiv = %d", got)
+	}
+}
+
+func TestTemplateAndDemoParse(t *testing.T) {
+	for _, ind := range Industries {
+		for _, c := range Complexities {
+			data := Template(InitParams{Seed: 9, Industry: ind, Complexity: c.Name})
+			cfg, err := Parse("init.yaml", data)
+			if err != nil {
+				t.Fatalf("%s/%s: %v", ind, c.Name, err)
+			}
+			if cfg.Global.Seed != 9 || cfg.Global.Industry != ind || cfg.ChartOfAccounts.Complexity != c.Name {
+				t.Fatalf("%s/%s: template parsed to %+v", ind, c.Name, cfg.Global)
+			}
+		}
+	}
+	if _, err := Demo(); err != nil {
+		t.Fatal(err)
+	}
+}

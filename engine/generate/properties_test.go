@@ -1,0 +1,236 @@
+package generate
+
+import (
+	"encoding/csv"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// readCSV returns the header and an iterator-style reader of a dataset file.
+func readCSV(t *testing.T, dir, rel string) (map[string]int, *csv.Reader, func()) {
+	t.Helper()
+	f, err := os.Open(filepath.Join(dir, rel))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := csv.NewReader(f)
+	r.ReuseRecord = true
+	head, err := r.Read()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cols := map[string]int{}
+	for i, h := range head {
+		cols[h] = i
+	}
+	return cols, r, func() { f.Close() }
+}
+
+func column(t *testing.T, dir, rel, name string) map[string][]string {
+	t.Helper()
+	cols, r, done := readCSV(t, dir, rel)
+	defer done()
+	out := map[string][]string{}
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			return out
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[rec[cols[name]]] = append([]string(nil), rec...)
+	}
+}
+
+// minor parses a decimal amount into minor units without floats.
+func minor(t *testing.T, s string) int64 {
+	t.Helper()
+	v, err := strconv.ParseInt(strings.Replace(s, ".", "", 1), 10, 64)
+	if err != nil {
+		t.Fatalf("amount %q: %v", s, err)
+	}
+	return v
+}
+
+// TestJournalProperties generates a year of retail data and checks what an
+// auditor would check first: balance, referential integrity, the posting
+// calendar, Benford's law and the line-count shape.
+func TestJournalProperties(t *testing.T) {
+	cfg := load(t, "testdata/golden/retail-medium.yaml")
+	res := gen(t, cfg, 2)
+	dir := res.Dir
+
+	accounts := column(t, dir, "chart_of_accounts.csv", "account_number")
+	costCenters := column(t, dir, "master_data/cost_centers.csv", "cost_center")
+	users := column(t, dir, "master_data/employees.csv", "user_id")
+	labels := column(t, dir, "labels/anomaly_labels.csv", "document_id")
+
+	cols, r, done := readCSV(t, dir, "journal_entries.csv")
+	defer done()
+	start, end := cfg.Global.StartDate, cfg.Global.EndDate()
+
+	var (
+		balance           = map[string]int64{}
+		linesPerDoc       = map[string]int{}
+		seenDocs          = map[string]bool{}
+		current           string
+		firstDigit        [10]int
+		amounts           int
+		postingsByDay     = map[string]int{}
+		fraudDocs         = map[string]bool{}
+		weekendDocs, docs int
+	)
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		id := rec[cols["document_id"]]
+		if id != current {
+			if seenDocs[id] {
+				t.Fatalf("document %s is split into non-adjacent lines", id)
+			}
+			seenDocs[id] = true
+			current = id
+			docs++
+			pd, err := time.Parse(time.DateOnly, rec[cols["posting_date"]])
+			if err != nil || pd.Before(start) || pd.After(end) {
+				t.Fatalf("document %s posts on %q, outside %s..%s", id, rec[cols["posting_date"]], start.Format(time.DateOnly), end.Format(time.DateOnly))
+			}
+			if dd, _ := time.Parse(time.DateOnly, rec[cols["document_date"]]); dd.After(pd) {
+				t.Fatalf("document %s: document date after posting date", id)
+			}
+			if fp, _ := strconv.Atoi(rec[cols["fiscal_period"]]); fp != int(pd.Month()) {
+				t.Fatalf("document %s: fiscal period %d for %s", id, fp, pd.Format(time.DateOnly))
+			}
+			if rec[cols["is_fraud"]] == "true" {
+				fraudDocs[id] = true
+			} else {
+				postingsByDay[rec[cols["posting_date"]]]++
+				if wd := pd.Weekday(); wd == time.Saturday || wd == time.Sunday {
+					weekendDocs++
+				}
+			}
+			if _, ok := users[rec[cols["created_by"]]]; !ok {
+				t.Fatalf("document %s: created_by %q is not an employee user_id", id, rec[cols["created_by"]])
+			}
+		}
+		linesPerDoc[id]++
+		acct, ok := accounts[rec[cols["gl_account"]]]
+		if !ok || acct[6] != "true" {
+			t.Fatalf("document %s: gl_account %q is not a postable account of the chart", id, rec[cols["gl_account"]])
+		}
+		if cc := rec[cols["cost_center"]]; cc != "" {
+			row, ok := costCenters[cc]
+			if !ok {
+				t.Fatalf("document %s: cost_center %q is not in master data", id, cc)
+			}
+			if row[4] != rec[cols["profit_center"]] {
+				t.Fatalf("document %s: profit_center %q, cost centre %s belongs to %s", id, rec[cols["profit_center"]], cc, row[4])
+			}
+		}
+		d, c := minor(t, rec[cols["debit_amount"]]), minor(t, rec[cols["credit_amount"]])
+		if (d == 0) == (c == 0) || d < 0 || c < 0 {
+			t.Fatalf("document %s line %s: debit %d credit %d: exactly one must be positive", id, rec[cols["line_number"]], d, c)
+		}
+		if minor(t, rec[cols["local_amount"]]) != d-c {
+			t.Fatalf("document %s: local_amount is not debit minus credit", id)
+		}
+		balance[id] += d - c
+		if !fraudDocs[id] {
+			v := d + c
+			for v >= 10 {
+				v /= 10
+			}
+			firstDigit[v]++
+			amounts++
+		}
+	}
+	if int64(docs) != res.Manifest.Statistics.JournalEntries {
+		t.Fatalf("%d documents, manifest says %d", docs, res.Manifest.Statistics.JournalEntries)
+	}
+	for id, b := range balance {
+		if b != 0 {
+			t.Fatalf("document %s does not balance: off by %d minor units", id, b)
+		}
+	}
+
+	// Labels: exactly the fraud documents, and about the configured rate.
+	if len(labels) != len(fraudDocs) {
+		t.Fatalf("%d labels for %d fraud documents", len(labels), len(fraudDocs))
+	}
+	for id := range labels {
+		if !fraudDocs[id] {
+			t.Fatalf("label for %s, which is not marked is_fraud", id)
+		}
+	}
+	if rate := float64(len(fraudDocs)) / float64(docs); rate < 0.007 || rate > 0.013 {
+		t.Fatalf("fraud rate %.4f, configured 0.01", rate)
+	}
+
+	// Benford: mean absolute deviation of first digits within Nigrini's
+	// "close conformity" bound.
+	mad := 0.0
+	for d := 1; d <= 9; d++ {
+		mad += math.Abs(float64(firstDigit[d])/float64(amounts) - math.Log10(1+1/float64(d)))
+	}
+	if mad /= 9; mad > 0.006 {
+		t.Fatalf("first-digit MAD %.4f exceeds 0.006 (close conformity): %v", mad, firstDigit)
+	}
+	t.Logf("Benford first-digit MAD %.5f over %d amounts", mad, amounts)
+
+	// Line counts: two-line entries are the most common.
+	hist := map[int]int{}
+	for _, n := range linesPerDoc {
+		hist[n]++
+	}
+	for n, k := range hist {
+		if n != 2 && k >= hist[2] {
+			t.Fatalf("%d-line entries (%d) are as common as 2-line entries (%d)", n, k, hist[2])
+		}
+	}
+
+	// Calendar: few weekend postings; month ends and the year end peak.
+	if share := float64(weekendDocs) / float64(docs); share > 0.03 {
+		t.Fatalf("weekend share %.3f, want under 0.03", share)
+	}
+	var monthEnd, other, yearEnd []int
+	for day := start; !day.After(end); day = day.AddDate(0, 0, 1) {
+		if wd := day.Weekday(); wd == time.Saturday || wd == time.Sunday {
+			continue
+		}
+		n := postingsByDay[day.Format(time.DateOnly)]
+		last := day.AddDate(0, 0, 5).Month() != day.Month()
+		switch {
+		case last && day.Month() == time.December:
+			yearEnd = append(yearEnd, n)
+		case last:
+			monthEnd = append(monthEnd, n)
+		case day.Day() > 3:
+			other = append(other, n)
+		}
+	}
+	avg := func(xs []int) float64 {
+		s := 0
+		for _, x := range xs {
+			s += x
+		}
+		return float64(s) / float64(len(xs))
+	}
+	if avg(monthEnd) < 1.5*avg(other) {
+		t.Fatalf("month-end days average %.1f postings, other weekdays %.1f: no month-end peak", avg(monthEnd), avg(other))
+	}
+	if avg(yearEnd) < 1.5*avg(monthEnd) {
+		t.Fatalf("year-end days average %.1f postings, other month ends %.1f: no year-end peak", avg(yearEnd), avg(monthEnd))
+	}
+}
