@@ -1,0 +1,175 @@
+// Package catalog names backup files and finds them again.
+//
+// Names follow the operations page's script: output-YYYY-MM-DD.tar.gz for
+// the output folder, config-YYYY-MM-DD.tar.gz for generation configs and
+// server.env.YYYY-MM-DD for the environment file, in local time. A second
+// backup of a kind on the same day gets a time suffix (-HHMMSS), so the
+// first backup of a day keeps the name the script would have given it.
+//
+// Every backup file has a sidecar NAME.sha256 in sha256sum's format, written
+// after the file itself; a backup without its sidecar is incomplete. The same
+// names are used in the destination folder and under the S3 prefix.
+package catalog
+
+import (
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"datasynth.dev/backup/internal/atomicfile"
+	"datasynth.dev/backup/retention"
+)
+
+// Kinds of backup.
+const (
+	KindOutput = "output"
+	KindConfig = "config"
+	KindEnv    = "server.env"
+)
+
+// SidecarSuffix ends the name of every checksum sidecar.
+const SidecarSuffix = ".sha256"
+
+const (
+	dayLayout  = "2006-01-02"
+	timeLayout = "150405"
+)
+
+func prefix(kind string) string {
+	if kind == KindEnv {
+		return KindEnv + "."
+	}
+	return kind + "-"
+}
+
+func suffix(kind string) string {
+	if kind == KindEnv {
+		return ""
+	}
+	return ".tar.gz"
+}
+
+// Name returns the file name for a backup of kind taken at t. taken reports
+// whether a name is already used; the plain day name is preferred and the
+// time suffix added only when it is.
+func Name(kind string, t time.Time, taken func(string) bool) string {
+	t = t.In(time.Local)
+	name := prefix(kind) + t.Format(dayLayout) + suffix(kind)
+	if !taken(name) {
+		return name
+	}
+	return prefix(kind) + t.Format(dayLayout) + "-" + t.Format(timeLayout) + suffix(kind)
+}
+
+// Parse reads a backup file name. ok is false for names that are not backups
+// (sidecars included).
+func Parse(name string) (kind string, t time.Time, ok bool) {
+	for _, k := range []string{KindOutput, KindConfig, KindEnv} {
+		rest, found := strings.CutPrefix(name, prefix(k))
+		if !found {
+			continue
+		}
+		rest, found = strings.CutSuffix(rest, suffix(k))
+		if !found {
+			continue
+		}
+		if t, err := time.ParseInLocation(dayLayout, rest, time.Local); err == nil {
+			return k, t, true
+		}
+		if len(rest) == len(dayLayout)+1+len(timeLayout) && rest[len(dayLayout)] == '-' {
+			if t, err := time.ParseInLocation(dayLayout+"-"+timeLayout, rest, time.Local); err == nil {
+				return k, t, true
+			}
+		}
+	}
+	return "", time.Time{}, false
+}
+
+// Backups turns a listing of file names (a folder or a bucket prefix) into
+// the backups it holds, sorted by name. Names that are neither backups nor
+// sidecars are ignored.
+func Backups(names []string) []retention.Backup {
+	have := make(map[string]bool, len(names))
+	for _, n := range names {
+		have[n] = true
+	}
+	var out []retention.Backup
+	for _, n := range names {
+		kind, t, ok := Parse(n)
+		if !ok {
+			continue
+		}
+		out = append(out, retention.Backup{Name: n, Kind: kind, Time: t, Complete: have[n+SidecarSuffix]})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// Newest returns the newest complete backup of kind, if any.
+func Newest(backups []retention.Backup, kind string) (retention.Backup, bool) {
+	var best retention.Backup
+	found := false
+	for _, b := range backups {
+		if b.Kind == kind && b.Complete && (!found || b.Time.After(best.Time)) {
+			best, found = b, true
+		}
+	}
+	return best, found
+}
+
+// ListDir returns the names of the regular files in dir.
+func ListDir(dir string) ([]string, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, e := range entries {
+		if e.Type().IsRegular() {
+			names = append(names, e.Name())
+		}
+	}
+	return names, nil
+}
+
+// FormatSidecar returns the sidecar content for a file: sha256sum's line, so
+// `sha256sum -c NAME.sha256` checks it by hand.
+func FormatSidecar(sum, name string) []byte {
+	return []byte(sum + "  " + name + "\n")
+}
+
+// ParseSidecar reads the checksum from a sidecar's content. name is the
+// file the sidecar must describe; path is used in errors.
+func ParseSidecar(path string, data []byte, name string) (string, error) {
+	line := strings.TrimRight(string(data), "\r\n")
+	sum, file, ok := strings.Cut(line, "  ")
+	if !ok || strings.Contains(line, "\n") {
+		return "", fmt.Errorf("%s: not a sha256sum line (want \"<sha256>  %s\")", path, name)
+	}
+	if b, err := hex.DecodeString(sum); err != nil || len(b) != 32 {
+		return "", fmt.Errorf("%s: %q is not a SHA-256 hex digest", path, sum)
+	}
+	if strings.TrimPrefix(file, "*") != name {
+		return "", fmt.Errorf("%s: describes %q, not %q", path, file, name)
+	}
+	return strings.ToLower(sum), nil
+}
+
+// WriteSidecar writes dir/name.sha256 atomically.
+func WriteSidecar(dir, name, sum string) error {
+	return atomicfile.WriteFile(filepath.Join(dir, name+SidecarSuffix), FormatSidecar(sum, name), 0o644)
+}
+
+// ReadSidecar reads the checksum of file from its sidecar beside it.
+func ReadSidecar(file string) (string, error) {
+	p := file + SidecarSuffix
+	data, err := os.ReadFile(p)
+	if err != nil {
+		return "", err
+	}
+	return ParseSidecar(p, data, filepath.Base(file))
+}
