@@ -121,17 +121,24 @@ func (m *Manifest) check() error {
 	if m.GeneratorVersion == "" {
 		return errors.New("generator_version is empty")
 	}
-	if !isHexSHA256(m.ConfigHash) {
+	if !IsSHA256(m.ConfigHash) {
 		return fmt.Errorf("config_hash %q is not a SHA-256 hex digest", m.ConfigHash)
 	}
-	seen := make(map[string]bool, len(m.OutputFiles))
-	for i, f := range m.OutputFiles {
+	return CheckFiles(m.OutputFiles)
+}
+
+// CheckFiles checks a list of output files as a manifest does: clean
+// relative paths, each listed once, SHA-256 digests in lower-case hex, no
+// negative sizes. Lock files reuse it for the files they record.
+func CheckFiles(files []File) error {
+	seen := make(map[string]bool, len(files))
+	for i, f := range files {
 		switch {
 		case f.Path == "" || path.IsAbs(f.Path) || strings.HasPrefix(path.Clean(f.Path), "..") || path.Clean(f.Path) != f.Path:
 			return fmt.Errorf("output_files[%d].path %q is not a clean relative path", i, f.Path)
 		case seen[f.Path]:
 			return fmt.Errorf("output_files[%d].path %q is listed twice", i, f.Path)
-		case !isHexSHA256(f.SHA256):
+		case !IsSHA256(f.SHA256):
 			return fmt.Errorf("output_files[%d].sha256 %q is not a SHA-256 hex digest", i, f.SHA256)
 		case f.SizeBytes < 0 || f.RecordCount < 0:
 			return fmt.Errorf("output_files[%d] has a negative size or record count", i)
@@ -150,7 +157,9 @@ func (m *Manifest) Deterministic() *Manifest {
 	return &c
 }
 
-func isHexSHA256(s string) bool {
+// IsSHA256 reports whether s is a SHA-256 digest in lower-case hex, the
+// form manifests and lock files store.
+func IsSHA256(s string) bool {
 	if len(s) != 64 {
 		return false
 	}
