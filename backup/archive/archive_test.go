@@ -317,3 +317,41 @@ func TestModeJSON(t *testing.T) {
 		t.Error("Unmarshal accepted set-id bits")
 	}
 }
+
+func TestScanFiles(t *testing.T) {
+	a, b := t.TempDir(), t.TempDir()
+	os.WriteFile(filepath.Join(a, "retail.yaml"), []byte("seed: 1\n"), 0o644)
+	os.WriteFile(filepath.Join(b, "manufacturing.yaml"), []byte("seed: 42\n"), 0o600)
+	os.WriteFile(filepath.Join(b, "retail.yaml"), []byte("seed: 2\n"), 0o644)
+	ctx := context.Background()
+	files := []string{filepath.Join(a, "retail.yaml"), filepath.Join(b, "manufacturing.yaml")}
+	m, err := ScanFiles(ctx, files, "config", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Files != 2 || m.Entries[0].Path != "manufacturing.yaml" || m.Entries[0].Mode != 0o600 {
+		t.Fatalf("manifest = %+v", m)
+	}
+	dst := filepath.Join(t.TempDir(), "config-2026-11-25.tar.gz")
+	if _, err := Create(ctx, dst, "", m, 0o640, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	f, _ := os.Open(dst)
+	defer f.Close()
+	if _, err := Extract(ctx, f, dst, out, nil); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := os.ReadFile(filepath.Join(out, "manufacturing.yaml"))
+	if string(got) != "seed: 42\n" {
+		t.Errorf("restored config = %q", got)
+	}
+	_, err = ScanFiles(ctx, append(files, filepath.Join(b, "retail.yaml")), "config", now)
+	if err == nil || !strings.Contains(err.Error(), "rename one") {
+		t.Errorf("duplicate base names: error = %v", err)
+	}
+	_, err = ScanFiles(ctx, []string{filepath.Join(a, "missing.yaml")}, "config", now)
+	if !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("missing file: error = %v", err)
+	}
+}

@@ -47,6 +47,13 @@ type Entry struct {
 	Size   int64  `json:"size,omitempty"`
 	SHA256 string `json:"sha256,omitempty"`
 	Link   string `json:"link,omitempty"`
+	// src is where Write reads a file from when it is not under the
+	// archived folder (ScanFiles).
+	src string
+}
+
+func (e Entry) same(o Entry) bool {
+	return e.Path == o.Path && e.Type == o.Type && e.Mode == o.Mode && e.Size == o.Size && e.SHA256 == o.SHA256 && e.Link == o.Link
 }
 
 // Mode is a permission set (the 0777 bits; set-id and sticky bits are not
@@ -81,7 +88,7 @@ func (m *Manifest) SameContent(o *Manifest) bool {
 		return false
 	}
 	for i := range m.Entries {
-		if m.Entries[i] != o.Entries[i] {
+		if !m.Entries[i].same(o.Entries[i]) {
 			return false
 		}
 	}

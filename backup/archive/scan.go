@@ -11,6 +11,8 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
+	"strings"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -84,6 +86,48 @@ func Scan(ctx context.Context, root, kind string, now time.Time) (*Manifest, err
 	return m, nil
 }
 
+// ScanFiles returns the manifest of an archive holding the given files
+// under their base names, as for generation configs gathered from several
+// folders. Two files with the same base name are refused.
+func ScanFiles(ctx context.Context, files []string, kind string, now time.Time) (*Manifest, error) {
+	m := &Manifest{Format: Format, Kind: kind, Source: strings.Join(files, ","), CreatedAt: now.UTC().Truncate(time.Second)}
+	seen := map[string]string{}
+	for _, f := range files {
+		base := filepath.Base(f)
+		if prev, ok := seen[base]; ok {
+			return nil, fmt.Errorf("%s and %s: both would be stored as %q; rename one", prev, f, base)
+		}
+		seen[base] = f
+		info, err := os.Stat(f)
+		if err != nil {
+			return nil, err
+		}
+		if !info.Mode().IsRegular() {
+			return nil, fmt.Errorf("%s: %w: not a regular file", f, ErrUnsupportedFile)
+		}
+		if err := CheckPath(base); err != nil {
+			return nil, fmt.Errorf("%s: %w: %v", f, ErrUnsupportedFile, err)
+		}
+		m.Entries = append(m.Entries, Entry{Path: base, Type: TypeFile, Mode: Mode(info.Mode().Perm()), Size: info.Size(), src: f})
+	}
+	slices.SortFunc(m.Entries, func(a, b Entry) int { return strings.Compare(a.Path, b.Path) })
+	if err := hashAll(ctx, "", m.Entries); err != nil {
+		return nil, err
+	}
+	for _, e := range m.Entries {
+		m.Files++
+		m.Bytes += e.Size
+	}
+	return m, nil
+}
+
+func (e *Entry) source(root string) string {
+	if e.src != "" {
+		return e.src
+	}
+	return filepath.Join(root, filepath.FromSlash(e.Path))
+}
+
 func hashAll(ctx context.Context, root string, entries []Entry) error {
 	g, ctx := errgroup.WithContext(ctx)
 	g.SetLimit(runtime.GOMAXPROCS(0))
@@ -96,7 +140,7 @@ func hashAll(ctx context.Context, root string, entries []Entry) error {
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
-			sum, n, err := HashFile(filepath.Join(root, filepath.FromSlash(e.Path)))
+			sum, n, err := HashFile(e.source(root))
 			if err != nil {
 				return err
 			}

@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"runtime"
 	"time"
 
@@ -108,7 +107,7 @@ func writeEntries(ctx context.Context, tw *tar.Writer, root string, m *Manifest,
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		src := filepath.Join(root, filepath.FromSlash(e.Path))
+		src := e.source(root)
 		hdr := &tar.Header{Name: e.Path, Mode: int64(e.Mode), Format: tar.FormatPAX}
 		if fi, err := os.Lstat(src); err == nil {
 			hdr.ModTime = fi.ModTime().Truncate(time.Second)
