@@ -220,7 +220,6 @@ type Block struct {
 
 	hdr     []byte
 	amounts []int64
-	roles   []chart.Role
 }
 
 // Reset empties b for reuse, keeping its memory.
