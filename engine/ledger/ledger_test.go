@@ -1,0 +1,106 @@
+package ledger
+
+import (
+	"bytes"
+	"regexp"
+	"testing"
+	"time"
+
+	"datasynth.dev/engine/chart"
+	"datasynth.dev/engine/config"
+)
+
+func demoLedger(t testing.TB) (*Ledger, *config.Config) {
+	t.Helper()
+	cfg, err := config.Demo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch, err := chart.Build(cfg.Global.Industry, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return New(cfg, cfg.Global.Seed, ch), cfg
+}
+
+func TestAppendUUID(t *testing.T) {
+	re := regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
+	for _, v := range [][2]uint64{{0, 0}, {^uint64(0), ^uint64(0)}, {0x0123456789abcdef, 0xfedcba9876543210}} {
+		if s := string(appendUUID(nil, v[0], v[1])); !re.MatchString(s) {
+			t.Errorf("appendUUID(%x, %x) = %s", v[0], v[1], s)
+		}
+	}
+}
+
+func TestExchangeRate(t *testing.T) {
+	for _, c := range []struct{ from, to, want string }{
+		{"USD", "USD", "1.000000"}, {"EUR", "USD", "1.085000"}, {"USD", "EUR", "0.921658"}, {"JPY", "USD", "0.006700"},
+	} {
+		if got := ExchangeRate(c.from, c.to); got != c.want {
+			t.Errorf("ExchangeRate(%s, %s) = %s, want %s", c.from, c.to, got, c.want)
+		}
+	}
+}
+
+func TestLastBusinessDays(t *testing.T) {
+	day := func(s string) time.Time { d, _ := time.Parse(time.DateOnly, s); return d }
+	for _, c := range []struct {
+		date string
+		want bool
+	}{
+		{"2024-05-31", true}, {"2024-05-29", true}, {"2024-05-28", false}, // Fri 31, Wed 29, Tue 28
+		{"2024-06-28", true}, {"2024-06-26", true}, {"2024-06-25", false}, // June ends on a Sunday
+	} {
+		if got := lastBusinessDays(day(c.date), 3); got != c.want {
+			t.Errorf("lastBusinessDays(%s) = %v", c.date, got)
+		}
+	}
+}
+
+// TestBlockIndependence generates blocks out of order and with reused
+// buffers: each block's bytes must not depend on what ran before.
+func TestBlockIndependence(t *testing.T) {
+	l, _ := demoLedger(t)
+	n := l.Blocks(0)
+	if n < 3 {
+		t.Fatalf("demo has %d blocks, need 3", n)
+	}
+	fresh := make([][]byte, n)
+	for b := range n {
+		var blk Block
+		l.Generate(0, b, &blk)
+		fresh[b] = bytes.Clone(blk.CSV)
+	}
+	var reused Block
+	for b := n - 1; b >= 0; b-- {
+		l.Generate(0, b, &reused)
+		if !bytes.Equal(reused.CSV, fresh[b]) {
+			t.Fatalf("block %d differs when generated after block %d", b, b+1)
+		}
+	}
+	var total int64
+	for b := range n {
+		var blk Block
+		l.Generate(0, b, &blk)
+		total += blk.Entries
+	}
+	if total != l.Entries(0) {
+		t.Fatalf("blocks hold %d entries, want %d", total, l.Entries(0))
+	}
+}
+
+// BenchmarkBlock measures journal-entry generation and formatting alone,
+// without I/O: lines per second per core.
+func BenchmarkBlock(b *testing.B) {
+	l, _ := demoLedger(b)
+	var blk Block
+	var lines, bytesOut int64
+	b.ResetTimer()
+	for i := range b.N {
+		l.Generate(0, int64(i)%l.Blocks(0), &blk)
+		lines += blk.Lines
+		bytesOut += int64(len(blk.CSV))
+	}
+	b.ReportMetric(float64(lines)/b.Elapsed().Seconds(), "lines/s")
+	b.SetBytes(bytesOut / int64(b.N))
+}
