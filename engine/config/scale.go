@@ -10,9 +10,9 @@ import (
 // n journal entries over the same period. Everything else is unchanged.
 //
 // The rule: n is split over the companies in proportion to the entries each
-// gets in c, by largest remainder (ties go to the earlier company); every
-// company keeps at least one entry, so n must be at least the number of
-// companies. Each company's annual_transaction_volume becomes {custom: V}
+// gets in c, by largest remainder (ties go to the earlier company); a
+// company whose share rounds to 0 gets one entry, taken from the largest
+// share, so n must be at least the number of companies. Each company's annual_transaction_volume becomes {custom: V}
 // with V = ceil(share x 12 / period_months), the volume that gives the share
 // over the period, and volume_weight 1. Where period_months is above 12 and
 // no whole V gives the share exactly, the weight is lowered to the smallest
@@ -46,20 +46,18 @@ func (c *Config) WithTotalEntries(n int64) (*Config, error) {
 	return &out, nil
 }
 
-// apportion splits n over the companies of c by largest remainder, each
-// getting at least one.
+// apportion splits n over the companies of c in proportion to their
+// entries, by largest remainder; a company whose share rounds to 0 gets one
+// entry, taken from the largest share.
 func apportion(n int64, c *Config, total int64) []int64 {
-	k := int64(len(c.Companies))
-	// One entry each first, the rest in proportion.
-	rest := n - k
+	k := len(c.Companies)
 	shares := make([]int64, k)
 	rems := make([]*big.Int, k)
 	var given int64
 	for i, co := range c.Companies {
 		e := co.Entries(c.Global.PeriodMonths)
-		q, r := new(big.Int).QuoRem(new(big.Int).Mul(big.NewInt(rest), big.NewInt(e)), big.NewInt(total), new(big.Int))
-		shares[i] = 1 + q.Int64()
-		rems[i] = r
+		q, r := new(big.Int).QuoRem(new(big.Int).Mul(big.NewInt(n), big.NewInt(e)), big.NewInt(total), new(big.Int))
+		shares[i], rems[i] = q.Int64(), r
 		given += q.Int64()
 	}
 	order := make([]int, k)
@@ -67,8 +65,14 @@ func apportion(n int64, c *Config, total int64) []int64 {
 		order[i] = i
 	}
 	slices.SortStableFunc(order, func(a, b int) int { return rems[b].Cmp(rems[a]) })
-	for i := int64(0); i < rest-given; i++ {
+	for i := int64(0); i < n-given; i++ {
 		shares[order[i]]++
+	}
+	for i := range shares {
+		if shares[i] == 0 {
+			shares[i] = 1
+			shares[slices.Index(shares, slices.Max(shares))]--
+		}
 	}
 	return shares
 }
