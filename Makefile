@@ -22,16 +22,18 @@ export PATH := $(BIN):$(TOOLS):$(PATH)
 
 all: build
 
-build:
-	@mkdir -p $(BIN)
-	@for b in $(BINARIES); do \
-		mod=$${b%%:*}; name=$${b##*:}; \
-		echo "build $$name"; \
-		(cd $$mod && $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/$$name ./cmd/$$name); \
-	done
+build: $(foreach b,$(BINARIES),build-$(lastword $(subst :, ,$(b))))
 
-## demo: build, then generate the embedded demo dataset into ./demo-output.
-demo: build
+# build-NAME builds one binary into ./bin, stamped with version and commit.
+build-%:
+	@mkdir -p $(BIN)
+	@b=$$(echo "$(BINARIES)" | tr ' ' '\n' | grep ":$*$$"); mod=$${b%%:*}; \
+	echo "build $*"; \
+	cd $$mod && $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/$* ./cmd/$*
+
+## demo: build datasynth-data, then generate the embedded demo dataset into
+## ./demo-output.
+demo: build-datasynth-data
 	$(BIN)/datasynth-data generate --demo --output $(CURDIR)/demo-output --overwrite
 	@echo "demo dataset: $(CURDIR)/demo-output (run_manifest.json lists every file and its SHA-256)"
 
@@ -78,7 +80,7 @@ lint: tools
 
 ## bench: side-by-side benchmarks; figures go to docs/benchmarks.md.
 bench: build
-	scripts/bench/generate.sh
+	@for s in scripts/bench/*.sh; do echo "== $$s"; $$s; done
 
 clean:
 	rm -rf $(BIN) demo-output
