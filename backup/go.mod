@@ -17,7 +17,10 @@ require (
 	golang.org/x/sync v0.25.0
 )
 
+require github.com/google/renameio/v2 v2.0.2 // indirect
+
 require (
+	datasynth.dev/verify v0.0.0
 	github.com/aws/aws-sdk-go-v2/aws/protocol/eventstream v1.7.27 // indirect
 	github.com/aws/aws-sdk-go-v2/feature/ec2/imds v1.20.9 // indirect
 	github.com/aws/aws-sdk-go-v2/internal/configsources v1.5.12 // indirect
@@ -41,3 +44,5 @@ require (
 	golang.org/x/sys v0.49.0 // indirect
 	google.golang.org/protobuf v1.36.12 // indirect
 )
+
+replace datasynth.dev/verify => ../verify

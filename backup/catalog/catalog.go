@@ -12,7 +12,7 @@
 package catalog
 
 import (
-	"encoding/hex"
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -22,6 +22,7 @@ import (
 
 	"datasynth.dev/backup/internal/atomicfile"
 	"datasynth.dev/backup/retention"
+	"datasynth.dev/verify/checksum"
 )
 
 // Kinds of backup.
@@ -136,27 +137,26 @@ func ListDir(dir string) ([]string, error) {
 	return names, nil
 }
 
-// FormatSidecar returns the sidecar content for a file: sha256sum's line, so
-// `sha256sum -c NAME.sha256` checks it by hand.
+// FormatSidecar returns the sidecar content for a file: a one-line checksum
+// list in sha256sum's format, so `sha256sum -c NAME.sha256` checks it by
+// hand.
 func FormatSidecar(sum, name string) []byte {
-	return []byte(sum + "  " + name + "\n")
+	var b bytes.Buffer
+	checksum.Write(&b, []checksum.Entry{{Name: name, SHA256: sum}})
+	return b.Bytes()
 }
 
 // ParseSidecar reads the checksum from a sidecar's content. name is the
 // file the sidecar must describe; path is used in errors.
 func ParseSidecar(path string, data []byte, name string) (string, error) {
-	line := strings.TrimRight(string(data), "\r\n")
-	sum, file, ok := strings.Cut(line, "  ")
-	if !ok || strings.Contains(line, "\n") {
-		return "", fmt.Errorf("%s: not a sha256sum line (want \"<sha256>  %s\")", path, name)
+	entries, err := checksum.Parse(path, bytes.NewReader(data))
+	if err != nil {
+		return "", err
 	}
-	if b, err := hex.DecodeString(sum); err != nil || len(b) != 32 {
-		return "", fmt.Errorf("%s: %q is not a SHA-256 hex digest", path, sum)
+	if len(entries) != 1 || entries[0].Name != name {
+		return "", fmt.Errorf("%s: must hold exactly one line, for %q", path, name)
 	}
-	if strings.TrimPrefix(file, "*") != name {
-		return "", fmt.Errorf("%s: describes %q, not %q", path, file, name)
-	}
-	return strings.ToLower(sum), nil
+	return entries[0].SHA256, nil
 }
 
 // WriteSidecar writes dir/name.sha256 atomically.

@@ -78,6 +78,10 @@ func decide(b Backup, anchors map[string]Backup, window time.Duration) Decision 
 	}
 	age := anchor.Time.Sub(b.Time)
 	at := anchor.Time.Format("2006-01-02 15:04")
+	if h, m, sec := anchor.Time.Clock(); h == 0 && m == 0 && sec == 0 {
+		// A backup named by its day alone.
+		at = anchor.Time.Format("2006-01-02")
+	}
 	incomplete := ""
 	if !b.Complete {
 		incomplete = "incomplete (no .sha256 sidecar), "

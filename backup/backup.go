@@ -1,0 +1,597 @@
+// Package backup takes the backups described on the operations page: the
+// generated output folder as output-DATE.tar.gz, the generation configs as
+// config-DATE.tar.gz and the server's environment file as server.env.DATE,
+// each with a .sha256 sidecar, in a destination folder and optionally
+// mirrored to S3, with a retention window applied in both places.
+//
+// Run is the whole of `dsops backup`. It never half-writes a backup (every
+// file is written to a temporary name, flushed and renamed), never archives
+// the same content twice (a kind whose content matches its newest backup is
+// reported unchanged), and never deletes anything in a run that failed: if
+// the upload fails, the local backups stay as they are and the next run
+// uploads what is missing. Secrets in the environment file are copied with
+// mode 0600 and never printed or logged.
+//
+// The library is split by what each part holds: archive (the archive format),
+// catalog (names and sidecars), retention (the keep/delete decision),
+// s3sync (S3), schedule (cron), metrics (node_exporter textfile) and restore
+// (the way back).
+package backup
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+	"time"
+
+	"datasynth.dev/backup/archive"
+	"datasynth.dev/backup/catalog"
+	"datasynth.dev/backup/internal/atomicfile"
+	"datasynth.dev/backup/metrics"
+	"datasynth.dev/backup/retention"
+	"datasynth.dev/backup/s3sync"
+)
+
+// Defaults from the operations page.
+const (
+	DefaultOutputDir = "/var/lib/datasynth/output"
+	DefaultEnvFile   = "/etc/datasynth/server.env"
+	DefaultDest      = "/var/backups/datasynth"
+	DefaultRetention = 30 * 24 * time.Hour
+)
+
+// LockName is the lock file in the destination folder that keeps two runs
+// from working on it at once.
+const LockName = ".dsops-backup.lock"
+
+// Options configure one run.
+type Options struct {
+	// OutputDir is the generated output folder; a missing or empty folder
+	// is reported and skipped.
+	OutputDir string
+	// EnvFile is the server's environment file; a missing file is reported
+	// and skipped. Empty means none.
+	EnvFile string
+	// ConfigFiles are generation configs, archived together.
+	ConfigFiles []string
+	// Dest is the local backup folder, created if missing.
+	Dest string
+	// S3 mirrors Dest to a bucket when S3.URL is set.
+	S3 s3sync.Config
+	// Retention is the window kept before the newest backup of each kind.
+	Retention time.Duration
+	// DryRun prints what would be done and changes nothing.
+	DryRun bool
+	// MetricsFile, if set, receives node_exporter textfile metrics.
+	MetricsFile string
+	// Level is the gzip level (1-9); 0 means archive.DefaultLevel.
+	Level int
+	// Now returns the time of the run; nil means time.Now.
+	Now func() time.Time
+	// Progress, if set, is called to show progress of a long step.
+	Progress func(label string, total int64) Progress
+	// Out receives the plan and the summary meant for a person.
+	Out io.Writer
+}
+
+// Progress shows how far a long step has got.
+type Progress interface {
+	Add(n int64)
+	Done()
+}
+
+// Result says what a run did, by file name.
+type Result struct {
+	Created   []string
+	Unchanged []string
+	Skipped   []string
+	Uploaded  []string
+	// UploadedBytes counts what was sent to S3.
+	UploadedBytes int64
+	LocalPlan     []retention.Decision
+	RemotePlan    []retention.Decision
+	Deleted       []string
+	DeletedRemote []string
+	// OutputBytes and OutputFiles describe the newest output archive.
+	OutputBytes int64
+	OutputFiles int
+}
+
+// ErrBusy means another run holds the destination's lock.
+var ErrBusy = errors.New("another dsops backup is running")
+
+// ErrNothing means there was nothing to back up at all.
+var ErrNothing = errors.New("nothing to back up")
+
+// Run takes one backup. The error, if any, says what failed and on what;
+// the result holds what was done before it.
+func Run(ctx context.Context, opts Options, log *slog.Logger) (Result, error) {
+	now := time.Now
+	if opts.Now != nil {
+		now = opts.Now
+	}
+	if opts.Out == nil {
+		opts.Out = io.Discard
+	}
+	start := now()
+	r := &runner{opts: opts, log: log, now: start, out: opts.Out}
+	err := r.run(ctx)
+	if opts.MetricsFile != "" && !opts.DryRun {
+		mr := metrics.Run{Start: start, Duration: time.Since(start), Bytes: r.res.OutputBytes, Files: r.res.OutputFiles, UploadedBytes: r.res.UploadedBytes, Err: err}
+		if merr := metrics.Write(opts.MetricsFile, mr); merr != nil {
+			if err == nil {
+				err = merr
+			} else {
+				log.Error("writing metrics", "err", merr)
+			}
+		}
+	}
+	return r.res, err
+}
+
+type runner struct {
+	opts  Options
+	log   *slog.Logger
+	now   time.Time
+	out   io.Writer
+	res   Result
+	names map[string]bool
+}
+
+func (r *runner) say(format string, args ...any) {
+	prefix := ""
+	if r.opts.DryRun {
+		prefix = "dry run: "
+	}
+	fmt.Fprintf(r.out, prefix+format+"\n", args...)
+}
+
+func (r *runner) run(ctx context.Context) error {
+	o := r.opts
+	if o.Dest == "" {
+		return errors.New("--dest is empty: name the folder that holds the backups")
+	}
+	if o.Retention == 0 {
+		r.opts.Retention = DefaultRetention
+	}
+	if !o.DryRun {
+		if err := os.MkdirAll(o.Dest, 0o750); err != nil {
+			return fmt.Errorf("--dest %s: cannot create the backup folder: %w; choose a writable folder", o.Dest, err)
+		}
+		unlock, err := lock(o.Dest)
+		if err != nil {
+			return err
+		}
+		defer unlock()
+	}
+	existing, err := catalog.ListDir(o.Dest)
+	if err != nil && !(o.DryRun && errors.Is(err, fs.ErrNotExist)) {
+		return fmt.Errorf("--dest %s: %w", o.Dest, err)
+	}
+	r.names = map[string]bool{}
+	for _, n := range existing {
+		r.names[n] = true
+	}
+
+	if err := r.output(ctx); err != nil {
+		return err
+	}
+	if err := r.configs(ctx); err != nil {
+		return err
+	}
+	if err := r.envFile(); err != nil {
+		return err
+	}
+	if len(r.res.Created)+len(r.res.Unchanged) == 0 {
+		return fmt.Errorf("%w: %v; check --output-dir, --env-file and --config-file", ErrNothing, r.res.Skipped)
+	}
+
+	names := r.listNames()
+	r.res.LocalPlan = retention.Plan(catalog.Backups(names), r.opts.Retention)
+	r.printPlan("local "+o.Dest, r.res.LocalPlan)
+	if o.S3.URL != "" {
+		if err := r.s3(ctx, names); err != nil {
+			return err
+		}
+	}
+	return r.deleteLocal()
+}
+
+func (r *runner) listNames() []string {
+	names := make([]string, 0, len(r.names))
+	for n := range r.names {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return names
+}
+
+func (r *runner) printPlan(where string, plan []retention.Decision) {
+	if !r.opts.DryRun {
+		for _, d := range plan {
+			if !d.Keep {
+				r.log.Info("retention: deleting", "where", where, "backup", d.Name, "reason", d.Reason)
+			}
+		}
+		return
+	}
+	r.say("retention plan for %s (window %s):", where, retention.FormatWindow(r.opts.Retention))
+	for _, d := range plan {
+		verdict := "keep  "
+		if !d.Keep {
+			verdict = "delete"
+		}
+		r.say("  %s %s: %s", verdict, d.Name, d.Reason)
+	}
+}
+
+// output archives the output folder unless it is missing, empty or
+// unchanged since the newest output backup.
+func (r *runner) output(ctx context.Context) error {
+	dir := r.opts.OutputDir
+	if dir == "" {
+		return nil
+	}
+	entries, err := os.ReadDir(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		r.skip(catalog.KindOutput, fmt.Sprintf("output folder %s does not exist", dir))
+		return nil
+	case err != nil:
+		return fmt.Errorf("--output-dir %s: %w", dir, err)
+	case len(entries) == 0:
+		r.skip(catalog.KindOutput, fmt.Sprintf("output folder %s is empty", dir))
+		return nil
+	}
+	m, err := archive.Scan(ctx, dir, catalog.KindOutput, r.now)
+	if err != nil {
+		return fmt.Errorf("--output-dir: %w", err)
+	}
+	r.res.OutputFiles = m.Files
+	return r.archive(ctx, catalog.KindOutput, dir, m)
+}
+
+func (r *runner) configs(ctx context.Context) error {
+	if len(r.opts.ConfigFiles) == 0 {
+		return nil
+	}
+	m, err := archive.ScanFiles(ctx, r.opts.ConfigFiles, catalog.KindConfig, r.now)
+	if err != nil {
+		return fmt.Errorf("--config-file: %w", err)
+	}
+	return r.archive(ctx, catalog.KindConfig, "", m)
+}
+
+// archive writes the archive for m unless the newest backup of kind holds
+// the same content.
+func (r *runner) archive(ctx context.Context, kind, root string, m *archive.Manifest) error {
+	if prev, ok := r.newest(kind); ok {
+		if pm, err := readManifest(filepath.Join(r.opts.Dest, prev)); err != nil {
+			r.log.Warn("cannot read the newest backup's manifest; taking a new backup", "backup", prev, "err", err)
+		} else if pm.SameContent(m) {
+			r.res.Unchanged = append(r.res.Unchanged, prev)
+			if kind == catalog.KindOutput {
+				if fi, err := os.Stat(filepath.Join(r.opts.Dest, prev)); err == nil {
+					r.res.OutputBytes = fi.Size()
+				}
+			}
+			r.say("%s unchanged since %s (%s, %s): no new archive", kind, prev, files(m.Files), humanBytes(m.Bytes))
+			return nil
+		}
+	}
+	name := catalog.Name(kind, r.now, func(n string) bool { return r.names[n] })
+	if r.opts.DryRun {
+		r.say("would write %s (%s, %s before compression)", name, files(m.Files), humanBytes(m.Bytes))
+		r.res.Created = append(r.res.Created, name)
+		r.names[name], r.names[name+catalog.SidecarSuffix] = true, true
+		return nil
+	}
+	var p Progress
+	opts := archive.Options{Level: r.opts.Level}
+	if r.opts.Progress != nil && m.Bytes > 0 {
+		p = r.opts.Progress("archiving "+name, m.Bytes)
+		opts.Progress = p.Add
+	}
+	start := time.Now()
+	info, err := archive.Create(ctx, filepath.Join(r.opts.Dest, name), root, m, 0o640, opts)
+	if p != nil {
+		p.Done()
+	}
+	if err != nil {
+		return fmt.Errorf("writing %s in --dest %s: %w", name, r.opts.Dest, err)
+	}
+	if err := catalog.WriteSidecar(r.opts.Dest, name, info.SHA256); err != nil {
+		return fmt.Errorf("writing %s%s in --dest %s: %w", name, catalog.SidecarSuffix, r.opts.Dest, err)
+	}
+	r.created(name)
+	if kind == catalog.KindOutput {
+		r.res.OutputBytes = info.Size
+	}
+	r.log.Info("archived", "kind", kind, "archive", name, "files", m.Files, "bytes", m.Bytes, "compressed", info.Size, "duration", time.Since(start).Round(time.Millisecond).String())
+	r.say("wrote %s (%s, %s, compressed to %s)", name, files(m.Files), humanBytes(m.Bytes), humanBytes(info.Size))
+	return nil
+}
+
+// envFile copies the environment file with mode 0600. Its content is
+// never printed or logged; only its name and size are.
+func (r *runner) envFile() error {
+	src := r.opts.EnvFile
+	if src == "" {
+		return nil
+	}
+	in, err := os.Open(src)
+	if errors.Is(err, fs.ErrNotExist) {
+		r.skip(catalog.KindEnv, fmt.Sprintf("environment file %s does not exist", src))
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("--env-file %s: %w", src, err)
+	}
+	defer in.Close()
+	sum, _, err := archive.HashFile(src)
+	if err != nil {
+		return fmt.Errorf("--env-file %s: %w", src, err)
+	}
+	if prev, ok := r.newest(catalog.KindEnv); ok {
+		if prevSum, err := catalog.ReadSidecar(filepath.Join(r.opts.Dest, prev)); err == nil && prevSum == sum {
+			r.res.Unchanged = append(r.res.Unchanged, prev)
+			r.say("%s unchanged since %s: no new copy", catalog.KindEnv, prev)
+			return nil
+		}
+	}
+	name := catalog.Name(catalog.KindEnv, r.now, func(n string) bool { return r.names[n] })
+	if r.opts.DryRun {
+		r.say("would copy %s to %s (mode 0600)", src, name)
+		r.res.Created = append(r.res.Created, name)
+		r.names[name], r.names[name+catalog.SidecarSuffix] = true, true
+		return nil
+	}
+	dst := filepath.Join(r.opts.Dest, name)
+	f, err := atomicfile.Create(dst, 0o600)
+	if err != nil {
+		return fmt.Errorf("writing %s in --dest %s: %w", name, r.opts.Dest, err)
+	}
+	defer f.Abort()
+	h := sha256.New()
+	if _, err := io.Copy(io.MultiWriter(f, h), in); err != nil {
+		return fmt.Errorf("copying --env-file %s: %w", src, err)
+	}
+	if got := hex.EncodeToString(h.Sum(nil)); got != sum {
+		return fmt.Errorf("--env-file %s: %w: it changed while being copied; run the backup again", src, archive.ErrChanged)
+	}
+	if err := f.Commit(); err != nil {
+		return fmt.Errorf("writing %s in --dest %s: %w", name, r.opts.Dest, err)
+	}
+	if err := catalog.WriteSidecar(r.opts.Dest, name, sum); err != nil {
+		return fmt.Errorf("writing %s%s: %w", name, catalog.SidecarSuffix, err)
+	}
+	r.created(name)
+	r.log.Info("copied environment file", "file", src, "backup", name, "mode", "0600")
+	r.say("wrote %s (mode 0600)", name)
+	return nil
+}
+
+func (r *runner) s3(ctx context.Context, names []string) error {
+	client, err := s3sync.New(ctx, r.opts.S3, r.log)
+	if err != nil {
+		return err
+	}
+	var upload []string
+	for _, d := range r.res.LocalPlan {
+		if !d.Keep {
+			continue
+		}
+		upload = append(upload, d.Name)
+		if r.names[d.Name+catalog.SidecarSuffix] {
+			upload = append(upload, d.Name+catalog.SidecarSuffix)
+		}
+	}
+	if r.opts.DryRun {
+		remote, err := client.List(ctx)
+		if err != nil {
+			return err
+		}
+		have := map[string]bool{}
+		for _, n := range remote {
+			have[n] = true
+		}
+		for _, n := range upload {
+			up, err := r.wouldUpload(ctx, client, n, have[n])
+			if err != nil {
+				return err
+			}
+			if up {
+				r.say("would upload %s to %s", n, client.Loc.URL(n))
+				have[n] = true
+			}
+		}
+		all := make([]string, 0, len(have))
+		for n := range have {
+			all = append(all, n)
+		}
+		r.res.RemotePlan = retention.Plan(catalog.Backups(all), r.opts.Retention)
+		r.printPlan(client.Loc.String(), r.res.RemotePlan)
+		return nil
+	}
+	sizes := map[string]int64{}
+	bars := map[string]Progress{}
+	var progress func(string, int64)
+	if r.opts.Progress != nil {
+		progress = func(name string, n int64) {
+			b, ok := bars[name]
+			if !ok {
+				if _, seen := sizes[name]; !seen {
+					fi, _ := os.Stat(filepath.Join(r.opts.Dest, name))
+					if fi != nil {
+						sizes[name] = fi.Size()
+					}
+				}
+				if sizes[name] < 1<<20 {
+					return
+				}
+				b = r.opts.Progress("uploading "+name, sizes[name])
+				bars[name] = b
+			}
+			b.Add(n)
+		}
+	}
+	res, err := client.Sync(ctx, r.opts.Dest, upload, progress)
+	for _, b := range bars {
+		b.Done()
+	}
+	r.res.Uploaded = res.Uploaded
+	r.res.UploadedBytes = res.Bytes
+	if err != nil {
+		return fmt.Errorf("%w; the local backups in %s are intact and the next run uploads what is missing", err, r.opts.Dest)
+	}
+	if len(res.Uploaded) == 0 {
+		r.say("%s is up to date: nothing uploaded", client.Loc)
+	} else {
+		r.say("uploaded %s (%s) to %s", files(len(res.Uploaded)), humanBytes(res.Bytes), client.Loc)
+	}
+	remote, err := client.List(ctx)
+	if err != nil {
+		return err
+	}
+	r.res.RemotePlan = retention.Plan(catalog.Backups(remote), r.opts.Retention)
+	r.printPlan(client.Loc.String(), r.res.RemotePlan)
+	var del []string
+	for _, d := range r.res.RemotePlan {
+		if d.Keep {
+			continue
+		}
+		del = append(del, d.Name+catalog.SidecarSuffix, d.Name)
+	}
+	if len(del) > 0 {
+		if err := client.Delete(ctx, del); err != nil {
+			return err
+		}
+		for _, n := range del {
+			if _, _, ok := catalog.Parse(n); ok {
+				r.res.DeletedRemote = append(r.res.DeletedRemote, n)
+			}
+		}
+		r.say("deleted %d old backups from %s", len(r.res.DeletedRemote), client.Loc)
+	}
+	return nil
+}
+
+// wouldUpload tells, for a dry run, whether Sync would upload name.
+func (r *runner) wouldUpload(ctx context.Context, client *s3sync.Client, name string, remote bool) (bool, error) {
+	base := strings.TrimSuffix(name, catalog.SidecarSuffix)
+	if !remote || slices.Contains(r.res.Created, base) {
+		return true, nil
+	}
+	obj, err := client.Stat(ctx, name)
+	if err != nil {
+		return false, err
+	}
+	var sum string
+	if base == name {
+		sum, err = catalog.ReadSidecar(filepath.Join(r.opts.Dest, name))
+	} else {
+		sum, _, err = archive.HashFile(filepath.Join(r.opts.Dest, name))
+	}
+	if err != nil {
+		return true, nil
+	}
+	return obj.SHA256 != sum, nil
+}
+
+func (r *runner) deleteLocal() error {
+	if r.opts.DryRun {
+		return nil
+	}
+	for _, d := range r.res.LocalPlan {
+		if d.Keep {
+			continue
+		}
+		// The sidecar goes first: a backup half-deleted by a crash is then
+		// marked incomplete rather than looking whole.
+		for _, n := range []string{d.Name + catalog.SidecarSuffix, d.Name} {
+			if err := os.Remove(filepath.Join(r.opts.Dest, n)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return fmt.Errorf("retention: deleting %s: %w", n, err)
+			}
+		}
+		r.res.Deleted = append(r.res.Deleted, d.Name)
+		r.say("deleted %s: %s", d.Name, d.Reason)
+	}
+	if len(r.res.Deleted) > 0 {
+		return atomicfile.SyncDir(r.opts.Dest)
+	}
+	return nil
+}
+
+func (r *runner) skip(kind, why string) {
+	r.res.Skipped = append(r.res.Skipped, kind)
+	r.log.Warn("skipped", "kind", kind, "reason", why)
+	r.say("skipped %s: %s", kind, why)
+}
+
+func (r *runner) created(name string) {
+	r.res.Created = append(r.res.Created, name)
+	r.names[name] = true
+	r.names[name+catalog.SidecarSuffix] = true
+}
+
+// newest returns the newest complete local backup of kind.
+func (r *runner) newest(kind string) (string, bool) {
+	b, ok := catalog.Newest(catalog.Backups(r.listNames()), kind)
+	return b.Name, ok
+}
+
+func readManifest(path string) (*archive.Manifest, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return archive.ReadManifest(f, path)
+}
+
+// lock takes the destination's lock file, failing at once if another run
+// holds it.
+func lock(dest string) (func(), error) {
+	f, err := os.OpenFile(filepath.Join(dest, LockName), os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("--dest %s: cannot write there: %w; choose a writable folder", dest, err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close()
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			return nil, fmt.Errorf("--dest %s: %w (it holds %s); wait for it to finish", dest, ErrBusy, LockName)
+		}
+		return nil, fmt.Errorf("--dest %s: locking %s: %w", dest, LockName, err)
+	}
+	return func() { f.Close() }, nil
+}
+
+func files(n int) string {
+	if n == 1 {
+		return "1 file"
+	}
+	return fmt.Sprintf("%d files", n)
+}
+
+func humanBytes(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
+}

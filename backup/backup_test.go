@@ -1,0 +1,405 @@
+package backup
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"datasynth.dev/backup/catalog"
+	"datasynth.dev/backup/s3sync"
+	"datasynth.dev/backup/s3test"
+)
+
+var (
+	srvOnce sync.Once
+	srv     *s3test.Server
+	srvErr  error
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if srv != nil {
+		srv.Stop()
+		os.RemoveAll(srv.Dir)
+	}
+	os.Exit(code)
+}
+
+func server(t *testing.T) *s3test.Server {
+	t.Helper()
+	srvOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "backup-gw-")
+		if err != nil {
+			srvErr = err
+			return
+		}
+		srv, srvErr = s3test.Start(dir)
+	})
+	if srvErr != nil {
+		t.Fatal(srvErr)
+	}
+	return srv
+}
+
+const secret = "API_KEY=sk-very-secret-value-42"
+
+// fixture is a machine with an output folder, an env file and a config.
+type fixture struct {
+	t      *testing.T
+	output string
+	env    string
+	config string
+	dest   string
+	logs   bytes.Buffer
+	out    bytes.Buffer
+	when   time.Time
+}
+
+func newFixture(t *testing.T) *fixture {
+	root := t.TempDir()
+	f := &fixture{
+		t:      t,
+		output: filepath.Join(root, "output"),
+		env:    filepath.Join(root, "etc", "server.env"),
+		config: filepath.Join(root, "etc", "manufacturing.yaml"),
+		dest:   filepath.Join(root, "backups"),
+		when:   time.Date(2026, 11, 25, 2, 0, 0, 0, time.Local),
+	}
+	f.write("output/journal_entries.csv", "id,amount\n1,10.00\n2,20.00\n")
+	f.write("output/run_manifest.json", `{"format":"x"}`)
+	f.write("etc/server.env", secret+"\n")
+	f.write("etc/manufacturing.yaml", "global:\n  seed: 42\n")
+	return f
+}
+
+func (f *fixture) write(rel, body string) {
+	f.t.Helper()
+	p := filepath.Join(filepath.Dir(f.dest), filepath.FromSlash(rel))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		f.t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+		f.t.Fatal(err)
+	}
+}
+
+func (f *fixture) opts() Options {
+	return Options{
+		OutputDir:   f.output,
+		EnvFile:     f.env,
+		ConfigFiles: []string{f.config},
+		Dest:        f.dest,
+		Now:         func() time.Time { return f.when },
+		Out:         &f.out,
+	}
+}
+
+func (f *fixture) run(o Options) (Result, error) {
+	f.logs.Reset()
+	f.out.Reset()
+	return Run(context.Background(), o, slog.New(slog.NewTextHandler(&f.logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
+}
+
+func (f *fixture) s3(t *testing.T, s *s3test.Server) s3sync.Config {
+	for _, kv := range s.Env() {
+		k, v, _ := strings.Cut(kv, "=")
+		t.Setenv(k, v)
+	}
+	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(t.TempDir(), "none"))
+	return s3sync.Config{URL: "s3://" + s.Bucket(t) + "/datasynth", Endpoint: s.Endpoint, PathStyle: true, MaxAttempts: 2, MaxBackoff: 100 * time.Millisecond}
+}
+
+func (f *fixture) local() []string {
+	f.t.Helper()
+	names, err := catalog.ListDir(f.dest)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return slices.DeleteFunc(names, func(n string) bool { return n == LockName })
+}
+
+func remote(t *testing.T, cfg s3sync.Config) []string {
+	t.Helper()
+	c, err := s3sync.New(context.Background(), cfg, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	names, err := c.List(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(names)
+	return names
+}
+
+func TestFirstUnchangedAndChangedRuns(t *testing.T) {
+	s := server(t)
+	f := newFixture(t)
+	o := f.opts()
+	o.S3 = f.s3(t, s)
+
+	res, err := f.run(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := []string{
+		"config-2026-11-25.tar.gz", "config-2026-11-25.tar.gz.sha256",
+		"output-2026-11-25.tar.gz", "output-2026-11-25.tar.gz.sha256",
+		"server.env.2026-11-25", "server.env.2026-11-25.sha256",
+	}
+	if got := f.local(); !slices.Equal(got, first) {
+		t.Fatalf("first run wrote %v, want %v", got, first)
+	}
+	if got := remote(t, o.S3); !slices.Equal(got, first) {
+		t.Fatalf("first run uploaded %v, want %v", got, first)
+	}
+	if res.OutputFiles != 2 || res.OutputBytes == 0 {
+		t.Errorf("result reports %d files, %d bytes", res.OutputFiles, res.OutputBytes)
+	}
+	fi, err := os.Stat(filepath.Join(f.dest, "server.env.2026-11-25"))
+	if err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("env copy mode = %v (%v), want 0600", fi.Mode().Perm(), err)
+	}
+	for _, text := range []string{f.logs.String(), f.out.String()} {
+		if strings.Contains(text, "sk-very-secret") {
+			t.Fatalf("secret value printed or logged:\n%s", text)
+		}
+	}
+
+	f.when = f.when.Add(time.Hour)
+	res, err = f.run(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Created) != 0 || len(res.Uploaded) != 0 || len(res.Unchanged) != 3 {
+		t.Fatalf("unchanged run: created %v, uploaded %v, unchanged %v; want nothing new", res.Created, res.Uploaded, res.Unchanged)
+	}
+	if !strings.Contains(f.out.String(), "nothing uploaded") {
+		t.Errorf("unchanged run output:\n%s", f.out.String())
+	}
+
+	f.write("output/journal_entries.csv", "id,amount\n1,10.00\n2,20.00\n3,30.00\n")
+	f.when = f.when.Add(time.Hour)
+	res, err = f.run(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"output-2026-11-25-040000.tar.gz", "output-2026-11-25-040000.tar.gz.sha256"}
+	if !slices.Equal(res.Uploaded, want) || !slices.Equal(res.Created, want[:1]) {
+		t.Fatalf("changed run: created %v, uploaded %v; want only %v", res.Created, res.Uploaded, want)
+	}
+}
+
+// agedBackups puts backups taken days before f.when into the destination,
+// with sidecars, as earlier runs would have left them.
+func (f *fixture) agedBackups(days ...int) []string {
+	f.t.Helper()
+	if err := os.MkdirAll(f.dest, 0o750); err != nil {
+		f.t.Fatal(err)
+	}
+	var names []string
+	for _, d := range days {
+		at := f.when.AddDate(0, 0, -d)
+		for _, kind := range []string{catalog.KindOutput, catalog.KindEnv} {
+			name := catalog.Name(kind, at, func(string) bool { return false })
+			body := []byte("old backup " + name)
+			if err := os.WriteFile(filepath.Join(f.dest, name), body, 0o600); err != nil {
+				f.t.Fatal(err)
+			}
+			sum := sha256hex(body)
+			if err := catalog.WriteSidecar(f.dest, name, sum); err != nil {
+				f.t.Fatal(err)
+			}
+			names = append(names, name)
+		}
+	}
+	return names
+}
+
+func TestRetentionLocallyAndOnS3(t *testing.T) {
+	s := server(t)
+	f := newFixture(t)
+	o := f.opts()
+	o.S3 = f.s3(t, s)
+	aged := f.agedBackups(45, 31, 20)
+	// An earlier run uploaded the aged backups too.
+	c, err := s3sync.New(context.Background(), o.S3, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Sync(context.Background(), f.dest, f.local(), nil); err != nil {
+		t.Fatal(err)
+	}
+
+	dry := o
+	dry.DryRun = true
+	res, err := f.run(dry)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan := f.out.String()
+	for _, want := range []string{
+		"dry run: would write output-2026-11-25.tar.gz",
+		"delete output-2026-10-11.tar.gz: 45d older than the newest complete backup (2026-11-25), beyond the 30d window",
+		"delete server.env.2026-10-25: 31d older",
+		"keep   output-2026-11-05.tar.gz: within 30d",
+		"would upload output-2026-11-25.tar.gz",
+	} {
+		if !strings.Contains(plan, want) {
+			t.Errorf("dry-run plan lacks %q:\n%s", want, plan)
+		}
+	}
+	if len(f.local()) != 12 || len(remote(t, o.S3)) != 12 || len(res.Deleted) != 0 {
+		t.Fatalf("dry run changed something: local %v", f.local())
+	}
+
+	res, err = f.run(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gone := aged[:4]
+	kept := aged[4:]
+	for _, where := range [][]string{f.local(), remote(t, o.S3)} {
+		for _, n := range gone {
+			if slices.Contains(where, n) || slices.Contains(where, n+".sha256") {
+				t.Errorf("%s survived retention: %v", n, where)
+			}
+		}
+		for _, n := range append(kept, "output-2026-11-25.tar.gz", "server.env.2026-11-25") {
+			if !slices.Contains(where, n) || !slices.Contains(where, n+".sha256") {
+				t.Errorf("%s was deleted: %v", n, where)
+			}
+		}
+	}
+	if len(res.Deleted) != 4 || len(res.DeletedRemote) != 4 {
+		t.Errorf("deleted %v locally and %v on S3, want 4 each", res.Deleted, res.DeletedRemote)
+	}
+}
+
+func TestFailedUploadKeepsLocalBackupsAndNextRunCompletes(t *testing.T) {
+	s := server(t)
+	f := newFixture(t)
+	o := f.opts()
+	o.S3 = f.s3(t, s)
+	aged := f.agedBackups(60)
+	o.MetricsFile = filepath.Join(t.TempDir(), "dsops_backup.prom")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "wrong")
+
+	_, err := f.run(o)
+	if !errors.Is(err, s3sync.ErrCredentials) || !strings.Contains(err.Error(), "local backups in "+f.dest+" are intact") {
+		t.Fatalf("run error = %v, want a credentials error saying the local backups are intact", err)
+	}
+	local := f.local()
+	for _, n := range append(aged, "output-2026-11-25.tar.gz", "server.env.2026-11-25", "config-2026-11-25.tar.gz") {
+		if !slices.Contains(local, n) {
+			t.Errorf("%s missing after a failed upload: retention must not run", n)
+		}
+	}
+	prom, _ := os.ReadFile(o.MetricsFile)
+	if !strings.Contains(string(prom), "dsops_backup_last_run_success 0") {
+		t.Errorf("metrics after a failure:\n%s", prom)
+	}
+
+	t.Setenv("AWS_SECRET_ACCESS_KEY", s3test.SecretKey)
+	f.when = f.when.Add(time.Hour)
+	res, err := f.run(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Created) != 0 || len(res.Uploaded) != 6 {
+		t.Errorf("second run created %v and uploaded %v; want the 3 existing backups uploaded with sidecars", res.Created, res.Uploaded)
+	}
+	if got := remote(t, o.S3); len(got) != 6 {
+		t.Errorf("bucket holds %v", got)
+	}
+	prom, _ = os.ReadFile(o.MetricsFile)
+	for _, want := range []string{"dsops_backup_last_run_success 1", "dsops_backup_last_success_timestamp_seconds", "dsops_backup_last_run_files 2"} {
+		if !strings.Contains(string(prom), want) {
+			t.Errorf("metrics lack %q:\n%s", want, prom)
+		}
+	}
+}
+
+func TestMissingOrEmptyOutputIsSkipped(t *testing.T) {
+	for _, tc := range []string{"missing", "empty"} {
+		t.Run(tc, func(t *testing.T) {
+			f := newFixture(t)
+			os.RemoveAll(f.output)
+			if tc == "empty" {
+				os.Mkdir(f.output, 0o755)
+			}
+			res, err := f.run(f.opts())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(res.Skipped, []string{"output"}) {
+				t.Errorf("skipped %v, want output", res.Skipped)
+			}
+			for _, n := range f.local() {
+				if strings.HasPrefix(n, "output-") {
+					t.Errorf("archived an %s output folder: %s", tc, n)
+				}
+			}
+			if !strings.Contains(f.out.String(), "skipped output: output folder "+f.output+" ") {
+				t.Errorf("output does not report the skip:\n%s", f.out.String())
+			}
+		})
+	}
+}
+
+func TestNothingToBackUpFails(t *testing.T) {
+	f := newFixture(t)
+	o := f.opts()
+	o.OutputDir = filepath.Join(t.TempDir(), "none")
+	o.EnvFile = filepath.Join(t.TempDir(), "none.env")
+	o.ConfigFiles = nil
+	_, err := f.run(o)
+	if !errors.Is(err, ErrNothing) {
+		t.Fatalf("error = %v, want ErrNothing", err)
+	}
+}
+
+func TestUnwritableDestination(t *testing.T) {
+	f := newFixture(t)
+	blocker := filepath.Join(t.TempDir(), "a-file")
+	os.WriteFile(blocker, []byte("x"), 0o644)
+	o := f.opts()
+	o.Dest = filepath.Join(blocker, "backups")
+	_, err := f.run(o)
+	if err == nil || !strings.Contains(err.Error(), "--dest "+o.Dest) || !strings.Contains(err.Error(), "choose a writable folder") {
+		t.Fatalf("error = %v, want one naming --dest and the fix", err)
+	}
+}
+
+func TestSecondRunWaitsForLock(t *testing.T) {
+	f := newFixture(t)
+	os.MkdirAll(f.dest, 0o750)
+	unlock, err := lock(f.dest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unlock()
+	_, err = f.run(f.opts())
+	if !errors.Is(err, ErrBusy) {
+		t.Fatalf("error = %v, want ErrBusy", err)
+	}
+}
+
+func TestMissingConfigFileNamesIt(t *testing.T) {
+	f := newFixture(t)
+	o := f.opts()
+	o.ConfigFiles = []string{filepath.Join(t.TempDir(), "retail.yaml")}
+	_, err := f.run(o)
+	if err == nil || !strings.Contains(err.Error(), "retail.yaml") || !strings.Contains(err.Error(), "--config-file") {
+		t.Fatalf("error = %v, want one naming --config-file and the file", err)
+	}
+}

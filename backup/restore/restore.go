@@ -1,0 +1,338 @@
+// Package restore brings a backup back: `dsops restore`.
+//
+// The source is a local backup file or an s3:// URL, which is downloaded
+// first into a temporary folder beside the target. The backup's .sha256
+// sidecar is required: the whole file is hashed while it is read and
+// compared with the sidecar, and each file of an archive is checked against
+// the archive's manifest as it is extracted (see package archive for what
+// is refused and why). Everything is extracted into a temporary folder
+// beside the target and renamed into place only when every check has
+// passed, so the target either appears complete or not at all.
+//
+// An environment-file backup (server.env.DATE) is restored as DIR/server.env
+// with mode 0600.
+package restore
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+
+	"datasynth.dev/backup/archive"
+	"datasynth.dev/backup/catalog"
+	"datasynth.dev/backup/internal/atomicfile"
+	"datasynth.dev/backup/s3sync"
+)
+
+// Options configure one restore.
+type Options struct {
+	// Source is a backup file or s3://bucket/key.
+	Source string
+	// To is the folder to create. It must not exist, or be empty.
+	To string
+	// List prints the archive's manifest instead of extracting it.
+	List bool
+	// S3 gives the endpoint, region and addressing for s3:// sources; its
+	// URL is ignored.
+	S3 s3sync.Config
+	// Progress, if set, is called to show progress of a long step.
+	Progress func(label string, total int64) Progress
+	// Out receives the listing and the summary.
+	Out io.Writer
+}
+
+// Progress shows how far a long step has got.
+type Progress interface {
+	Add(n int64)
+	Done()
+}
+
+// ErrChecksum means a backup file does not match its sidecar. It wraps
+// archive.ErrCorrupt, so errors.Is(err, archive.ErrCorrupt) covers both.
+var ErrChecksum = fmt.Errorf("%w: checksum does not match the .sha256 sidecar", archive.ErrCorrupt)
+
+// ErrTargetExists means --to names a file or a folder that is not empty.
+var ErrTargetExists = errors.New("target exists")
+
+// Run restores (or lists) one backup.
+func Run(ctx context.Context, opts Options, log *slog.Logger) error {
+	if opts.Out == nil {
+		opts.Out = io.Discard
+	}
+	if !opts.List && opts.To == "" {
+		return errors.New("--to is required: name the folder to restore into (it must not exist yet)")
+	}
+	kind, _, _ := catalog.Parse(path.Base(opts.Source))
+	env := kind == catalog.KindEnv
+	if !opts.List {
+		check := checkTarget
+		if env {
+			check = checkEnvTarget
+		}
+		if err := check(opts.To); err != nil {
+			return err
+		}
+	}
+	file, sum, cleanup, err := fetch(ctx, opts, log)
+	if err != nil {
+		return err
+	}
+	defer cleanup()
+	if env {
+		return restoreEnv(opts, file, sum, log)
+	}
+	if opts.List {
+		return list(opts, file, sum)
+	}
+	return extract(ctx, opts, file, sum, log)
+}
+
+// checkTarget refuses a target that would hide or mix with existing data.
+func checkTarget(to string) error {
+	fi, err := os.Stat(to)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("--to %s: %w", to, err)
+	}
+	if !fi.IsDir() {
+		return fmt.Errorf("--to %s: %w: it is a file; choose a new folder", to, ErrTargetExists)
+	}
+	entries, err := os.ReadDir(to)
+	if err != nil {
+		return fmt.Errorf("--to %s: %w", to, err)
+	}
+	if len(entries) > 0 {
+		return fmt.Errorf("--to %s: %w and is not empty; choose a new folder, or move the old one away first", to, ErrTargetExists)
+	}
+	return nil
+}
+
+// checkEnvTarget refuses to overwrite an environment file: the folder may
+// hold other files, but not server.env.
+func checkEnvTarget(to string) error {
+	p := filepath.Join(to, catalog.KindEnv)
+	if _, err := os.Lstat(p); err == nil {
+		return fmt.Errorf("--to %s: %w: %s is there already; move it away first, or restore into another folder and compare", to, ErrTargetExists, p)
+	}
+	return nil
+}
+
+// fetch returns a local path for the source and the checksum its sidecar
+// gives, downloading both from S3 when needed.
+func fetch(ctx context.Context, opts Options, log *slog.Logger) (string, string, func(), error) {
+	nothing := func() {}
+	if !strings.HasPrefix(opts.Source, "s3://") {
+		if _, err := os.Stat(opts.Source); err != nil {
+			return "", "", nothing, fmt.Errorf("backup %s: %w", opts.Source, err)
+		}
+		sum, err := catalog.ReadSidecar(opts.Source)
+		if errors.Is(err, fs.ErrNotExist) {
+			return "", "", nothing, fmt.Errorf("backup %s: no %s%s beside it, so it cannot be checked; copy the sidecar from the backup folder or S3 next to it", opts.Source, filepath.Base(opts.Source), catalog.SidecarSuffix)
+		}
+		if err != nil {
+			return "", "", nothing, fmt.Errorf("backup %s: %w", opts.Source, err)
+		}
+		return opts.Source, sum, nothing, nil
+	}
+
+	loc, err := s3sync.ParseURL(opts.Source)
+	if err != nil || loc.Prefix == "" {
+		return "", "", nothing, fmt.Errorf("source %q: want s3://bucket/path/to/output-YYYY-MM-DD.tar.gz", opts.Source)
+	}
+	key := strings.TrimSuffix(loc.Prefix, "/")
+	name := path.Base(key)
+	cfg := opts.S3
+	cfg.URL = "s3://" + loc.Bucket + "/" + strings.TrimSuffix(key, name)
+	client, err := s3sync.New(ctx, cfg, log)
+	if err != nil {
+		return "", "", nothing, err
+	}
+	parent := os.TempDir()
+	if opts.To != "" {
+		parent = filepath.Dir(filepath.Clean(opts.To))
+		if err := os.MkdirAll(parent, 0o755); err != nil {
+			return "", "", nothing, fmt.Errorf("--to %s: %w", opts.To, err)
+		}
+	}
+	dir, err := os.MkdirTemp(parent, ".dsops-restore-download-")
+	if err != nil {
+		return "", "", nothing, fmt.Errorf("creating a download folder in %s: %w", parent, err)
+	}
+	cleanup := func() { os.RemoveAll(dir) }
+	get := func(n string) (string, string, error) {
+		f, err := os.OpenFile(filepath.Join(dir, n), os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+		if err != nil {
+			return "", "", err
+		}
+		defer f.Close()
+		meta, err := client.Download(ctx, n, f)
+		if err != nil {
+			return "", "", err
+		}
+		return f.Name(), meta, nil
+	}
+	file, meta, err := get(name)
+	if err != nil {
+		cleanup()
+		return "", "", nothing, err
+	}
+	var sum string
+	if _, _, err := get(name + catalog.SidecarSuffix); err == nil {
+		sum, err = catalog.ReadSidecar(file)
+		if err != nil {
+			cleanup()
+			return "", "", nothing, err
+		}
+		if meta != "" && meta != sum {
+			cleanup()
+			return "", "", nothing, fmt.Errorf("%s: %w: object metadata says %s, sidecar says %s", opts.Source, ErrChecksum, meta, sum)
+		}
+	} else if meta != "" {
+		log.Warn("no sidecar in the bucket; checking against the object's sha256 metadata", "object", opts.Source+catalog.SidecarSuffix)
+		sum = meta
+	} else {
+		cleanup()
+		return "", "", nothing, fmt.Errorf("%s: no %s%s in the bucket and no sha256 metadata, so it cannot be checked: %w", opts.Source, name, catalog.SidecarSuffix, err)
+	}
+	return file, sum, cleanup, nil
+}
+
+func list(opts Options, file, sum string) error {
+	got, _, err := archive.HashFile(file)
+	if err != nil {
+		return err
+	}
+	if got != sum {
+		return fmt.Errorf("%s: %w (file %s, sidecar %s); the archive is damaged: restore another backup", opts.Source, ErrChecksum, got, sum)
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	m, err := archive.ReadManifest(f, opts.Source)
+	if err != nil {
+		return err
+	}
+	w := opts.Out
+	fmt.Fprintf(w, "# %s: %s backup of %s taken %s, %d files, %d bytes, archive SHA-256 %s (matches its sidecar)\n",
+		filepath.Base(opts.Source), m.Kind, m.Source, m.CreatedAt.Format("2006-01-02 15:04:05Z07:00"), m.Files, m.Bytes, sum)
+	for _, e := range m.Entries {
+		switch e.Type {
+		case archive.TypeFile:
+			fmt.Fprintf(w, "%04o %12d %s  %s\n", e.Mode, e.Size, e.SHA256, e.Path)
+		case archive.TypeDir:
+			fmt.Fprintf(w, "%04o %12s %64s  %s/\n", e.Mode, "-", "", e.Path)
+		case archive.TypeSymlink:
+			fmt.Fprintf(w, "%04o %12s %64s  %s -> %s\n", e.Mode, "-", "", e.Path, e.Link)
+		}
+	}
+	return nil
+}
+
+func extract(ctx context.Context, opts Options, file, sum string, log *slog.Logger) error {
+	to := filepath.Clean(opts.To)
+	parent := filepath.Dir(to)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return fmt.Errorf("--to %s: %w", opts.To, err)
+	}
+	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(to)+".restore-")
+	if err != nil {
+		return fmt.Errorf("--to %s: cannot create a folder beside it: %w", opts.To, err)
+	}
+	done := false
+	defer func() {
+		if !done {
+			os.RemoveAll(tmp)
+		}
+	}()
+	f, err := os.Open(file)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	h := sha256.New()
+	tee := io.TeeReader(f, h)
+	var bar Progress
+	if opts.Progress != nil {
+		if fi, err := f.Stat(); err == nil && fi.Size() > 1<<20 {
+			bar = opts.Progress("restoring "+filepath.Base(opts.Source), fi.Size())
+			tee = io.TeeReader(tee, progressWriter(bar.Add))
+		}
+	}
+	m, xerr := archive.Extract(ctx, tee, opts.Source, tmp, nil)
+	// The tar reader stops at the end-of-archive marker; hash the rest so
+	// that the whole file is compared with the sidecar.
+	_, rerr := io.Copy(io.Discard, tee)
+	if bar != nil {
+		bar.Done()
+	}
+	got := hex.EncodeToString(h.Sum(nil))
+	if rerr == nil && got != sum {
+		return fmt.Errorf("%s: %w (file %s, sidecar %s); the archive is damaged: restore another backup", opts.Source, ErrChecksum, got, sum)
+	}
+	if xerr != nil {
+		return xerr
+	}
+	if rerr != nil {
+		return fmt.Errorf("reading %s: %w", opts.Source, rerr)
+	}
+	if err := os.Remove(to); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("--to %s: %w", opts.To, err)
+	}
+	if err := os.Rename(tmp, to); err != nil {
+		return fmt.Errorf("--to %s: %w", opts.To, err)
+	}
+	done = true
+	if err := atomicfile.SyncDir(parent); err != nil {
+		return err
+	}
+	log.Info("restored", "backup", opts.Source, "to", to, "files", m.Files, "bytes", m.Bytes)
+	fmt.Fprintf(opts.Out, "restored %d files (%d bytes) from %s to %s; the archive matched its sidecar and every file its SHA-256\n", m.Files, m.Bytes, filepath.Base(opts.Source), to)
+	return nil
+}
+
+// restoreEnv writes an environment-file backup to DIR/server.env with mode
+// 0600 after checking it. Its content is never printed.
+func restoreEnv(opts Options, file, sum string, log *slog.Logger) error {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return err
+	}
+	got := sha256.Sum256(data)
+	if hex.EncodeToString(got[:]) != sum {
+		return fmt.Errorf("%s: %w; the copy is damaged: restore another backup", opts.Source, ErrChecksum)
+	}
+	if opts.List {
+		fmt.Fprintf(opts.Out, "# %s: environment file, %d bytes, SHA-256 %s (matches its sidecar); content not shown\n", filepath.Base(opts.Source), len(data), sum)
+		return nil
+	}
+	if err := os.MkdirAll(opts.To, 0o700); err != nil {
+		return fmt.Errorf("--to %s: %w", opts.To, err)
+	}
+	dst := filepath.Join(opts.To, catalog.KindEnv)
+	if err := atomicfile.WriteFile(dst, data, 0o600); err != nil {
+		return fmt.Errorf("--to %s: %w", opts.To, err)
+	}
+	log.Info("restored environment file", "backup", opts.Source, "to", dst, "mode", "0600")
+	fmt.Fprintf(opts.Out, "restored %s to %s (mode 0600); the copy matched its sidecar\n", filepath.Base(opts.Source), dst)
+	return nil
+}
+
+type progressWriter func(int64)
+
+func (p progressWriter) Write(b []byte) (int, error) {
+	p(int64(len(b)))
+	return len(b), nil
+}

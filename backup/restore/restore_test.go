@@ -1,0 +1,292 @@
+package restore
+
+import (
+	"archive/tar"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/klauspost/pgzip"
+
+	"datasynth.dev/backup/archive"
+	"datasynth.dev/backup/catalog"
+	"datasynth.dev/backup/s3sync"
+	"datasynth.dev/backup/s3test"
+	"datasynth.dev/verify"
+)
+
+var (
+	srvOnce sync.Once
+	srv     *s3test.Server
+	srvErr  error
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if srv != nil {
+		srv.Stop()
+		os.RemoveAll(srv.Dir)
+	}
+	os.Exit(code)
+}
+
+func server(t *testing.T) *s3test.Server {
+	t.Helper()
+	srvOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "restore-gw-")
+		if err != nil {
+			srvErr = err
+			return
+		}
+		srv, srvErr = s3test.Start(dir)
+	})
+	if srvErr != nil {
+		t.Fatal(srvErr)
+	}
+	return srv
+}
+
+var quiet = slog.New(slog.DiscardHandler)
+
+// original builds an output folder and its backup archive with sidecar.
+func original(t *testing.T) (src, backupDir, name string) {
+	t.Helper()
+	root := t.TempDir()
+	src = filepath.Join(root, "output")
+	files := map[string]string{
+		"journal_entries.csv":          strings.Repeat("1,2026-01-01,1000.00\n", 2000),
+		"master/chart_of_accounts.csv": "code,name\n1000,Cash\n",
+		"run_manifest.json":            `{"format":"demo"}`,
+	}
+	for p, body := range files {
+		full := filepath.Join(src, filepath.FromSlash(p))
+		os.MkdirAll(filepath.Dir(full), 0o755)
+		if err := os.WriteFile(full, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	backupDir = filepath.Join(root, "backups")
+	os.Mkdir(backupDir, 0o750)
+	name = "output-2026-11-25.tar.gz"
+	m, err := archive.Scan(context.Background(), src, "output", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := archive.Create(context.Background(), filepath.Join(backupDir, name), src, m, 0o640, archive.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := catalog.WriteSidecar(backupDir, name, info.SHA256); err != nil {
+		t.Fatal(err)
+	}
+	return src, backupDir, name
+}
+
+// identical checks the restored folder against the original with the
+// verify module, as `dsops verify ORIGINAL RESTORED` does.
+func identical(t *testing.T, a, b string) {
+	t.Helper()
+	left, err := verify.OpenFolder(a, "original")
+	if err != nil {
+		t.Fatal(err)
+	}
+	right, err := verify.OpenFolder(b, "restored")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := verify.Compare(context.Background(), left, right, verify.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.Identical() {
+		var buf bytes.Buffer
+		r.WriteText(&buf, true)
+		t.Fatalf("restored folder differs:\n%s", buf.String())
+	}
+}
+
+func TestRestoreLocalArchive(t *testing.T) {
+	src, dir, name := original(t)
+	to := filepath.Join(t.TempDir(), "recovered", "output")
+	var out bytes.Buffer
+	if err := Run(context.Background(), Options{Source: filepath.Join(dir, name), To: to, Out: &out}, quiet); err != nil {
+		t.Fatal(err)
+	}
+	identical(t, src, to)
+	if !strings.Contains(out.String(), "restored 3 files") {
+		t.Errorf("summary = %q", out.String())
+	}
+	leftovers, _ := filepath.Glob(filepath.Join(filepath.Dir(to), ".*"))
+	if len(leftovers) != 0 {
+		t.Errorf("temporary folders left behind: %v", leftovers)
+	}
+}
+
+func TestRestoreIntoEmptyFolderAndRefuseNonEmpty(t *testing.T) {
+	src, dir, name := original(t)
+	to := t.TempDir()
+	if err := Run(context.Background(), Options{Source: filepath.Join(dir, name), To: to}, quiet); err != nil {
+		t.Fatal(err)
+	}
+	identical(t, src, to)
+	err := Run(context.Background(), Options{Source: filepath.Join(dir, name), To: to}, quiet)
+	if !errors.Is(err, ErrTargetExists) || !strings.Contains(err.Error(), to) {
+		t.Fatalf("second restore into %s: error = %v, want ErrTargetExists", to, err)
+	}
+}
+
+func TestList(t *testing.T) {
+	_, dir, name := original(t)
+	var out bytes.Buffer
+	if err := Run(context.Background(), Options{Source: filepath.Join(dir, name), List: true, Out: &out}, quiet); err != nil {
+		t.Fatal(err)
+	}
+	text := out.String()
+	for _, want := range []string{"output backup of", "3 files", "matches its sidecar", "0644", "master/chart_of_accounts.csv", "master/\n"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("listing lacks %q:\n%s", want, text)
+		}
+	}
+}
+
+func TestRestoreRefusesCorruptedArchive(t *testing.T) {
+	_, dir, name := original(t)
+	file := filepath.Join(dir, name)
+	data, _ := os.ReadFile(file)
+	data[len(data)/2] ^= 0x55
+	os.WriteFile(file, data, 0o640)
+	to := filepath.Join(t.TempDir(), "out")
+	err := Run(context.Background(), Options{Source: file, To: to}, quiet)
+	if !errors.Is(err, ErrChecksum) || !errors.Is(err, archive.ErrCorrupt) || !strings.Contains(err.Error(), file) {
+		t.Fatalf("error = %v, want ErrChecksum naming %s", err, file)
+	}
+	if _, err := os.Stat(to); !os.IsNotExist(err) {
+		t.Errorf("target created for a corrupted archive: %v", err)
+	}
+	if entries, _ := os.ReadDir(filepath.Dir(to)); len(entries) != 0 {
+		t.Errorf("leftovers beside the target: %v", entries)
+	}
+	if err := Run(context.Background(), Options{Source: file, List: true}, quiet); !errors.Is(err, ErrChecksum) {
+		t.Errorf("--list of a corrupted archive: error = %v, want ErrChecksum", err)
+	}
+}
+
+func TestRestoreRequiresSidecar(t *testing.T) {
+	_, dir, name := original(t)
+	os.Remove(filepath.Join(dir, name+".sha256"))
+	err := Run(context.Background(), Options{Source: filepath.Join(dir, name), To: filepath.Join(t.TempDir(), "x")}, quiet)
+	if err == nil || !strings.Contains(err.Error(), name+".sha256") {
+		t.Fatalf("error = %v, want one naming the missing sidecar", err)
+	}
+}
+
+// TestRestoreRefusesPathTraversal feeds an archive that a hostile party
+// built with a matching sidecar: only the entry checks stand in the way.
+func TestRestoreRefusesPathTraversal(t *testing.T) {
+	sum := sha256.Sum256([]byte("pwned"))
+	m := archive.Manifest{Format: archive.Format, Kind: "output", Files: 1, Bytes: 5,
+		Entries: []archive.Entry{{Path: "a.csv", Type: archive.TypeFile, Mode: 0o644, Size: 5, SHA256: hex.EncodeToString(sum[:])}}}
+	mj, _ := json.Marshal(m)
+	var buf bytes.Buffer
+	zw := pgzip.NewWriter(&buf)
+	tw := tar.NewWriter(zw)
+	tw.WriteHeader(&tar.Header{Name: archive.ManifestName, Typeflag: tar.TypeReg, Mode: 0o644, Size: int64(len(mj))})
+	tw.Write(mj)
+	tw.WriteHeader(&tar.Header{Name: "../../escaped.csv", Typeflag: tar.TypeReg, Mode: 0o644, Size: 5})
+	tw.Write([]byte("pwned"))
+	tw.Close()
+	zw.Close()
+	dir := t.TempDir()
+	name := "output-2026-11-25.tar.gz"
+	os.WriteFile(filepath.Join(dir, name), buf.Bytes(), 0o640)
+	whole := sha256.Sum256(buf.Bytes())
+	catalog.WriteSidecar(dir, name, hex.EncodeToString(whole[:]))
+
+	parent := t.TempDir()
+	to := filepath.Join(parent, "deep", "out")
+	err := Run(context.Background(), Options{Source: filepath.Join(dir, name), To: to}, quiet)
+	if !errors.Is(err, archive.ErrUnsafe) || !strings.Contains(err.Error(), "../../escaped.csv") {
+		t.Fatalf("error = %v, want ErrUnsafe naming the entry", err)
+	}
+	matches, _ := filepath.Glob(filepath.Join(parent, "*.csv"))
+	matches2, _ := filepath.Glob(filepath.Join(parent, "*", "*.csv"))
+	if len(matches)+len(matches2) != 0 {
+		t.Errorf("traversal wrote %v", append(matches, matches2...))
+	}
+	if _, err := os.Stat(to); !os.IsNotExist(err) {
+		t.Errorf("target created: %v", err)
+	}
+}
+
+func TestRestoreFromS3(t *testing.T) {
+	s := server(t)
+	src, dir, name := original(t)
+	for _, kv := range s.Env() {
+		k, v, _ := strings.Cut(kv, "=")
+		t.Setenv(k, v)
+	}
+	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(t.TempDir(), "none"))
+	bucket := s.Bucket(t)
+	cfg := s3sync.Config{URL: "s3://" + bucket + "/host-1", Endpoint: s.Endpoint, PathStyle: true}
+	c, err := s3sync.New(context.Background(), cfg, quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Sync(context.Background(), dir, []string{name, name + ".sha256"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	to := filepath.Join(t.TempDir(), "restored")
+	err = Run(context.Background(), Options{Source: "s3://" + bucket + "/host-1/" + name, To: to, S3: cfg}, quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	identical(t, src, to)
+	if leftovers, _ := filepath.Glob(filepath.Join(filepath.Dir(to), ".dsops-restore-*")); len(leftovers) != 0 {
+		t.Errorf("download folder left behind: %v", leftovers)
+	}
+
+	err = Run(context.Background(), Options{Source: "s3://" + bucket + "/host-1/output-2020-01-01.tar.gz", To: filepath.Join(t.TempDir(), "x"), S3: cfg}, quiet)
+	if err == nil || !strings.Contains(err.Error(), "output-2020-01-01.tar.gz") {
+		t.Errorf("missing object: error = %v, want one naming it", err)
+	}
+}
+
+func TestRestoreEnvFile(t *testing.T) {
+	dir := t.TempDir()
+	name := "server.env.2026-11-25"
+	body := []byte("API_KEY=sk-secret\n")
+	os.WriteFile(filepath.Join(dir, name), body, 0o600)
+	sum := sha256.Sum256(body)
+	catalog.WriteSidecar(dir, name, hex.EncodeToString(sum[:]))
+	to := filepath.Join(t.TempDir(), "etc")
+	var out bytes.Buffer
+	if err := Run(context.Background(), Options{Source: filepath.Join(dir, name), To: to, Out: &out}, quiet); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(filepath.Join(to, "server.env"))
+	if err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("restored env: %v, mode %v", err, fi.Mode().Perm())
+	}
+	if strings.Contains(out.String(), "sk-secret") {
+		t.Errorf("secret printed: %s", out.String())
+	}
+	got, _ := os.ReadFile(filepath.Join(to, "server.env"))
+	if !bytes.Equal(got, body) {
+		t.Error("content differs")
+	}
+	err = Run(context.Background(), Options{Source: filepath.Join(dir, name), To: to}, quiet)
+	if !errors.Is(err, ErrTargetExists) {
+		t.Errorf("second env restore: error = %v, want ErrTargetExists", err)
+	}
+}
