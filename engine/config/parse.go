@@ -148,11 +148,15 @@ func (p *parser) add(n *yaml.Node, path, format string, args ...any) {
 func (p *parser) yamlError(err error) Problem {
 	// yaml.v3 reports syntax errors as "yaml: line N: msg".
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	pr := Problem{File: p.file, Msg: msg + " (YAML syntax)"}
+	hint := " (YAML syntax)"
+	if strings.Contains(msg, "cannot start any token") {
+		hint = " (YAML syntax; indent with spaces, not tabs)"
+	}
+	pr := Problem{File: p.file, Msg: msg + hint}
 	if rest, ok := strings.CutPrefix(msg, "line "); ok {
 		if num, after, ok := strings.Cut(rest, ": "); ok {
 			if line, err := strconv.Atoi(num); err == nil {
-				pr.Line, pr.Col, pr.Msg = line, 1, after+" (YAML syntax)"
+				pr.Line, pr.Col, pr.Msg = line, 1, after+hint
 			}
 		}
 	}

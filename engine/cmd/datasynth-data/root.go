@@ -81,6 +81,19 @@ version give byte-identical files on any machine and any thread count.` + "\n" +
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
+	// Unknown subcommands reach RunE so that they exit 2 like other usage
+	// errors, with cobra's suggestions.
+	root.Args = cobra.ArbitraryArgs
+	root.RunE = func(cmd *cobra.Command, args []string) error {
+		if len(args) == 0 {
+			return cmd.Help()
+		}
+		msg := fmt.Sprintf("unknown command %q", args[0])
+		if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
+			msg += fmt.Sprintf("; did you mean %q?", s[0])
+		}
+		return invalid(errors.New(msg + " (see datasynth-data --help)"))
+	}
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetVersionTemplate("datasynth-data {{.Version}}\n")
