@@ -25,6 +25,9 @@ var ErrUnsupportedFile = errors.New("unsupported file")
 // Scan walks root and returns its manifest, hashing files on all cores.
 // Entries are in lexical order, parents before children.
 func Scan(ctx context.Context, root, kind string, now time.Time) (*Manifest, error) {
+	if abs, err := filepath.Abs(root); err == nil {
+		root = abs
+	}
 	m := &Manifest{Format: Format, Kind: kind, Source: root, CreatedAt: now.UTC().Truncate(time.Second)}
 	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
