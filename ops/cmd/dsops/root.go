@@ -1,0 +1,77 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"datasynth.dev/verify"
+	"github.com/spf13/cobra"
+)
+
+// Exit codes. Each command lists the ones it uses in its help.
+const (
+	exitOK        = 0 // success; for checks: identical
+	exitDifferent = 1 // a check ran and found differences
+	exitFailure   = 2 // could not run: bad flags, missing or malformed input
+)
+
+// run executes the command line and returns the exit code. Errors are
+// printed here, once; a check that found differences has already printed
+// its report and exits 1 without another word.
+func run(args []string, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	root := newRootCmd(stdout, stderr)
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, verify.ErrDifferent):
+		return exitDifferent
+	}
+	fmt.Fprintln(stderr, "dsops:", err)
+	return exitFailure
+}
+
+// globals holds what every command shares.
+type globals struct {
+	stdout, stderr io.Writer
+	logLevel       slog.Level
+}
+
+// logger returns a text logger on standard error at the --log-level.
+func (g *globals) logger() *slog.Logger {
+	return slog.New(slog.NewTextHandler(g.stderr, &slog.HandlerOptions{Level: g.logLevel}))
+}
+
+func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
+	g := &globals{stdout: stdout, stderr: stderr, logLevel: slog.LevelWarn}
+	root := &cobra.Command{
+		Use:   "dsops",
+		Short: "Operate DataSynth: verify, pin and regenerate datasets",
+		Long: `dsops operates DataSynth datasets: it compares datasets by content, checks a
+dataset against its run manifest or a version lock, pins the generator
+version for a config, and regenerates a pinned dataset byte for byte.`,
+		Version:       fmt.Sprintf("%s (commit %s)", version, commit),
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	root.SetVersionTemplate("dsops {{.Version}}\n")
+	root.PersistentFlags().TextVar(&g.logLevel, "log-level", g.logLevel, "log level on standard error: debug, info, warn or error")
+
+	root.AddCommand(newVerifyCmd(g))
+	root.AddCommand(newPinCmd(g))
+	root.AddCommand(newRegenerateCmd(g))
+	root.AddCommand(newBackupCmd(g))
+	root.AddCommand(newRestoreCmd(g))
+	return root
+}
