@@ -1,0 +1,195 @@
+package server
+
+import (
+	"errors"
+	"fmt"
+	"mime"
+	"net/http"
+	"time"
+
+	"datasynth.dev/engine/config"
+	"datasynth.dev/engine/generate"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+type healthBody struct {
+	Healthy          bool    `json:"healthy"`
+	Version          string  `json:"version"`
+	Commit           string  `json:"commit"`
+	GeneratorVersion string  `json:"generator_version"`
+	UptimeSeconds    float64 `json:"uptime_seconds"`
+}
+
+func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, healthBody{
+		Healthy: true, Version: s.opts.Version, Commit: s.opts.Commit,
+		GeneratorVersion: generate.GeneratorVersion, UptimeSeconds: s.metrics.Uptime().Seconds(),
+	})
+}
+
+func (s *Server) handleLive(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]bool{"alive": true})
+}
+
+type readyBody struct {
+	Ready   bool     `json:"ready"`
+	Reasons []string `json:"reasons,omitempty"`
+}
+
+func (s *Server) handleReady(w http.ResponseWriter, r *http.Request) {
+	reasons := s.readiness()
+	s.metrics.Ready.Store(len(reasons) == 0)
+	if len(reasons) > 0 {
+		writeJSON(w, http.StatusServiceUnavailable, readyBody{Reasons: reasons})
+		return
+	}
+	writeJSON(w, http.StatusOK, readyBody{Ready: true})
+}
+
+func (s *Server) handlePrometheus(w http.ResponseWriter, r *http.Request) {
+	s.updateReady()
+	promhttp.HandlerFor(s.metrics.Registry, promhttp.HandlerOpts{ErrorLog: slogPrinter{s}}).ServeHTTP(w, r)
+}
+
+type slogPrinter struct{ s *Server }
+
+func (p slogPrinter) Println(v ...any) { p.s.log.Error("metrics", "error", fmt.Sprint(v...)) }
+
+func (s *Server) handleMetricsJSON(w http.ResponseWriter, r *http.Request) {
+	s.updateReady()
+	writeJSON(w, http.StatusOK, s.metrics.Snapshot())
+}
+
+// configView is the JSON form of the config in use.
+type configView struct {
+	Source          string        `json:"source"`
+	LoadedAt        string        `json:"loaded_at"`
+	ConfigHash      string        `json:"config_hash"`
+	Seed            *uint64       `json:"seed"`
+	Industry        string        `json:"industry"`
+	StartDate       string        `json:"start_date"`
+	PeriodMonths    int           `json:"period_months"`
+	Companies       []companyView `json:"companies"`
+	TotalEntries    int64         `json:"total_entries"`
+	ChartComplexity string        `json:"chart_of_accounts"`
+	FraudEnabled    bool          `json:"fraud_enabled"`
+	FraudRate       string        `json:"fraud_rate"`
+	Warnings        []problem     `json:"warnings"`
+	YAML            string        `json:"yaml"`
+}
+
+type companyView struct {
+	Code     string `json:"code"`
+	Name     string `json:"name"`
+	Currency string `json:"currency"`
+	Country  string `json:"country"`
+	Entries  int64  `json:"entries"`
+}
+
+func viewOf(l *loaded) configView {
+	c := l.cfg
+	v := configView{
+		Source: l.source, LoadedAt: l.loadedAt.UTC().Format(time.RFC3339),
+		ConfigHash: c.Hash(c.Global.Seed), Industry: c.Global.Industry,
+		StartDate: c.Global.StartDate.Format(time.DateOnly), PeriodMonths: c.Global.PeriodMonths,
+		TotalEntries: c.TotalEntries(), ChartComplexity: c.ChartOfAccounts.Complexity,
+		FraudEnabled: c.Fraud.Enabled, FraudRate: c.Fraud.Rate.String(),
+		Warnings: problems(c.Warnings), YAML: string(l.text),
+	}
+	if c.Global.HasSeed {
+		seed := c.Global.Seed
+		v.Seed = &seed
+	} else {
+		v.ConfigHash = ""
+	}
+	for _, co := range c.Companies {
+		v.Companies = append(v.Companies, companyView{co.Code, co.Name, co.Currency, co.Country, co.Entries(c.Global.PeriodMonths)})
+	}
+	return v
+}
+
+func problems(ps config.Problems) []problem {
+	out := make([]problem, 0, len(ps))
+	for _, p := range ps {
+		out = append(out, problem{Line: p.Line, Column: p.Col, Field: p.Path, Message: p.Msg, Text: p.String()})
+	}
+	return out
+}
+
+// configError turns a failed load into an error body: field problems for
+// config.Problems, a message otherwise.
+func configError(err error, code string) apiError {
+	var ps config.Problems
+	if errors.As(err, &ps) {
+		e := apiError{Code: code, Message: fmt.Sprintf("%d problem(s) in the config; nothing was changed", len(ps)), Problems: problems(ps)}
+		if len(ps) > 0 {
+			e.Field = ps[0].Path
+		}
+		return e
+	}
+	return apiError{Code: code, Message: err.Error() + "; nothing was changed"}
+}
+
+func (s *Server) handleGetConfig(w http.ResponseWriter, r *http.Request) {
+	l := s.cfg.Load()
+	if l == nil {
+		msg := "no valid config is loaded"
+		if e := s.cfgErr.Load(); e != nil {
+			msg += ": " + *e
+		}
+		writeError(w, r, http.StatusServiceUnavailable, "no_config", msg+"; POST /api/config or fix the file and reload", "")
+		return
+	}
+	writeJSON(w, http.StatusOK, viewOf(l))
+}
+
+// configSource names a POSTed config in problem messages.
+const configSource = "request body"
+
+func (s *Server) handlePostConfig(w http.ResponseWriter, r *http.Request) {
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		mt, _, err := mime.ParseMediaType(ct)
+		switch {
+		case err != nil:
+			writeError(w, r, http.StatusUnsupportedMediaType, "unsupported_media_type", fmt.Sprintf("Content-Type %q is malformed: %v", ct, err), "")
+			return
+		case mt != "application/yaml" && mt != "application/x-yaml" && mt != "text/yaml" && mt != "text/x-yaml" && mt != "application/json":
+			writeError(w, r, http.StatusUnsupportedMediaType, "unsupported_media_type",
+				fmt.Sprintf("Content-Type %q is not a config; send application/yaml or application/json", mt), "")
+			return
+		}
+	}
+	data, rerr := readBody(r)
+	if rerr != nil {
+		rerr.write(w, r)
+		return
+	}
+	cfg, err := config.Parse(configSource, data)
+	if err != nil {
+		s.metrics.Reload("api_post", false)
+		writeAPIError(w, r, http.StatusBadRequest, configError(err, "invalid_config"))
+		return
+	}
+	s.reloadMu.Lock()
+	s.useConfig(&loaded{cfg: cfg, source: "POST /api/config", text: data, loadedAt: time.Now()})
+	s.reloadMu.Unlock()
+	s.metrics.Reload("api_post", true)
+	writeJSON(w, http.StatusOK, viewOf(s.cfg.Load()))
+}
+
+func (s *Server) handleReload(w http.ResponseWriter, r *http.Request) {
+	err := s.Reload("api_reload")
+	switch {
+	case errors.Is(err, ErrNoConfigFile):
+		writeError(w, r, http.StatusConflict, "no_config_file", err.Error(), "")
+	case err != nil:
+		writeAPIError(w, r, http.StatusUnprocessableEntity, configError(err, "reload_failed"))
+	default:
+		l := s.cfg.Load()
+		if l == nil {
+			writeError(w, r, http.StatusServiceUnavailable, "no_config", "API keys reloaded, but no valid config is loaded", "")
+			return
+		}
+		writeJSON(w, http.StatusOK, viewOf(l))
+	}
+}

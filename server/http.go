@@ -1,0 +1,410 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"maps"
+	"math"
+	"net"
+	"net/http"
+	"reflect"
+	"runtime/debug"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"datasynth.dev/server/auth"
+)
+
+// route is one path of the API.
+type route struct {
+	path    string
+	methods map[string]http.HandlerFunc
+	// public routes need no API key and are not rate limited: probes and
+	// scrapes must work whatever the clients do.
+	public bool
+	// quiet routes log at debug level: probes would drown the log.
+	quiet bool
+}
+
+func (s *Server) routes() http.Handler {
+	table := map[string]*route{}
+	add := func(path string, public bool, methods map[string]http.HandlerFunc) {
+		table[path] = &route{path: path, methods: methods, public: public, quiet: public}
+	}
+	add("/health", true, map[string]http.HandlerFunc{http.MethodGet: s.handleHealth})
+	add("/live", true, map[string]http.HandlerFunc{http.MethodGet: s.handleLive})
+	add("/ready", true, map[string]http.HandlerFunc{http.MethodGet: s.handleReady})
+	add("/metrics", true, map[string]http.HandlerFunc{http.MethodGet: s.handlePrometheus})
+	add("/api/metrics", false, map[string]http.HandlerFunc{http.MethodGet: s.handleMetricsJSON})
+	add("/api/config", false, map[string]http.HandlerFunc{http.MethodGet: s.handleGetConfig, http.MethodPost: s.handlePostConfig})
+	add("/api/config/reload", false, map[string]http.HandlerFunc{http.MethodPost: s.handleReload})
+	add("/api/generate/bulk", false, map[string]http.HandlerFunc{http.MethodPost: s.handleBulk})
+	add("/api/generate/plan", false, map[string]http.HandlerFunc{http.MethodPost: s.handlePlan})
+	for _, action := range []string{"start", "stop", "pause", "resume"} {
+		add("/api/stream/"+action, false, map[string]http.HandlerFunc{http.MethodPost: s.streams.handleControl(action)})
+	}
+	add("/api/stream/status", false, map[string]http.HandlerFunc{http.MethodGet: s.streams.handleStatus})
+	add("/ws/events", false, map[string]http.HandlerFunc{http.MethodGet: s.streams.handleEvents})
+	add("/ws/metrics", false, map[string]http.HandlerFunc{http.MethodGet: s.streams.handleMetrics})
+	for _, rt := range table {
+		// GET routes answer HEAD the way net/http does: headers only.
+		if h, ok := rt.methods[http.MethodGet]; ok && !strings.HasPrefix(rt.path, "/ws/") {
+			rt.methods[http.MethodHead] = h
+		}
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.serve(w, r, table[r.URL.Path])
+	})
+}
+
+// reqInfo travels with a request through the handlers.
+type reqInfo struct {
+	id     string
+	client string // key ID or remote IP, for logs and rate limits
+	route  string
+}
+
+type ctxKey struct{}
+
+func info(r *http.Request) *reqInfo {
+	if ri, ok := r.Context().Value(ctxKey{}).(*reqInfo); ok {
+		return ri
+	}
+	return &reqInfo{}
+}
+
+// statusWriter records the status and size of a response.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	bytes  int64
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(p []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(p)
+	w.bytes += int64(n)
+	return n, err
+}
+
+// Unwrap lets http.ResponseController and websocket.Accept reach the
+// connection.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// serve is the middleware chain, in one function so that its order reads
+// top to bottom: request id, security headers, metrics and access log,
+// panic guard, routing, body limit, client identity, rate limit, auth.
+func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt *route) {
+	start := time.Now()
+	ri := &reqInfo{id: requestID(r), route: "unmatched"}
+	if rt != nil {
+		ri.route = rt.path
+	}
+	r = r.WithContext(context.WithValue(r.Context(), ctxKey{}, ri))
+	h := w.Header()
+	h.Set("X-Request-Id", ri.id)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("Cache-Control", "no-store")
+	sw := &statusWriter{ResponseWriter: w}
+
+	s.metrics.InFlight.Inc()
+	defer func() {
+		s.metrics.InFlight.Dec()
+		if p := recover(); p != nil {
+			if p == http.ErrAbortHandler {
+				// The handler chose to cut the connection (a stream failed
+				// after its headers were sent): let net/http do so.
+				s.observe(sw, r, ri, rt, start)
+				panic(p)
+			}
+			s.log.Error("handler panic", "request_id", ri.id, "route", ri.route, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			if sw.status == 0 {
+				writeError(sw, r, http.StatusInternalServerError, "internal", "internal error; the request id identifies it in the server log", "")
+			}
+		}
+		s.observe(sw, r, ri, rt, start)
+	}()
+
+	if rt == nil {
+		writeError(sw, r, http.StatusNotFound, "not_found", fmt.Sprintf("no endpoint %s; see docs/server.md for the API", r.URL.Path), "")
+		return
+	}
+	handler := rt.methods[r.Method]
+	if handler == nil {
+		allowed := make([]string, 0, len(rt.methods))
+		for m := range rt.methods {
+			allowed = append(allowed, m)
+		}
+		slices.Sort(allowed)
+		h.Set("Allow", strings.Join(allowed, ", "))
+		writeError(sw, r, http.StatusMethodNotAllowed, "method_not_allowed",
+			fmt.Sprintf("%s does not accept %s; use %s", rt.path, r.Method, strings.Join(allowed, " or ")), "")
+		return
+	}
+	if r.ContentLength > s.opts.MaxBody {
+		writeError(sw, r, http.StatusRequestEntityTooLarge, "body_too_large",
+			fmt.Sprintf("the request body is %d bytes; the limit is %d (--max-body)", r.ContentLength, s.opts.MaxBody), "")
+		return
+	}
+	r.Body = http.MaxBytesReader(sw, r.Body, s.opts.MaxBody)
+
+	if !rt.public {
+		keys := s.keys.Load()
+		key, presented := auth.FromRequest(r)
+		id, valid := "", false
+		if presented && keys.Enabled() {
+			id, valid = keys.Check(key)
+		}
+		ri.client = id
+		if !valid {
+			ri.client = "ip:" + remoteIP(r)
+		}
+		if s.limiter != nil && !s.allow(sw, r, ri.client) {
+			return
+		}
+		if keys.Enabled() && !valid {
+			h.Set("WWW-Authenticate", `Bearer realm="datasynth"`)
+			msg := "missing API key: send `Authorization: Bearer KEY` or `X-API-Key: KEY`"
+			if presented {
+				msg = "invalid API key"
+			}
+			writeError(sw, r, http.StatusUnauthorized, "unauthorized", msg, "")
+			return
+		}
+	}
+	handler(sw, r)
+}
+
+// allow applies the rate limit and sets the X-RateLimit-* headers.
+func (s *Server) allow(w http.ResponseWriter, r *http.Request, client string) bool {
+	d := s.limiter.Allow(client, time.Now())
+	h := w.Header()
+	h.Set("X-RateLimit-Limit", strconv.FormatFloat(d.Limit, 'f', -1, 64))
+	h.Set("X-RateLimit-Burst", strconv.Itoa(d.Burst))
+	h.Set("X-RateLimit-Remaining", strconv.Itoa(d.Remaining))
+	h.Set("X-RateLimit-Reset", strconv.Itoa(int(math.Ceil(d.Reset.Seconds()))))
+	if d.Allowed {
+		return true
+	}
+	s.metrics.RateLimited.Add(1)
+	retry := max(1, int(math.Ceil(d.RetryAfter.Seconds())))
+	h.Set("Retry-After", strconv.Itoa(retry))
+	writeError(w, r, http.StatusTooManyRequests, "rate_limited",
+		fmt.Sprintf("rate limit of %g requests per second (burst %d) reached; retry in %d s", d.Limit, d.Burst, retry), "")
+	return false
+}
+
+func (s *Server) observe(sw *statusWriter, r *http.Request, ri *reqInfo, rt *route, start time.Time) {
+	if sw.status == 0 {
+		sw.status = http.StatusOK
+	}
+	elapsed := time.Since(start)
+	method := r.Method
+	if rt == nil || rt.methods[method] == nil {
+		method = "other"
+	}
+	s.metrics.Requests.WithLabelValues(ri.route, method, strconv.Itoa(sw.status)).Inc()
+	s.metrics.Duration.WithLabelValues(ri.route, method).Observe(elapsed.Seconds())
+	level := slog.LevelInfo
+	if rt != nil && rt.quiet && sw.status < 500 {
+		level = slog.LevelDebug
+	}
+	if !s.log.Enabled(r.Context(), level) {
+		return
+	}
+	s.log.LogAttrs(r.Context(), level, "request",
+		slog.String("request_id", ri.id), slog.String("method", r.Method), slog.String("path", r.URL.Path),
+		slog.String("route", ri.route), slog.Int("status", sw.status), slog.Int64("bytes", sw.bytes),
+		slog.Duration("duration", elapsed), slog.String("client", ri.client), slog.String("remote", r.RemoteAddr))
+}
+
+func remoteIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// requestID keeps a well-formed incoming X-Request-Id (so a proxy's id
+// follows the request) and makes one otherwise.
+func requestID(r *http.Request) string {
+	if id := r.Header.Get("X-Request-Id"); id != "" && len(id) <= 64 && strings.IndexFunc(id, badIDRune) < 0 {
+		return id
+	}
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+func badIDRune(c rune) bool {
+	return !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.')
+}
+
+// apiError is the body of every error response.
+type apiError struct {
+	Code     string    `json:"code"`
+	Message  string    `json:"message"`
+	Field    string    `json:"field,omitempty"`
+	Problems []problem `json:"problems,omitempty"`
+}
+
+type problem struct {
+	Line    int    `json:"line,omitempty"`
+	Column  int    `json:"column,omitempty"`
+	Field   string `json:"field,omitempty"`
+	Message string `json:"message"`
+	Text    string `json:"text"`
+}
+
+type errorBody struct {
+	Error     apiError `json:"error"`
+	RequestID string   `json:"request_id"`
+}
+
+func writeError(w http.ResponseWriter, r *http.Request, status int, code, msg, field string) {
+	writeJSON(w, status, errorBody{Error: apiError{Code: code, Message: msg, Field: field}, RequestID: info(r).id})
+}
+
+func writeAPIError(w http.ResponseWriter, r *http.Request, status int, e apiError) {
+	writeJSON(w, status, errorBody{Error: e, RequestID: info(r).id})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		status = http.StatusInternalServerError
+		b = []byte(`{"error":{"code":"internal","message":"encoding the response failed"}}`)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)+1))
+	w.WriteHeader(status)
+	_, _ = w.Write(append(b, '\n'))
+}
+
+// reqError is a client error found while reading a request.
+type reqError struct {
+	status int
+	apiError
+}
+
+func (e *reqError) Error() string { return e.Message }
+
+func badRequest(code, field, format string, args ...any) *reqError {
+	return &reqError{http.StatusBadRequest, apiError{Code: code, Field: field, Message: fmt.Sprintf(format, args...)}}
+}
+
+func (e *reqError) write(w http.ResponseWriter, r *http.Request) { writeAPIError(w, r, e.status, e.apiError) }
+
+// readBody reads the whole body within the size limit.
+func readBody(r *http.Request) ([]byte, *reqError) {
+	data, err := io.ReadAll(r.Body)
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
+		return nil, &reqError{http.StatusRequestEntityTooLarge, apiError{Code: "body_too_large",
+			Message: fmt.Sprintf("the request body is over the limit of %d bytes (--max-body)", tooBig.Limit)}}
+	case err != nil:
+		return nil, badRequest("bad_body", "", "reading the request body: %v", err)
+	}
+	return data, nil
+}
+
+// decodeJSON reads a JSON object into dst, a pointer to a struct whose
+// fields all have json tags. The body is read as JSON whatever its
+// Content-Type (curl -d sends a form type). An empty body leaves dst as it
+// is. Unknown
+// fields, wrong types and trailing data are errors that name the field.
+func decodeJSON(r *http.Request, dst any) *reqError {
+	data, rerr := readBody(r)
+	if rerr != nil {
+		return rerr
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(data, &fields); err != nil {
+		return jsonError(err, data)
+	}
+	allowed := jsonFields(dst)
+	for _, k := range slices.Sorted(maps.Keys(fields)) {
+		if !slices.Contains(allowed, k) {
+			return badRequest("unknown_field", k, "unknown field %q (allowed: %s)", k, strings.Join(allowed, ", "))
+		}
+	}
+	if err := json.Unmarshal(data, dst); err != nil {
+		return jsonError(err, data)
+	}
+	return nil
+}
+
+func jsonError(err error, data []byte) *reqError {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		return badRequest("malformed_json", "", "malformed JSON at byte %d: %v", syn.Offset, err)
+	case errors.As(err, &typ):
+		if typ.Field == "" {
+			return badRequest("malformed_json", "", "the body must be a JSON object, got %s", typ.Value)
+		}
+		return badRequest("invalid_field", typ.Field, "%s must be %s, got %s", typ.Field, describeType(typ.Type), typ.Value)
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return badRequest("malformed_json", "", "malformed JSON: the body ends early (%d bytes)", len(data))
+	}
+	return badRequest("malformed_json", "", "malformed JSON: %v", err)
+}
+
+func describeType(t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int64, reflect.Int32:
+		return "a whole number"
+	case reflect.Uint64, reflect.Uint, reflect.Uint32:
+		return "a whole number from 0 to 18446744073709551615"
+	case reflect.Float64:
+		return "a number"
+	case reflect.String:
+		return "a string"
+	}
+	return t.String()
+}
+
+// jsonFields lists the json names of the fields of the struct dst points to.
+func jsonFields(dst any) []string {
+	t := reflect.TypeOf(dst).Elem()
+	var out []string
+	for i := range t.NumField() {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		if name != "" && name != "-" {
+			out = append(out, name)
+		}
+	}
+	return out
+}

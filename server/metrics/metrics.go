@@ -1,0 +1,183 @@
+// Package metrics holds the Prometheus metrics of datasynth-server.
+//
+// Every metric lives in one Registry owned by the server (never the global
+// default registry), so tests can run several servers side by side. The
+// counters that /api/metrics also reports as JSON are plain atomics exported
+// through CounterFunc and GaugeFunc collectors: the JSON view and the
+// Prometheus view read the same numbers. docs/metrics.md lists every metric.
+package metrics
+
+import (
+	"runtime"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+)
+
+// Namespace prefixes every metric of the server, as DataSynth's do.
+const Namespace = "synth"
+
+// Build describes the running binary for synth_build_info.
+type Build struct {
+	Version          string
+	Commit           string
+	GeneratorVersion string
+}
+
+// Set is the server's metrics.
+type Set struct {
+	Registry *prometheus.Registry
+
+	Requests *prometheus.CounterVec   // route, method, code
+	Duration *prometheus.HistogramVec // route, method
+	InFlight prometheus.Gauge
+	Reloads  *prometheus.CounterVec // trigger, result
+
+	EntriesBulk       atomic.Int64
+	EntriesStream     atomic.Int64
+	Anomalies         atomic.Int64
+	BulkActive        atomic.Int64
+	BulkRejected      atomic.Int64
+	StreamsEvents     atomic.Int64 // open /ws/events connections
+	StreamsMetrics    atomic.Int64 // open /ws/metrics connections
+	StreamEvents      atomic.Int64
+	SlowClients       atomic.Int64
+	RateLimited       atomic.Int64
+	ReloadSuccess     atomic.Int64
+	ReloadFailure     atomic.Int64
+	LastReloadSuccess atomic.Bool
+	Ready             atomic.Bool
+
+	started time.Time
+}
+
+// New creates the metrics and registers them with the Go and process
+// collectors in a fresh registry.
+func New(b Build) *Set {
+	s := &Set{Registry: prometheus.NewRegistry(), started: time.Now()}
+	s.LastReloadSuccess.Store(true)
+	r := s.Registry
+	r.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+
+	s.Requests = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Namespace: Namespace, Subsystem: "http", Name: "requests_total",
+		Help: "HTTP requests answered, by route, method and status code.",
+	}, []string{"route", "method", "code"})
+	s.Duration = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Namespace: Namespace, Subsystem: "http", Name: "request_duration_seconds",
+		Help:    "Time from receiving a request to the end of its response, by route and method.",
+		Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30, 60, 300},
+	}, []string{"route", "method"})
+	s.InFlight = prometheus.NewGauge(prometheus.GaugeOpts{
+		Namespace: Namespace, Subsystem: "http", Name: "requests_in_flight",
+		Help: "HTTP requests being served now (WebSocket streams are counted in synth_active_streams).",
+	})
+	s.Reloads = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Namespace: Namespace, Subsystem: "config", Name: "reloads_total",
+		Help: "Config loads after start, by trigger (sighup, api_reload, api_post) and result (success, failure).",
+	}, []string{"trigger", "result"})
+	r.MustRegister(s.Requests, s.Duration, s.InFlight, s.Reloads)
+
+	counter := func(name, help string, labels prometheus.Labels, v *atomic.Int64) {
+		r.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Namespace: Namespace, Name: name, Help: help, ConstLabels: labels,
+		}, func() float64 { return float64(v.Load()) }))
+	}
+	gauge := func(name, help string, labels prometheus.Labels, f func() float64) {
+		r.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Namespace: Namespace, Name: name, Help: help, ConstLabels: labels,
+		}, f))
+	}
+	const entriesHelp = "Journal entries generated and sent, by source (bulk, stream)."
+	counter("entries_generated_total", entriesHelp, prometheus.Labels{"source": "bulk"}, &s.EntriesBulk)
+	counter("entries_generated_total", entriesHelp, prometheus.Labels{"source": "stream"}, &s.EntriesStream)
+	counter("anomalies_injected_total", "Journal entries generated as injected anomalies (fraud scenarios).", nil, &s.Anomalies)
+	counter("stream_events_total", "Events sent on /ws/events.", nil, &s.StreamEvents)
+	counter("stream_slow_clients_dropped_total", "WebSocket clients closed because they fell a full buffer behind.", nil, &s.SlowClients)
+	counter("rate_limited_requests_total", "Requests answered 429 by the per-client rate limit.", nil, &s.RateLimited)
+	counter("bulk_jobs_rejected_total", "Bulk generation requests answered 503 because the concurrent job limit was reached.", nil, &s.BulkRejected)
+	const streamsHelp = "Open WebSocket streams, by endpoint."
+	gauge("active_streams", streamsHelp, prometheus.Labels{"endpoint": "/ws/events"}, func() float64 { return float64(s.StreamsEvents.Load()) })
+	gauge("active_streams", streamsHelp, prometheus.Labels{"endpoint": "/ws/metrics"}, func() float64 { return float64(s.StreamsMetrics.Load()) })
+	gauge("bulk_jobs_active", "Bulk generation jobs running now.", nil, func() float64 { return float64(s.BulkActive.Load()) })
+	gauge("uptime_seconds", "Seconds since the server started.", nil, func() float64 { return time.Since(s.started).Seconds() })
+	gauge("ready", "1 when /ready answers 200, else 0.", nil, func() float64 { return b2f(s.Ready.Load()) })
+	gauge("config_last_reload_successful", "0 when the last config reload failed (the previous config is still in use), else 1.", nil,
+		func() float64 { return b2f(s.LastReloadSuccess.Load()) })
+	r.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Namespace: Namespace, Name: "build_info", Help: "Always 1; the labels describe the running binary.",
+		ConstLabels: prometheus.Labels{"version": b.Version, "commit": b.Commit, "generator_version": b.GeneratorVersion, "goversion": runtime.Version()},
+	}, func() float64 { return 1 }))
+	return s
+}
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// Reload records the result of a config load after start. Only loads from
+// the file (triggers sighup and api_reload) move
+// synth_config_last_reload_successful: a rejected POST changes nothing.
+func (s *Set) Reload(trigger string, ok bool) {
+	result := "failure"
+	if ok {
+		result = "success"
+		s.ReloadSuccess.Add(1)
+	} else {
+		s.ReloadFailure.Add(1)
+	}
+	if trigger != "api_post" {
+		s.LastReloadSuccess.Store(ok)
+	}
+	s.Reloads.WithLabelValues(trigger, result).Inc()
+}
+
+// Snapshot is the JSON form of the main metrics, served by /api/metrics and
+// sent every second on /ws/metrics.
+type Snapshot struct {
+	UptimeSeconds       float64 `json:"uptime_seconds"`
+	Ready               bool    `json:"ready"`
+	EntriesGenerated    int64   `json:"entries_generated"`
+	EntriesBulk         int64   `json:"entries_generated_bulk"`
+	EntriesStream       int64   `json:"entries_generated_stream"`
+	AnomaliesInjected   int64   `json:"anomalies_injected"`
+	ActiveStreams       int64   `json:"active_streams"`
+	ActiveMetricStreams int64   `json:"active_metric_streams"`
+	StreamEvents        int64   `json:"stream_events"`
+	SlowClientsDropped  int64   `json:"slow_clients_dropped"`
+	RateLimited         int64   `json:"rate_limited_requests"`
+	BulkJobsActive      int64   `json:"bulk_jobs_active"`
+	BulkJobsRejected    int64   `json:"bulk_jobs_rejected"`
+	ConfigReloadsOK     int64   `json:"config_reloads_success"`
+	ConfigReloadsFailed int64   `json:"config_reloads_failure"`
+}
+
+// Snapshot reads the current values.
+func (s *Set) Snapshot() Snapshot {
+	b, st := s.EntriesBulk.Load(), s.EntriesStream.Load()
+	return Snapshot{
+		UptimeSeconds:       time.Since(s.started).Seconds(),
+		Ready:               s.Ready.Load(),
+		EntriesGenerated:    b + st,
+		EntriesBulk:         b,
+		EntriesStream:       st,
+		AnomaliesInjected:   s.Anomalies.Load(),
+		ActiveStreams:       s.StreamsEvents.Load(),
+		ActiveMetricStreams: s.StreamsMetrics.Load(),
+		StreamEvents:        s.StreamEvents.Load(),
+		SlowClientsDropped:  s.SlowClients.Load(),
+		RateLimited:         s.RateLimited.Load(),
+		BulkJobsActive:      s.BulkActive.Load(),
+		BulkJobsRejected:    s.BulkRejected.Load(),
+		ConfigReloadsOK:     s.ReloadSuccess.Load(),
+		ConfigReloadsFailed: s.ReloadFailure.Load(),
+	}
+}
+
+// Uptime returns the time since New.
+func (s *Set) Uptime() time.Duration { return time.Since(s.started) }
