@@ -56,8 +56,11 @@ rm -rf "$work/warm"
 read -r c1 c1kb < <(run 1 "$work/csvceiling" -lines "$lines" -o "$work/out")
 read -r g1 g1kb < <(run 1 bin/datasynth-data generate --config "$work/bench.yaml" --output "$work/out" -q --threads 1)
 read -r g2 g2kb < <(run 2 bin/datasynth-data generate --config "$work/bench.yaml" --output "$work/out" -q --threads 2)
+# Peak RSS must not grow with volume: four times the entries, once.
+sed "s/custom: $entries/custom: $((entries * 4))/" "$work/bench.yaml" >"$work/bench4.yaml"
+read -r g4 g4kb < <(REPEAT=1 run 2 bin/datasynth-data generate --config "$work/bench4.yaml" --output "$work/out" -q --threads 2)
 
-python3 - "$lines" "$c1" "$g1" "$g2" "$c1kb" "$g1kb" "$g2kb" "${BENCH_DIR:-/dev/shm}" <<'PY'
+python3 - "$lines" "$c1" "$g1" "$g2" "$c1kb" "$g1kb" "$g2kb" "${BENCH_DIR:-/dev/shm}" "$g4kb" <<'PY'
 import sys
 lines, c1, g1, g2 = int(sys.argv[1]), *map(float, sys.argv[2:5])
 c1kb, g1kb, g2kb = map(int, sys.argv[5:8])
@@ -65,5 +68,6 @@ print(f"journal-entry lines          {lines:,}  (output under {sys.argv[8]}; fas
 print(f"ceiling, 1 core              {lines/c1:,.0f} lines/s")
 print(f"datasynth-data, 1 thread     {lines/g1:,.0f} lines/s per core  ({lines/g1/(lines/c1):.2f} of ceiling), peak RSS {g1kb/1024:.0f} MB")
 print(f"datasynth-data, 2 threads    {lines/g2/2:,.0f} lines/s per core  (speed-up 1->2 threads: {g1/g2:.2f}x), peak RSS {g2kb/1024:.0f} MB")
+print(f"4x the entries, 2 threads    peak RSS {int(sys.argv[9])/1024:.0f} MB")
 print(f"DataSynth's claim            680,000 line items/s on one thread; ~1.5 GB per 1M entries")
 PY
