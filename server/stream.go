@@ -294,7 +294,7 @@ func (h *hub) handleEvents(w http.ResponseWriter, r *http.Request) {
 	m := h.s.metrics
 	m.StreamsEvents.Add(1)
 	defer m.StreamsEvents.Add(-1)
-	ctx = conn.CloseRead(ctx)
+	defer h.watchClient(conn, cancel)()
 	log := h.s.log.With("request_id", info(r).id, "client", info(r).client)
 	log.Info("event stream open", "events_per_second", params.rate, "seed", p.seed, "entries", p.cfg.TotalEntries())
 
@@ -318,6 +318,7 @@ func (h *hub) handleEvents(w http.ResponseWriter, r *http.Request) {
 
 	err = h.produce(ctx, p, params.rate, out)
 	if errors.Is(err, errSlow) {
+		m.SlowClients.Add(1)
 		cancel(&closeCause{closeSlow, fmt.Sprintf("client too slow: fell %d events behind", h.s.opts.StreamBuffer)})
 	}
 	close(out)
@@ -333,9 +334,6 @@ func (h *hub) handleEvents(w http.ResponseWriter, r *http.Request) {
 		_ = conn.CloseNow()
 		log.Info("event stream ended", "error", errors.Join(err, wErr))
 		return
-	}
-	if cc.code == closeSlow {
-		m.SlowClients.Add(1)
 	}
 	log.Info("event stream closing", "code", int(cc.code), "reason", cc.reason)
 	if err := conn.Close(cc.code, cc.reason); err != nil {
@@ -375,6 +373,18 @@ func (h *hub) produce(ctx context.Context, p *plan, perSecond int, out chan<- []
 	return err
 }
 
+// errClientGone ends a stream whose client closed it or went away.
+var errClientGone = errors.New("client closed the stream")
+
+// watchClient reads (and drops) what the client sends, answering pings,
+// and ends the stream through cancel when the client goes away. Its read
+// context is not the stream's: ending that would close the connection at
+// once, before the close frame.
+func (h *hub) watchClient(conn *websocket.Conn, cancel context.CancelCauseFunc) (stop func() bool) {
+	gone := conn.CloseRead(h.s.jobs)
+	return context.AfterFunc(gone, func() { cancel(errClientGone) })
+}
+
 // write sends one message within WriteTimeout. Its context is not the
 // stream's: cancelling a write closes the connection, and a stream that
 // ends must still be able to send its close frame.
@@ -411,7 +421,7 @@ func (h *hub) handleMetrics(w http.ResponseWriter, r *http.Request) {
 	m := h.s.metrics
 	m.StreamsMetrics.Add(1)
 	defer m.StreamsMetrics.Add(-1)
-	ctx = conn.CloseRead(ctx)
+	defer h.watchClient(conn, cancel)()
 	t := time.NewTicker(h.s.opts.MetricsInterval)
 	defer t.Stop()
 	for ctx.Err() == nil {

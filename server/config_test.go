@@ -1,0 +1,210 @@
+package server
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"datasynth.dev/engine/config"
+)
+
+// twoCompanies is a small valid config used across tests.
+const twoCompanies = `global:
+  seed: 7
+  industry: retail
+  start_date: "2024-01-01"
+  period_months: 2
+companies:
+  - code: DE01
+    name: "Harbor Street Retail GmbH"
+    currency: EUR
+    country: DE
+    annual_transaction_volume: ten_k
+  - code: US01
+    name: "Harbor Street Retail, Inc."
+    currency: USD
+    country: US
+    annual_transaction_volume: {custom: 30000}
+    volume_weight: 0.5
+chart_of_accounts:
+  complexity: medium
+output:
+  formats: [csv]
+fraud:
+  enabled: true
+  fraud_rate: 0.02
+`
+
+const badConfig = `global:
+  industry: retial
+  start_date: "2024-13-01"
+  period_months: 0
+companies: []
+chart_of_accounts: {complexity: small}
+output: {formats: [csv]}
+`
+
+func TestConfigAPI(t *testing.T) {
+	ts := start(t, Options{})
+	resp, data := call(t, "GET", ts.url+"/api/config", "")
+	v := decode[configView](t, data)
+	if resp.StatusCode != 200 || v.Source != config.DemoName || v.TotalEntries != 25000 || *v.Seed != 42 || !strings.Contains(v.YAML, "Northwind") {
+		t.Fatalf("GET demo: %d %+v", resp.StatusCode, v)
+	}
+
+	resp, data = call(t, "POST", ts.url+"/api/config", twoCompanies, "Content-Type", "application/yaml")
+	v = decode[configView](t, data)
+	if resp.StatusCode != 200 || v.Source != "POST /api/config" || len(v.Companies) != 2 || v.Companies[1].Entries != 2500 || v.TotalEntries != 4166 {
+		t.Fatalf("POST yaml: %d %s", resp.StatusCode, data)
+	}
+
+	// JSON is YAML too: the same code checks it.
+	jsonCfg := `{"global": {"seed": 1, "industry": "energy", "start_date": "2024-01-01"},
+ "companies": [{"code": "E1", "name": "Summit", "currency": "USD", "country": "US", "annual_transaction_volume": "ten_k"}],
+ "chart_of_accounts": {"complexity": "small"}, "output": {"formats": ["csv"]}}`
+	resp, data = call(t, "POST", ts.url+"/api/config", jsonCfg, "Content-Type", "application/json")
+	if v := decode[configView](t, data); resp.StatusCode != 200 || v.Industry != "energy" {
+		t.Fatalf("POST json: %d %s", resp.StatusCode, data)
+	}
+
+	resp, data = call(t, "POST", ts.url+"/api/config", badConfig, "Content-Type", "application/yaml")
+	e := wantError(t, resp, data, 400, "invalid_config", "global.industry")
+	want := map[string]int{"global.industry": 2, "global.start_date": 3, "global.period_months": 4, "companies": 5}
+	for _, p := range e.Error.Problems {
+		if line, ok := want[p.Field]; ok && p.Line == line && p.Column > 0 && p.Message != "" {
+			delete(want, p.Field)
+		}
+	}
+	if len(want) > 0 {
+		t.Fatalf("problems %+v lack %v", e.Error.Problems, want)
+	}
+	if !strings.Contains(e.Error.Problems[0].Message, `did you mean "retail"`) {
+		t.Errorf("first problem: %+v", e.Error.Problems[0])
+	}
+	// Nothing changed.
+	_, data = call(t, "GET", ts.url+"/api/config", "")
+	if v := decode[configView](t, data); v.Industry != "energy" {
+		t.Fatalf("config changed by an invalid POST: %s", v.Industry)
+	}
+
+	resp, data = call(t, "POST", ts.url+"/api/config", twoCompanies, "Content-Type", "text/html")
+	wantError(t, resp, data, 415, "unsupported_media_type", "")
+	resp, data = call(t, "POST", ts.url+"/api/config", "", "Content-Type", "application/yaml")
+	wantError(t, resp, data, 400, "invalid_config", "")
+	resp, data = call(t, "POST", ts.url+"/api/config/reload", "")
+	wantError(t, resp, data, 409, "no_config_file", "")
+}
+
+func TestReloadKeepsConfigOnFailure(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "config.yaml")
+	write := func(s string) {
+		if err := os.WriteFile(file, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(twoCompanies)
+	ts := start(t, Options{ConfigFile: file})
+	write(badConfig)
+	resp, data := call(t, "POST", ts.url+"/api/config/reload", "")
+	e := wantError(t, resp, data, 422, "reload_failed", "global.industry")
+	if len(e.Error.Problems) < 4 || !strings.Contains(e.Error.Message, "nothing was changed") || e.Error.Problems[0].Line != 2 {
+		t.Fatalf("reload problems: %+v", e.Error)
+	}
+	_, data = call(t, "GET", ts.url+"/api/config", "")
+	if v := decode[configView](t, data); v.Industry != "retail" || v.Source != file {
+		t.Fatalf("after a failed reload: %+v", v)
+	}
+	if resp, _ := call(t, "GET", ts.url+"/ready", ""); resp.StatusCode != 200 {
+		t.Fatalf("a failed reload made the server unready: %d", resp.StatusCode)
+	}
+	m := ts.metrics
+	if m.ReloadFailure.Load() != 1 || m.LastReloadSuccess.Load() {
+		t.Fatalf("failure count %d, last success %v", m.ReloadFailure.Load(), m.LastReloadSuccess.Load())
+	}
+	_, data = call(t, "GET", ts.url+"/metrics", "")
+	for _, line := range []string{`synth_config_reloads_total{result="failure",trigger="api_reload"} 1`, "synth_config_last_reload_successful 0"} {
+		if !strings.Contains(string(data), line) {
+			t.Errorf("/metrics lacks %s", line)
+		}
+	}
+
+	write(strings.Replace(twoCompanies, "industry: retail", "industry: healthcare", 1))
+	resp, data = call(t, "POST", ts.url+"/api/config/reload", "")
+	if v := decode[configView](t, data); resp.StatusCode != 200 || v.Industry != "healthcare" {
+		t.Fatalf("reload: %d %s", resp.StatusCode, data)
+	}
+	if !m.LastReloadSuccess.Load() || m.ReloadSuccess.Load() != 1 {
+		t.Fatal("successful reload not counted")
+	}
+
+	// The same path serves SIGHUP.
+	if err := os.Remove(file); err != nil {
+		t.Fatal(err)
+	}
+	if err := ts.Reload("sighup"); err == nil || !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("reload of a missing file: %v", err)
+	}
+	_, data = call(t, "GET", ts.url+"/api/config", "")
+	if v := decode[configView](t, data); v.Industry != "healthcare" {
+		t.Fatalf("config lost after a failed SIGHUP reload: %s", v.Industry)
+	}
+}
+
+func TestStartWithInvalidConfig(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "config.yaml")
+	if err := os.WriteFile(file, []byte(badConfig), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ts := start(t, Options{ConfigFile: file})
+	resp, data := call(t, "GET", ts.url+"/ready", "")
+	if r := decode[readyBody](t, data); resp.StatusCode != 503 || len(r.Reasons) != 1 || !strings.Contains(r.Reasons[0], "global.industry") {
+		t.Fatalf("/ready: %d %s", resp.StatusCode, data)
+	}
+	resp, data = call(t, "POST", ts.url+"/api/generate/bulk", "{}")
+	wantError(t, resp, data, 503, "no_config", "")
+	if resp, _ := call(t, "POST", ts.url+"/api/config", twoCompanies); resp.StatusCode != 200 {
+		t.Fatalf("POST config: %d", resp.StatusCode)
+	}
+	if resp, _ := call(t, "GET", ts.url+"/ready", ""); resp.StatusCode != http.StatusOK {
+		t.Fatalf("/ready after a valid config: %d", resp.StatusCode)
+	}
+}
+
+// FuzzPostConfig sends arbitrary bodies to POST /api/config: the answer is
+// always 200 or a JSON error, never a panic or a 5xx.
+func FuzzPostConfig(f *testing.F) {
+	f.Add([]byte(twoCompanies))
+	f.Add([]byte(badConfig))
+	f.Add(config.DemoYAML())
+	f.Add([]byte(`{"global": {"seed": -1}}`))
+	f.Add([]byte("global: &a [*a]\n"))
+	f.Add([]byte("companies:\n  - {annual_transaction_volume: {custom: 99999999999999999999}}\n"))
+	f.Add([]byte("\xff\xfe"))
+	s, err := New(Options{})
+	if err != nil {
+		f.Fatal(err)
+	}
+	h := s.Handler()
+	f.Fuzz(func(t *testing.T, body []byte) {
+		w := httptest.NewRecorder()
+		r, _ := http.NewRequest("POST", "/api/config", strings.NewReader(string(body)))
+		r.Header.Set("Content-Type", "application/yaml")
+		h.ServeHTTP(w, r)
+		switch w.Code {
+		case 200:
+		case 400, 413:
+			var e errBody
+			if err := json.Unmarshal(w.Body.Bytes(), &e); err != nil || e.Error.Code == "" {
+				t.Fatalf("status %d with body %q", w.Code, w.Body.String())
+			}
+		default:
+			t.Fatalf("status %d for %q: %s", w.Code, body, w.Body.String())
+		}
+	})
+}
