@@ -30,6 +30,7 @@ func makeTree(t *testing.T) string {
 		"journal/entries.csv":       strings.Repeat("id,amount\n1,2\n", 500),
 		"journal/2026/q1/lines.csv": "a,b\n",
 		"empty.txt":                 "",
+		`odd name\x:1.csv`:          "a,b\n",
 	}
 	for p, body := range files {
 		full := filepath.Join(root, filepath.FromSlash(p))
@@ -77,8 +78,8 @@ func createArchive(t *testing.T, root string) (string, *Manifest) {
 func TestRoundTrip(t *testing.T) {
 	root := makeTree(t)
 	dst, m := createArchive(t, root)
-	if m.Files != 4 {
-		t.Errorf("manifest counts %d files, want 4", m.Files)
+	if m.Files != 5 {
+		t.Errorf("manifest counts %d files, want 5", m.Files)
 	}
 	fi, err := os.Stat(dst)
 	if err != nil {

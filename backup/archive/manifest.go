@@ -163,12 +163,12 @@ func CheckPath(p string) error {
 	switch {
 	case p == "" || p == ".":
 		return fmt.Errorf("empty path")
-	case strings.HasPrefix(p, "/") || strings.Contains(p, "\\") || (len(p) > 1 && p[1] == ':'):
+	case strings.HasPrefix(p, "/"):
 		return fmt.Errorf("%q is an absolute path", p)
 	case path.Clean(p) != p:
 		return fmt.Errorf("%q is not a clean path", p)
 	case p == ".." || strings.HasPrefix(p, "../"):
-		return fmt.Errorf("%q climbs out of the folder with ..", p)
+		return fmt.Errorf("%q climbs out of the folder (a \"..\" component)", p)
 	case p == ManifestName:
 		return fmt.Errorf("%q is reserved for the manifest", p)
 	}
