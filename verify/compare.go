@@ -139,7 +139,50 @@ func Compare(ctx context.Context, left, right *Source, opts Options) (*Report, e
 	}
 	r.Notes = append(r.Notes, tamperNotes(r, left, right)...)
 	r.Notes = append(r.Notes, prefixHint(r, left, right)...)
+	listedManifest(r, left, right)
 	return r, nil
+}
+
+// listedManifest settles run_manifest.json between a checksum list and a
+// folder. A list records the manifest whole, run block included, so a
+// regenerated dataset never matches it byte for byte. When the folder's
+// manifest records exactly the checksums the list has for every output
+// file, and those files are identical, the manifest differs only where two
+// runs of the same inputs may differ, and it counts as identical.
+func listedManifest(r *Report, left, right *Source) {
+	list, folder := left, right
+	if list.IsFolder() {
+		list, folder = right, left
+	}
+	if list.IsFolder() || !folder.IsFolder() || folder.Manifest == nil {
+		return
+	}
+	status := map[string]Status{}
+	for _, f := range r.Files {
+		status[f.Path] = f.Status
+	}
+	if status[manifest.FileName] != Different {
+		return
+	}
+	consistent := true
+	for _, f := range folder.Manifest.OutputFiles {
+		e := list.Entries[f.Path]
+		if e == nil || e.SHA256 != f.SHA256 || status[f.Path] != Identical {
+			consistent = false
+			break
+		}
+	}
+	for i, f := range r.Files {
+		if f.Path != manifest.FileName {
+			continue
+		}
+		if consistent {
+			r.Files[i].Status = Identical
+			r.Files[i].Detail = "its bytes differ from the list, as between any two runs (run block), and every file it records matches the list"
+		} else {
+			r.Files[i].Detail = joinDetail(f.Detail, "a checksum list records the manifest whole, run block included, so only a copy of the same run matches it")
+		}
+	}
 }
 
 // compareEntries hashes what needs hashing and fills r.Files.

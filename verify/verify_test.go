@@ -485,3 +485,40 @@ func TestCheckManifest(t *testing.T) {
 		t.Fatalf("no manifest: err = %v", err)
 	}
 }
+
+func TestCompareListWithRegeneratedManifest(t *testing.T) {
+	files := map[string]string{"a.csv": "a", "b.csv": "b"}
+	original, regenerated := t.TempDir(), t.TempDir()
+	dataset(t, original, files, nil)
+	dataset(t, regenerated, files, nil) // same inputs, another run block
+	list := filepath.Join(t.TempDir(), "original.sha256")
+	var lines []string
+	for _, name := range []string{"a.csv", "b.csv", manifest.FileName} {
+		data, err := os.ReadFile(filepath.Join(original, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum := sha256.Sum256(data)
+		lines = append(lines, hex.EncodeToString(sum[:])+"  "+name+"\n")
+	}
+	writeTree(t, filepath.Dir(list), map[string]string{"original.sha256": strings.Join(lines, "")})
+
+	r, err := Compare(context.Background(), open(t, list, "ORIGINAL"), open(t, regenerated, "RECOVERED"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.Identical() || !strings.Contains(text(t, r, true), "= run_manifest.json (its bytes differ from the list, as between any two runs (run block), and every file it records matches the list)\n") {
+		t.Fatalf("regenerated dataset against the original's list:\n%s", text(t, r, true))
+	}
+
+	// A changed data file leaves the manifest unsettled as well.
+	writeTree(t, regenerated, map[string]string{"b.csv": "B"})
+	r, err = Compare(context.Background(), open(t, list, "ORIGINAL"), open(t, regenerated, "RECOVERED"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertStatuses(t, r, map[string]Status{"a.csv": Identical, "b.csv": Different, manifest.FileName: Different})
+	if got := text(t, r, false); !strings.Contains(got, "a checksum list records the manifest whole, run block included, so only a copy of the same run matches it)\n") {
+		t.Fatalf("output:\n%s", got)
+	}
+}
