@@ -201,7 +201,10 @@ func (r *runner) run(ctx context.Context) error {
 	r.printPlan("local "+o.Dest, r.res.LocalPlan)
 	if o.S3.URL != "" {
 		if err := r.s3(ctx, names); err != nil {
-			return err
+			if o.DryRun {
+				return err
+			}
+			return fmt.Errorf("%w; the local backups in %s are intact, nothing was deleted, and the next run uploads what is missing", err, o.Dest)
 		}
 	}
 	return r.deleteLocal()
@@ -452,7 +455,7 @@ func (r *runner) s3(ctx context.Context, names []string) error {
 	r.res.Uploaded = res.Uploaded
 	r.res.UploadedBytes = res.Bytes
 	if err != nil {
-		return fmt.Errorf("%w; the local backups in %s are intact and the next run uploads what is missing", err, r.opts.Dest)
+		return err
 	}
 	if len(res.Uploaded) == 0 {
 		r.say("%s is up to date: nothing uploaded", client.Loc)
