@@ -173,6 +173,7 @@ func (r *runner) run(ctx context.Context) error {
 			return err
 		}
 		defer unlock()
+		r.removeStaleTemps()
 	}
 	existing, err := catalog.ListDir(o.Dest)
 	if err != nil && !(o.DryRun && errors.Is(err, fs.ErrNotExist)) {
@@ -292,7 +293,10 @@ func (r *runner) archive(ctx context.Context, kind, root string, m *archive.Mani
 			return nil
 		}
 	}
-	name := catalog.Name(kind, r.now, func(n string) bool { return r.names[n] })
+	name, err := r.newName(kind)
+	if err != nil {
+		return err
+	}
 	if r.opts.DryRun {
 		r.say("would write %s (%s, %s before compression)", name, files(m.Files), humanBytes(m.Bytes))
 		r.res.Created = append(r.res.Created, name)
@@ -352,7 +356,10 @@ func (r *runner) envFile() error {
 			return nil
 		}
 	}
-	name := catalog.Name(catalog.KindEnv, r.now, func(n string) bool { return r.names[n] })
+	name, err := r.newName(catalog.KindEnv)
+	if err != nil {
+		return err
+	}
 	if r.opts.DryRun {
 		r.say("would copy %s to %s (mode 0600)", src, name)
 		r.res.Created = append(r.res.Created, name)
@@ -533,6 +540,28 @@ func (r *runner) deleteLocal() error {
 		return atomicfile.SyncDir(r.opts.Dest)
 	}
 	return nil
+}
+
+// newName picks the file name for a new backup of kind. Two backups of a
+// kind with different content within the same second would need the same
+// name; the second is refused rather than written over the first.
+func (r *runner) newName(kind string) (string, error) {
+	name := catalog.Name(kind, r.now, func(n string) bool { return r.names[n] })
+	if r.names[name] {
+		return "", fmt.Errorf("--dest %s: %s already exists and holds other content; run the backup again a second later", r.opts.Dest, name)
+	}
+	return name, nil
+}
+
+// removeStaleTemps deletes temporary files left by a run that was killed
+// while writing. It runs under the lock, so no other run is writing them.
+func (r *runner) removeStaleTemps() {
+	stale, _ := filepath.Glob(filepath.Join(r.opts.Dest, ".*.tmp-*"))
+	for _, p := range stale {
+		if err := os.Remove(p); err == nil {
+			r.log.Info("removed a temporary file left by an interrupted run", "file", p)
+		}
+	}
 }
 
 func (r *runner) skip(kind, why string) {

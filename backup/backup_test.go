@@ -403,3 +403,33 @@ func TestMissingConfigFileNamesIt(t *testing.T) {
 		t.Fatalf("error = %v, want one naming --config-file and the file", err)
 	}
 }
+
+func TestSameSecondAndStaleTemporaryFiles(t *testing.T) {
+	f := newFixture(t)
+	o := f.opts()
+	if _, err := f.run(o); err != nil {
+		t.Fatal(err)
+	}
+	stale := filepath.Join(f.dest, ".output-2026-11-25.tar.gz.tmp-12345")
+	if err := os.WriteFile(stale, []byte("half an archive"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// A second backup the same day gets a time suffix; a third with other
+	// content in the same second would need that name again.
+	f.write("output/journal_entries.csv", "changed\n")
+	res, err := f.run(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(res.Created, []string{"output-2026-11-25-020000.tar.gz"}) {
+		t.Fatalf("second run created %v", res.Created)
+	}
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Errorf("stale temporary file kept: %v", err)
+	}
+	f.write("output/journal_entries.csv", "changed again\n")
+	_, err = f.run(o)
+	if err == nil || !strings.Contains(err.Error(), "output-2026-11-25-020000.tar.gz already exists") {
+		t.Fatalf("third run in the same second: error = %v", err)
+	}
+}

@@ -33,9 +33,12 @@ type Manifest struct {
 	Kind      string    `json:"kind"`
 	Source    string    `json:"source"`
 	CreatedAt time.Time `json:"created_at"`
-	Files     int       `json:"files"`
-	Bytes     int64     `json:"bytes"`
-	Entries   []Entry   `json:"entries"`
+	// RootMode is the permission set of the archived folder itself, given
+	// back to the restored folder; zero (absent) for ScanFiles archives.
+	RootMode Mode    `json:"root_mode,omitempty"`
+	Files    int     `json:"files"`
+	Bytes    int64   `json:"bytes"`
+	Entries  []Entry `json:"entries"`
 }
 
 // Entry describes one file, folder or symbolic link. Path is slash-separated

@@ -29,6 +29,9 @@ func Scan(ctx context.Context, root, kind string, now time.Time) (*Manifest, err
 		root = abs
 	}
 	m := &Manifest{Format: Format, Kind: kind, Source: root, CreatedAt: now.UTC().Truncate(time.Second)}
+	if fi, err := os.Stat(root); err == nil {
+		m.RootMode = Mode(fi.Mode().Perm())
+	}
 	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err

@@ -288,6 +288,11 @@ func extract(ctx context.Context, opts Options, file, sum string, log *slog.Logg
 	if rerr != nil {
 		return fmt.Errorf("reading %s: %w", opts.Source, rerr)
 	}
+	if m.RootMode != 0 {
+		if err := os.Chmod(tmp, fs.FileMode(m.RootMode)); err != nil {
+			return err
+		}
+	}
 	if err := os.Remove(to); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("--to %s: %w", opts.To, err)
 	}

@@ -75,6 +75,9 @@ func original(t *testing.T) (src, backupDir, name string) {
 			t.Fatal(err)
 		}
 	}
+	if err := os.Chmod(src, 0o750); err != nil {
+		t.Fatal(err)
+	}
 	backupDir = filepath.Join(root, "backups")
 	os.Mkdir(backupDir, 0o750)
 	name = "output-2026-11-25.tar.gz"
@@ -123,6 +126,9 @@ func TestRestoreLocalArchive(t *testing.T) {
 		t.Fatal(err)
 	}
 	identical(t, src, to)
+	if fi, err := os.Stat(to); err != nil || fi.Mode().Perm() != 0o750 {
+		t.Errorf("restored folder mode = %v (%v), want the original's 0750", fi.Mode().Perm(), err)
+	}
 	if !strings.Contains(out.String(), "restored 3 files") {
 		t.Errorf("summary = %q", out.String())
 	}

@@ -97,6 +97,17 @@ func TestPlan(t *testing.T) {
 			},
 		},
 		{
+			name: "an anchor named by its day alone is shown as a day",
+			backups: []Backup{
+				{Name: "output-2026-11-25.tar.gz", Kind: "output", Time: time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC), Complete: true},
+				{Name: "output-2026-10-01.tar.gz", Kind: "output", Time: time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC), Complete: true},
+			},
+			want: []want{
+				{"output-2026-11-25.tar.gz", true, "newest"},
+				{"output-2026-10-01.tar.gz", false, "55d older than the newest complete backup (2026-11-25), beyond"},
+			},
+		},
+		{
 			name: "two backups the same day, later one wins",
 			backups: []Backup{
 				{Name: "o-nov25", Kind: "output", Time: day(25), Complete: true},
