@@ -164,6 +164,9 @@ func (r *runner) run(ctx context.Context) error {
 	if o.Retention == 0 {
 		r.opts.Retention = DefaultRetention
 	}
+	if err := checkInputs(o); err != nil {
+		return err
+	}
 	if !o.DryRun {
 		if err := os.MkdirAll(o.Dest, 0o750); err != nil {
 			return fmt.Errorf("--dest %s: cannot create the backup folder: %w; choose a writable folder", o.Dest, err)
@@ -538,6 +541,31 @@ func (r *runner) deleteLocal() error {
 	}
 	if len(r.res.Deleted) > 0 {
 		return atomicfile.SyncDir(r.opts.Dest)
+	}
+	return nil
+}
+
+// checkInputs refuses inputs of the wrong kind before any work is done, so
+// a typo does not leave a half-taken backup set behind.
+func checkInputs(o Options) error {
+	if o.OutputDir != "" {
+		if fi, err := os.Stat(o.OutputDir); err == nil && !fi.IsDir() {
+			return fmt.Errorf("--output-dir %s: not a folder; point it at the generated output folder", o.OutputDir)
+		}
+	}
+	if o.EnvFile != "" {
+		if fi, err := os.Stat(o.EnvFile); err == nil && !fi.Mode().IsRegular() {
+			return fmt.Errorf("--env-file %s: not a regular file; point it at the server's environment file", o.EnvFile)
+		}
+	}
+	for _, c := range o.ConfigFiles {
+		fi, err := os.Stat(c)
+		if err != nil {
+			return fmt.Errorf("--config-file %s: %w; fix the path or drop the flag", c, err)
+		}
+		if !fi.Mode().IsRegular() {
+			return fmt.Errorf("--config-file %s: not a regular file", c)
+		}
 	}
 	return nil
 }

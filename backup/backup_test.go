@@ -433,3 +433,37 @@ func TestSameSecondAndStaleTemporaryFiles(t *testing.T) {
 		t.Fatalf("third run in the same second: error = %v", err)
 	}
 }
+
+func TestInputsOfTheWrongKindAreRefusedFirst(t *testing.T) {
+	tests := []struct {
+		name string
+		mod  func(f *fixture, o *Options) (want string)
+	}{
+		{"output is a file", func(f *fixture, o *Options) string {
+			o.OutputDir = f.env
+			return "--output-dir " + f.env + ": not a folder"
+		}},
+		{"env is a folder", func(f *fixture, o *Options) string {
+			o.EnvFile = f.output
+			return "--env-file " + f.output + ": not a regular file"
+		}},
+		{"config missing", func(f *fixture, o *Options) string {
+			o.ConfigFiles = []string{f.output + ".yaml"}
+			return "--config-file " + f.output + ".yaml: "
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFixture(t)
+			o := f.opts()
+			want := tt.mod(f, &o)
+			_, err := f.run(o)
+			if err == nil || !strings.Contains(err.Error(), want) {
+				t.Fatalf("error = %v, want it to contain %q", err, want)
+			}
+			if _, err := os.Stat(f.dest); !os.IsNotExist(err) {
+				t.Errorf("the backup folder was created before the inputs were checked")
+			}
+		})
+	}
+}

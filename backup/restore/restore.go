@@ -133,8 +133,10 @@ func checkEnvTarget(to string) error {
 func fetch(ctx context.Context, opts Options, log *slog.Logger) (string, string, func(), error) {
 	nothing := func() {}
 	if !strings.HasPrefix(opts.Source, "s3://") {
-		if _, err := os.Stat(opts.Source); err != nil {
-			return "", "", nothing, fmt.Errorf("backup %s: %w", opts.Source, err)
+		if fi, err := os.Stat(opts.Source); err != nil {
+			return "", "", nothing, fmt.Errorf("backup %s: %w (list the backup folder, or `aws s3 ls` the bucket, for the right name)", opts.Source, err)
+		} else if !fi.Mode().IsRegular() {
+			return "", "", nothing, fmt.Errorf("backup %s: not a regular file; name a backup file such as output-YYYY-MM-DD.tar.gz", opts.Source)
 		}
 		sum, err := catalog.ReadSidecar(opts.Source)
 		if errors.Is(err, fs.ErrNotExist) {
