@@ -16,6 +16,10 @@ LDFLAGS := -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 BIN := $(CURDIR)/bin
 TOOLS := $(CURDIR)/.cache/tools
 STATICCHECK_VERSION := v0.8.2
+# The S3 server the backup tests run against (backup/s3test), built from the
+# Go module proxy; the tests build it themselves when VERSITYGW is unset.
+VERSITYGW_VERSION := v1.8.0
+export VERSITYGW := $(TOOLS)/versitygw-$(VERSITYGW_VERSION)/versitygw
 export PATH := $(BIN):$(TOOLS):$(PATH)
 
 .PHONY: all build demo test test-unit test-race test-modules test-cross lint tools bench clean
@@ -65,7 +69,13 @@ test-cross:
 	@command -v qemu-aarch64-static >/dev/null || { echo "qemu-aarch64-static missing: run .ci/run or apt-get install qemu-user-static"; exit 1; }
 	cd engine && GOARCH=arm64 $(GO) test -count=1 -exec qemu-aarch64-static -run 'Golden|Determinism' ./generate/
 
-tools: $(TOOLS)/staticcheck
+tools: $(TOOLS)/staticcheck $(VERSITYGW)
+
+test-race test-modules: $(VERSITYGW)
+
+$(VERSITYGW):
+	@mkdir -p $(dir $@)
+	GOBIN=$(dir $@) GOWORK=off GOFLAGS= CGO_ENABLED=0 $(GO) install github.com/versity/versitygw/cmd/versitygw@$(VERSITYGW_VERSION)
 
 $(TOOLS)/staticcheck:
 	@mkdir -p $(TOOLS)
