@@ -3,6 +3,7 @@ package backup
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"errors"
 	"log/slog"
 	"os"
@@ -465,5 +466,74 @@ func TestInputsOfTheWrongKindAreRefusedFirst(t *testing.T) {
 				t.Errorf("the backup folder was created before the inputs were checked")
 			}
 		})
+	}
+}
+
+// killer stops the S3 server once an upload of the output archive has read
+// more than 5 MiB, in the middle of its multipart upload.
+type killer struct {
+	srv  *s3test.Server
+	read int64
+	once *sync.Once
+}
+
+func (k *killer) Add(n int64) {
+	k.read += n
+	if k.read > 5<<20 {
+		k.once.Do(k.srv.Stop)
+	}
+}
+func (k *killer) Done() {}
+
+type nop struct{}
+
+func (nop) Add(int64) {}
+func (nop) Done()     {}
+
+func TestServerStoppedMidUploadThenNextRunCompletes(t *testing.T) {
+	s := s3test.New(t)
+	f := newFixture(t)
+	noise := make([]byte, 7<<20)
+	rand.Read(noise)
+	f.write("output/noise.bin", string(noise))
+	aged := f.agedBackups(90)
+	o := f.opts()
+	o.S3 = f.s3(t, s)
+	o.S3.PartSize = 5 << 20
+	var once sync.Once
+	o.Progress = func(label string, total int64) Progress {
+		if strings.HasPrefix(label, "uploading output-") {
+			return &killer{srv: s, once: &once}
+		}
+		return nop{}
+	}
+	_, err := f.run(o)
+	if !errors.Is(err, s3sync.ErrUnreachable) || !strings.Contains(err.Error(), "output-2026-11-25.tar.gz") {
+		t.Fatalf("run error = %v, want ErrUnreachable naming the archive", err)
+	}
+	local := f.local()
+	for _, n := range append(aged, "output-2026-11-25.tar.gz", "output-2026-11-25.tar.gz.sha256") {
+		if !slices.Contains(local, n) {
+			t.Errorf("%s missing after a failed upload", n)
+		}
+	}
+
+	if err := s.Restart(); err != nil {
+		t.Fatal(err)
+	}
+	o.Progress = nil
+	f.when = f.when.Add(time.Minute)
+	res, err := f.run(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Created) != 0 || !slices.Contains(res.Uploaded, "output-2026-11-25.tar.gz") {
+		t.Errorf("second run created %v, uploaded %v; want the existing archive uploaded", res.Created, res.Uploaded)
+	}
+	if !slices.Equal(res.Deleted, aged) {
+		t.Errorf("second run deleted %v, want the aged backups %v", res.Deleted, aged)
+	}
+	if got := remote(t, o.S3); len(got) != 6 {
+		t.Errorf("bucket holds %v, want the 3 new backups with sidecars", got)
 	}
 }
