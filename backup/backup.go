@@ -90,7 +90,8 @@ type Progress interface {
 	Done()
 }
 
-// Result says what a run did, by file name.
+// Result says what a run did, by file name. In a dry run, Created lists what
+// would have been written and nothing else is filled in but the plans.
 type Result struct {
 	Created   []string
 	Unchanged []string
@@ -204,7 +205,7 @@ func (r *runner) run(ctx context.Context) error {
 	r.res.LocalPlan = retention.Plan(catalog.Backups(names), r.opts.Retention)
 	r.printPlan("local "+o.Dest, r.res.LocalPlan)
 	if o.S3.URL != "" {
-		if err := r.s3(ctx, names); err != nil {
+		if err := r.s3(ctx); err != nil {
 			if o.DryRun {
 				return err
 			}
@@ -394,7 +395,7 @@ func (r *runner) envFile() error {
 	return nil
 }
 
-func (r *runner) s3(ctx context.Context, names []string) error {
+func (r *runner) s3(ctx context.Context) error {
 	client, err := s3sync.New(ctx, r.opts.S3, r.log)
 	if err != nil {
 		return err
