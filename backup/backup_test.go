@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"log/slog"
 	"os"
@@ -536,4 +538,9 @@ func TestServerStoppedMidUploadThenNextRunCompletes(t *testing.T) {
 	if got := remote(t, o.S3); len(got) != 6 {
 		t.Errorf("bucket holds %v, want the 3 new backups with sidecars", got)
 	}
+}
+
+func sha256hex(b []byte) string {
+	s := sha256.Sum256(b)
+	return hex.EncodeToString(s[:])
 }
