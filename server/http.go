@@ -315,7 +315,9 @@ func badRequest(code, field, format string, args ...any) *reqError {
 	return &reqError{http.StatusBadRequest, apiError{Code: code, Field: field, Message: fmt.Sprintf(format, args...)}}
 }
 
-func (e *reqError) write(w http.ResponseWriter, r *http.Request) { writeAPIError(w, r, e.status, e.apiError) }
+func (e *reqError) write(w http.ResponseWriter, r *http.Request) {
+	writeAPIError(w, r, e.status, e.apiError)
+}
 
 // readBody reads the whole body within the size limit.
 func readBody(r *http.Request) ([]byte, *reqError) {

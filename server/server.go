@@ -196,6 +196,8 @@ type Server struct {
 	reloadMu sync.Mutex
 	draining atomic.Bool
 	bulkJobs chan struct{}
+	// notify speaks sd_notify when Run serves under systemd.
+	notify *notifier
 
 	// jobs is the parent context of bulk generations and streams; it is
 	// cancelled when the drain timeout runs out.
@@ -410,6 +412,9 @@ func (s *Server) drain(hs *http.Server, errc <-chan error) error {
 	start := time.Now()
 	s.draining.Store(true)
 	s.updateReady()
+	if s.notify != nil {
+		s.notify.stopping()
+	}
 	s.log.Info("shutting down: not ready, draining", "drain_timeout", s.opts.DrainTimeout, "shutdown_delay", s.opts.ShutdownDelay)
 	if s.opts.ShutdownDelay > 0 {
 		time.Sleep(s.opts.ShutdownDelay)
@@ -458,11 +463,10 @@ func (s *Server) run(ctx context.Context, ln net.Listener) error {
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
 
-	serveCtx, stopServe := context.WithCancel(ctx)
-	defer stopServe()
-	done := make(chan error, 1)
-	go func() { done <- s.Serve(serveCtx, ln) }()
 	n := newNotifier(s.log)
+	s.notify = n
+	done := make(chan error, 1)
+	go func() { done <- s.Serve(ctx, ln) }()
 	n.ready()
 	stopWatchdog := n.watchdog(ln.Addr(), s.log)
 	defer stopWatchdog()
@@ -477,9 +481,6 @@ func (s *Server) run(ctx context.Context, ln net.Listener) error {
 				s.log.Info("SIGHUP reload done")
 			}
 			n.ready()
-		case <-ctx.Done():
-			n.stopping()
-			return <-done
 		case err := <-done:
 			return err
 		}

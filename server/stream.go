@@ -83,7 +83,9 @@ func (h *hub) status() streamStatus {
 		EventsSent: m.StreamEvents.Load(), SlowClientsShut: m.SlowClients.Load()}
 }
 
-func (h *hub) handleStatus(w http.ResponseWriter, r *http.Request) { writeJSON(w, http.StatusOK, h.status()) }
+func (h *hub) handleStatus(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, h.status())
+}
 
 // handleControl serves POST /api/stream/{action}. start turns streaming on
 // (after stop or pause); stop closes every event stream with a close frame
@@ -344,7 +346,9 @@ func (h *hub) handleEvents(w http.ResponseWriter, r *http.Request) {
 // produce generates entries and queues them as events at rate per second
 // until the dataset ends, ctx ends or the queue overflows (errSlow).
 func (h *hub) produce(ctx context.Context, p *plan, perSecond int, out chan<- []byte) error {
-	lim := rate.NewLimiter(rate.Limit(perSecond), max(1, perSecond/10))
+	// A burst is a tenth of a second's events, but never more than half the
+	// buffer: a burst alone must not make a prompt client look slow.
+	lim := rate.NewLimiter(rate.Limit(perSecond), max(1, min(perSecond/10, h.s.opts.StreamBuffer/2)))
 	var enc ledger.EntryEncoder
 	var seq int64
 	_, err := generate.Journal(ctx, generate.StreamOptions{Config: p.cfg, Seed: p.seed, Threads: 1}, func(b *ledger.Block) error {

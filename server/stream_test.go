@@ -148,13 +148,13 @@ func TestEventsStream(t *testing.T) {
 }
 
 func TestEventsStreamEnds(t *testing.T) {
-	ts := startWithConfig(t, twoCompanies, Options{MaxEventsPerSecond: 100_000})
+	ts := startWithConfig(t, twoCompanies, Options{MaxEventsPerSecond: 20_000})
 	if resp, _ := call(t, "POST", ts.url+"/api/config", strings.Replace(twoCompanies, "annual_transaction_volume: ten_k", "annual_transaction_volume: {custom: 60}", 1)); resp.StatusCode != 200 {
 		t.Fatal(resp.StatusCode)
 	}
 	_, data := call(t, "GET", ts.url+"/api/config", "")
 	total := decode[configView](t, data).TotalEntries
-	c, _, err := dial(t, ts.url+"/ws/events?events_per_second=100000")
+	c, _, err := dial(t, ts.url+"/ws/events?events_per_second=20000")
 	if err != nil {
 		t.Fatal(err)
 	}
