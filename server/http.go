@@ -3,7 +3,7 @@ package server
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"maps"
 	"math"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"reflect"
@@ -19,9 +20,11 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"datasynth.dev/server/auth"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // route is one path of the API.
@@ -33,6 +36,15 @@ type route struct {
 	public bool
 	// quiet routes log at debug level: probes would drown the log.
 	quiet bool
+	// durations and counts cache the metric children of the route, so
+	// that a request does not hash its labels.
+	durations map[string]prometheus.Observer
+	counts    sync.Map // methodCode -> prometheus.Counter
+}
+
+type methodCode struct {
+	method string
+	code   int
 }
 
 func (s *Server) routes() http.Handler {
@@ -60,10 +72,24 @@ func (s *Server) routes() http.Handler {
 		if h, ok := rt.methods[http.MethodGet]; ok && !strings.HasPrefix(rt.path, "/ws/") {
 			rt.methods[http.MethodHead] = h
 		}
+		rt.durations = map[string]prometheus.Observer{}
+		for m := range rt.methods {
+			rt.durations[m] = s.metrics.Duration.WithLabelValues(rt.path, m)
+		}
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.serve(w, r, table[r.URL.Path])
 	})
+}
+
+// securityHeaders go on every response. The slices are shared: net/http
+// only reads them, and Header.Add on a full slice copies it.
+var securityHeaders = map[string][]string{
+	"X-Content-Type-Options":  {"nosniff"},
+	"X-Frame-Options":         {"DENY"},
+	"Content-Security-Policy": {"default-src 'none'; frame-ancestors 'none'"},
+	"Referrer-Policy":         {"no-referrer"},
+	"Cache-Control":           {"no-store"},
 }
 
 // reqInfo travels with a request through the handlers.
@@ -118,14 +144,15 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt *route) {
 	if rt != nil {
 		ri.route = rt.path
 	}
-	r = r.WithContext(context.WithValue(r.Context(), ctxKey{}, ri))
+	if rt == nil || !rt.public {
+		// Public handlers never read it; the probes skip the copy of r.
+		r = r.WithContext(context.WithValue(r.Context(), ctxKey{}, ri))
+	}
 	h := w.Header()
-	h.Set("X-Request-Id", ri.id)
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("X-Frame-Options", "DENY")
-	h.Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
-	h.Set("Referrer-Policy", "no-referrer")
-	h.Set("Cache-Control", "no-store")
+	h["X-Request-Id"] = []string{ri.id}
+	for k, v := range securityHeaders {
+		h[k] = v
+	}
 	sw := &statusWriter{ResponseWriter: w}
 
 	s.metrics.InFlight.Inc()
@@ -220,12 +247,18 @@ func (s *Server) observe(sw *statusWriter, r *http.Request, ri *reqInfo, rt *rou
 		sw.status = http.StatusOK
 	}
 	elapsed := time.Since(start)
-	method := r.Method
-	if rt == nil || rt.methods[method] == nil {
-		method = "other"
+	if rt != nil && rt.methods[r.Method] != nil {
+		key := methodCode{r.Method, sw.status}
+		c, ok := rt.counts.Load(key)
+		if !ok {
+			c, _ = rt.counts.LoadOrStore(key, s.metrics.Requests.WithLabelValues(rt.path, r.Method, strconv.Itoa(sw.status)))
+		}
+		c.(prometheus.Counter).Inc()
+		rt.durations[r.Method].Observe(elapsed.Seconds())
+	} else {
+		s.metrics.Requests.WithLabelValues(ri.route, "other", strconv.Itoa(sw.status)).Inc()
+		s.metrics.Duration.WithLabelValues(ri.route, "other").Observe(elapsed.Seconds())
 	}
-	s.metrics.Requests.WithLabelValues(ri.route, method, strconv.Itoa(sw.status)).Inc()
-	s.metrics.Duration.WithLabelValues(ri.route, method).Observe(elapsed.Seconds())
 	level := slog.LevelInfo
 	if rt != nil && rt.quiet && sw.status < 500 {
 		level = slog.LevelDebug
@@ -253,8 +286,10 @@ func requestID(r *http.Request) string {
 	if id := r.Header.Get("X-Request-Id"); id != "" && len(id) <= 64 && strings.IndexFunc(id, badIDRune) < 0 {
 		return id
 	}
+	// Request ids need to be unique, not secret: math/rand/v2 is enough
+	// and costs no system call.
 	var b [8]byte
-	_, _ = rand.Read(b[:])
+	binary.LittleEndian.PutUint64(b[:], rand.Uint64())
 	return hex.EncodeToString(b[:])
 }
 
@@ -284,11 +319,13 @@ type errorBody struct {
 }
 
 func writeError(w http.ResponseWriter, r *http.Request, status int, code, msg, field string) {
-	writeJSON(w, status, errorBody{Error: apiError{Code: code, Message: msg, Field: field}, RequestID: info(r).id})
+	writeAPIError(w, r, status, apiError{Code: code, Message: msg, Field: field})
 }
 
-func writeAPIError(w http.ResponseWriter, r *http.Request, status int, e apiError) {
-	writeJSON(w, status, errorBody{Error: e, RequestID: info(r).id})
+// writeAPIError writes an error body with the request id that serve put in
+// the response headers.
+func writeAPIError(w http.ResponseWriter, _ *http.Request, status int, e apiError) {
+	writeJSON(w, status, errorBody{Error: e, RequestID: w.Header().Get("X-Request-Id")})
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

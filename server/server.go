@@ -190,12 +190,13 @@ type Server struct {
 	handler http.Handler
 	streams *hub
 
-	cfg      atomic.Pointer[loaded]
-	cfgErr   atomic.Pointer[string] // why no config is loaded, while cfg is nil
-	keys     atomic.Pointer[auth.Keys]
-	reloadMu sync.Mutex
-	draining atomic.Bool
-	bulkJobs chan struct{}
+	cfg          atomic.Pointer[loaded]
+	cfgErr       atomic.Pointer[string] // why no config is loaded, while cfg is nil
+	keys         atomic.Pointer[auth.Keys]
+	reloadMu     sync.Mutex
+	draining     atomic.Bool
+	bulkJobs     chan struct{}
+	healthPrefix []byte
 	// notify speaks sd_notify when Run serves under systemd.
 	notify *notifier
 
@@ -246,6 +247,7 @@ func New(opts Options) (*Server, error) {
 		s.cfgErr.Store(&msg)
 		s.log.Error("config not loaded; /ready answers 503 until a valid config is loaded", "file", opts.ConfigFile, "error", err)
 	}
+	s.healthPrefix = healthPrefix(opts)
 	s.streams = newHub(s)
 	s.handler = s.routes()
 	s.updateReady()
