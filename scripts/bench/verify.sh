@@ -57,6 +57,7 @@ seconds() {
 }
 median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
+load_before=$(cut -d' ' -f1 /proc/loadavg)
 dsops_verify
 pipeline
 : >"$work/t-dsops"
@@ -73,12 +74,15 @@ echo "measuring single-core SHA-256 (BenchmarkSHA256)" >&2
 sha_core=$(cd verify && go test -run '^$' -bench '^BenchmarkSHA256$' -cpu 1 -count "$runs" . |
   awk '/^BenchmarkSHA256/ { print $(NF - 1) }' | median)
 
+load_after=$(cut -d' ' -f1 /proc/loadavg)
+
 awk -v files="$count" -v bytes="$bytes" -v cores="$cores" -v runs="$runs" \
-  -v td="$t_dsops" -v tp="$t_pipe" -v hashing="$hashing" -v core="$sha_core" 'BEGIN {
+  -v td="$t_dsops" -v tp="$t_pipe" -v hashing="$hashing" -v core="$sha_core" \
+  -v l0="$load_before" -v l1="$load_after" 'BEGIN {
   total = 2 * bytes / 1e6
   limit = core * cores
   printf "trees:                 2 x %d files, 2 x %.0f MB (%.0f MB hashed per run), page cache warm\n", files, bytes / 1e6, total
-  printf "cores:                 %d; median of %d runs each\n", cores, runs
+  printf "cores:                 %d; median of %d runs each; load average %s before, %s after\n", cores, runs, l0, l1
   printf "dsops verify:          %.3f s  (%.0f MB/s end to end; hashing alone %d MB/s)\n", td, total / td, hashing
   printf "sha256sum | sort | diff: %.3f s  (%.0f MB/s)\n", tp, total / tp
   printf "speed-up:              %.1fx\n", tp / td
