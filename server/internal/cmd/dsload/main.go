@@ -74,9 +74,19 @@ func main() {
 	for _, s := range samples {
 		lo, hi = min(lo, s), max(hi, s)
 	}
+	// Growth shows as a higher peak in the second half than in the first.
+	half := len(samples) / 2
+	peak := func(xs []float64) float64 {
+		m := 0.0
+		for _, x := range xs {
+			m = max(m, x)
+		}
+		return m
+	}
 	_ = json.NewEncoder(os.Stdout).Encode(map[string]any{
 		"samples": len(samples), "rss_first_mb": samples[0] / 1e6, "rss_min_mb": lo / 1e6, "rss_max_mb": hi / 1e6,
 		"rss_last_mb": samples[len(samples)-1] / 1e6, "drops": drops.Load(), "events_read": reads.Load(),
+		"rss_max_first_half_mb": peak(samples[:half]) / 1e6, "rss_max_second_half_mb": peak(samples[half:]) / 1e6,
 	})
 }
 
