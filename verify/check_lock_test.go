@@ -73,7 +73,7 @@ func TestCheckLock(t *testing.T) {
 			"mismatch: " + dir + " was produced by generator 1.2.0, datasynth.lock pins 1.1.0: see docs/pinning.md\n",
 			"mismatch: " + dir + " was generated from a different config (config hash abababababab) than datasynth.lock records for config.yaml (cdcdcdcdcdcd)\n",
 			"mismatch: " + dir + " used seed 42, datasynth.lock pins seed 7\n",
-			"* a.csv (same size 1 bytes, different content)\n",
+			"* a.csv (same size 1 byte, different content)\n",
 			"+ stray\n",
 			"different: 3 files compared, 1 identical, 1 different, 0 only in datasynth.lock, 1 only in folder, 0 unreadable, 4 mismatched with the lock\n",
 		} {

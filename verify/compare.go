@@ -70,13 +70,13 @@ func Classify(left, right *Entry, leftRole, rightRole string) (Status, string) {
 		}
 		return Different, fmt.Sprintf("%s: %s, %s: %s", leftRole, describe(left), rightRole, describe(right))
 	case left.Size >= 0 && right.Size >= 0 && left.Size != right.Size:
-		return Different, fmt.Sprintf("%s %d bytes, %s %d bytes", leftRole, left.Size, rightRole, right.Size)
+		return Different, fmt.Sprintf("%s %s, %s %s", leftRole, byteCount(left.Size), rightRole, byteCount(right.Size))
 	case left.SHA256 == "" || right.SHA256 == "":
 		return Unreadable, "no checksum was computed"
 	case left.SHA256 == right.SHA256:
 		return Identical, ""
 	case left.Size >= 0:
-		return Different, fmt.Sprintf("same size %d bytes, different content", left.Size)
+		return Different, fmt.Sprintf("same size %s, different content", byteCount(left.Size))
 	}
 	return Different, fmt.Sprintf("%s sha256 %s, %s sha256 %s", leftRole, left.SHA256[:12], rightRole, right.SHA256[:12])
 }
@@ -88,11 +88,19 @@ func describe(e *Entry) string {
 		return linkDetail(e)
 	case File:
 		if e.Size >= 0 {
-			return fmt.Sprintf("regular file of %d bytes", e.Size)
+			return "regular file of " + byteCount(e.Size)
 		}
 		return "regular file"
 	}
 	return typeName(e.Mode)
+}
+
+// byteCount renders a size for details.
+func byteCount(n int64) string {
+	if n == 1 {
+		return "1 byte"
+	}
+	return fmt.Sprintf("%d bytes", n)
 }
 
 // linkDetail describes a link, and is empty for anything else.

@@ -24,8 +24,9 @@ func TestClassify(t *testing.T) {
 		detail      string
 	}{
 		{"same content", file(1, sumA), file(1, sumA), Identical, ""},
-		{"same size, other content", file(1, sumA), file(1, sumB), Different, "same size 1 bytes, different content"},
+		{"same size, other content", file(1, sumA), file(1, sumB), Different, "same size 1 byte, different content"},
 		{"sizes differ, not hashed", file(10, ""), file(12, ""), Different, "L 10 bytes, R 12 bytes"},
+		{"one byte", file(1, ""), file(0, ""), Different, "L 1 byte, R 0 bytes"},
 		{"list against file, equal", listed(sumA), file(1, sumA), Identical, ""},
 		{"list against file, differ", listed(sumA), file(1, sumB), Different, "L sha256 ca978112ca1b, R sha256 3e23e8160039"},
 		{"list against list", listed(sumA), listed(sumA), Identical, ""},

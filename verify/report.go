@@ -101,14 +101,21 @@ func (r *Report) Identical() bool {
 func (r *Report) Summary() string {
 	c := r.Counts()
 	if r.Identical() {
-		return fmt.Sprintf("identical: %d files compared", c.Files)
+		return fmt.Sprintf("identical: %s compared", fileCount(c.Files))
 	}
-	s := fmt.Sprintf("different: %d files compared, %d identical, %d different, %d only in %s, %d only in %s, %d unreadable",
-		c.Files, c.Identical, c.Different, c.Missing, r.Left.Role, c.Extra, r.Right.Role, c.Unreadable)
+	s := fmt.Sprintf("different: %s compared, %d identical, %d different, %d only in %s, %d only in %s, %d unreadable",
+		fileCount(c.Files), c.Identical, c.Different, c.Missing, r.Left.Role, c.Extra, r.Right.Role, c.Unreadable)
 	if c.Mismatches > 0 {
 		s += fmt.Sprintf(", %d mismatched with the lock", c.Mismatches)
 	}
 	return s
+}
+
+func fileCount(n int) string {
+	if n == 1 {
+		return "1 file"
+	}
+	return fmt.Sprintf("%d files", n)
 }
 
 // WriteText prints r for people and line-oriented scripts: mismatches and

@@ -140,8 +140,8 @@ func TestCompareDifferences(t *testing.T) {
 		"* link (ORIGINAL: symbolic link to same.csv, RECOVERED: symbolic link to content.csv)",
 		"+ new.csv",
 		"* size.csv (ORIGINAL 5 bytes, RECOVERED 6 bytes)",
-		"* sub/nested.csv (same size 1 bytes, different content)",
-		`* "with space.csv" (same size 1 bytes, different content)`,
+		"* sub/nested.csv (same size 1 byte, different content)",
+		`* "with space.csv" (same size 1 byte, different content)`,
 		"different: 9 files compared, 1 identical, 6 different, 1 only in ORIGINAL, 1 only in RECOVERED, 0 unreadable",
 		"",
 	}, "\n")
@@ -415,7 +415,7 @@ func TestCompareManifests(t *testing.T) {
 			"note: RECOVERED was produced by generator 1.3.0, ORIGINAL by 1.2.0: different generator versions can write different bytes for the same config and seed; see docs/pinning.md\n",
 			"note: ORIGINAL and RECOVERED were generated from different configs (config hash abababababab and cdcdcdcdcdcd)",
 			"note: ORIGINAL used seed 42, RECOVERED seed 7: set global.seed to 42 in the config to reproduce ORIGINAL\n",
-			"* a.csv (same size 1 bytes, different content)\n",
+			"* a.csv (same size 1 byte, different content)\n",
 			"* run_manifest.json (differs in generator_version, config_hash, seed, output_files (the run block is not compared))\n",
 		} {
 			if !strings.Contains(out, want) {
@@ -432,7 +432,7 @@ func TestCompareManifests(t *testing.T) {
 		out := text(t, r, false)
 		for _, want := range []string{
 			"note: both datasets record generator 1.2.0, config hash abababababab and seed 42, so they should be byte-identical",
-			"* a.csv (same size 1 bytes, different content; RECOVERED does not match its run_manifest.json)\n",
+			"* a.csv (same size 1 byte, different content; RECOVERED does not match its run_manifest.json)\n",
 		} {
 			if !strings.Contains(out, want) {
 				t.Errorf("output lacks %q:\n%s", want, out)
@@ -470,7 +470,7 @@ func TestCheckManifest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "- a.csv\n* b.csv (same size 1 bytes, different content)\n+ stray.tmp\n" +
+	want := "- a.csv\n* b.csv (same size 1 byte, different content)\n+ stray.tmp\n" +
 		"different: 3 files compared, 0 identical, 1 different, 1 only in run_manifest.json, 1 only in folder, 0 unreadable\n"
 	if got := text(t, r, false); got != want {
 		t.Fatalf("output:\n%s\nwant:\n%s", got, want)
