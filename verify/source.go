@@ -111,7 +111,6 @@ type Source struct {
 	Manifest    *manifest.Manifest
 	ManifestErr error
 
-	dir  string
 	fsys fs.FS
 	root *os.Root
 }
@@ -132,7 +131,7 @@ func (s *Source) IsFolder() bool { return s.fsys != nil }
 func Open(name, role string, opts Options) (*Source, error) {
 	info, err := os.Stat(name)
 	if err != nil {
-		return nil, describeOpenError(name, role, err)
+		return nil, describeOpenError(name, role, "the dataset folder, or a checksum list made with sha256sum", err)
 	}
 	switch {
 	case info.IsDir():
@@ -157,7 +156,7 @@ func Open(name, role string, opts Options) (*Source, error) {
 func OpenFolder(name, role string) (*Source, error) {
 	info, err := os.Stat(name)
 	if err != nil {
-		return nil, describeOpenError(name, role, err)
+		return nil, describeOpenError(name, role, "the dataset folder", err)
 	}
 	if !info.IsDir() {
 		return nil, fmt.Errorf("%s %s is a file, not a folder; give the dataset folder", role, quoteName(name))
@@ -175,10 +174,12 @@ func OpenFolder(name, role string) (*Source, error) {
 	return s, nil
 }
 
-func describeOpenError(name, role string, err error) error {
+// describeOpenError explains why name cannot be opened; want says what
+// the user should give instead.
+func describeOpenError(name, role, want string, err error) error {
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return fmt.Errorf("%s %s does not exist; give the dataset folder, or a checksum list made with sha256sum", role, quoteName(name))
+		return fmt.Errorf("%s %s does not exist; give %s", role, quoteName(name), want)
 	case errors.Is(err, fs.ErrPermission):
 		return fmt.Errorf("%s %s: permission denied; run as a user who can read it", role, quoteName(name))
 	}
@@ -190,9 +191,9 @@ func describeOpenError(name, role string, err error) error {
 func walkFolder(dir, role string, fsys fs.FS) (*Source, error) {
 	s := &Source{
 		Role: role, Name: dir, Kind: "folder",
-		Entries:    map[string]*Entry{},
-		BrokenDirs: map[string]error{},
-		dir:        dir, fsys: fsys,
+		Entries:     map[string]*Entry{},
+		BrokenDirs:  map[string]error{},
+		fsys:        fsys,
 		ManifestErr: fs.ErrNotExist,
 	}
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
