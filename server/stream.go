@@ -352,6 +352,8 @@ func (h *hub) produce(ctx context.Context, p *plan, perSecond int, out chan<- []
 	var enc ledger.EntryEncoder
 	var seq int64
 	_, err := generate.Journal(ctx, generate.StreamOptions{Config: p.cfg, Seed: p.seed, Threads: 1}, func(b *ledger.Block) error {
+		// Anomalies count when their block is queued.
+		h.s.metrics.Anomalies.Add(b.Fraud)
 		return enc.Encode(b.CSV, func(entry []byte) error {
 			if !h.waitRunning(ctx) {
 				return context.Cause(ctx)
