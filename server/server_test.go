@@ -255,13 +255,13 @@ func TestNewRejectsBadKeys(t *testing.T) {
 }
 
 func TestRateLimit(t *testing.T) {
-	ts := start(t, Options{RateLimit: 4, RateBurst: 2, APIKeys: []string{testKey, otherKey}})
+	ts := start(t, Options{RateLimit: 2, RateBurst: 2, APIKeys: []string{testKey, otherKey}})
 	get := func(key string) *http.Response {
 		resp, _ := call(t, "GET", ts.url+"/api/metrics", "", "X-API-Key", key)
 		return resp
 	}
 	for i := range 2 {
-		if resp := get(testKey); resp.StatusCode != 200 || resp.Header.Get("X-RateLimit-Limit") != "4" {
+		if resp := get(testKey); resp.StatusCode != 200 || resp.Header.Get("X-RateLimit-Limit") != "2" {
 			t.Fatalf("request %d: %d, limit %q", i, resp.StatusCode, resp.Header.Get("X-RateLimit-Limit"))
 		}
 	}
@@ -279,8 +279,8 @@ func TestRateLimit(t *testing.T) {
 			t.Fatalf("/health limited: %d", resp.StatusCode)
 		}
 	}
-	// Recovered after one token's time (250 ms).
-	time.Sleep(300 * time.Millisecond)
+	// Recovered after one token's time (500 ms).
+	time.Sleep(600 * time.Millisecond)
 	if resp := get(testKey); resp.StatusCode != 200 {
 		t.Fatalf("after waiting: %d", resp.StatusCode)
 	}
