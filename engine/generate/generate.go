@@ -8,7 +8,7 @@
 //
 // The bytes of every data file depend only on the config, the seed and
 // GeneratorVersion. Journal entries are generated in fixed-size blocks by
-// Threads workers and written by one writer in block order, so the thread
+// Threads workers and appended strictly in block order, so the thread
 // count changes speed, never content.
 package generate
 
@@ -26,6 +26,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"sync"
 	"time"
 
 	"datasynth.dev/engine/chart"
@@ -263,11 +264,8 @@ type file struct {
 	rows int64
 }
 
-// sink writes to the file and the hash. Large writes (journal blocks) hash
-// on a second goroutine while the file write runs, so the single writer
-// path costs the slower of the two rather than their sum; Write returns only
-// when both are done, so the caller may reuse p at once. Writeback of what
-// was written is started early so that the final fsync waits for little.
+// sink writes to the file and the hash, and starts writeback of what was
+// written early, so that the final fsync waits for little.
 type sink struct {
 	f       *os.File
 	h       hash.Hash
@@ -275,26 +273,11 @@ type sink struct {
 	flushed int64 // bytes already handed to writeback
 }
 
-const (
-	parallelHashMin = 256 << 10
-	writebackChunk  = 32 << 20
-)
+const writebackChunk = 32 << 20
 
 func (s *sink) Write(p []byte) (int, error) {
-	var done chan struct{}
-	if len(p) >= parallelHashMin {
-		done = make(chan struct{})
-		go func() {
-			s.h.Write(p)
-			close(done)
-		}()
-	} else {
-		s.h.Write(p)
-	}
+	s.h.Write(p)
 	n, err := s.f.Write(p)
-	if done != nil {
-		<-done
-	}
 	s.n += int64(n)
 	if s.n-s.flushed >= writebackChunk {
 		startWriteback(s.f, s.flushed, s.n-s.flushed)
@@ -325,6 +308,38 @@ func (f *file) write(p []byte, rows int64) error {
 	f.rows += rows
 	_, err := f.buf.Write(p)
 	return err
+}
+
+// reserve appends p to the file's checksum and size and returns the offset
+// where p belongs; the caller writes it there with writeAt, possibly
+// concurrently with later reservations. Reservations must be made in file
+// order, after any buffered writes.
+func (f *file) reserve(p []byte, rows int64) (int64, error) {
+	if f.buf.Buffered() > 0 {
+		if err := f.buf.Flush(); err != nil {
+			return 0, err
+		}
+	}
+	off := f.s.n
+	f.s.h.Write(p)
+	f.s.n += int64(len(p))
+	f.rows += rows
+	return off, nil
+}
+
+// writeAt writes a reserved range and starts writeback of the chunk before
+// it, which earlier writers have finished by now in all but rare cases (a
+// late chunk is still synced by the final fsync).
+func (f *file) writeAt(p []byte, off int64) error {
+	if _, err := f.f.WriteAt(p, off); err != nil {
+		return err
+	}
+	end := off + int64(len(p))
+	if off/writebackChunk != end/writebackChunk && end > 2*writebackChunk {
+		chunk := (end/writebackChunk - 2) * writebackChunk
+		startWriteback(f.f, chunk, writebackChunk)
+	}
+	return nil
 }
 
 // close flushes, fsyncs and records the file.
@@ -409,12 +424,71 @@ func writeMasterData(ctx context.Context, w *writer, cfg *config.Config, seed ui
 	return nil
 }
 
-// job is one block of journal entries on its way from a worker to the
-// writer. done carries the finished block.
+// job is one block of journal entries; seq is its position in the file.
 type job struct {
 	company int
 	block   int64
-	done    chan *ledger.Block
+	seq     int64
+}
+
+// committer appends finished blocks to the files strictly in order.
+// Whichever worker finishes the block next in line takes the ordered part
+// for it and for any later blocks already waiting: checksum, file offset and
+// statistics. It then writes those blocks at their offsets outside the
+// ordered part, while another worker may already checksum the next ones.
+// A block is therefore usually hashed and written by the core that generated
+// it, and no worker idles waiting for its turn.
+type committer struct {
+	mu      sync.Mutex
+	next    int64
+	pending map[int64]*ledger.Block
+	active  bool
+	// order runs for each block in file order and returns the offset at
+	// which the block's journal bytes go.
+	order func(*ledger.Block) (int64, error)
+	write func(blk *ledger.Block, off int64) error
+	free  chan *ledger.Block
+}
+
+type placed struct {
+	blk *ledger.Block
+	off int64
+}
+
+// finish hands over a generated block. If no other worker holds the ordered
+// part, it runs it for every block that is ready, then writes them.
+func (c *committer) finish(seq int64, blk *ledger.Block, batch []placed) ([]placed, error) {
+	c.mu.Lock()
+	c.pending[seq] = blk
+	if c.active {
+		c.mu.Unlock()
+		return batch, nil
+	}
+	c.active = true
+	batch = batch[:0]
+	var err error
+	for err == nil {
+		b, ok := c.pending[c.next]
+		if !ok {
+			break
+		}
+		delete(c.pending, c.next)
+		c.next++
+		c.mu.Unlock()
+		var off int64
+		off, err = c.order(b)
+		batch = append(batch, placed{b, off})
+		c.mu.Lock()
+	}
+	c.active = false
+	c.mu.Unlock()
+	for _, p := range batch {
+		if err == nil {
+			err = c.write(p.blk, p.off)
+		}
+		c.free <- p.blk
+	}
+	return batch, err
 }
 
 func writeJournal(ctx context.Context, w *writer, cfg *config.Config, opts Options, ch *chart.Chart, threads int, st *manifest.Statistics) error {
@@ -438,81 +512,80 @@ func writeJournal(ctx context.Context, w *writer, cfg *config.Config, opts Optio
 	}
 
 	total := cfg.TotalEntries()
-	inFlight := 2 * threads
-	g, gctx := errgroup.WithContext(ctx)
-	jobs := make(chan job)
-	order := make(chan job, inFlight)
-	free := make(chan *ledger.Block, inFlight+threads)
-	for range cap(free) {
-		free <- new(ledger.Block)
-	}
-
-	// Producer: hands out blocks in order; the order channel's capacity
-	// bounds how far workers can run ahead of the writer.
-	g.Go(func() error {
-		defer close(jobs)
-		defer close(order)
-		for ci := range l.Companies() {
-			for b := range l.Blocks(ci) {
-				j := job{company: ci, block: b, done: make(chan *ledger.Block, 1)}
-				select {
-				case order <- j:
-				case <-gctx.Done():
-					return gctx.Err()
-				}
-				select {
-				case jobs <- j:
-				case <-gctx.Done():
-					return gctx.Err()
-				}
-			}
-		}
-		return nil
-	})
-	for range threads {
-		g.Go(func() error {
-			for j := range jobs {
-				var blk *ledger.Block
-				select {
-				case blk = <-free:
-				case <-gctx.Done():
-					return gctx.Err()
-				}
-				l.Generate(j.company, j.block, blk)
-				j.done <- blk
-			}
-			return nil
-		})
-	}
-	// Writer: emits blocks strictly in order.
-	g.Go(func() error {
-		var done int64
-		for j := range order {
-			var blk *ledger.Block
-			select {
-			case blk = <-j.done:
-			case <-gctx.Done():
-				return gctx.Err()
-			}
-			if err := je.write(blk.CSV, blk.Lines); err != nil {
-				return err
+	var done int64
+	c := &committer{
+		pending: map[int64]*ledger.Block{},
+		// Two buffers per worker bound memory whatever the volume.
+		free: make(chan *ledger.Block, 2*threads),
+		write: func(blk *ledger.Block, off int64) error {
+			return je.writeAt(blk.CSV, off)
+		},
+		order: func(blk *ledger.Block) (int64, error) {
+			off, err := je.reserve(blk.CSV, blk.Lines)
+			if err != nil {
+				return 0, err
 			}
 			if labels != nil && len(blk.Labels) > 0 {
 				if err := labels.write(blk.Labels, blk.Fraud); err != nil {
-					return err
+					return 0, err
 				}
 			}
 			st.JournalEntries += blk.Entries
 			st.LineItems += blk.Lines
 			st.FraudEntries += blk.Fraud
 			done += blk.Entries
-			free <- blk
 			if opts.Progress != nil {
 				opts.Progress(done, total)
+			}
+			return off, nil
+		},
+	}
+	for range cap(c.free) {
+		c.free <- new(ledger.Block)
+	}
+
+	g, gctx := errgroup.WithContext(ctx)
+	jobs := make(chan job)
+	g.Go(func() error {
+		defer close(jobs)
+		var seq int64
+		for ci := range l.Companies() {
+			for b := range l.Blocks(ci) {
+				select {
+				case jobs <- job{company: ci, block: b, seq: seq}:
+				case <-gctx.Done():
+					return gctx.Err()
+				}
+				seq++
 			}
 		}
 		return nil
 	})
+	for range threads {
+		g.Go(func() error {
+			var batch []placed
+			for {
+				// Take a buffer before a job: a worker holding a job can
+				// always finish it, so the block next in line never
+				// waits for memory held by later blocks.
+				var blk *ledger.Block
+				select {
+				case blk = <-c.free:
+				case <-gctx.Done():
+					return gctx.Err()
+				}
+				j, ok := <-jobs
+				if !ok {
+					return nil
+				}
+				l.Generate(j.company, j.block, blk)
+				var err error
+				if batch, err = c.finish(j.seq, blk, batch); err != nil {
+					return err
+				}
+			}
+		})
+	}
 	if err := g.Wait(); err != nil {
 		abort()
 		return err
