@@ -64,3 +64,31 @@ func TestCommitterError(t *testing.T) {
 		t.Fatalf("%d buffers returned, want 2", len(c.free))
 	}
 }
+
+// TestCommitterStopsAfterOrderError: once order fails, no later block is
+// ordered, even when it arrives on another call.
+func TestCommitterStopsAfterOrderError(t *testing.T) {
+	boom := errors.New("client went away")
+	var ordered int
+	c := newTestCommitter(
+		func(b *ledger.Block) (int64, error) {
+			ordered++
+			if b.Entries == 1 {
+				return 0, boom
+			}
+			return 0, nil
+		},
+		func(b *ledger.Block, o int64) error { return nil })
+	for seq := int64(0); seq < 4; seq++ {
+		_, err := c.finish(seq, &ledger.Block{Entries: seq}, nil)
+		if seq >= 1 && !errors.Is(err, boom) {
+			t.Fatalf("finish(%d) = %v, want %v", seq, err, boom)
+		}
+	}
+	if ordered != 2 {
+		t.Fatalf("ordered %d blocks, want 2 (the failing one last)", ordered)
+	}
+	if len(c.free) != 4 {
+		t.Fatalf("%d buffers returned, want 4", len(c.free))
+	}
+}

@@ -33,8 +33,6 @@ import (
 	"datasynth.dev/engine/config"
 	"datasynth.dev/engine/internal/csvrow"
 	"datasynth.dev/engine/ledger"
-	"datasynth.dev/engine/masterdata"
-	"datasynth.dev/engine/rng"
 	"datasynth.dev/verify/manifest"
 	"golang.org/x/sync/errgroup"
 )
@@ -107,13 +105,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		}
 	}()
 
-	size := 0
-	for _, c := range config.Complexities {
-		if c.Name == cfg.ChartOfAccounts.Complexity {
-			size = c.Accounts
-		}
-	}
-	ch, err := chart.Build(cfg.Global.Industry, size)
+	ch, err := Chart(cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -130,10 +122,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	m.Statistics.Accounts = len(ch.Accounts)
 
 	log.Info("generating", "output", target, "seed", opts.Seed, "entries", cfg.TotalEntries(), "threads", threads)
-	if err := writeChart(w, ch); err != nil {
-		return nil, err
-	}
-	if err := writeMasterData(ctx, w, cfg, opts.Seed); err != nil {
+	if err := writeMaster(ctx, w, cfg, opts.Seed); err != nil {
 		return nil, err
 	}
 	if err := writeJournal(ctx, w, cfg, opts, ch, threads, &m.Statistics); err != nil {
@@ -364,64 +353,35 @@ func (f *file) close() error {
 // abort closes the file after a failure; the temporary folder is removed.
 func (f *file) abort() { f.f.Close() }
 
-func writeChart(w *writer, ch *chart.Chart) error {
-	f, err := w.create("chart_of_accounts.csv", csvrow.Header("account_number", "account_name", "account_type",
-		"account_class", "parent_account", "level", "is_postable", "normal_balance", "account_role"))
-	if err != nil {
-		return err
-	}
-	var r csvrow.Row
-	for _, a := range ch.Accounts {
-		r.Reset()
-		r.Str(a.Number)
-		r.Str(a.Name)
-		r.Str(a.Type)
-		r.Str(a.Class)
-		r.Str(a.Parent)
-		r.Int(int64(a.Level))
-		r.Bool(a.Postable)
-		r.Str(a.NormalBalance)
-		r.Str(string(a.Role))
-		r.End()
-		if err := f.write(r.B, 1); err != nil {
-			f.abort()
-			return err
-		}
-	}
-	return f.close()
-}
-
-func writeMasterData(ctx context.Context, w *writer, cfg *config.Config, seed uint64) error {
-	for _, t := range masterdata.Tables(cfg.Global.StartDate) {
-		f, err := w.create("master_data/"+t.Name+".csv", csvrow.Header(t.Columns...))
-		if err != nil {
-			return err
-		}
-		var row csvrow.Row
-		for _, c := range cfg.Companies {
-			s := masterdata.SizesFor(c, cfg.ChartOfAccounts.Complexity)
-			r := rng.New(seed, "master", t.Name, c.Code)
-			for i := range t.Rows(s) {
-				if i%4096 == 0 {
-					if err := ctx.Err(); err != nil {
-						f.abort()
-						return err
-					}
-				}
-				row.Reset()
-				t.Row(c, s, i, r, &row)
-				row.End()
-				if err := f.write(row.B, 1); err != nil {
-					f.abort()
+// writeMaster writes the chart of accounts and the master-data tables, one
+// file per table, from the same rows MasterData streams.
+func writeMaster(ctx context.Context, w *writer, cfg *config.Config, seed uint64) error {
+	var cur *MasterTable
+	var f *file
+	err := MasterData(ctx, StreamOptions{Config: cfg, Seed: seed}, func(t *MasterTable, row []byte) error {
+		if t != cur {
+			if f != nil {
+				if err := f.close(); err != nil {
+					f = nil
 					return err
 				}
 			}
+			var err error
+			if f, err = w.create(t.Path, csvrow.Header(t.Columns...)); err != nil {
+				f = nil
+				return err
+			}
+			cur = t
 		}
-		if err := f.close(); err != nil {
-			return err
+		return f.write(row, 1)
+	})
+	if err != nil {
+		if f != nil {
+			f.abort()
 		}
+		return err
 	}
-	return nil
+	return f.close()
 }
 
 // job is one block of journal entries; seq is its position in the file.
@@ -443,6 +403,8 @@ type committer struct {
 	next    int64
 	pending map[int64]*ledger.Block
 	active  bool
+	// failed is the first error of order; nothing is ordered after it.
+	failed error
 	// order runs for each block in file order and returns the offset at
 	// which the block's journal bytes go.
 	order func(*ledger.Block) (int64, error)
@@ -459,6 +421,11 @@ type placed struct {
 // part, it runs it for every block that is ready, then writes them.
 func (c *committer) finish(seq int64, blk *ledger.Block, batch []placed) ([]placed, error) {
 	c.mu.Lock()
+	if err := c.failed; err != nil {
+		c.mu.Unlock()
+		c.free <- blk
+		return batch, err
+	}
 	c.pending[seq] = blk
 	if c.active {
 		c.mu.Unlock()
@@ -481,6 +448,9 @@ func (c *committer) finish(seq int64, blk *ledger.Block, batch []placed) ([]plac
 		c.mu.Lock()
 	}
 	c.active = false
+	if err != nil {
+		c.failed = err
+	}
 	c.mu.Unlock()
 	for _, p := range batch {
 		if err == nil {
@@ -491,54 +461,19 @@ func (c *committer) finish(seq int64, blk *ledger.Block, batch []placed) ([]plac
 	return batch, err
 }
 
-func writeJournal(ctx context.Context, w *writer, cfg *config.Config, opts Options, ch *chart.Chart, threads int, st *manifest.Statistics) error {
-	l := ledger.New(cfg, opts.Seed, ch)
-	je, err := w.create("journal_entries.csv", csvrow.Header(ledger.Columns...))
-	if err != nil {
-		return err
+// runJournal generates every journal block of l on threads workers and
+// hands them to order (strictly in file order, one at a time) and then to
+// write (concurrently, at the offset order returned). write may be nil.
+func runJournal(ctx context.Context, l *ledger.Ledger, threads int, order func(*ledger.Block) (int64, error), write func(*ledger.Block, int64) error) error {
+	if write == nil {
+		write = func(*ledger.Block, int64) error { return nil }
 	}
-	var labels *file
-	if cfg.Fraud.Enabled {
-		if labels, err = w.create("labels/anomaly_labels.csv", csvrow.Header(ledger.LabelColumns...)); err != nil {
-			je.abort()
-			return err
-		}
-	}
-	abort := func() {
-		je.abort()
-		if labels != nil {
-			labels.abort()
-		}
-	}
-
-	total := cfg.TotalEntries()
-	var done int64
 	c := &committer{
 		pending: map[int64]*ledger.Block{},
 		// Two buffers per worker bound memory whatever the volume.
-		free: make(chan *ledger.Block, 2*threads),
-		write: func(blk *ledger.Block, off int64) error {
-			return je.writeAt(blk.CSV, off)
-		},
-		order: func(blk *ledger.Block) (int64, error) {
-			off, err := je.reserve(blk.CSV, blk.Lines)
-			if err != nil {
-				return 0, err
-			}
-			if labels != nil && len(blk.Labels) > 0 {
-				if err := labels.write(blk.Labels, blk.Fraud); err != nil {
-					return 0, err
-				}
-			}
-			st.JournalEntries += blk.Entries
-			st.LineItems += blk.Lines
-			st.FraudEntries += blk.Fraud
-			done += blk.Entries
-			if opts.Progress != nil {
-				opts.Progress(done, total)
-			}
-			return off, nil
-		},
+		free:  make(chan *ledger.Block, 2*threads),
+		order: order,
+		write: write,
 	}
 	for range cap(c.free) {
 		c.free <- new(ledger.Block)
@@ -586,7 +521,51 @@ func writeJournal(ctx context.Context, w *writer, cfg *config.Config, opts Optio
 			}
 		})
 	}
-	if err := g.Wait(); err != nil {
+	return g.Wait()
+}
+
+func writeJournal(ctx context.Context, w *writer, cfg *config.Config, opts Options, ch *chart.Chart, threads int, st *manifest.Statistics) error {
+	je, err := w.create("journal_entries.csv", JournalHeader())
+	if err != nil {
+		return err
+	}
+	var labels *file
+	if cfg.Fraud.Enabled {
+		if labels, err = w.create("labels/anomaly_labels.csv", LabelHeader()); err != nil {
+			je.abort()
+			return err
+		}
+	}
+	abort := func() {
+		je.abort()
+		if labels != nil {
+			labels.abort()
+		}
+	}
+
+	total := cfg.TotalEntries()
+	var done int64
+	order := func(blk *ledger.Block) (int64, error) {
+		off, err := je.reserve(blk.CSV, blk.Lines)
+		if err != nil {
+			return 0, err
+		}
+		if labels != nil && len(blk.Labels) > 0 {
+			if err := labels.write(blk.Labels, blk.Fraud); err != nil {
+				return 0, err
+			}
+		}
+		st.JournalEntries += blk.Entries
+		st.LineItems += blk.Lines
+		st.FraudEntries += blk.Fraud
+		done += blk.Entries
+		if opts.Progress != nil {
+			opts.Progress(done, total)
+		}
+		return off, nil
+	}
+	write := func(blk *ledger.Block, off int64) error { return je.writeAt(blk.CSV, off) }
+	if err := runJournal(ctx, ledger.New(cfg, opts.Seed, ch), threads, order, write); err != nil {
 		abort()
 		return err
 	}

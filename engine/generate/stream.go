@@ -12,7 +12,6 @@ import (
 	"datasynth.dev/engine/masterdata"
 	"datasynth.dev/engine/rng"
 	"datasynth.dev/verify/manifest"
-	"golang.org/x/sync/errgroup"
 )
 
 // StreamOptions configure Journal and MasterData: a generation without a
@@ -44,10 +43,11 @@ func Chart(cfg *config.Config) (*chart.Chart, error) {
 }
 
 // Journal generates the journal entries of opts.Config in the order Run
-// writes them and calls emit with each block, in order, from one goroutine.
-// JournalHeader followed by every block's CSV is byte for byte the
-// journal_entries.csv of Run for the same config and seed; the blocks'
-// Labels, after LabelHeader, are labels/anomaly_labels.csv.
+// writes them and calls emit with each block, in order, one call at a time
+// (not always from the same goroutine). JournalHeader followed by every
+// block's CSV is byte for byte the journal_entries.csv of Run for the same
+// config and seed; the blocks' Labels, after LabelHeader, are
+// labels/anomaly_labels.csv.
 //
 // emit must not keep the block after it returns: its memory is reused. An
 // error from emit, or the end of ctx, stops generation and is returned.
@@ -65,81 +65,25 @@ func Journal(ctx context.Context, opts StreamOptions, emit func(*ledger.Block) e
 	if threads <= 0 {
 		threads = runtime.NumCPU()
 	}
-	l := ledger.New(cfg, opts.Seed, ch)
-
-	type job struct {
-		company int
-		block   int64
-		done    chan *ledger.Block
-	}
-	inFlight := 2 * threads
-	g, gctx := errgroup.WithContext(ctx)
-	jobs := make(chan job)
-	order := make(chan job, inFlight)
-	free := make(chan *ledger.Block, inFlight+threads)
-	for range cap(free) {
-		free <- new(ledger.Block)
-	}
-	g.Go(func() error {
-		defer close(jobs)
-		defer close(order)
-		for ci := range l.Companies() {
-			for b := range l.Blocks(ci) {
-				j := job{company: ci, block: b, done: make(chan *ledger.Block, 1)}
-				select {
-				case order <- j:
-				case <-gctx.Done():
-					return gctx.Err()
-				}
-				select {
-				case jobs <- j:
-				case <-gctx.Done():
-					return gctx.Err()
-				}
-			}
+	err = runJournal(ctx, ledger.New(cfg, opts.Seed, ch), threads, func(blk *ledger.Block) (int64, error) {
+		if err := emit(blk); err != nil {
+			return 0, err
 		}
-		return nil
-	})
-	for range threads {
-		g.Go(func() error {
-			for j := range jobs {
-				var blk *ledger.Block
-				select {
-				case blk = <-free:
-				case <-gctx.Done():
-					return gctx.Err()
-				}
-				l.Generate(j.company, j.block, blk)
-				j.done <- blk
-			}
-			return nil
-		})
-	}
-	g.Go(func() error {
-		for j := range order {
-			var blk *ledger.Block
-			select {
-			case blk = <-j.done:
-			case <-gctx.Done():
-				return gctx.Err()
-			}
-			if err := emit(blk); err != nil {
-				return err
-			}
-			st.JournalEntries += blk.Entries
-			st.LineItems += blk.Lines
-			st.FraudEntries += blk.Fraud
-			free <- blk
-		}
-		return nil
-	})
-	if err := g.Wait(); err != nil {
+		st.JournalEntries += blk.Entries
+		st.LineItems += blk.Lines
+		st.FraudEntries += blk.Fraud
+		return 0, nil
+	}, nil)
+	if err != nil {
 		return st, err
 	}
 	// The pipeline can finish between a cancellation and its noticing it;
 	// a cancelled stream is never reported as complete.
 	return st, ctx.Err()
 }
+
+var chartColumns = []string{"account_number", "account_name", "account_type",
+	"account_class", "parent_account", "level", "is_postable", "normal_balance", "account_role"}
 
 // MasterTable is one master-data table as Run writes it under master_data/.
 type MasterTable struct {
@@ -161,8 +105,7 @@ func MasterData(ctx context.Context, opts StreamOptions, emit func(t *MasterTabl
 	if err != nil {
 		return err
 	}
-	coa := &MasterTable{Path: "chart_of_accounts.csv", Name: "chart_of_accounts", Columns: []string{"account_number", "account_name", "account_type",
-		"account_class", "parent_account", "level", "is_postable", "normal_balance", "account_role"}}
+	coa := &MasterTable{Path: "chart_of_accounts.csv", Name: "chart_of_accounts", Columns: chartColumns}
 	var r csvrow.Row
 	for _, a := range ch.Accounts {
 		r.Reset()

@@ -55,10 +55,12 @@ func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
 	g := &globals{stdout: stdout, stderr: stderr, logLevel: slog.LevelWarn}
 	root := &cobra.Command{
 		Use:   "dsops",
-		Short: "Operate DataSynth: verify, pin and regenerate datasets",
+		Short: "Operate DataSynth: verify, pin, regenerate, back up and restore datasets",
 		Long: `dsops operates DataSynth datasets: it compares datasets by content, checks a
 dataset against its run manifest or a version lock, pins the generator
-version for a config, and regenerates a pinned dataset byte for byte.`,
+version for a config, regenerates a pinned dataset byte for byte, and backs
+up and restores configs, secrets and output (locally and to S3, with
+retention and checksums).`,
 		Version:       fmt.Sprintf("%s (commit %s)", version, commit),
 		SilenceUsage:  true,
 		SilenceErrors: true,
