@@ -21,36 +21,11 @@ import (
 	"datasynth.dev/backup/s3test"
 )
 
-var (
-	srvOnce sync.Once
-	srv     *s3test.Server
-	srvErr  error
-)
+// TestMain shares one gateway between the tests of this package; each test
+// gets its own bucket. Tests that stop a server start their own.
+func TestMain(m *testing.M) { s3test.Main(m) }
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if srv != nil {
-		srv.Stop()
-		os.RemoveAll(srv.Dir)
-	}
-	os.Exit(code)
-}
-
-func server(t *testing.T) *s3test.Server {
-	t.Helper()
-	srvOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "backup-gw-")
-		if err != nil {
-			srvErr = err
-			return
-		}
-		srv, srvErr = s3test.Start(dir)
-	})
-	if srvErr != nil {
-		t.Fatal(srvErr)
-	}
-	return srv
-}
+func server(t *testing.T) *s3test.Server { return s3test.Shared(t) }
 
 const secret = "API_KEY=sk-very-secret-value-42"
 

@@ -12,7 +12,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -25,36 +24,11 @@ import (
 	"datasynth.dev/verify"
 )
 
-var (
-	srvOnce sync.Once
-	srv     *s3test.Server
-	srvErr  error
-)
+// TestMain shares one gateway between the tests of this package; each test
+// gets its own bucket. Tests that stop a server start their own.
+func TestMain(m *testing.M) { s3test.Main(m) }
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if srv != nil {
-		srv.Stop()
-		os.RemoveAll(srv.Dir)
-	}
-	os.Exit(code)
-}
-
-func server(t *testing.T) *s3test.Server {
-	t.Helper()
-	srvOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "restore-gw-")
-		if err != nil {
-			srvErr = err
-			return
-		}
-		srv, srvErr = s3test.Start(dir)
-	})
-	if srvErr != nil {
-		t.Fatal(srvErr)
-	}
-	return srv
-}
+func server(t *testing.T) *s3test.Server { return s3test.Shared(t) }
 
 var quiet = slog.New(slog.DiscardHandler)
 

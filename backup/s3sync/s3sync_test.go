@@ -24,38 +24,11 @@ import (
 	"datasynth.dev/backup/s3test"
 )
 
-var (
-	srvOnce sync.Once
-	srv     *s3test.Server
-	srvErr  error
-)
-
 // TestMain shares one gateway between the tests of this package; each test
 // gets its own bucket. Tests that stop a server start their own.
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if srv != nil {
-		srv.Stop()
-		os.RemoveAll(srv.Dir)
-	}
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { s3test.Main(m) }
 
-func server(t *testing.T) *s3test.Server {
-	t.Helper()
-	srvOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "s3sync-gw-")
-		if err != nil {
-			srvErr = err
-			return
-		}
-		srv, srvErr = s3test.Start(dir)
-	})
-	if srvErr != nil {
-		t.Fatal(srvErr)
-	}
-	return srv
-}
+func server(t *testing.T) *s3test.Server { return s3test.Shared(t) }
 
 func setEnv(t *testing.T, env []string) {
 	for _, kv := range env {

@@ -25,6 +25,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -247,4 +248,42 @@ func (s *Server) Bucket(tb testing.TB) string {
 		tb.Fatal(err)
 	}
 	return name
+}
+
+var (
+	sharedOnce sync.Once
+	shared     *Server
+	sharedErr  error
+)
+
+// Shared returns one gateway for all tests of a package, started on first
+// use; each test should still take its own bucket. A package using it runs
+// its tests through Main, which stops the gateway at the end. Tests that
+// stop or restart a server start their own with New.
+func Shared(tb testing.TB) *Server {
+	tb.Helper()
+	sharedOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "s3test-gw-")
+		if err != nil {
+			sharedErr = err
+			return
+		}
+		shared, sharedErr = Start(dir)
+	})
+	if sharedErr != nil {
+		tb.Fatal(sharedErr)
+	}
+	return shared
+}
+
+// Main runs a package's tests and then stops the Shared gateway:
+//
+//	func TestMain(m *testing.M) { s3test.Main(m) }
+func Main(m *testing.M) {
+	code := m.Run()
+	if shared != nil {
+		shared.Stop()
+		os.RemoveAll(shared.Dir)
+	}
+	os.Exit(code)
 }
