@@ -90,7 +90,7 @@ lint: tools
 
 ## bench: side-by-side benchmarks; figures go to docs/benchmarks.md.
 bench: build
-	@for s in scripts/bench/*.sh; do echo "== $$s"; $$s; done
+	@for s in scripts/bench/[a-z]*.sh; do [ "$$s" = scripts/bench/lib.sh ] && continue; echo "== $$s"; $$s; done
 
 clean:
 	rm -rf $(BIN) demo-output

@@ -17,6 +17,7 @@
 # Needs GNU time (/usr/bin/time, Debian package "time").
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. scripts/bench/lib.sh
 entries=${1:-1200000}
 work=$(mktemp -d "${BENCH_DIR:-/dev/shm}/dsbackup.XXXXXX")
 trap 'rm -rf "$work"' EXIT
@@ -26,18 +27,7 @@ mkdir -p bin
 (cd engine && go build -trimpath -o ../bin/datasynth-data ./cmd/datasynth-data)
 (cd ops && go build -trimpath -o ../bin/dsops ./cmd/dsops)
 
-cat >"$work/bench.yaml" <<YAML
-global:
-  seed: 1
-  industry: manufacturing
-  start_date: "2024-01-01"
-  period_months: 12
-companies:
-  - {code: "1000", name: Bench, currency: USD, country: US, annual_transaction_volume: {custom: $entries}}
-chart_of_accounts: {complexity: medium}
-output: {formats: [csv]}
-fraud: {enabled: true, fraud_rate: 0.005}
-YAML
+bench_config "$work/bench.yaml" "$entries"
 bin/datasynth-data generate --config "$work/bench.yaml" --output "$work/output" -q --threads 2
 input=$(du -sb "$work/output" | cut -f1)
 

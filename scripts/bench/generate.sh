@@ -12,6 +12,7 @@
 # Needs GNU time (/usr/bin/time, Debian package "time") for peak RSS.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. scripts/bench/lib.sh
 entries=${1:-1300000}
 work=$(mktemp -d "${BENCH_DIR:-/dev/shm}/dsbench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
@@ -20,18 +21,7 @@ command -v /usr/bin/time >/dev/null || { echo "install GNU time: apt-get install
 (cd engine && go build -trimpath -o ../bin/datasynth-data ./cmd/datasynth-data)
 (cd engine && go build -o "$work/csvceiling" ./internal/cmd/csvceiling)
 
-cat >"$work/bench.yaml" <<YAML
-global:
-  seed: 1
-  industry: manufacturing
-  start_date: "2024-01-01"
-  period_months: 12
-companies:
-  - {code: "1000", name: Bench, currency: USD, country: US, annual_transaction_volume: {custom: $entries}}
-chart_of_accounts: {complexity: medium}
-output: {formats: [csv]}
-fraud: {enabled: true, fraud_rate: 0.005}
-YAML
+bench_config "$work/bench.yaml" "$entries"
 
 # run CORES CMD...: runs the command REPEAT times (default 3) and prints
 # "seconds peak_kb" of the fastest run; the output is removed after each run.

@@ -17,6 +17,7 @@
 # 127.0.0.1; each phase is bounded in time.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. scripts/bench/lib.sh
 entries=${1:-1000000}
 duration=${2:-60s}
 command -v wrk >/dev/null || { echo "install wrk: apt-get install -y wrk" >&2; exit 1; }
@@ -32,18 +33,7 @@ trap cleanup EXIT
 (cd server && go build -trimpath -o "$work/datasynth-server" ./cmd/datasynth-server && go build -o "$work/dsload" ./internal/cmd/dsload)
 (cd engine && go build -trimpath -o "$work/datasynth-data" ./cmd/datasynth-data)
 
-cat >"$work/bench.yaml" <<YAML
-global:
-  seed: 1
-  industry: manufacturing
-  start_date: "2024-01-01"
-  period_months: 12
-companies:
-  - {code: "1000", name: Bench, currency: USD, country: US, annual_transaction_volume: {custom: $entries}}
-chart_of_accounts: {complexity: medium}
-output: {formats: [csv]}
-fraud: {enabled: true, fraud_rate: 0.005}
-YAML
+bench_config "$work/bench.yaml" "$entries"
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 url=http://127.0.0.1:$port
