@@ -51,7 +51,7 @@ type Lock struct {
 	ConfigHash string `json:"config_hash"`
 	Seed       uint64 `json:"seed"`
 	// Image is a container image reference that runs the pinned
-	// datasynth-data, such as datasynth/datasynth-data:v0.5.0.
+	// datasynth-data, such as datasynth/datasynth-server:v0.5.0.
 	Image string `json:"image,omitempty"`
 	// GitTag is the tag of the source tree that builds the pinned
 	// datasynth-data.

@@ -16,7 +16,7 @@ func valid() *Lock {
 	return &Lock{
 		Format: Format, ProgramVersion: "v0.5.0", GeneratorVersion: "1.0.0",
 		Config: "configs/production/manufacturing.yaml", ConfigHash: sum, Seed: 42,
-		Image: "datasynth/datasynth-data:v0.5.0", GitTag: "v0.5.0",
+		Image: "datasynth/datasynth-server:v0.5.0", GitTag: "v0.5.0",
 		OutputFiles: []manifest.File{{Path: "journal_entries.csv", Format: "csv", RecordCount: 0, SizeBytes: 0, SHA256: sum}},
 	}
 }
