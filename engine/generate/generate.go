@@ -71,6 +71,10 @@ type Result struct {
 // Overwrite is off.
 var ErrOutputExists = errors.New("output folder is not empty")
 
+// ErrOutputNotFolder is returned when the output path names something other
+// than a folder.
+var ErrOutputNotFolder = errors.New("is a file, not a folder")
+
 // Run generates the dataset described by opts.
 func Run(ctx context.Context, opts Options) (*Result, error) {
 	started := time.Now()
@@ -87,16 +91,23 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("output %q: %w", opts.Output, err)
 	}
-	if err := checkTarget(target, opts.Overwrite); err != nil {
+	emptyTarget, err := checkTarget(target, opts.Overwrite)
+	if err != nil {
 		return nil, err
 	}
-	parent := filepath.Dir(target)
-	if err := os.MkdirAll(parent, 0o755); err != nil {
+	// An existing empty folder (often a mount point, which cannot be
+	// renamed over) gets the temporary folder inside it; otherwise it sits
+	// beside the target.
+	tmpParent, tmpPattern := filepath.Dir(target), "."+filepath.Base(target)+".tmp-"
+	if emptyTarget {
+		tmpParent, tmpPattern = target, ".datasynth.tmp-"
+	}
+	if err := os.MkdirAll(tmpParent, 0o755); err != nil {
 		return nil, fmt.Errorf("creating the folder for %s: %w", target, err)
 	}
-	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(target)+".tmp-")
+	tmp, err := os.MkdirTemp(tmpParent, tmpPattern)
 	if err != nil {
-		return nil, fmt.Errorf("creating a temporary folder beside %s: %w", target, err)
+		return nil, fmt.Errorf("creating a temporary folder in %s: %w", tmpParent, err)
 	}
 	keep := false
 	defer func() {
@@ -156,15 +167,19 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	// MkdirTemp creates the folder private; the dataset gets ordinary
-	// folder permissions once it is complete.
-	if err := os.Chmod(tmp, 0o755); err != nil {
+	if emptyTarget {
+		err = installInto(tmp, target)
+	} else {
+		// MkdirTemp creates the folder private; the dataset gets ordinary
+		// folder permissions once it is complete.
+		if err = os.Chmod(tmp, 0o755); err == nil {
+			err = install(tmp, target)
+			keep = err == nil
+		}
+	}
+	if err != nil {
 		return nil, err
 	}
-	if err := install(tmp, target); err != nil {
-		return nil, err
-	}
-	keep = true
 	log.Info("generated", "output", target, "entries", m.Statistics.JournalEntries, "lines", m.Statistics.LineItems, "elapsed", time.Since(started))
 	return &Result{Dir: target, Manifest: m, Elapsed: time.Since(started)}, nil
 }
@@ -186,26 +201,63 @@ func randomID() string {
 }
 
 // checkTarget refuses a target that is a file, or a non-empty folder unless
-// overwrite is set.
-func checkTarget(target string, overwrite bool) error {
+// overwrite is set. It reports whether the target is an existing empty
+// folder.
+func checkTarget(target string, overwrite bool) (empty bool, err error) {
 	fi, err := os.Lstat(target)
 	if errors.Is(err, os.ErrNotExist) {
-		return nil
+		return false, nil
 	}
 	if err != nil {
-		return fmt.Errorf("output %s: %w", target, err)
+		return false, fmt.Errorf("output %s: %w", target, err)
 	}
 	if !fi.IsDir() {
-		return fmt.Errorf("output %s is a file, not a folder; choose a folder path", target)
+		return false, fmt.Errorf("output %s %w; choose a folder path", target, ErrOutputNotFolder)
 	}
 	entries, err := os.ReadDir(target)
 	if err != nil {
-		return fmt.Errorf("output %s: %w", target, err)
+		return false, fmt.Errorf("output %s: %w", target, err)
 	}
 	if len(entries) > 0 && !overwrite {
-		return fmt.Errorf("output %s: %w (%d entries); choose another folder or pass --overwrite to replace it", target, ErrOutputExists, len(entries))
+		return false, fmt.Errorf("output %s: %w (%d entries); choose another folder or pass --overwrite to replace it", target, ErrOutputExists, len(entries))
 	}
-	return nil
+	return len(entries) == 0, nil
+}
+
+// installInto moves the finished dataset from tmp, a folder inside the
+// empty target, into the target itself: data files first and
+// run_manifest.json last, so the folder looks finished only when it is.
+func installInto(tmp, target string) error {
+	entries, err := os.ReadDir(tmp)
+	if err != nil {
+		return err
+	}
+	slices.SortStableFunc(entries, func(a, b os.DirEntry) int {
+		return compareBool(a.Name() == manifest.FileName, b.Name() == manifest.FileName)
+	})
+	for i, e := range entries {
+		if err := os.Rename(filepath.Join(tmp, e.Name()), filepath.Join(target, e.Name())); err != nil {
+			// Take back what was moved: the target stays as it was.
+			for _, moved := range entries[:i] {
+				os.RemoveAll(filepath.Join(target, moved.Name()))
+			}
+			return fmt.Errorf("moving %s into %s: %w", e.Name(), target, err)
+		}
+	}
+	if err := syncDir(target); err != nil {
+		return err
+	}
+	return os.Remove(tmp)
+}
+
+func compareBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return 1
+	}
+	return -1
 }
 
 // install moves the finished folder tmp to target. An existing target is

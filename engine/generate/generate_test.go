@@ -209,6 +209,33 @@ func TestOutputSafety(t *testing.T) {
 		t.Fatal("overwrite kept the previous content")
 	}
 
+	// An existing empty folder (a mount point, say) is filled in place: the
+	// temporary folder lives inside it, and nothing appears beside it.
+	mnt := filepath.Join(dir, "mnt")
+	os.MkdirAll(mnt, 0o700)
+	before, _ := os.ReadDir(dir)
+	if _, err := Run(context.Background(), Options{Config: cfg, Output: mnt, Threads: 2}); err != nil {
+		t.Fatal(err)
+	}
+	after, _ := os.ReadDir(dir)
+	if len(after) != len(before) {
+		t.Fatalf("filling an empty folder created entries beside it: %d -> %d", len(before), len(after))
+	}
+	inside, _ := os.ReadDir(mnt)
+	var names []string
+	for _, e := range inside {
+		names = append(names, e.Name())
+	}
+	if want := "chart_of_accounts.csv journal_entries.csv labels master_data run_manifest.json"; strings.Join(names, " ") != want {
+		t.Fatalf("empty folder now holds %v, want %s", names, want)
+	}
+	if fi, _ := os.Stat(mnt); fi.Mode().Perm() != 0o700 {
+		t.Fatalf("the folder's own permissions changed to %v", fi.Mode().Perm())
+	}
+	if _, err := manifest.Read(filepath.Join(mnt, manifest.FileName)); err != nil {
+		t.Fatal(err)
+	}
+
 	// A cancelled run leaves neither the target nor a temporary folder.
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
@@ -221,5 +248,13 @@ func TestOutputSafety(t *testing.T) {
 		if strings.Contains(e.Name(), "cancelled") {
 			t.Fatalf("cancelled run left %s", e.Name())
 		}
+	}
+	empty := filepath.Join(dir, "empty")
+	os.MkdirAll(empty, 0o755)
+	if _, err := Run(ctx, Options{Config: cfg, Output: empty, Threads: 2}); err == nil {
+		t.Fatal("cancelled run reported success")
+	}
+	if left, _ := os.ReadDir(empty); len(left) != 0 {
+		t.Fatalf("cancelled run into an empty folder left %v", left)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -163,8 +164,11 @@ func runGenerate(cmd *cobra.Command, o generateOptions) error {
 		_ = bar.Finish()
 	}
 	if err != nil {
-		if cmd.Context().Err() != nil {
+		switch {
+		case cmd.Context().Err() != nil:
 			return fmt.Errorf("interrupted; nothing was written to %s", out)
+		case errors.Is(err, generate.ErrOutputExists), errors.Is(err, generate.ErrOutputNotFolder):
+			return invalid(err)
 		}
 		return err
 	}

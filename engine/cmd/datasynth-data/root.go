@@ -26,7 +26,8 @@ const exitCodesHelp = `
 Exit codes:
   0    success
   1    the run failed (for example a write error); nothing was left under the output name
-  2    invalid flags or config; nothing was generated
+  2    invalid flags or config, or an output folder that is not empty (see
+       --overwrite) or is a file; nothing was generated
   130  interrupted by SIGINT or SIGTERM; nothing was left under the output name`
 
 // exitError carries an exit code with an error.
