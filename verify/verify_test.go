@@ -403,6 +403,24 @@ func TestCompareManifests(t *testing.T) {
 			t.Fatalf("output:\n%s", got)
 		}
 	})
+	t.Run("program version alone differs", func(t *testing.T) {
+		a, b := t.TempDir(), t.TempDir()
+		dataset(t, a, files, nil)
+		dataset(t, b, files, func(m *manifest.Manifest) { m.ProgramVersion = "v0.6.0" })
+		r := compareDirs(t, a, b)
+		got := text(t, r, true)
+		if !r.Identical() {
+			t.Fatalf("a new release with the same generator counts as different:\n%s", got)
+		}
+		for _, want := range []string{
+			"= run_manifest.json (equal apart from the run block and program_version)\n",
+			"note: RECOVERED was written by datasynth-data v0.6.0, ORIGINAL by v0.5.0; both use generator 1.2.0, which alone decides the bytes",
+		} {
+			if !strings.Contains(got, want) {
+				t.Fatalf("output lacks %q:\n%s", want, got)
+			}
+		}
+	})
 	t.Run("generator and seed differ", func(t *testing.T) {
 		a, b := t.TempDir(), t.TempDir()
 		dataset(t, a, files, nil)
@@ -416,7 +434,7 @@ func TestCompareManifests(t *testing.T) {
 			"note: ORIGINAL and RECOVERED were generated from different configs (config hash abababababab and cdcdcdcdcdcd)",
 			"note: ORIGINAL used seed 42, RECOVERED seed 7: set global.seed to 42 in the config to reproduce ORIGINAL\n",
 			"* a.csv (same size 1 byte, different content)\n",
-			"* run_manifest.json (differs in generator_version, config_hash, seed, output_files (the run block is not compared))\n",
+			"* run_manifest.json (differs in generator_version, config_hash, seed, output_files (the run block and program_version are not compared))\n",
 		} {
 			if !strings.Contains(out, want) {
 				t.Errorf("output lacks %q:\n%s", want, out)
