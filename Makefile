@@ -64,10 +64,10 @@ test-modules:
 # (under qemu-user-static, installed by .ci/run).
 test-cross:
 	@echo "== GOARCH=386 golden + determinism"
-	cd engine && GOARCH=386 $(GO) test -count=1 -run 'Golden|Determinism' ./generate/
+	cd engine && GOARCH=386 $(GO) test -count=1 -run 'Golden|Determinism|Stream|Log|BlockIndependence' ./generate/ ./rng/ ./ledger/
 	@echo "== GOARCH=arm64 (qemu) golden + determinism"
 	@command -v qemu-aarch64-static >/dev/null || { echo "qemu-aarch64-static missing: run .ci/run or apt-get install qemu-user-static"; exit 1; }
-	cd engine && GOARCH=arm64 $(GO) test -count=1 -exec qemu-aarch64-static -run 'Golden|Determinism' ./generate/
+	cd engine && GOARCH=arm64 $(GO) test -count=1 -exec qemu-aarch64-static -run 'Golden|Determinism|Stream|Log|BlockIndependence' ./generate/ ./rng/ ./ledger/
 
 tools: $(TOOLS)/staticcheck $(VERSITYGW)
 
