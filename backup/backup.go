@@ -60,8 +60,11 @@ type Options struct {
 	// is reported and skipped.
 	OutputDir string
 	// EnvFile is the server's environment file; a missing file is reported
-	// and skipped. Empty means none.
+	// and skipped unless EnvFileRequired. Empty means none.
 	EnvFile string
+	// EnvFileRequired makes a missing EnvFile an error: set when the user
+	// named the file, so that a typo does not silently drop the secrets.
+	EnvFileRequired bool
 	// ConfigFiles are generation configs, archived together.
 	ConfigFiles []string
 	// Dest is the local backup folder, created if missing.
@@ -555,8 +558,12 @@ func checkInputs(o Options) error {
 		}
 	}
 	if o.EnvFile != "" {
-		if fi, err := os.Stat(o.EnvFile); err == nil && !fi.Mode().IsRegular() {
+		fi, err := os.Stat(o.EnvFile)
+		switch {
+		case err == nil && !fi.Mode().IsRegular():
 			return fmt.Errorf("--env-file %s: not a regular file; point it at the server's environment file", o.EnvFile)
+		case errors.Is(err, fs.ErrNotExist) && o.EnvFileRequired:
+			return fmt.Errorf("--env-file %s does not exist; fix the path, or pass --env-file none to back up without an environment file", o.EnvFile)
 		}
 	}
 	for _, c := range o.ConfigFiles {

@@ -135,7 +135,7 @@ Exit codes:
 	f := cmd.Flags()
 	f.StringVar(&o.settings, "settings", "", "settings `file` (default "+defaultSettings+" if it exists; env DSOPS_SETTINGS)")
 	f.StringVar(&o.outputDir, "output-dir", backup.DefaultOutputDir, "generated output `folder` to archive")
-	f.StringVar(&o.envFile, "env-file", backup.DefaultEnvFile, "server environment `file` to copy (mode 0600)")
+	f.StringVar(&o.envFile, "env-file", backup.DefaultEnvFile, "server environment `file` to copy (mode 0600); none to skip it. Only the default may be missing")
 	f.StringArrayVar(&o.configFiles, "config-file", nil, "generation config `file` to back up (repeatable)")
 	f.StringVar(&o.dest, "dest", backup.DefaultDest, "backup `folder`")
 	o.s3.register(f, true)
@@ -169,18 +169,26 @@ func (o *backupOptions) resolve(v *viper.Viper, g *globals, cmd *cobra.Command) 
 			return backup.Options{}, "", err
 		}
 	}
+	// "none" opts out of the environment file; any path other than the
+	// default must exist, so that a typo cannot drop the secrets silently.
+	envFile := v.GetString("env-file")
+	envRequired := envFile != backup.DefaultEnvFile
+	if envFile == "none" {
+		envFile, envRequired = "", false
+	}
 	return backup.Options{
-		OutputDir:   v.GetString("output-dir"),
-		EnvFile:     v.GetString("env-file"),
-		ConfigFiles: v.GetStringSlice("config-file"),
-		Dest:        v.GetString("dest"),
-		S3:          s3,
-		Retention:   window,
-		DryRun:      v.GetBool("dry-run"),
-		MetricsFile: v.GetString("metrics-file"),
-		Level:       level,
-		Progress:    backupProgress(g.stderr),
-		Out:         g.stdout,
+		OutputDir:       v.GetString("output-dir"),
+		EnvFile:         envFile,
+		EnvFileRequired: envRequired,
+		ConfigFiles:     v.GetStringSlice("config-file"),
+		Dest:            v.GetString("dest"),
+		S3:              s3,
+		Retention:       window,
+		DryRun:          v.GetBool("dry-run"),
+		MetricsFile:     v.GetString("metrics-file"),
+		Level:           level,
+		Progress:        backupProgress(g.stderr),
+		Out:             g.stdout,
 	}, spec, nil
 }
 
