@@ -566,7 +566,14 @@ func checkInputs(o Options) error {
 			return fmt.Errorf("--env-file %s does not exist; fix the path, or pass --env-file none to back up without an environment file", o.EnvFile)
 		}
 	}
+	seen := map[string]string{}
 	for _, c := range o.ConfigFiles {
+		// Configs are archived under their base names; catch a clash
+		// before the output archive is written, not after.
+		if prev, ok := seen[filepath.Base(c)]; ok {
+			return fmt.Errorf("--config-file %s and %s: both would be stored as %q; rename one or give it once", prev, c, filepath.Base(c))
+		}
+		seen[filepath.Base(c)] = c
 		fi, err := os.Stat(c)
 		if err != nil {
 			return fmt.Errorf("--config-file %s: %w; fix the path or drop the flag", c, err)
