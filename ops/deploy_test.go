@@ -11,7 +11,8 @@ import (
 
 // TestCronJobReferencesExist checks that every ConfigMap, Secret and volume
 // claim the backup CronJob mounts is defined in deploy/kubernetes, apart
-// from the S3 credentials, which the user creates (docs/backup.md).
+// from the S3 credentials, which the user creates (docs/backup.md), and
+// that the objects the operations page names exist.
 func TestCronJobReferencesExist(t *testing.T) {
 	defined := map[string]bool{}
 	var refs []string
@@ -46,6 +47,13 @@ func TestCronJobReferencesExist(t *testing.T) {
 			}
 		}
 	}
+	// The names the operations page uses in its commands.
+	for _, want := range []string{"Namespace/datasynth", "Deployment/datasynth", "Service/datasynth",
+		"ConfigMap/datasynth-config", "Secret/datasynth-api-keys", "PodDisruptionBudget/datasynth"} {
+		if !defined[want] {
+			t.Errorf("deploy/kubernetes defines no %s, which the operations page names", want)
+		}
+	}
 	if len(refs) < 5 {
 		t.Fatalf("found only %v in the CronJob", refs)
 	}
@@ -69,5 +77,32 @@ func walk(v any, visit func(string, map[string]any)) {
 		for _, c := range x {
 			walk(c, visit)
 		}
+	}
+}
+
+// TestOperationsPageNames checks the other names the operations page's
+// restart commands use: the Compose service and the systemd unit.
+func TestOperationsPageNames(t *testing.T) {
+	data, err := os.ReadFile("../deploy/compose/docker-compose.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var compose struct {
+		Services map[string]struct {
+			Ports []string `yaml:"ports"`
+		} `yaml:"services"`
+	}
+	if err := yaml.Unmarshal(data, &compose); err != nil {
+		t.Fatal(err)
+	}
+	svc, ok := compose.Services["datasynth-server"]
+	if !ok {
+		t.Fatalf("compose has no service datasynth-server (docker compose restart datasynth-server)")
+	}
+	if !strings.Contains(strings.Join(svc.Ports, " "), "3000") {
+		t.Errorf("compose service datasynth-server does not publish port 3000: %v", svc.Ports)
+	}
+	if _, err := os.Stat("../deploy/systemd/datasynth-server.service"); err != nil {
+		t.Errorf("no systemd unit datasynth-server.service (systemctl restart datasynth-server): %v", err)
 	}
 }

@@ -30,8 +30,12 @@ FILE:LINE:COL: key.path: what is wrong, and what is allowed.` + "\n" + exitCodes
 			if cfg.Global.HasSeed {
 				seed = fmt.Sprint(cfg.Global.Seed)
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "%s: valid: %d companies, %d journal entries over %d months, seed %s\n",
-				file, len(cfg.Companies), cfg.TotalEntries(), cfg.Global.PeriodMonths, seed)
+			companies := "companies"
+			if len(cfg.Companies) == 1 {
+				companies = "company"
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "%s: valid: %d %s, %d journal entries over %d months, seed %s\n",
+				file, len(cfg.Companies), companies, cfg.TotalEntries(), cfg.Global.PeriodMonths, seed)
 			return nil
 		},
 	}
