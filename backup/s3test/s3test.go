@@ -26,6 +26,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -243,12 +244,16 @@ func (s *Server) Bucket(tb testing.TB) string {
 		sum := sha256.Sum256([]byte(name))
 		name = name[:40] + "-" + hex.EncodeToString(sum[:4])
 	}
-	name = strings.Trim("t-"+name, "-")
+	// The sequence number keeps names unique when a test runs more than
+	// once against the same gateway (go test -count=N).
+	name = strings.Trim("t-"+name, "-") + fmt.Sprintf("-%d", bucketSeq.Add(1))
 	if err := s.CreateBucket(context.Background(), name); err != nil {
 		tb.Fatal(err)
 	}
 	return name
 }
+
+var bucketSeq atomic.Int64
 
 var (
 	sharedOnce sync.Once
