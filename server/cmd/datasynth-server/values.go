@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/dustin/go-humanize"
 )
 
 // Flag values arrive as strings from either the command line or the
@@ -45,33 +47,13 @@ func castDuration(s string, allowZero bool) (time.Duration, error) {
 	return d, nil
 }
 
-var sizeUnits = []struct {
-	suffix string
-	mult   uint64
-}{
-	{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"TiB", 1 << 40},
-	{"KB", 1e3}, {"MB", 1e6}, {"GB", 1e9}, {"TB", 1e12},
-	{"K", 1 << 10}, {"M", 1 << 20}, {"G", 1 << 30}, {"B", 1},
-}
-
-// parseSize reads a byte size: a whole number with an optional unit
-// (B, KB, MB, GB, TB in powers of 1000; KiB, MiB, GiB, TiB or K, M, G in
-// powers of 1024).
+// parseSize reads a byte size with go-humanize: a number with an optional
+// unit, SI (kB, MB, GB: powers of 1000) or IEC (KiB, MiB, GiB: powers of
+// 1024). Fractions such as 1.5MiB are accepted and rounded down.
 func parseSize(s string) (uint64, error) {
-	t := strings.TrimSpace(s)
-	mult := uint64(1)
-	for _, u := range sizeUnits {
-		if rest, ok := strings.CutSuffix(t, u.suffix); ok {
-			t, mult = strings.TrimSpace(rest), u.mult
-			break
-		}
-	}
-	n, err := strconv.ParseUint(t, 10, 64)
+	n, err := humanize.ParseBytes(strings.TrimSpace(s))
 	if err != nil {
 		return 0, fmt.Errorf("%q is not a size such as 1048576, 512KiB or 1GiB", s)
 	}
-	if n > ^uint64(0)/mult {
-		return 0, fmt.Errorf("%q is too large", s)
-	}
-	return n * mult, nil
+	return n, nil
 }
