@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"maps"
 	"slices"
-	"strconv"
 	"time"
 )
 
@@ -80,6 +79,3 @@ func (c *Config) Hash(seed uint64) string {
 	sum := sha256.Sum256(c.Canonical(seed))
 	return hex.EncodeToString(sum[:])
 }
-
-// FormatSeed renders a seed for messages.
-func FormatSeed(s uint64) string { return strconv.FormatUint(s, 10) }

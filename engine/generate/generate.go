@@ -26,6 +26,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -141,7 +142,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 
 	m.OutputFiles = w.files
-	slices.SortFunc(m.OutputFiles, func(a, b manifest.File) int { return compareStrings(a.Path, b.Path) })
+	slices.SortFunc(m.OutputFiles, func(a, b manifest.File) int { return strings.Compare(a.Path, b.Path) })
 	host, _ := os.Hostname()
 	finished := time.Now()
 	m.Run = &manifest.Run{
@@ -182,16 +183,6 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 	log.Info("generated", "output", target, "entries", m.Statistics.JournalEntries, "lines", m.Statistics.LineItems, "elapsed", time.Since(started))
 	return &Result{Dir: target, Manifest: m, Elapsed: time.Since(started)}, nil
-}
-
-func compareStrings(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 func randomID() string {
