@@ -223,32 +223,26 @@ func installInto(tmp, target string) error {
 	if err != nil {
 		return err
 	}
-	slices.SortStableFunc(entries, func(a, b os.DirEntry) int {
-		return compareBool(a.Name() == manifest.FileName, b.Name() == manifest.FileName)
-	})
-	for i, e := range entries {
-		if err := os.Rename(filepath.Join(tmp, e.Name()), filepath.Join(target, e.Name())); err != nil {
+	var names []string
+	for _, e := range entries {
+		if e.Name() != manifest.FileName {
+			names = append(names, e.Name())
+		}
+	}
+	names = append(names, manifest.FileName)
+	for i, name := range names {
+		if err := os.Rename(filepath.Join(tmp, name), filepath.Join(target, name)); err != nil {
 			// Take back what was moved: the target stays as it was.
-			for _, moved := range entries[:i] {
-				os.RemoveAll(filepath.Join(target, moved.Name()))
+			for _, moved := range names[:i] {
+				os.RemoveAll(filepath.Join(target, moved))
 			}
-			return fmt.Errorf("moving %s into %s: %w", e.Name(), target, err)
+			return fmt.Errorf("moving %s into %s: %w", name, target, err)
 		}
 	}
 	if err := syncDir(target); err != nil {
 		return err
 	}
 	return os.Remove(tmp)
-}
-
-func compareBool(a, b bool) int {
-	switch {
-	case a == b:
-		return 0
-	case a:
-		return 1
-	}
-	return -1
 }
 
 // install moves the finished folder tmp to target. An existing target is
