@@ -23,17 +23,25 @@ type healthBody struct {
 	UptimeSeconds    float64 `json:"uptime_seconds"`
 }
 
-// handleHealth answers the most frequent request; it formats its body by
-// hand around a prefix made once.
+// handleHealth answers the most frequent request.
 func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
+	writeBody(w, http.StatusOK, s.healthJSON())
+}
+
+// healthJSON is the body of /health: the prefix made once, then the uptime.
+func (s *Server) healthJSON() []byte {
 	b := make([]byte, 0, len(s.healthPrefix)+32)
 	b = append(b, s.healthPrefix...)
 	b = strconv.AppendFloat(b, s.metrics.Uptime().Seconds(), 'f', 3, 64)
-	b = append(b, "}\n"...)
+	return append(b, "}\n"...)
+}
+
+// writeBody sends a JSON body made beforehand.
+func writeBody(w http.ResponseWriter, status int, b []byte) {
 	h := w.Header()
 	h["Content-Type"] = jsonType
 	h["Content-Length"] = []string{strconv.Itoa(len(b))}
-	w.WriteHeader(http.StatusOK)
+	w.WriteHeader(status)
 	_, _ = w.Write(b)
 }
 
@@ -47,8 +55,10 @@ func healthPrefix(o Options) []byte {
 }
 
 func (s *Server) handleLive(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]bool{"alive": true})
+	writeBody(w, http.StatusOK, liveJSON)
 }
+
+var liveJSON = []byte(`{"alive":true}` + "\n")
 
 type readyBody struct {
 	Ready   bool     `json:"ready"`
@@ -56,14 +66,21 @@ type readyBody struct {
 }
 
 func (s *Server) handleReady(w http.ResponseWriter, r *http.Request) {
+	status, b := s.readyJSON()
+	writeBody(w, status, b)
+}
+
+// readyJSON is the status and body of /ready.
+func (s *Server) readyJSON() (int, []byte) {
 	reasons := s.readiness()
 	s.metrics.Ready.Store(len(reasons) == 0)
 	if len(reasons) > 0 {
-		writeJSON(w, http.StatusServiceUnavailable, readyBody{Reasons: reasons})
-		return
+		return http.StatusServiceUnavailable, marshalLine(readyBody{Reasons: reasons})
 	}
-	writeJSON(w, http.StatusOK, readyBody{Ready: true})
+	return http.StatusOK, readyTrue
 }
+
+var readyTrue = marshalLine(readyBody{Ready: true})
 
 func (s *Server) handlePrometheus(w http.ResponseWriter, r *http.Request) {
 	s.updateReady()

@@ -47,7 +47,8 @@ type methodCode struct {
 	code   int
 }
 
-func (s *Server) routes() http.Handler {
+// routes builds the route table and the net/http handler over it.
+func (s *Server) routes() (map[string]*route, http.Handler) {
 	table := map[string]*route{}
 	add := func(path string, public bool, methods map[string]http.HandlerFunc) {
 		table[path] = &route{path: path, methods: methods, public: public, quiet: public}
@@ -77,7 +78,7 @@ func (s *Server) routes() http.Handler {
 			rt.durations[m] = s.metrics.Duration.WithLabelValues(rt.path, m)
 		}
 	}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return table, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.serve(w, r, table[r.URL.Path])
 	})
 }
@@ -140,7 +141,7 @@ func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 // panic guard, routing, body limit, client identity, rate limit, auth.
 func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt *route) {
 	start := time.Now()
-	ri := &reqInfo{id: requestID(r), route: "unmatched"}
+	ri := &reqInfo{id: requestID(r.Header.Get("X-Request-Id")), route: "unmatched"}
 	if rt != nil {
 		ri.route = rt.path
 	}
@@ -246,30 +247,40 @@ func (s *Server) observe(sw *statusWriter, r *http.Request, ri *reqInfo, rt *rou
 	if sw.status == 0 {
 		sw.status = http.StatusOK
 	}
-	elapsed := time.Since(start)
-	if rt != nil && rt.methods[r.Method] != nil {
-		key := methodCode{r.Method, sw.status}
+	s.record(r.Context(), rt, r.Method, sw.status, sw.bytes, time.Since(start), ri, r.URL.Path, addrString(r.RemoteAddr))
+}
+
+// addrString is a client address net/http gives as a string.
+type addrString string
+
+func (a addrString) String() string { return string(a) }
+
+// record counts a finished request and logs it: probes at debug level,
+// the rest at info. Both front ends (see front.go) call it.
+func (s *Server) record(ctx context.Context, rt *route, method string, status int, size int64, elapsed time.Duration, ri *reqInfo, path string, remote fmt.Stringer) {
+	if rt != nil && rt.methods[method] != nil {
+		key := methodCode{method, status}
 		c, ok := rt.counts.Load(key)
 		if !ok {
-			c, _ = rt.counts.LoadOrStore(key, s.metrics.Requests.WithLabelValues(rt.path, r.Method, strconv.Itoa(sw.status)))
+			c, _ = rt.counts.LoadOrStore(key, s.metrics.Requests.WithLabelValues(rt.path, method, strconv.Itoa(status)))
 		}
 		c.(prometheus.Counter).Inc()
-		rt.durations[r.Method].Observe(elapsed.Seconds())
+		rt.durations[method].Observe(elapsed.Seconds())
 	} else {
-		s.metrics.Requests.WithLabelValues(ri.route, "other", strconv.Itoa(sw.status)).Inc()
+		s.metrics.Requests.WithLabelValues(ri.route, "other", strconv.Itoa(status)).Inc()
 		s.metrics.Duration.WithLabelValues(ri.route, "other").Observe(elapsed.Seconds())
 	}
 	level := slog.LevelInfo
-	if rt != nil && rt.quiet && sw.status < 500 {
+	if rt != nil && rt.quiet && status < 500 {
 		level = slog.LevelDebug
 	}
-	if !s.log.Enabled(r.Context(), level) {
+	if !s.log.Enabled(ctx, level) {
 		return
 	}
-	s.log.LogAttrs(r.Context(), level, "request",
-		slog.String("request_id", ri.id), slog.String("method", r.Method), slog.String("path", r.URL.Path),
-		slog.String("route", ri.route), slog.Int("status", sw.status), slog.Int64("bytes", sw.bytes),
-		slog.Duration("duration", elapsed), slog.String("client", ri.client), slog.String("remote", r.RemoteAddr))
+	s.log.LogAttrs(ctx, level, "request",
+		slog.String("request_id", ri.id), slog.String("method", method), slog.String("path", path),
+		slog.String("route", ri.route), slog.Int("status", status), slog.Int64("bytes", size),
+		slog.Duration("duration", elapsed), slog.String("client", ri.client), slog.String("remote", remote.String()))
 }
 
 func remoteIP(r *http.Request) string {
@@ -282,15 +293,19 @@ func remoteIP(r *http.Request) string {
 
 // requestID keeps a well-formed incoming X-Request-Id (so a proxy's id
 // follows the request) and makes one otherwise.
-func requestID(r *http.Request) string {
-	if id := r.Header.Get("X-Request-Id"); id != "" && len(id) <= 64 && strings.IndexFunc(id, badIDRune) < 0 {
-		return id
+func requestID(incoming string) string {
+	if validRequestID(incoming) {
+		return incoming
 	}
 	// Request ids need to be unique, not secret: math/rand/v2 is enough
 	// and costs no system call.
 	var b [8]byte
 	binary.LittleEndian.PutUint64(b[:], rand.Uint64())
 	return hex.EncodeToString(b[:])
+}
+
+func validRequestID(id string) bool {
+	return id != "" && len(id) <= 64 && strings.IndexFunc(id, badIDRune) < 0
 }
 
 func badIDRune(c rune) bool {
@@ -334,10 +349,17 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 		status = http.StatusInternalServerError
 		b = []byte(`{"error":{"code":"internal","message":"encoding the response failed"}}`)
 	}
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Content-Length", strconv.Itoa(len(b)+1))
-	w.WriteHeader(status)
-	_, _ = w.Write(append(b, '\n'))
+	writeBody(w, status, append(b, '\n'))
+}
+
+// marshalLine is v as one line of JSON. The values given to it are plain
+// structs that always encode.
+func marshalLine(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(fmt.Sprintf("encoding %T: %v", v, err))
+	}
+	return append(b, '\n')
 }
 
 // reqError is a client error found while reading a request.

@@ -188,6 +188,7 @@ type Server struct {
 	metrics *metrics.Set
 	limiter *ratelimit.Limiter
 	handler http.Handler
+	table   map[string]*route
 	streams *hub
 
 	cfg          atomic.Pointer[loaded]
@@ -249,7 +250,7 @@ func New(opts Options) (*Server, error) {
 	}
 	s.healthPrefix = healthPrefix(opts)
 	s.streams = newHub(s)
-	s.handler = s.routes()
+	s.table, s.handler = s.routes()
 	s.updateReady()
 	return s, nil
 }
@@ -386,31 +387,43 @@ func formatBytes(n uint64) string {
 
 // Serve answers requests on ln until ctx ends, then drains and returns.
 // It returns nil after a drain, also one cut short by DrainTimeout.
+// The front (front.go) reads every connection and answers the probes; it
+// hands the rest to hs.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	f := s.newFront(ln.Addr())
 	hs := &http.Server{
 		Handler:           s.handler,
 		ReadHeaderTimeout: s.opts.ReadHeaderTimeout,
 		ReadTimeout:       s.opts.ReadTimeout,
 		WriteTimeout:      0, // set per write; see Options.WriteTimeout
 		IdleTimeout:       s.opts.IdleTimeout,
-		MaxHeaderBytes:    64 << 10,
+		MaxHeaderBytes:    maxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return s.jobs },
 	}
-	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
+	errc := make(chan error, 2)
+	go func() { errc <- hs.Serve(f.handoff) }()
+	go func() {
+		if err := f.fs.Serve(ln); err != nil {
+			errc <- err
+			return
+		}
+		errc <- http.ErrServerClosed
+	}()
 	s.log.Info("serving", "addr", ln.Addr().String(), "version", s.opts.Version, "generator_version", generate.GeneratorVersion)
 
 	select {
 	case err := <-errc:
 		s.cancelJobs()
+		_ = f.fs.Shutdown()
+		_ = hs.Close()
 		return fmt.Errorf("serving on %s: %w", ln.Addr(), err)
 	case <-ctx.Done():
 	}
-	return s.drain(hs, errc)
+	return s.drain(f, hs, errc)
 }
 
-func (s *Server) drain(hs *http.Server, errc <-chan error) error {
+func (s *Server) drain(f *front, hs *http.Server, errc <-chan error) error {
 	start := time.Now()
 	s.draining.Store(true)
 	s.updateReady()
@@ -428,7 +441,12 @@ func (s *Server) drain(hs *http.Server, errc <-chan error) error {
 		s.streams.closeAll(ctx, "server shutting down")
 		close(closed)
 	}()
+	// The front stops accepting and finishes its probes; net/http
+	// finishes the requests on the connections it was handed.
+	ferr := make(chan error, 1)
+	go func() { ferr <- f.fs.ShutdownWithContext(ctx) }()
 	err := hs.Shutdown(ctx)
+	err = errors.Join(err, <-ferr)
 	<-closed
 	if err != nil {
 		s.log.Warn("drain timeout reached; cutting the remaining connections", "error", err)
@@ -437,8 +455,10 @@ func (s *Server) drain(hs *http.Server, errc <-chan error) error {
 	}
 	s.cancelJobs()
 	s.streams.wait()
-	if serr := <-errc; serr != nil && !errors.Is(serr, http.ErrServerClosed) {
-		return serr
+	for range 2 {
+		if serr := <-errc; serr != nil && !errors.Is(serr, http.ErrServerClosed) {
+			return serr
+		}
 	}
 	s.log.Info("stopped", "drain", time.Since(start).Round(time.Millisecond))
 	return nil
