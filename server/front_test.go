@@ -172,6 +172,18 @@ func TestFrontBadRequests(t *testing.T) {
 	}
 }
 
+// A head that does not arrive within --read-header-timeout gets 408.
+func TestFrontSlowHead(t *testing.T) {
+	ts := start(t, Options{ReadHeaderTimeout: 200 * time.Millisecond})
+	rc := dialRaw(t, ts)
+	rc.send("GET /health HTTP/1.1\r\nHost: x\r\n")
+	resp, data := rc.read("GET")
+	e := wantError(t, resp, data, 408, "timeout", "")
+	if !strings.Contains(e.Error.Message, "200ms") {
+		t.Errorf("message %q does not name the timeout", e.Error.Message)
+	}
+}
+
 // Probes answered by the front are counted like any request.
 func TestFrontCountsProbes(t *testing.T) {
 	ts := start(t, Options{})

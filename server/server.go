@@ -37,6 +37,7 @@ import (
 	"datasynth.dev/server/auth"
 	"datasynth.dev/server/metrics"
 	"datasynth.dev/server/ratelimit"
+	"github.com/dustin/go-humanize"
 )
 
 // Options configure a server. The zero value of a field means its default
@@ -357,7 +358,7 @@ func (s *Server) readiness() []string {
 		reasons = append(reasons, fmt.Sprintf("work folder %s: %v", s.opts.WorkDir, err))
 	} else if free < s.opts.MinFreeDisk {
 		reasons = append(reasons, fmt.Sprintf("disk nearly full: %s free in %s, below the %s minimum (--min-free-disk)",
-			formatBytes(free), s.opts.WorkDir, formatBytes(s.opts.MinFreeDisk)))
+			humanize.IBytes(free), s.opts.WorkDir, humanize.IBytes(s.opts.MinFreeDisk)))
 	}
 	return reasons
 }
@@ -370,19 +371,6 @@ func freeBytes(dir string) (uint64, error) {
 		return 0, err
 	}
 	return st.Bavail * uint64(st.Bsize), nil
-}
-
-func formatBytes(n uint64) string {
-	const unit = 1024
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := uint64(unit), 0
-	for m := n / unit; m >= unit && exp < 4; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTP"[exp])
 }
 
 // Serve answers requests on ln until ctx ends, then drains and returns.

@@ -8,6 +8,10 @@
 // -read-every; when the server drops it as too slow it reconnects. It
 // prints one JSON line: the RSS samples' first, minimum and maximum, the
 // drops and the events read.
+//
+// With -probes N it instead sends N GET /health requests one after the
+// other on one keep-alive connection and exits: the fixed workload under
+// which the benchmark counts the server's instructions per request.
 package main
 
 import (
@@ -17,6 +21,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"strconv"
@@ -34,10 +39,18 @@ func main() {
 	clients := flag.Int("clients", 4, "slow clients")
 	rate := flag.Int("rate", 5000, "events_per_second each client asks for")
 	readEvery := flag.Duration("read-every", 10*time.Millisecond, "time between two reads of a client")
+	probes := flag.Int("probes", 0, "send this many GET /health one after the other, then exit")
 	flag.Parse()
 	if !strings.HasPrefix(*url, "http://127.") && !strings.HasPrefix(*url, "http://localhost") {
 		fmt.Fprintln(os.Stderr, "dsload: -url must be on loopback")
 		os.Exit(2)
+	}
+	if *probes > 0 {
+		if err := sequentialProbes(*url, *probes); err != nil {
+			fmt.Fprintln(os.Stderr, "dsload:", err)
+			os.Exit(1)
+		}
+		return
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), *duration)
 	defer cancel()
@@ -131,4 +144,22 @@ func serverRSS(url string) (float64, error) {
 		}
 	}
 	return 0, errors.New("no process_resident_memory_bytes")
+}
+
+// sequentialProbes sends n GET /health on one connection, each after the
+// answer to the one before.
+func sequentialProbes(url string, n int) error {
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 1}}
+	for i := range n {
+		resp, err := client.Get(url + "/health")
+		if err != nil {
+			return fmt.Errorf("probe %d: %w", i+1, err)
+		}
+		_, err = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if err != nil || resp.StatusCode != http.StatusOK {
+			return fmt.Errorf("probe %d: status %d, %v", i+1, resp.StatusCode, err)
+		}
+	}
+	return nil
 }
