@@ -6,9 +6,6 @@
 #      median requests/s, p99 and server CPU per request, and their ratios;
 #      and a second datasynth-server limited to one core (GOMAXPROCS=1, as
 #      a container with a CPU limit of 1 gets), wrk then on the other;
-#   1b. with valgrind installed: instructions per GET /health of each
-#      server (callgrind, 2,000 then 6,000 requests on one connection; the
-#      difference over 4,000), a count the machine's noise cannot move;
 #   2. bulk generation over HTTP (text/csv, read by curl into /dev/null)
 #      against datasynth-data writing the same entries to /dev/shm:
 #      entries/s of each and their ratio;
@@ -21,7 +18,7 @@
 # the servers (and anything else running): the CPU figures show what each
 # server itself spends per request.
 #
-# Needs wrk and curl (apt-get install -y wrk curl); valgrind for 1b. Every
+# Needs wrk and curl (apt-get install -y wrk curl). Every
 # request goes to 127.0.0.1; each phase is bounded in time.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -119,36 +116,6 @@ for shape in ("t2c64", "t1c16"):
 PY
 )
 
-instr_rows=""
-if command -v valgrind >/dev/null; then
-  echo "== 1b. instructions per GET /health under callgrind (2,000 and 6,000 requests)"
-  # instructions CMD...: runs CMD under callgrind, sends the probes, dumps
-  # the counts and prints the instructions per request.
-  instructions() {
-    local total=() n vport vpid out
-    for n in 2000 6000; do
-      vport=$(free_port)
-      out="$work/callgrind.$n"
-      rm -f "$out".*
-      # Go's preemption signals trip callgrind; the counts do not need them.
-      GODEBUG=asyncpreemptoff=1 valgrind --tool=callgrind --callgrind-out-file="$out.%p" "$@" "127.0.0.1:$vport" \
-        >/dev/null 2>"$work/valgrind.log" &
-      vpid=$!
-      for _ in $(seq 200); do curl -sf "http://127.0.0.1:$vport/health" >/dev/null && break; sleep 0.1; done
-      "$work/dsload" -url "http://127.0.0.1:$vport" -probes "$n"
-      callgrind_control -d "$vpid" >/dev/null
-      sleep 1
-      kill -9 "$vpid" 2>/dev/null; wait "$vpid" 2>/dev/null || true
-      total+=("$(callgrind_annotate "$out".*.1 2>/dev/null | awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1}')")
-    done
-    echo $(((total[1] - total[0]) / 4000))
-  }
-  ds_instr=$(instructions "$work/datasynth-server" --rate-limit 0 --log-level warn --work-dir "$work" --listen)
-  bare_instr=$(instructions "$work/barehttp")
-  echo "datasynth-server: $ds_instr  barehttp: $bare_instr"
-  instr_rows="GET /health instructions per request (callgrind): datasynth-server $ds_instr, barehttp $bare_instr, ratio $(python3 -c "print(round($ds_instr / $bare_instr, 2))")"
-fi
-
 echo "== 2. bulk over HTTP vs datasynth-data, $entries entries (best of 3)"
 best() { sort -g | head -1; }
 cli=$(for _ in 1 2 3; do
@@ -172,8 +139,6 @@ GET /health, medians of 3 runs; targets >= 50,000 requests/s and p99 < 5 ms
 | load | server | requests/s | p99 ms | server CPU µs/request | requests/s vs barehttp |
 | --- | --- | --- | --- | --- | --- |
 $probe_rows
-
-$instr_rows
 
 | measure | target | result |
 | --- | --- | --- |

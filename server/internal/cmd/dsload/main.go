@@ -10,8 +10,8 @@
 // drops and the events read.
 //
 // With -probes N it instead sends N GET /health requests one after the
-// other on one keep-alive connection and exits: the fixed workload under
-// which the benchmark counts the server's instructions per request.
+// other on one keep-alive connection and exits: a fixed workload, for
+// profiling a server (under callgrind, say).
 package main
 
 import (
