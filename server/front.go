@@ -135,8 +135,7 @@ func (f *front) serve(c *fasthttp.RequestCtx) {
 		defer func() {
 			if v := recover(); v != nil {
 				s.log.Error("handler panic", "request_id", ri.id, "route", ri.route, "panic", fmt.Sprint(v))
-				status, body = http.StatusInternalServerError, errorJSON(ri.id, apiError{Code: "internal",
-					Message: "internal error; the request id identifies it in the server log"})
+				status, body = http.StatusInternalServerError, errorJSON(ri.id, apiError{Code: "internal", Message: msgInternal})
 			}
 		}()
 		status, body = p.body()
@@ -156,10 +155,7 @@ func (f *front) respond(c *fasthttp.RequestCtx, id string, status int, body []by
 }
 
 func fastRequestID(c *fasthttp.RequestCtx) string {
-	if in := c.Request.Header.PeekBytes(hdrRequestID); validRequestID(string(in)) {
-		return string(in)
-	}
-	return requestID("")
+	return requestID(string(c.Request.Header.PeekBytes(hdrRequestID)))
 }
 
 // fail answers a request fasthttp could not read, in the API's error
@@ -171,7 +167,7 @@ func (f *front) fail(c *fasthttp.RequestCtx, err error) {
 	switch {
 	case errors.Is(err, fasthttp.ErrBodyTooLarge):
 		status, code = http.StatusRequestEntityTooLarge, "body_too_large"
-		msg = fmt.Sprintf("the request body is over the limit of %d bytes (--max-body)", f.s.opts.MaxBody)
+		msg = msgBodyTooLarge(f.s.opts.MaxBody)
 	case errors.As(err, &small):
 		status, code = http.StatusRequestHeaderFieldsTooLarge, "headers_too_large"
 		msg = fmt.Sprintf("the request head is over the limit of %d bytes", maxHeaderBytes)
@@ -182,10 +178,6 @@ func (f *front) fail(c *fasthttp.RequestCtx, err error) {
 	ri := reqInfo{id: fastRequestID(c), route: "unmatched"}
 	f.respond(c, ri.id, status, errorJSON(ri.id, apiError{Code: code, Message: msg}))
 	f.s.record(context.Background(), nil, "", status, 0, 0, &ri, string(c.Path()), c.RemoteAddr())
-}
-
-func errorJSON(id string, e apiError) []byte {
-	return marshalLine(errorBody{Error: e, RequestID: id})
 }
 
 // handOver gives the connection, with this request put back in front of

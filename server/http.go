@@ -172,7 +172,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt *route) {
 			}
 			s.log.Error("handler panic", "request_id", ri.id, "route", ri.route, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 			if sw.status == 0 {
-				writeError(sw, r, http.StatusInternalServerError, "internal", "internal error; the request id identifies it in the server log", "")
+				writeError(sw, r, http.StatusInternalServerError, "internal", msgInternal, "")
 			}
 		}
 		s.observe(sw, r, ri, rt, start)
@@ -308,7 +308,7 @@ func remoteIP(r *http.Request) string {
 // requestID keeps a well-formed incoming X-Request-Id (so a proxy's id
 // follows the request) and makes one otherwise.
 func requestID(incoming string) string {
-	if validRequestID(incoming) {
+	if incoming != "" && len(incoming) <= 64 && strings.IndexFunc(incoming, badIDRune) < 0 {
 		return incoming
 	}
 	// Request ids need to be unique, not secret: math/rand/v2 is enough
@@ -316,10 +316,6 @@ func requestID(incoming string) string {
 	var b [8]byte
 	binary.LittleEndian.PutUint64(b[:], rand.Uint64())
 	return hex.EncodeToString(b[:])
-}
-
-func validRequestID(id string) bool {
-	return id != "" && len(id) <= 64 && strings.IndexFunc(id, badIDRune) < 0
 }
 
 func badIDRune(c rune) bool {
@@ -354,7 +350,18 @@ func writeError(w http.ResponseWriter, r *http.Request, status int, code, msg, f
 // writeAPIError writes an error body with the request id that serve put in
 // the response headers.
 func writeAPIError(w http.ResponseWriter, _ *http.Request, status int, e apiError) {
-	writeJSON(w, status, errorBody{Error: e, RequestID: w.Header().Get("X-Request-Id")})
+	writeBody(w, status, errorJSON(w.Header().Get("X-Request-Id"), e))
+}
+
+func errorJSON(id string, e apiError) []byte {
+	return marshalLine(errorBody{Error: e, RequestID: id})
+}
+
+// Messages both front ends give.
+const msgInternal = "internal error; the request id identifies it in the server log"
+
+func msgBodyTooLarge(limit int64) string {
+	return fmt.Sprintf("the request body is over the limit of %d bytes (--max-body)", limit)
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
@@ -399,7 +406,7 @@ func readBody(r *http.Request) ([]byte, *reqError) {
 	switch {
 	case errors.As(err, &tooBig):
 		return nil, &reqError{http.StatusRequestEntityTooLarge, apiError{Code: "body_too_large",
-			Message: fmt.Sprintf("the request body is over the limit of %d bytes (--max-body)", tooBig.Limit)}}
+			Message: msgBodyTooLarge(tooBig.Limit)}}
 	case err != nil:
 		return nil, badRequest("bad_body", "", "reading the request body: %v", err)
 	}
