@@ -260,7 +260,7 @@ type addrString string
 func (a addrString) String() string { return string(a) }
 
 // record counts a finished request and logs it: probes at debug level,
-// the rest at info. Both front ends (see front.go) call it.
+// the rest at info.
 func (s *Server) record(ctx context.Context, rt *route, method string, status int, size int64, elapsed time.Duration, ri *reqInfo, path string, remote fmt.Stringer) {
 	if rt != nil && rt.methods[method] != nil {
 		s.requestCounter(rt, method, status).Inc()
@@ -357,7 +357,7 @@ func errorJSON(id string, e apiError) []byte {
 	return marshalLine(errorBody{Error: e, RequestID: id})
 }
 
-// Messages both front ends give.
+// msgInternal is the message of every 500.
 const msgInternal = "internal error; the request id identifies it in the server log"
 
 func msgBodyTooLarge(limit int64) string {
@@ -403,10 +403,14 @@ func (e *reqError) write(w http.ResponseWriter, r *http.Request) {
 func readBody(r *http.Request) ([]byte, *reqError) {
 	data, err := io.ReadAll(r.Body)
 	var tooBig *http.MaxBytesError
+	var netErr net.Error
 	switch {
 	case errors.As(err, &tooBig):
 		return nil, &reqError{http.StatusRequestEntityTooLarge, apiError{Code: "body_too_large",
 			Message: msgBodyTooLarge(tooBig.Limit)}}
+	case errors.As(err, &netErr) && netErr.Timeout():
+		return nil, &reqError{http.StatusRequestTimeout, apiError{Code: "timeout",
+			Message: "the request body did not arrive within --read-timeout (counted from the start of the request)"}}
 	case err != nil:
 		return nil, badRequest("bad_body", "", "reading the request body: %v", err)
 	}

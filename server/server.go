@@ -373,12 +373,13 @@ func freeBytes(dir string) (uint64, error) {
 	return st.Bavail * uint64(st.Bsize), nil
 }
 
+// maxHeaderBytes bounds the request head; net/http answers a larger one
+// with its own plain-text 431 and closes the connection.
+const maxHeaderBytes = 64 << 10
+
 // Serve answers requests on ln until ctx ends, then drains and returns.
 // It returns nil after a drain, also one cut short by DrainTimeout.
-// The front (front.go) reads every connection and answers the probes; it
-// hands the rest to hs.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
-	f := s.newFront(ln.Addr())
 	hs := &http.Server{
 		Handler:           s.handler,
 		ReadHeaderTimeout: s.opts.ReadHeaderTimeout,
@@ -389,36 +390,28 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return s.jobs },
 	}
-	errc := make(chan error, 2)
-	go func() { errc <- hs.Serve(f.handoff) }()
-	go func() {
-		if err := f.fs.Serve(ln); err != nil {
-			errc <- err
-			return
-		}
-		errc <- http.ErrServerClosed
-	}()
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
 	s.log.Info("serving", "addr", ln.Addr().String(), "version", s.opts.Version, "generator_version", generate.GeneratorVersion)
 
 	select {
 	case err := <-errc:
 		s.cancelJobs()
-		_ = f.fs.Shutdown()
 		_ = hs.Close()
 		return fmt.Errorf("serving on %s: %w", ln.Addr(), err)
 	case <-ctx.Done():
 	}
-	return s.drain(f, hs, errc)
+	return s.drain(hs, errc)
 }
 
-func (s *Server) drain(f *front, hs *http.Server, errc <-chan error) error {
+func (s *Server) drain(hs *http.Server, errc <-chan error) error {
 	start := time.Now()
 	s.draining.Store(true)
 	s.updateReady()
 	if s.notify != nil {
 		s.notify.stopping()
 	}
-	s.log.Info("shutting down: not ready, draining", "drain_timeout", s.opts.DrainTimeout, "shutdown_delay", s.opts.ShutdownDelay)
+	s.log.Info("shutting down: not ready, draining", "drain_timeout", s.opts.DrainTimeout.String(), "shutdown_delay", s.opts.ShutdownDelay.String())
 	if s.opts.ShutdownDelay > 0 {
 		time.Sleep(s.opts.ShutdownDelay)
 	}
@@ -429,12 +422,7 @@ func (s *Server) drain(f *front, hs *http.Server, errc <-chan error) error {
 		s.streams.closeAll(ctx, "server shutting down")
 		close(closed)
 	}()
-	// The front stops accepting and finishes its probes; net/http
-	// finishes the requests on the connections it was handed.
-	ferr := make(chan error, 1)
-	go func() { ferr <- f.fs.ShutdownWithContext(ctx) }()
 	err := hs.Shutdown(ctx)
-	err = errors.Join(err, <-ferr)
 	<-closed
 	if err != nil {
 		s.log.Warn("drain timeout reached; cutting the remaining connections", "error", err)
@@ -443,12 +431,10 @@ func (s *Server) drain(f *front, hs *http.Server, errc <-chan error) error {
 	}
 	s.cancelJobs()
 	s.streams.wait()
-	for range 2 {
-		if serr := <-errc; serr != nil && !errors.Is(serr, http.ErrServerClosed) {
-			return serr
-		}
+	if serr := <-errc; serr != nil && !errors.Is(serr, http.ErrServerClosed) {
+		return serr
 	}
-	s.log.Info("stopped", "drain", time.Since(start).Round(time.Millisecond))
+	s.log.Info("stopped", "drain_seconds", time.Since(start).Seconds())
 	return nil
 }
 
