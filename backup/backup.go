@@ -34,12 +34,14 @@ import (
 	"syscall"
 	"time"
 
+	"datasynth.dev/verify"
+
 	"datasynth.dev/backup/archive"
 	"datasynth.dev/backup/catalog"
-	"datasynth.dev/backup/internal/atomicfile"
 	"datasynth.dev/backup/metrics"
 	"datasynth.dev/backup/retention"
 	"datasynth.dev/backup/s3sync"
+	"datasynth.dev/verify/atomicfile"
 )
 
 // Defaults from the operations page.
@@ -352,7 +354,7 @@ func (r *runner) envFile() error {
 		return fmt.Errorf("--env-file %s: %w", src, err)
 	}
 	defer in.Close()
-	sum, _, err := archive.HashFile(src)
+	sum, _, err := verify.HashFile(src)
 	if err != nil {
 		return fmt.Errorf("--env-file %s: %w", src, err)
 	}
@@ -517,7 +519,7 @@ func (r *runner) wouldUpload(ctx context.Context, client *s3sync.Client, name st
 	if base == name {
 		sum, err = catalog.ReadSidecar(filepath.Join(r.opts.Dest, name))
 	} else {
-		sum, _, err = archive.HashFile(filepath.Join(r.opts.Dest, name))
+		sum, _, err = verify.HashFile(filepath.Join(r.opts.Dest, name))
 	}
 	if err != nil {
 		return true, nil
@@ -599,8 +601,12 @@ func (r *runner) newName(kind string) (string, error) {
 // removeStaleTemps deletes temporary files left by a run that was killed
 // while writing. It runs under the lock, so no other run is writing them.
 func (r *runner) removeStaleTemps() {
-	stale, _ := filepath.Glob(filepath.Join(r.opts.Dest, ".*.tmp-*"))
-	for _, p := range stale {
+	entries, _ := os.ReadDir(r.opts.Dest)
+	for _, e := range entries {
+		if !e.Type().IsRegular() || !catalog.IsTemp(e.Name()) {
+			continue
+		}
+		p := filepath.Join(r.opts.Dest, e.Name())
 		if err := os.Remove(p); err == nil {
 			r.log.Info("removed a temporary file left by an interrupted run", "file", p)
 		}

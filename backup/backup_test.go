@@ -388,9 +388,15 @@ func TestSameSecondAndStaleTemporaryFiles(t *testing.T) {
 	if _, err := f.run(o); err != nil {
 		t.Fatal(err)
 	}
-	stale := filepath.Join(f.dest, ".output-2026-11-25.tar.gz.tmp-12345")
-	if err := os.WriteFile(stale, []byte("half an archive"), 0o600); err != nil {
-		t.Fatal(err)
+	// What a run killed while writing leaves behind (atomicfile's
+	// temporaries), and a file of someone else's that must stay.
+	stale := filepath.Join(f.dest, ".output-2026-11-25.tar.gz12345")
+	staleEnv := filepath.Join(f.dest, ".server.env.2026-11-256789")
+	foreign := filepath.Join(f.dest, ".keep-me.12345")
+	for _, p := range []string{stale, staleEnv, foreign} {
+		if err := os.WriteFile(p, []byte("half a file"), 0o600); err != nil {
+			t.Fatal(err)
+		}
 	}
 	// A second backup the same day gets a time suffix; a third with other
 	// content in the same second would need that name again.
@@ -402,8 +408,13 @@ func TestSameSecondAndStaleTemporaryFiles(t *testing.T) {
 	if !slices.Equal(res.Created, []string{"output-2026-11-25-020000.tar.gz"}) {
 		t.Fatalf("second run created %v", res.Created)
 	}
-	if _, err := os.Stat(stale); !os.IsNotExist(err) {
-		t.Errorf("stale temporary file kept: %v", err)
+	for _, p := range []string{stale, staleEnv} {
+		if _, err := os.Stat(p); !os.IsNotExist(err) {
+			t.Errorf("stale temporary file %s kept: %v", p, err)
+		}
+	}
+	if _, err := os.Stat(foreign); err != nil {
+		t.Errorf("a file that is not a dsops temporary was touched: %v", err)
 	}
 	f.write("output/journal_entries.csv", "changed again\n")
 	_, err = f.run(o)

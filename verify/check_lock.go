@@ -57,7 +57,7 @@ func CheckLock(ctx context.Context, c LockCheck, opts Options) (*Report, error) 
 
 	switch m, err := folder.Manifest, folder.ManifestErr; {
 	case errors.Is(err, fs.ErrNotExist):
-		r.Mismatches = append(r.Mismatches, fmt.Sprintf("%s has no %s, so what produced it cannot be checked; regenerate it with dsops regenerate", quoteName(c.Dir), manifest.FileName))
+		r.Mismatches = append(r.Mismatches, fmt.Sprintf("%s has no %s, so what produced it cannot be checked; regenerate it with dsops regenerate", QuoteName(c.Dir), manifest.FileName))
 	case err != nil:
 		r.Mismatches = append(r.Mismatches, fmt.Sprintf("%s cannot be used: %v", manifest.FileName, err))
 	default:
@@ -74,14 +74,14 @@ func lockMismatches(m *manifest.Manifest, l *lock.Lock, lockRole, dir string) []
 	var out []string
 	if m.GeneratorVersion != l.GeneratorVersion {
 		out = append(out, fmt.Sprintf("%s was produced by generator %s, %s pins %s: see docs/pinning.md",
-			quoteName(dir), m.GeneratorVersion, lockRole, l.GeneratorVersion))
+			QuoteName(dir), m.GeneratorVersion, lockRole, l.GeneratorVersion))
 	}
 	if m.ConfigHash != l.ConfigHash {
 		out = append(out, fmt.Sprintf("%s was generated from a different config (config hash %s) than %s records for %s (%s)",
-			quoteName(dir), m.ConfigHash[:12], lockRole, quoteName(l.Config), l.ConfigHash[:12]))
+			QuoteName(dir), m.ConfigHash[:12], lockRole, QuoteName(l.Config), l.ConfigHash[:12]))
 	}
 	if m.Seed != l.Seed {
-		out = append(out, fmt.Sprintf("%s used seed %d, %s pins seed %d", quoteName(dir), m.Seed, lockRole, l.Seed))
+		out = append(out, fmt.Sprintf("%s used seed %d, %s pins seed %d", QuoteName(dir), m.Seed, lockRole, l.Seed))
 	}
 	return out
 }

@@ -21,9 +21,9 @@ func CheckManifest(ctx context.Context, dir string, opts Options) (*Report, erro
 	defer folder.Close()
 	if err := folder.ManifestErr; err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("%s has no %s: --manifest checks a dataset folder written by datasynth-data", quoteName(dir), manifest.FileName)
+			return nil, fmt.Errorf("%s has no %s: --manifest checks a dataset folder written by datasynth-data", QuoteName(dir), manifest.FileName)
 		}
-		return nil, fmt.Errorf("%s: cannot check against the run manifest: %w", quoteName(dir), err)
+		return nil, fmt.Errorf("%s: cannot check against the run manifest: %w", QuoteName(dir), err)
 	}
 	expected := filesSource(manifest.FileName, folder.Name+"/"+manifest.FileName, "run manifest", folder.Manifest.OutputFiles)
 	data := withoutManifest(folder, "folder")

@@ -61,7 +61,7 @@ func Classify(left, right *Entry, leftRole, rightRole string) (Status, string) {
 		if e.Kind != Other {
 			e, role = right, rightRole
 		}
-		return Unreadable, fmt.Sprintf("%s: a %s, not a regular file or link; it cannot be compared", role, typeName(e.Mode))
+		return Unreadable, fmt.Sprintf("%s: a %s, not a regular file or link; it cannot be compared", role, TypeName(e.Mode))
 	case left.Kind != right.Kind:
 		return Different, fmt.Sprintf("%s: %s, %s: %s", leftRole, describe(left), rightRole, describe(right))
 	case left.Kind == Symlink:
@@ -92,7 +92,7 @@ func describe(e *Entry) string {
 		}
 		return "regular file"
 	}
-	return typeName(e.Mode)
+	return TypeName(e.Mode)
 }
 
 // byteCount renders a size for details.
@@ -109,9 +109,9 @@ func linkDetail(e *Entry) string {
 		return ""
 	}
 	if e.Dangling {
-		return fmt.Sprintf("symbolic link to %s, which does not exist", quoteName(e.Target))
+		return fmt.Sprintf("symbolic link to %s, which does not exist", QuoteName(e.Target))
 	}
-	return fmt.Sprintf("symbolic link to %s", quoteName(e.Target))
+	return fmt.Sprintf("symbolic link to %s", QuoteName(e.Target))
 }
 
 // reason renders a read error without repeating the path, which the line
@@ -139,7 +139,7 @@ func Compare(ctx context.Context, left, right *Source, opts Options) (*Report, e
 	}
 	for _, s := range []*Source{left, right} {
 		if s.IsFolder() && len(s.Entries) == 0 && len(s.BrokenDirs) == 0 {
-			r.Notes = append(r.Notes, fmt.Sprintf("%s %s is an empty folder", s.Role, quoteName(s.Name)))
+			r.Notes = append(r.Notes, fmt.Sprintf("%s %s is an empty folder", s.Role, QuoteName(s.Name)))
 		}
 	}
 	if err := compareEntries(ctx, r, left, right, opts); err != nil {
@@ -226,7 +226,7 @@ func compareEntries(ctx context.Context, r *Report, left, right *Source, opts Op
 	log.Debug("hashing", "files", len(tasks), "workers", opts.workers())
 	st, err := hashAll(ctx, tasks, opts.workers())
 	if err != nil {
-		return fmt.Errorf("comparing %s with %s: %w", quoteName(left.Name), quoteName(right.Name), err)
+		return fmt.Errorf("comparing %s with %s: %w", QuoteName(left.Name), QuoteName(right.Name), err)
 	}
 	r.FilesHashed, r.BytesHashed, r.HashTime = st.Files, st.Bytes, st.Elapsed
 	log.Info("hashed", "files", st.Files, "bytes", st.Bytes, "workers", st.Workers,
@@ -239,9 +239,9 @@ func compareEntries(ctx context.Context, r *Report, left, right *Source, opts Op
 		case p == manifest.FileName && manifestsValid:
 			res = compareManifests(left, right)
 		case l == nil && brokenAbove(left, p) != "":
-			res = FileResult{Status: Unreadable, Detail: fmt.Sprintf("%s: folder %s could not be read", left.Role, quoteName(brokenAbove(left, p)))}
+			res = FileResult{Status: Unreadable, Detail: fmt.Sprintf("%s: folder %s could not be read", left.Role, QuoteName(brokenAbove(left, p)))}
 		case rt == nil && brokenAbove(right, p) != "":
-			res = FileResult{Status: Unreadable, Detail: fmt.Sprintf("%s: folder %s could not be read", right.Role, quoteName(brokenAbove(right, p)))}
+			res = FileResult{Status: Unreadable, Detail: fmt.Sprintf("%s: folder %s could not be read", right.Role, QuoteName(brokenAbove(right, p)))}
 		default:
 			res.Status, res.Detail = Classify(l, rt, left.Role, right.Role)
 		}
@@ -408,7 +408,7 @@ func prefixHint(r *Report, left, right *Source) []string {
 			continue
 		}
 		hints = append(hints, fmt.Sprintf("every name in %s starts with %s/; if the list was made from outside the folder, add --strip-prefix %s/",
-			quoteName(list.Name), dir, dir))
+			QuoteName(list.Name), dir, dir))
 	}
 	return hints
 }

@@ -65,8 +65,8 @@ func TestQuoteName(t *testing.T) {
 		"nbsp\u00a0x":         `"nbsp\u00a0x"`,
 		"bad\xffutf8":         `"bad\xffutf8"`,
 	} {
-		if got := quoteName(in); got != want {
-			t.Errorf("quoteName(%q) = %s, want %s", in, got, want)
+		if got := QuoteName(in); got != want {
+			t.Errorf("QuoteName(%q) = %s, want %s", in, got, want)
 		}
 	}
 }

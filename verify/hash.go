@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
+	"path/filepath"
 	"slices"
 	"sync/atomic"
 	"time"
@@ -77,6 +79,17 @@ func hashAll(ctx context.Context, tasks []hashTask, workers int) (hashStats, err
 // errNotRegular marks a path that was a regular file when the folder was
 // listed and is something else when it is opened.
 var errNotRegular = errors.New("no longer a regular file")
+
+// HashFile returns the hex SHA-256 of the regular file at path and its
+// length. It is the one file hasher of this repository: backups, sidecars
+// and dataset comparison all use it.
+func HashFile(path string) (string, int64, error) {
+	dir, name := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	return hashFile(context.Background(), os.DirFS(dir), name, make([]byte, readBufferBytes))
+}
 
 // hashFile returns the SHA-256 of the regular file name and the number of
 // bytes read.

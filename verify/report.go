@@ -136,7 +136,7 @@ func (r *Report) WriteText(w io.Writer, verbose bool) error {
 		if f.Status == Identical && !verbose {
 			continue
 		}
-		fmt.Fprintf(bw, "%s %s", f.Status.Mark(), quoteName(f.Path))
+		fmt.Fprintf(bw, "%s %s", f.Status.Mark(), QuoteName(f.Path))
 		if f.Detail != "" {
 			fmt.Fprintf(bw, " (%s)", f.Detail)
 		}
@@ -193,7 +193,7 @@ func toJSONEntry(e *Entry) *jsonEntry {
 	}
 	j := &jsonEntry{Kind: e.Kind.String(), SHA256: e.SHA256, Target: e.Target}
 	if e.Kind == Other {
-		j.Kind = typeName(e.Mode)
+		j.Kind = TypeName(e.Mode)
 	}
 	if e.Size >= 0 {
 		j.Size = &e.Size

@@ -140,13 +140,13 @@ func Open(name, role string, opts Options) (*Source, error) {
 		src, err := openList(name, role, opts)
 		if err != nil {
 			if errors.Is(err, checksum.ErrInvalid) {
-				return nil, fmt.Errorf("%s %s is a file, not a folder, and not a checksum list either: %w; give a folder, or a list made with sha256sum", role, quoteName(name), err)
+				return nil, fmt.Errorf("%s %s is a file, not a folder, and not a checksum list either: %w; give a folder, or a list made with sha256sum", role, QuoteName(name), err)
 			}
-			return nil, fmt.Errorf("%s %s: %w", role, quoteName(name), err)
+			return nil, fmt.Errorf("%s %s: %w", role, QuoteName(name), err)
 		}
 		return src, nil
 	default:
-		return nil, fmt.Errorf("%s %s is a %s, not a folder or a checksum list", role, quoteName(name), typeName(info.Mode()))
+		return nil, fmt.Errorf("%s %s is a %s, not a folder or a checksum list", role, QuoteName(name), TypeName(info.Mode()))
 	}
 }
 
@@ -159,11 +159,11 @@ func OpenFolder(name, role string) (*Source, error) {
 		return nil, describeOpenError(name, role, "the dataset folder", err)
 	}
 	if !info.IsDir() {
-		return nil, fmt.Errorf("%s %s is a file, not a folder; give the dataset folder", role, quoteName(name))
+		return nil, fmt.Errorf("%s %s is a file, not a folder; give the dataset folder", role, QuoteName(name))
 	}
 	root, err := os.OpenRoot(name)
 	if err != nil {
-		return nil, fmt.Errorf("%s %s: %w", role, quoteName(name), err)
+		return nil, fmt.Errorf("%s %s: %w", role, QuoteName(name), err)
 	}
 	s, err := walkFolder(name, role, root.FS())
 	if err != nil {
@@ -179,11 +179,11 @@ func OpenFolder(name, role string) (*Source, error) {
 func describeOpenError(name, role, want string, err error) error {
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return fmt.Errorf("%s %s does not exist; give %s", role, quoteName(name), want)
+		return fmt.Errorf("%s %s does not exist; give %s", role, QuoteName(name), want)
 	case errors.Is(err, fs.ErrPermission):
-		return fmt.Errorf("%s %s: permission denied; run as a user who can read it", role, quoteName(name))
+		return fmt.Errorf("%s %s: permission denied; run as a user who can read it", role, QuoteName(name))
 	}
-	return fmt.Errorf("%s %s: %w", role, quoteName(name), err)
+	return fmt.Errorf("%s %s: %w", role, QuoteName(name), err)
 }
 
 // walkFolder lists fsys without following links. dir is the folder's path
@@ -232,7 +232,7 @@ func walkFolder(dir, role string, fsys fs.FS) (*Source, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("%s %s cannot be listed: %w", role, quoteName(dir), err)
+		return nil, fmt.Errorf("%s %s cannot be listed: %w", role, QuoteName(dir), err)
 	}
 	s.readManifest()
 	return s, nil
@@ -292,7 +292,7 @@ func openList(name, role string, opts Options) (*Source, error) {
 			return nil, fmt.Errorf("%s:%d: %s", name, e.Line, msg)
 		}
 		if first, dup := lines[p]; dup {
-			return nil, fmt.Errorf("%s:%d: %s names the same file as line %d", name, e.Line, quoteName(e.Name), first)
+			return nil, fmt.Errorf("%s:%d: %s names the same file as line %d", name, e.Line, QuoteName(e.Name), first)
 		}
 		lines[p] = e.Line
 		s.Entries[p] = &Entry{Kind: File, Size: -1, SHA256: e.SHA256}
@@ -306,22 +306,22 @@ func listPath(name, strip string) (string, string) {
 	if strip != "" {
 		rest, ok := strings.CutPrefix(name, strip)
 		if !ok {
-			return "", fmt.Sprintf("%s does not start with --strip-prefix %s", quoteName(name), quoteName(strip))
+			return "", fmt.Sprintf("%s does not start with --strip-prefix %s", QuoteName(name), QuoteName(strip))
 		}
 		name = rest
 	}
 	if path.IsAbs(name) {
-		return "", fmt.Sprintf("%s is an absolute path; names must be relative to the folder (make the list inside the folder, or remove the leading folders with --strip-prefix)", quoteName(name))
+		return "", fmt.Sprintf("%s is an absolute path; names must be relative to the folder (make the list inside the folder, or remove the leading folders with --strip-prefix)", QuoteName(name))
 	}
 	p := path.Clean(name)
 	if p == "." || p == ".." || strings.HasPrefix(p, "../") {
-		return "", fmt.Sprintf("%s is not a file inside the folder", quoteName(name))
+		return "", fmt.Sprintf("%s is not a file inside the folder", QuoteName(name))
 	}
 	return p, ""
 }
 
-// typeName names the type of a file that is neither regular nor a folder.
-func typeName(m fs.FileMode) string {
+// TypeName names the type of a file that is neither regular nor a folder.
+func TypeName(m fs.FileMode) string {
 	switch {
 	case m&fs.ModeSymlink != 0:
 		return "symbolic link"
@@ -354,10 +354,10 @@ func commonDir(paths map[string]*Entry) string {
 	return dir
 }
 
-// quoteName returns p unchanged when it can be read back from a line of
+// QuoteName returns p unchanged when it can be read back from a line of
 // output, and in Go double-quoted form when it has spaces, tabs, newlines,
 // quotes, backslashes, control characters or invalid UTF-8.
-func quoteName(p string) string {
+func QuoteName(p string) string {
 	if needsQuote(p) {
 		return fmt.Sprintf("%q", p)
 	}

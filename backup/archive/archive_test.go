@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"datasynth.dev/verify"
+
 	"github.com/klauspost/pgzip"
 )
 
@@ -65,7 +67,7 @@ func createArchive(t *testing.T, root string) (string, *Manifest) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sum, n, err := HashFile(dst)
+	sum, n, err := verify.HashFile(dst)
 	if err != nil {
 		t.Fatal(err)
 	}

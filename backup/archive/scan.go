@@ -2,11 +2,8 @@ package archive
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -15,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"datasynth.dev/verify"
 	"golang.org/x/sync/errgroup"
 )
 
@@ -72,7 +70,7 @@ func Scan(ctx context.Context, root, kind string, now time.Time) (*Manifest, err
 			}
 			e.Link = filepath.ToSlash(e.Link)
 		default:
-			return fmt.Errorf("%s: %w: it is a %s, not a file, folder or link; move it out of the folder", p, ErrUnsupportedFile, describeType(t))
+			return fmt.Errorf("%s: %w: it is a %s, not a file, folder or link; move it out of the folder", p, ErrUnsupportedFile, verify.TypeName(t))
 		}
 		m.Entries = append(m.Entries, e)
 		return nil
@@ -146,7 +144,7 @@ func hashAll(ctx context.Context, root string, entries []Entry) error {
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
-			sum, n, err := HashFile(e.source(root))
+			sum, n, err := verify.HashFile(e.source(root))
 			if err != nil {
 				return err
 			}
@@ -155,32 +153,4 @@ func hashAll(ctx context.Context, root string, entries []Entry) error {
 		})
 	}
 	return g.Wait()
-}
-
-// HashFile returns the hex SHA-256 and length of the file at p.
-func HashFile(p string) (string, int64, error) {
-	f, err := os.Open(p)
-	if err != nil {
-		return "", 0, err
-	}
-	defer f.Close()
-	h := sha256.New()
-	n, err := io.Copy(h, f)
-	if err != nil {
-		return "", 0, fmt.Errorf("reading %s: %w", p, err)
-	}
-	return hex.EncodeToString(h.Sum(nil)), n, nil
-}
-
-func describeType(t fs.FileMode) string {
-	switch {
-	case t&fs.ModeDevice != 0:
-		return "device"
-	case t&fs.ModeNamedPipe != 0:
-		return "named pipe"
-	case t&fs.ModeSocket != 0:
-		return "socket"
-	default:
-		return "special file"
-	}
 }

@@ -15,7 +15,7 @@ import (
 
 	"github.com/klauspost/pgzip"
 
-	"datasynth.dev/backup/internal/atomicfile"
+	"datasynth.dev/verify/atomicfile"
 )
 
 // DefaultLevel is the compression level used unless one is given. Level 5 of

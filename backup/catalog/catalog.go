@@ -20,7 +20,7 @@ import (
 	"strings"
 	"time"
 
-	"datasynth.dev/backup/internal/atomicfile"
+	"datasynth.dev/verify/atomicfile"
 	"datasynth.dev/backup/retention"
 	"datasynth.dev/verify/checksum"
 )
@@ -120,6 +120,23 @@ func Newest(backups []retention.Backup, kind string) (retention.Backup, bool) {
 		}
 	}
 	return best, found
+}
+
+// IsTemp reports whether name is a temporary file that a run killed while
+// writing a backup or its sidecar left in the backup folder (see
+// atomicfile.IsTemp): a dot, the backup's name, then digits.
+func IsTemp(name string) bool {
+	rest, ok := strings.CutPrefix(name, ".")
+	if !ok {
+		return false
+	}
+	for i := len(rest) - 1; i > 0 && rest[i] >= '0' && rest[i] <= '9'; i-- {
+		final := rest[:i]
+		if _, _, ok := Parse(strings.TrimSuffix(final, SidecarSuffix)); ok && atomicfile.IsTemp(name, final) {
+			return true
+		}
+	}
+	return false
 }
 
 // ListDir returns the names of the regular files in dir.

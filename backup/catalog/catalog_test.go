@@ -48,7 +48,7 @@ func TestBackups(t *testing.T) {
 		"output-2026-11-25.tar.gz", "output-2026-11-25.tar.gz.sha256",
 		"output-2026-11-24.tar.gz",
 		"server.env.2026-11-25", "server.env.2026-11-25.sha256",
-		"lost+found", ".output-2026-11-26.tar.gz.tmp-123",
+		"lost+found", ".output-2026-11-26.tar.gz123",
 	}
 	got := Backups(names)
 	if len(got) != 3 {
@@ -84,6 +84,25 @@ func TestSidecarRoundTrip(t *testing.T) {
 	for _, bad := range []string{"", "zz  " + name, sum + "  other.tar.gz", sum + " " + name} {
 		if _, err := ParseSidecar("x.sha256", []byte(bad), name); err == nil {
 			t.Errorf("ParseSidecar(%q) accepted bad content", bad)
+		}
+	}
+}
+
+func TestIsTemp(t *testing.T) {
+	for name, want := range map[string]bool{
+		".output-2026-11-25.tar.gz123":        true,
+		".output-2026-11-25.tar.gz.sha256987": true,
+		".server.env.2026-11-25123":           true,
+		".config-2026-11-25-140312.tar.gz55":  true,
+		"output-2026-11-25.tar.gz123":         false,
+		".output-2026-11-25.tar.gz":           false,
+		".output-2026-11-25.tar.gz.bak1":      false,
+		".server.env.2026-11-2":               false,
+		".dsops-backup.lock":                  false,
+		".something-else.tar.gz123":           false,
+	} {
+		if got := IsTemp(name); got != want {
+			t.Errorf("IsTemp(%q) = %v, want %v", name, got, want)
 		}
 	}
 }

@@ -19,7 +19,7 @@ import (
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 
-	"datasynth.dev/backup/internal/atomicfile"
+	"datasynth.dev/verify/atomicfile"
 )
 
 // Metric names.

@@ -27,10 +27,12 @@ import (
 	"path/filepath"
 	"strings"
 
+	"datasynth.dev/verify"
+
 	"datasynth.dev/backup/archive"
 	"datasynth.dev/backup/catalog"
-	"datasynth.dev/backup/internal/atomicfile"
 	"datasynth.dev/backup/s3sync"
+	"datasynth.dev/verify/atomicfile"
 )
 
 // Options configure one restore.
@@ -211,7 +213,7 @@ func fetch(ctx context.Context, opts Options, log *slog.Logger) (string, string,
 }
 
 func list(opts Options, file, sum string) error {
-	got, _, err := archive.HashFile(file)
+	got, _, err := verify.HashFile(file)
 	if err != nil {
 		return err
 	}

@@ -16,10 +16,11 @@ import (
 	"testing"
 	"time"
 
+	"datasynth.dev/verify"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
-	"datasynth.dev/backup/archive"
 	"datasynth.dev/backup/catalog"
 	"datasynth.dev/backup/s3test"
 )
@@ -60,7 +61,7 @@ func backupFile(t *testing.T, dir, name string, data []byte) {
 	if err := os.WriteFile(p, data, 0o640); err != nil {
 		t.Fatal(err)
 	}
-	sum, _, err := archive.HashFile(p)
+	sum, _, err := verify.HashFile(p)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,7 +8,8 @@ import (
 	"slices"
 	"strings"
 
-	"datasynth.dev/backup/archive"
+	"datasynth.dev/verify"
+
 	"datasynth.dev/backup/catalog"
 )
 
@@ -80,6 +81,6 @@ func localSum(file string) (string, error) {
 			return sum, nil
 		}
 	}
-	sum, _, err := archive.HashFile(file)
+	sum, _, err := verify.HashFile(file)
 	return sum, err
 }

@@ -34,6 +34,7 @@ import (
 	"datasynth.dev/engine/config"
 	"datasynth.dev/engine/internal/csvrow"
 	"datasynth.dev/engine/ledger"
+	"datasynth.dev/verify/atomicfile"
 	"datasynth.dev/verify/manifest"
 	"golang.org/x/sync/errgroup"
 )
@@ -159,7 +160,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := writeFileSync(filepath.Join(tmp, manifest.FileName), data); err != nil {
+	if err := atomicfile.WriteFile(filepath.Join(tmp, manifest.FileName), data, 0o644); err != nil {
 		return nil, err
 	}
 	if err := syncTree(tmp); err != nil {
@@ -239,7 +240,7 @@ func installInto(tmp, target string) error {
 			return fmt.Errorf("moving %s into %s: %w", name, target, err)
 		}
 	}
-	if err := syncDir(target); err != nil {
+	if err := atomicfile.SyncDir(target); err != nil {
 		return err
 	}
 	return os.Remove(tmp)
@@ -261,7 +262,7 @@ func install(tmp, target string) error {
 		}
 		return fmt.Errorf("moving the finished dataset into %s: %w", target, err)
 	}
-	if err := syncDir(filepath.Dir(target)); err != nil {
+	if err := atomicfile.SyncDir(filepath.Dir(target)); err != nil {
 		return err
 	}
 	if old != "" {

@@ -26,11 +26,10 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 
+	"datasynth.dev/verify/atomicfile"
 	"datasynth.dev/verify/manifest"
-	"github.com/google/renameio/v2"
 )
 
 // DefaultName is the lock's file name unless told otherwise.
@@ -161,17 +160,8 @@ func WriteFile(file string, l *Lock) error {
 	if err != nil {
 		return err
 	}
-	dir := filepath.Dir(file)
-	if err := renameio.WriteFile(file, data, 0o644, renameio.WithTempDir(dir)); err != nil {
+	if err := atomicfile.WriteFile(file, data, 0o644); err != nil {
 		return fmt.Errorf("writing lock file: %w", err)
-	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return fmt.Errorf("writing lock file: %w", err)
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil {
-		return fmt.Errorf("writing lock file %s: syncing its folder: %w", file, err)
 	}
 	return nil
 }

@@ -4,11 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 
 	"datasynth.dev/engine/config"
+	"datasynth.dev/verify/atomicfile"
 	"github.com/spf13/cobra"
 )
 
@@ -74,30 +74,12 @@ Industries: ` + strings.Join(config.Industries, ", ") + "\n" + exitCodesHelp,
 }
 
 // writeNew writes data to name atomically: a temporary file in the same
-// folder, fsync, rename. An existing file is refused unless force is set.
+// folder, flushed and renamed. An existing file is refused unless force is set.
 func writeNew(name string, data []byte, force bool) error {
 	if _, err := os.Stat(name); err == nil && !force {
 		return invalid(fmt.Errorf("%s already exists; choose another name or pass --force to replace it", name))
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".tmp-")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	_, err = tmp.Write(data)
-	if err == nil {
-		err = tmp.Chmod(0o644)
-	}
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), name)
-	}
-	if err != nil {
+	if err := atomicfile.WriteFile(name, data, 0o644); err != nil {
 		return fmt.Errorf("writing %s: %w", name, err)
 	}
 	return nil

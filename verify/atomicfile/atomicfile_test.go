@@ -3,6 +3,7 @@ package atomicfile
 import (
 	"os"
 	"path/filepath"
+	"syscall"
 	"testing"
 )
 
@@ -64,5 +65,40 @@ func TestWriteFileReplaces(t *testing.T) {
 	got, _ := os.ReadFile(path)
 	if string(got) != "b" {
 		t.Errorf("content = %q, want b", got)
+	}
+}
+
+func TestModeIgnoresUmask(t *testing.T) {
+	old := syscall.Umask(0o077)
+	defer syscall.Umask(old)
+	path := filepath.Join(t.TempDir(), "output.tar.gz")
+	if err := WriteFile(path, []byte("x"), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o640 {
+		t.Errorf("mode = %v under umask 077, want 0640", fi.Mode().Perm())
+	}
+}
+
+func TestIsTempRecognisesLeftovers(t *testing.T) {
+	dir := t.TempDir()
+	final := "server.env.2026-11-25"
+	f, err := Create(filepath.Join(dir, final), 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Abort()
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 || !IsTemp(entries[0].Name(), final) {
+		t.Fatalf("temporary file %v not recognised as a temporary of %s", entries, final)
+	}
+	for _, name := range []string{final, "." + final, "." + final + ".bak", "x" + final + "1", ".server.env.2026-11-2"} {
+		if IsTemp(name, final) {
+			t.Errorf("IsTemp(%q, %q) = true", name, final)
+		}
 	}
 }

@@ -1,0 +1,92 @@
+// Package atomicfile is the one way this repository writes a file that
+// must never be seen half-written: a backup archive, a sidecar, a lock, a
+// config written by `init`, a metrics file.
+//
+// Create opens a temporary file in the destination folder (so the final
+// rename never crosses a file system). Commit flushes it, closes it, renames
+// it over the final name and then flushes the folder, so that the rename
+// itself survives a power cut. github.com/google/renameio does the first
+// three steps; this package adds the folder flush, which renameio leaves to
+// the caller, and fixed permissions that the umask cannot change (a secret
+// written 0600 stays 0600).
+//
+// A temporary file is named "." + the final name + digits. A program killed
+// between Create and Commit leaves one behind; IsTemp recognises them so the
+// program that owns the folder can remove its own leftovers on its next run.
+package atomicfile
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/google/renameio/v2"
+)
+
+// File is a pending file. Write to it, then call Commit or Abort exactly
+// once; Abort after Commit is a no-op, so `defer f.Abort()` is always safe.
+type File struct {
+	*renameio.PendingFile
+	final string
+}
+
+// Create opens a temporary file beside path with exactly the permissions
+// perm.
+func Create(path string, perm os.FileMode) (*File, error) {
+	dir := filepath.Dir(path)
+	pf, err := renameio.NewPendingFile(path, renameio.WithTempDir(dir), renameio.WithStaticPermissions(perm))
+	if err != nil {
+		return nil, err
+	}
+	return &File{PendingFile: pf, final: path}, nil
+}
+
+// Commit makes the written content visible under the final name and
+// flushes the folder.
+func (f *File) Commit() error {
+	if err := f.CloseAtomicallyReplace(); err != nil {
+		f.Cleanup()
+		return fmt.Errorf("writing %s: %w", f.final, err)
+	}
+	return SyncDir(filepath.Dir(f.final))
+}
+
+// Abort discards the temporary file. It is a no-op after Commit.
+func (f *File) Abort() { f.Cleanup() }
+
+// WriteFile is the atomic counterpart of os.WriteFile.
+func WriteFile(path string, data []byte, perm os.FileMode) error {
+	f, err := Create(path, perm)
+	if err != nil {
+		return err
+	}
+	defer f.Abort()
+	if _, err := f.Write(data); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return f.Commit()
+}
+
+// SyncDir flushes a folder's entries (new names, removed names) to disk.
+func SyncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	err = d.Sync()
+	if cerr := d.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("flushing folder %s: %w", dir, err)
+	}
+	return nil
+}
+
+// IsTemp reports whether name (a base name) is a temporary file that Create
+// made for the final base name final.
+func IsTemp(name, final string) bool {
+	rest, ok := strings.CutPrefix(name, "."+final)
+	return ok && rest != "" && strings.Trim(rest, "0123456789") == ""
+}
