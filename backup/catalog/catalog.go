@@ -20,8 +20,8 @@ import (
 	"strings"
 	"time"
 
-	"datasynth.dev/verify/atomicfile"
 	"datasynth.dev/backup/retention"
+	"datasynth.dev/verify/atomicfile"
 	"datasynth.dev/verify/checksum"
 )
 
