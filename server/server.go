@@ -284,9 +284,9 @@ func (s *Server) loadKeys() (*auth.Keys, error) {
 
 // loadFile reads and checks the config file and puts it in use.
 func (s *Server) loadFile() error {
-	data, err := os.ReadFile(s.opts.ConfigFile)
+	data, err := config.ReadFile(s.opts.ConfigFile)
 	if err != nil {
-		return fmt.Errorf("reading config: %w", err)
+		return err
 	}
 	cfg, err := config.Parse(s.opts.ConfigFile, data)
 	if err != nil {

@@ -1,6 +1,10 @@
 package config
 
 import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -156,5 +160,25 @@ func TestTemplateAndDemoParse(t *testing.T) {
 	}
 	if _, err := Demo(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestSizeBound(t *testing.T) {
+	big := filepath.Join(t.TempDir(), "big.yaml")
+	data := append([]byte("# "), bytes.Repeat([]byte("x"), MaxSize)...)
+	if err := os.WriteFile(big, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Load(big); !errors.Is(err, ErrTooLarge) {
+		t.Fatalf("Load of %d bytes: %v", len(data), err)
+	}
+	if _, err := Parse("big.yaml", data); err == nil || !strings.Contains(err.Error(), "at most 1048576 bytes") {
+		t.Fatalf("Parse of %d bytes: %v", len(data), err)
+	}
+	if _, err := ReadFile(big[:len(big)-5] + ".missing"); err == nil {
+		t.Fatal("missing file read")
+	}
+	if _, err := Load("/dev/zero"); !errors.Is(err, ErrTooLarge) {
+		t.Fatalf("Load(/dev/zero): %v", err)
 	}
 }

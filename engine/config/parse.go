@@ -15,14 +15,41 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
+// MaxSize bounds the size of a config in bytes. A real config is a few
+// kilobytes, even one that sets every key DataSynth defines; the bound keeps
+// a wrong path (/dev/zero, a log file, a dataset) from being read into
+// memory without end.
+const MaxSize = 1 << 20
+
+// ErrTooLarge is returned for a config over MaxSize.
+var ErrTooLarge = fmt.Errorf("a config may hold at most %d bytes (1 MiB)", MaxSize)
+
 // Load reads and checks the config at file. On failure the error is a
 // Problems listing everything wrong, or an I/O error.
 func Load(file string) (*Config, error) {
-	data, err := os.ReadFile(file)
+	data, err := ReadFile(file)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(file, data)
+}
+
+// ReadFile reads a config file, refusing one over MaxSize after reading
+// MaxSize+1 bytes at most.
+func ReadFile(file string) ([]byte, error) {
+	f, err := os.Open(file)
 	if err != nil {
 		return nil, fmt.Errorf("reading config: %w", err)
 	}
-	return Parse(file, data)
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("reading config: %w", err)
+	}
+	if len(data) > MaxSize {
+		return nil, fmt.Errorf("reading config %s: %w; is this the right file?", file, ErrTooLarge)
+	}
+	return data, nil
 }
 
 // unimplementedSections are DataSynth sections this generator recognises but
@@ -43,6 +70,9 @@ var unimplementedSections = []string{
 
 // Parse reads and checks a config. name is used in messages.
 func Parse(name string, data []byte) (*Config, error) {
+	if len(data) > MaxSize {
+		return nil, Problems{{File: name, Msg: ErrTooLarge.Error() + fmt.Sprintf(", this one has %d", len(data))}}
+	}
 	p := &parser{file: name, keys: map[string]*yaml.Node{}}
 	cfg := defaults()
 	cfg.Source = name

@@ -2,9 +2,14 @@
 // into a dataset folder with a run manifest.
 //
 // A run writes everything into a temporary folder beside the target
-// (".NAME.tmp-*"), fsyncs every file, and renames the folder into place only
-// when all files and run_manifest.json are complete. A run that is killed or
-// fails never leaves anything under the target name that looks finished.
+// (".NAME.tmp-N"), fsyncs every file, and renames the folder into place only
+// when all files and run_manifest.json are complete. A target that exists
+// and is empty, or is a mount point (which cannot be renamed), is filled in
+// place instead: the temporary folder is ".datasynth.tmp-N" inside it, and
+// its entries move into the target with run_manifest.json last. A run that
+// is killed or fails never leaves anything under the target name that looks
+// finished; the next run for the same target removes the temporary folders
+// that killed runs left (those no live process holds), and nothing else.
 //
 // The bytes of every data file depend only on the config, the seed and
 // GeneratorVersion. Journal entries are generated in fixed-size blocks by
@@ -93,23 +98,19 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("output %q: %w", opts.Output, err)
 	}
-	emptyTarget, err := checkTarget(target, opts.Overwrite)
+	pl, err := planTarget(target, opts.Overwrite)
 	if err != nil {
 		return nil, err
 	}
-	// An existing empty folder (often a mount point, which cannot be
-	// renamed over) gets the temporary folder inside it; otherwise it sits
-	// beside the target.
-	tmpParent, tmpPattern := filepath.Dir(target), "."+filepath.Base(target)+".tmp-"
-	if emptyTarget {
-		tmpParent, tmpPattern = target, ".datasynth.tmp-"
+	if err := pl.removeStale(log); err != nil {
+		return nil, err
 	}
-	if err := os.MkdirAll(tmpParent, 0o755); err != nil {
+	if err := os.MkdirAll(pl.tmpParent, 0o755); err != nil {
 		return nil, fmt.Errorf("creating the folder for %s: %w", target, err)
 	}
-	tmp, err := os.MkdirTemp(tmpParent, tmpPattern)
+	tmp, err := os.MkdirTemp(pl.tmpParent, pl.tmpPrefix)
 	if err != nil {
-		return nil, fmt.Errorf("creating a temporary folder in %s: %w", tmpParent, err)
+		return nil, fmt.Errorf("creating a temporary folder in %s: %w", pl.tmpParent, err)
 	}
 	keep := false
 	defer func() {
@@ -117,6 +118,13 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 			os.RemoveAll(tmp)
 		}
 	}()
+	// The lock tells a later run that this folder is in use, not left by a
+	// killed run.
+	unlock, err := lockDir(tmp)
+	if err != nil {
+		return nil, fmt.Errorf("locking the temporary folder: %w", err)
+	}
+	defer unlock()
 
 	ch, err := Chart(cfg)
 	if err != nil {
@@ -169,8 +177,8 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if emptyTarget {
-		err = installInto(tmp, target)
+	if pl.inPlace {
+		err = installInPlace(tmp, target)
 	} else {
 		// MkdirTemp creates the folder private; the dataset gets ordinary
 		// folder permissions once it is complete.
@@ -190,87 +198,6 @@ func randomID() string {
 	var b [16]byte
 	_, _ = rand.Read(b[:])
 	return hex.EncodeToString(b[:])
-}
-
-// checkTarget refuses a target that is a file, or a non-empty folder unless
-// overwrite is set. It reports whether the target is an existing empty
-// folder.
-func checkTarget(target string, overwrite bool) (empty bool, err error) {
-	fi, err := os.Lstat(target)
-	if errors.Is(err, os.ErrNotExist) {
-		return false, nil
-	}
-	if err != nil {
-		return false, fmt.Errorf("output %s: %w", target, err)
-	}
-	if !fi.IsDir() {
-		return false, fmt.Errorf("output %s %w; choose a folder path", target, ErrOutputNotFolder)
-	}
-	entries, err := os.ReadDir(target)
-	if err != nil {
-		return false, fmt.Errorf("output %s: %w", target, err)
-	}
-	if len(entries) > 0 && !overwrite {
-		return false, fmt.Errorf("output %s: %w (%d entries); choose another folder or pass --overwrite to replace it", target, ErrOutputExists, len(entries))
-	}
-	return len(entries) == 0, nil
-}
-
-// installInto moves the finished dataset from tmp, a folder inside the
-// empty target, into the target itself: data files first and
-// run_manifest.json last, so the folder looks finished only when it is.
-func installInto(tmp, target string) error {
-	entries, err := os.ReadDir(tmp)
-	if err != nil {
-		return err
-	}
-	var names []string
-	for _, e := range entries {
-		if e.Name() != manifest.FileName {
-			names = append(names, e.Name())
-		}
-	}
-	names = append(names, manifest.FileName)
-	for i, name := range names {
-		if err := os.Rename(filepath.Join(tmp, name), filepath.Join(target, name)); err != nil {
-			// Take back what was moved: the target stays as it was.
-			for _, moved := range names[:i] {
-				os.RemoveAll(filepath.Join(target, moved))
-			}
-			return fmt.Errorf("moving %s into %s: %w", name, target, err)
-		}
-	}
-	if err := atomicfile.SyncDir(target); err != nil {
-		return err
-	}
-	return os.Remove(tmp)
-}
-
-// install moves the finished folder tmp to target. An existing target is
-// first moved aside, then removed once the new folder is in place.
-func install(tmp, target string) error {
-	var old string
-	if _, err := os.Lstat(target); err == nil {
-		old = tmp + ".old"
-		if err := os.Rename(target, old); err != nil {
-			return fmt.Errorf("moving the previous %s aside: %w", target, err)
-		}
-	}
-	if err := os.Rename(tmp, target); err != nil {
-		if old != "" {
-			_ = os.Rename(old, target)
-		}
-		return fmt.Errorf("moving the finished dataset into %s: %w", target, err)
-	}
-	if err := atomicfile.SyncDir(filepath.Dir(target)); err != nil {
-		return err
-	}
-	if old != "" {
-		if err := os.RemoveAll(old); err != nil {
-			return fmt.Errorf("removing the previous dataset %s: %w", old, err)
-		}
-	}
-	return nil
 }
 
 // writer creates the files of one dataset and records them for the manifest.

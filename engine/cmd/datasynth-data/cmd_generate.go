@@ -28,6 +28,9 @@ type generateOptions struct {
 	quiet      bool
 	json       bool
 	overwrite  bool
+	fraudRate  config.Decimal
+	// fraudRateSet: --fraud-rate switches fraud on with that rate.
+	fraudRateSet bool
 }
 
 func newGenerateCmd() *cobra.Command {
@@ -48,6 +51,7 @@ one, printed and recorded in run_manifest.json.` + "\n" + exitCodesHelp,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o.seedSet = cmd.Flags().Changed("seed")
+			o.fraudRateSet = cmd.Flags().Changed("fraud-rate")
 			return runGenerate(cmd, o)
 		},
 	}
@@ -60,6 +64,7 @@ one, printed and recorded in run_manifest.json.` + "\n" + exitCodesHelp,
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing but errors and warnings")
 	f.BoolVar(&o.json, "json", false, "print a JSON summary on standard output")
 	f.BoolVar(&o.overwrite, "overwrite", false, "replace a non-empty output folder")
+	f.Var(&decimalFlag{v: &o.fraudRate, max: config.Decimal{Micro: config.MicroPerUnit}}, "fraud-rate", "share of fraudulent journal entries, 0..1; switches fraud.enabled on")
 	return cmd
 }
 
@@ -116,6 +121,9 @@ func runGenerate(cmd *cobra.Command, o generateOptions) error {
 	}
 	for _, w := range cfg.Warnings {
 		fmt.Fprintln(stderr, "warning:", w)
+	}
+	if o.fraudRateSet {
+		cfg.Fraud.Enabled, cfg.Fraud.Rate = true, o.fraudRate
 	}
 	seed := cfg.Global.Seed
 	switch {

@@ -4,9 +4,12 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/spf13/pflag"
 )
 
 // TestExitCodes checks the documented exit codes, which testscript's
@@ -68,5 +71,42 @@ output: {formats: [csv]}
 				t.Fatalf("interrupted run left %v beside the config", left)
 			}
 		})
+	}
+}
+
+// TestNumericFlagsRejectNonFinite walks every flag of every command: each
+// numeric one (integers, floats, decimals) must refuse NaN and infinities
+// with exit 2 and a message naming the flag, so that no such value ever
+// reaches generation as a silent default.
+func TestNumericFlagsRejectNonFinite(t *testing.T) {
+	numeric := map[string]bool{"int": true, "int8": true, "int16": true, "int32": true, "int64": true,
+		"uint": true, "uint8": true, "uint16": true, "uint32": true, "uint64": true,
+		"float32": true, "float64": true, "decimal": true, "count": true}
+	root := newRootCmd(io.Discard, io.Discard)
+	checked := 0
+	for _, cmd := range append(root.Commands(), root) {
+		cmd.Flags().VisitAll(func(f *pflag.Flag) {
+			typ := f.Value.Type()
+			if !numeric[typ] {
+				if strings.Contains(typ, "int") || strings.Contains(typ, "float") {
+					t.Errorf("%s --%s: numeric type %q missing from this test's list", cmd.Name(), f.Name, typ)
+				}
+				return
+			}
+			for _, v := range []string{"NaN", "nan", "Inf", "+Inf", "-Inf", "infinity", "1e400"} {
+				args := []string{"--" + f.Name + "=" + v}
+				if cmd != root {
+					args = append([]string{cmd.Name()}, args...)
+				}
+				var stderr strings.Builder
+				if got := run(args, io.Discard, &stderr); got != exitInvalid || !strings.Contains(stderr.String(), f.Name) {
+					t.Errorf("datasynth-data %v: exit %d, want %d with a message naming --%s; stderr: %s", args, got, exitInvalid, f.Name, stderr.String())
+				}
+			}
+			checked++
+		})
+	}
+	if checked < 3 {
+		t.Fatalf("only %d numeric flags found; the walk is broken", checked)
 	}
 }

@@ -1,0 +1,71 @@
+package generate
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"datasynth.dev/verify/manifest"
+	"golang.org/x/sys/unix"
+)
+
+// TestOverwriteMountPoint replaces the dataset in a real bind mount, which
+// the kernel refuses to rename (EBUSY): the run must fill it in place, keep
+// it a mount point, and put nothing beside it. It needs root (mount(2)); it
+// proves the behaviour on a same-filesystem bind mount, the case that the
+// device numbers alone cannot show.
+func TestOverwriteMountPoint(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("bind mounts need root; CI runs this test as root")
+	}
+	dir := t.TempDir()
+	src, mnt := filepath.Join(dir, "src"), filepath.Join(dir, "mnt")
+	mkdirs(t, src, mnt)
+	if err := unix.Mount(src, mnt, "", unix.MS_BIND, ""); err != nil {
+		t.Skipf("bind mount refused here (%v); CI runs this test as root with mount rights", err)
+	}
+	t.Cleanup(func() { unix.Unmount(mnt, unix.MNT_DETACH) })
+	if err := os.Rename(mnt, filepath.Join(dir, "moved")); err == nil {
+		t.Fatal("the kernel renamed a mount point: this test would prove nothing")
+	}
+	os.WriteFile(filepath.Join(mnt, manifest.FileName), []byte("{}"), 0o644)
+	os.MkdirAll(filepath.Join(mnt, "old_sub"), 0o755)
+	before := names(t, dir)
+
+	cfg := load(t, "testdata/golden/manufacturing-small.yaml")
+	if _, err := Run(context.Background(), Options{Config: cfg, Seed: 1, Output: mnt, Threads: 2}); err == nil {
+		t.Fatal("a non-empty mount point was replaced without Overwrite")
+	}
+	res, err := Run(context.Background(), Options{Config: cfg, Seed: 1, Output: mnt, Threads: 2, Overwrite: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"chart_of_accounts.csv", "journal_entries.csv", "labels", "master_data", manifest.FileName}
+	if got := names(t, mnt); !slices.Equal(got, want) {
+		t.Fatalf("mount point holds %v, want %v", got, want)
+	}
+	if got := names(t, src); !slices.Equal(got, want) {
+		t.Fatalf("the mounted folder holds %v, want %v: the data did not land on the mount", got, want)
+	}
+	if got := names(t, dir); !slices.Equal(got, before) {
+		t.Fatalf("entries beside the mount point changed from %v to %v", before, got)
+	}
+	if m, err := isMountPoint(mnt); err != nil || !m {
+		t.Fatalf("isMountPoint after the run = %v, %v", m, err)
+	}
+	if _, err := manifest.Read(filepath.Join(mnt, manifest.FileName)); err != nil || res.Manifest.Statistics.JournalEntries == 0 {
+		t.Fatalf("manifest: %v", err)
+	}
+}
+
+func TestIsMountPoint(t *testing.T) {
+	dir := t.TempDir()
+	if m, err := isMountPoint(dir); err != nil || m {
+		t.Fatalf("isMountPoint(%s) = %v, %v; a plain folder", dir, m, err)
+	}
+	if m, err := isMountPoint("/"); err != nil || !m {
+		t.Fatalf(`isMountPoint("/") = %v, %v`, m, err)
+	}
+}

@@ -1,0 +1,103 @@
+package generate
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"datasynth.dev/verify/manifest"
+)
+
+func TestIsTempName(t *testing.T) {
+	for _, c := range []struct {
+		name, prefix string
+		old, want    bool
+	}{
+		{".datasynth.tmp-123", InsideTempPrefix, false, true},
+		{".datasynth.tmp-", InsideTempPrefix, false, false},
+		{".datasynth.tmp-12a", InsideTempPrefix, false, false},
+		{".datasynth.tmp-12.old", InsideTempPrefix, false, false},
+		{"datasynth.tmp-12", InsideTempPrefix, false, false},
+		{".out.tmp-4242", ".out.tmp-", true, true},
+		{".out.tmp-4242.old", ".out.tmp-", true, true},
+		{".out.tmp-.old", ".out.tmp-", true, false},
+		{".out.tmp-4242.bak", ".out.tmp-", true, false},
+		{".output.tmp-1", ".out.tmp-", true, false},
+	} {
+		if got := isTempName(c.name, c.prefix, c.old); got != c.want {
+			t.Errorf("isTempName(%q, %q, %v) = %v", c.name, c.prefix, c.old, got)
+		}
+	}
+}
+
+func names(t *testing.T, dir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, e := range entries {
+		out = append(out, e.Name())
+	}
+	return out
+}
+
+func mkdirs(t *testing.T, paths ...string) {
+	t.Helper()
+	for _, p := range paths {
+		if err := os.MkdirAll(p, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(p, "partial.csv"), []byte("x"), 0o644)
+	}
+}
+
+// TestStaleTemporariesBeside: temporary folders of killed runs beside the
+// target (".out.tmp-N", and ".out.tmp-N.old" from a killed replacement) are
+// removed by the next run for that target; look-alikes, other targets'
+// folders and a folder that a live process holds are kept.
+func TestStaleTemporariesBeside(t *testing.T) {
+	cfg := load(t, "testdata/golden/manufacturing-small.yaml")
+	dir := t.TempDir()
+	mkdirs(t, filepath.Join(dir, ".out.tmp-111"), filepath.Join(dir, ".out.tmp-222.old"),
+		filepath.Join(dir, ".out.tmp-333"), filepath.Join(dir, ".out.tmp-mine"), filepath.Join(dir, ".other.tmp-444"))
+	os.WriteFile(filepath.Join(dir, ".out.tmp-555"), []byte("a file, not a run's folder"), 0o644)
+	release, err := lockDir(filepath.Join(dir, ".out.tmp-333"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer release()
+
+	if _, err := Run(context.Background(), Options{Config: cfg, Seed: 1, Output: filepath.Join(dir, "out"), Threads: 2}); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{".other.tmp-444", ".out.tmp-333", ".out.tmp-555", ".out.tmp-mine", "out"}
+	if got := names(t, dir); !slices.Equal(got, want) {
+		t.Fatalf("after the run the parent holds %v, want %v", got, want)
+	}
+}
+
+// TestStaleTemporariesInside: a killed in-place run leaves
+// ".datasynth.tmp-N" inside the output folder; the next run without
+// --overwrite does not count it as content, removes it and succeeds.
+func TestStaleTemporariesInside(t *testing.T) {
+	cfg := load(t, "testdata/golden/manufacturing-small.yaml")
+	out := filepath.Join(t.TempDir(), "out")
+	mkdirs(t, filepath.Join(out, ".datasynth.tmp-987654"))
+	if _, err := Run(context.Background(), Options{Config: cfg, Seed: 1, Output: out, Threads: 2}); err != nil {
+		t.Fatal(err)
+	}
+	if got := names(t, out); slices.Contains(got, ".datasynth.tmp-987654") || !slices.Contains(got, manifest.FileName) {
+		t.Fatalf("output holds %v", got)
+	}
+
+	// A look-alike that is not a run's folder is content: refused.
+	out2 := filepath.Join(t.TempDir(), "out2")
+	mkdirs(t, filepath.Join(out2, ".datasynth.tmp-notmine"))
+	if _, err := Run(context.Background(), Options{Config: cfg, Seed: 1, Output: out2, Threads: 2}); err == nil {
+		t.Fatal("a folder holding .datasynth.tmp-notmine was taken as empty")
+	}
+}
