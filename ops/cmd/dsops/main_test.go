@@ -16,7 +16,9 @@ import (
 
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"dsops": func() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) },
+		"dsops":     func() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) },
+		"systemctl": standIn("systemctl"),
+		"kubectl":   standIn("kubectl"),
 	})
 }
 
@@ -26,18 +28,24 @@ var update = flag.Bool("update", false, "rewrite the files that cmp compares std
 // the scripts run; the generator version is whatever the engine declares.
 const generatorVersion = "v0.5.0"
 
+// serverBin is the datasynth-server the scripts' server command starts.
+var serverBin string
+
 // TestScripts runs testdata/script/*.txtar. The scripts find a real
-// datasynth-data, built from the engine module, on PATH, and its program and
-// generator versions in $PROGRAM_VERSION and $GENERATOR_VERSION.
+// datasynth-data and datasynth-server, built from the engine and server
+// modules, on PATH, and their program and generator versions in
+// $PROGRAM_VERSION and $GENERATOR_VERSION.
 func TestScripts(t *testing.T) {
 	bin := generatortest.Build(t, generatorVersion)
+	serverDir := generatortest.BuildServer(t, generatorVersion)
+	serverBin = filepath.Join(serverDir, "datasynth-server")
 	testscript.Run(t, testscript.Params{
 		Dir:                 filepath.Join("testdata", "script"),
 		RequireExplicitExec: true,
 		RequireUniqueNames:  true,
 		UpdateScripts:       *update,
 		Setup: func(env *testscript.Env) error {
-			env.Setenv("PATH", bin+string(os.PathListSeparator)+env.Getenv("PATH"))
+			env.Setenv("PATH", bin+string(os.PathListSeparator)+serverDir+string(os.PathListSeparator)+env.Getenv("PATH"))
 			env.Setenv("PROGRAM_VERSION", generatorVersion)
 			env.Setenv("GENERATOR_VERSION", generate.GeneratorVersion)
 			return nil
@@ -52,6 +60,7 @@ func TestScripts(t *testing.T) {
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"exitcode": cmdExitcode,
 			"s3server": cmdS3Server,
+			"server":   cmdServer,
 		},
 	})
 }

@@ -36,9 +36,19 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case errors.Is(err, verify.ErrDifferent):
 		return exitDifferent
 	}
+	var code reported
+	if errors.As(err, &code) {
+		return int(code)
+	}
 	fmt.Fprintln(stderr, "dsops:", err)
 	return exitFailure
 }
+
+// reported is returned by a command that has already printed its outcome
+// and has only an exit code left to give.
+type reported int
+
+func (r reported) Error() string { return fmt.Sprintf("exit status %d", int(r)) }
 
 // globals holds what every command shares.
 type globals struct {
@@ -55,12 +65,13 @@ func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
 	g := &globals{stdout: stdout, stderr: stderr, logLevel: slog.LevelWarn}
 	root := &cobra.Command{
 		Use:   "dsops",
-		Short: "Operate DataSynth: verify, pin, regenerate, back up and restore datasets",
+		Short: "Operate DataSynth: verify, pin, regenerate, back up, restore and recover",
 		Long: `dsops operates DataSynth datasets: it compares datasets by content, checks a
 dataset against its run manifest or a version lock, pins the generator
 version for a config, regenerates a pinned dataset byte for byte, and backs
 up and restores configs, secrets and output (locally and to S3, with
-retention and checksums).`,
+retention and checksums). For incidents it checks a server's health,
+restarts it through its supervisor and times it back.`,
 		Version:       fmt.Sprintf("%s (commit %s)", version, commit),
 		SilenceUsage:  true,
 		SilenceErrors: true,
@@ -75,5 +86,7 @@ retention and checksums).`,
 	root.AddCommand(newRegenerateCmd(g))
 	root.AddCommand(newBackupCmd(g))
 	root.AddCommand(newRestoreCmd(g))
+	root.AddCommand(newHealthCmd(g))
+	root.AddCommand(newRestartCmd(g))
 	return root
 }

@@ -1,0 +1,205 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"datasynth.dev/ops/internal/health"
+	"datasynth.dev/ops/internal/serverproc"
+)
+
+// standIn is the main of the recording stand-ins for systemctl and kubectl
+// that the scripts find on PATH in front of the real programs: systemd as
+// PID 1 and a Kubernetes cluster cannot run here. A stand-in
+//
+//   - appends its command line to $STANDIN_LOG, which the script reads to
+//     check what dsops ran;
+//   - exits with $STANDIN_EXIT when that is set, as a failing supervisor would;
+//   - for the commands that kill the server (systemctl kill, kubectl delete
+//     pod) sends SIGKILL to the pid in $STANDIN_PIDFILE, which the script's
+//     supervised server keeps current, so that the drill has a real crash to
+//     time;
+//   - answers the queries dsops makes (kubectl get pods) with fixed text.
+//
+// It does nothing else: no unit files, no rollouts. The figures a drill
+// measures through a stand-in are the script's supervisor's, not systemd's
+// or Kubernetes's, and the docs say so.
+func standIn(name string) func() {
+	return func() {
+		args := os.Args[1:]
+		logFile := os.Getenv("STANDIN_LOG")
+		if logFile == "" {
+			fmt.Fprintf(os.Stderr, "%s stand-in: STANDIN_LOG is not set; the scripts set it\n", name)
+			os.Exit(3)
+		}
+		f, err := os.OpenFile(logFile, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+		if err == nil {
+			_, err = fmt.Fprintln(f, name+" "+strings.Join(args, " "))
+			f.Close()
+		}
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "%s stand-in: %v\n", name, err)
+			os.Exit(3)
+		}
+		if code := os.Getenv("STANDIN_EXIT"); code != "" {
+			n, _ := strconv.Atoi(code)
+			fmt.Fprintf(os.Stderr, "%s stand-in: failing with exit status %d as told\n", name, n)
+			os.Exit(n)
+		}
+		line := strings.Join(args, " ")
+		switch {
+		case name == "systemctl" && len(args) > 0 && args[0] == "kill",
+			name == "kubectl" && strings.Contains(line, " delete pod "):
+			killFromPidfile(name)
+		case name == "kubectl" && strings.Contains(line, " get pods "):
+			fmt.Println("datasynth-6c9d7b5f4-q2x8z")
+		}
+		os.Exit(0)
+	}
+}
+
+func killFromPidfile(name string) {
+	data, err := os.ReadFile(os.Getenv("STANDIN_PIDFILE"))
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "%s stand-in: no server to kill: %v\n", name, err)
+		os.Exit(1)
+	}
+	pid, _ := strconv.Atoi(strings.TrimSpace(string(data)))
+	if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
+		fmt.Fprintf(os.Stderr, "%s stand-in: kill %d: %v\n", name, pid, err)
+		os.Exit(1)
+	}
+}
+
+var (
+	serversMu sync.Mutex
+	servers   = map[*testscript.TestScript]*scriptServer{}
+)
+
+type scriptServer struct {
+	proc   *serverproc.Server
+	cancel context.CancelFunc
+	done   chan struct{}
+	mu     sync.Mutex // guards proc while the supervisor restarts it
+}
+
+// cmdServer runs a real datasynth-server for a script:
+//
+//	server start [--supervise] [FLAGS...]   start it on a free loopback port
+//	                                        with FLAGS, wait until healthy,
+//	                                        set SERVER_URL and SERVER_ADDR
+//	server kill                             SIGKILL it, as a crash would
+//	server stop                             SIGTERM it and wait
+//
+// With --supervise the test process restarts the server on the same
+// address whenever it exits (as Restart=always would) and keeps its pid in
+// $WORK/server.pid for the stand-ins. The server is stopped when the script
+// ends.
+func cmdServer(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) == 0 {
+		ts.Fatalf("usage: server start [--supervise] [FLAGS...] | kill | stop")
+	}
+	serversMu.Lock()
+	s := servers[ts]
+	serversMu.Unlock()
+	switch args[0] {
+	case "start":
+		if s != nil {
+			ts.Fatalf("server: already started")
+		}
+		supervise := len(args) > 1 && args[1] == "--supervise"
+		flags := args[1:]
+		if supervise {
+			flags = args[2:]
+		}
+		log, err := os.Create(ts.MkAbs("server.log"))
+		ts.Check(err)
+		proc, err := serverproc.Start(serverproc.Options{Binary: serverBin, Args: flags, Log: log})
+		ts.Check(err)
+		s = &scriptServer{proc: proc, done: make(chan struct{})}
+		ctx, cancel := context.WithCancel(context.Background())
+		s.cancel = cancel
+		pidfile := ts.MkAbs("server.pid")
+		writePid := func() { ts.Check(os.WriteFile(pidfile, []byte(strconv.Itoa(proc.Pid())+"\n"), 0o644)) }
+		writePid()
+		serversMu.Lock()
+		servers[ts] = s
+		serversMu.Unlock()
+		if supervise {
+			go s.supervise(ctx, pidfile)
+		} else {
+			close(s.done)
+		}
+		ts.Defer(func() {
+			cancel()
+			<-s.done
+			s.mu.Lock()
+			s.proc.Stop(5 * time.Second)
+			s.mu.Unlock()
+			log.Close()
+			serversMu.Lock()
+			delete(servers, ts)
+			serversMu.Unlock()
+		})
+		// Wait until it answers /live: some scripts start a server that is
+		// never ready on purpose.
+		deadline := time.Now().Add(30 * time.Second)
+		for {
+			r := health.Run(context.Background(), health.Options{URL: proc.URL()})
+			if r.Checks[0].OK {
+				break
+			}
+			if time.Now().After(deadline) {
+				ts.Fatalf("server did not answer /live at %s within 30s: %+v; see %s", proc.URL(), r.Checks, log.Name())
+			}
+			time.Sleep(health.PollInterval)
+		}
+		ts.Setenv("SERVER_URL", proc.URL())
+		ts.Setenv("SERVER_ADDR", proc.Addr())
+		ts.Setenv("STANDIN_PIDFILE", pidfile)
+	case "kill", "stop":
+		if s == nil {
+			ts.Fatalf("server %s: not started", args[0])
+		}
+		s.mu.Lock()
+		p := s.proc
+		s.mu.Unlock()
+		if args[0] == "kill" {
+			ts.Check(p.Kill())
+		} else {
+			p.Stop(10 * time.Second)
+		}
+	default:
+		ts.Fatalf("usage: server start [--supervise] [FLAGS...] | kill | stop")
+	}
+}
+
+// supervise restarts the server whenever it exits, until ctx ends.
+func (s *scriptServer) supervise(ctx context.Context, pidfile string) {
+	defer close(s.done)
+	for {
+		s.mu.Lock()
+		p := s.proc
+		s.mu.Unlock()
+		select {
+		case <-ctx.Done():
+			return
+		case <-p.Exited():
+		}
+		s.mu.Lock()
+		err := p.Restart()
+		s.mu.Unlock()
+		if err != nil {
+			return
+		}
+		_ = os.WriteFile(pidfile, []byte(strconv.Itoa(p.Pid())+"\n"), 0o644)
+	}
+}
