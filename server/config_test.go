@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"datasynth.dev/engine/config"
+	"datasynth.dev/server/internal/wstest"
+	"github.com/coder/websocket"
 )
 
 // twoCompanies is a small valid config used across tests.
@@ -207,4 +209,72 @@ func FuzzPostConfig(f *testing.F) {
 			t.Fatalf("status %d for %q: %s", w.Code, body, w.Body.String())
 		}
 	})
+}
+
+// A keys file that fails to reload may have been edited to revoke a key:
+// no key is accepted until it reads cleanly again (503, the reason in
+// /ready and a metric), the probes keep answering, and the streams of
+// keys that are gone are closed.
+func TestKeysReloadFailsClosed(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "keys.txt")
+	write := func(s string) {
+		if err := os.WriteFile(file, []byte(s), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(testKey + "\n" + otherKey + "\n")
+	ts := start(t, Options{APIKeysFile: file})
+	ws, _, err := wstest.Dial(t, ts.url+"/ws/metrics", "X-API-Key", otherKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws.Run().Next(t)
+
+	// otherKey is revoked, and a typo slips in.
+	write(testKey + "\nshort\n")
+	if err := ts.Reload("sighup"); err == nil || !strings.Contains(err.Error(), "key 2 is 5 characters long") {
+		t.Fatalf("reload of a broken keys file: %v", err)
+	}
+	for _, key := range []string{testKey, otherKey} {
+		resp, data := call(t, "GET", ts.url+"/api/config", "", "X-API-Key", key)
+		wantError(t, resp, data, http.StatusServiceUnavailable, "api_keys_unavailable", "")
+	}
+	resp, data := call(t, "GET", ts.url+"/ready", "")
+	if r := decode[readyBody](t, data); resp.StatusCode != 503 || len(r.Reasons) != 1 || !strings.Contains(r.Reasons[0], "API keys file failed to reload") {
+		t.Fatalf("/ready: %d %s", resp.StatusCode, data)
+	}
+	if resp, _ := call(t, "GET", ts.url+"/health", ""); resp.StatusCode != 200 {
+		t.Fatalf("/health: %d", resp.StatusCode)
+	}
+	_, data = call(t, "GET", ts.url+"/metrics", "")
+	if !strings.Contains(string(data), "\nsynth_api_keys_last_reload_successful 0\n") {
+		t.Fatalf("/metrics: %s", grepLines(data, "api_keys"))
+	}
+	ce, _ := ws.Closed(t)
+	if ce.Code != websocket.StatusPolicyViolation || ce.Reason != "API key revoked" {
+		t.Fatalf("stream of a revoked key: %v", ce)
+	}
+
+	write(testKey + "\n")
+	if err := ts.Reload("sighup"); err != nil {
+		t.Fatal(err)
+	}
+	if resp, data := call(t, "GET", ts.url+"/api/config", "", "X-API-Key", testKey); resp.StatusCode != 200 {
+		t.Fatalf("kept key after the fix: %d %s", resp.StatusCode, data)
+	}
+	resp, data = call(t, "GET", ts.url+"/api/config", "", "X-API-Key", otherKey)
+	wantError(t, resp, data, http.StatusUnauthorized, "unauthorized", "")
+	if resp, _ := call(t, "GET", ts.url+"/ready", ""); resp.StatusCode != 200 || !ts.metrics.KeysReloadOK.Load() {
+		t.Fatalf("/ready after the fix: %d", resp.StatusCode)
+	}
+}
+
+func grepLines(data []byte, substr string) string {
+	var out []string
+	for line := range strings.SplitSeq(string(data), "\n") {
+		if strings.Contains(line, substr) {
+			out = append(out, line)
+		}
+	}
+	return strings.Join(out, "\n")
 }

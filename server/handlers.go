@@ -12,6 +12,8 @@ import (
 
 	"datasynth.dev/engine/config"
 	"datasynth.dev/engine/generate"
+	"datasynth.dev/server/bulk"
+	"datasynth.dev/server/httpapi"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
@@ -25,7 +27,7 @@ type healthBody struct {
 
 // handleHealth answers the most frequent request.
 func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
-	writeBody(w, http.StatusOK, s.healthJSON())
+	httpapi.WriteBytes(w, http.StatusOK, s.healthJSON())
 }
 
 // healthJSON is the body of /health: the prefix made once, then the uptime.
@@ -36,17 +38,6 @@ func (s *Server) healthJSON() []byte {
 	return append(b, "}\n"...)
 }
 
-// writeBody sends a JSON body made beforehand.
-func writeBody(w http.ResponseWriter, status int, b []byte) {
-	h := w.Header()
-	h["Content-Type"] = jsonType
-	h["Content-Length"] = []string{strconv.Itoa(len(b))}
-	w.WriteHeader(status)
-	_, _ = w.Write(b)
-}
-
-var jsonType = []string{"application/json"}
-
 // healthPrefix is the body of /health up to the uptime.
 func healthPrefix(o Options) []byte {
 	b, _ := json.Marshal(healthBody{Healthy: true, Version: o.Version, Commit: o.Commit, GeneratorVersion: generate.GeneratorVersion})
@@ -55,7 +46,7 @@ func healthPrefix(o Options) []byte {
 }
 
 func (s *Server) handleLive(w http.ResponseWriter, r *http.Request) {
-	writeBody(w, http.StatusOK, liveJSON)
+	httpapi.WriteBytes(w, http.StatusOK, liveJSON)
 }
 
 var liveJSON = []byte(`{"alive":true}` + "\n")
@@ -67,7 +58,7 @@ type readyBody struct {
 
 func (s *Server) handleReady(w http.ResponseWriter, r *http.Request) {
 	status, b := s.readyJSON()
-	writeBody(w, status, b)
+	httpapi.WriteBytes(w, status, b)
 }
 
 // readyJSON is the status and body of /ready.
@@ -75,12 +66,12 @@ func (s *Server) readyJSON() (int, []byte) {
 	reasons := s.readiness()
 	s.metrics.Ready.Store(len(reasons) == 0)
 	if len(reasons) > 0 {
-		return http.StatusServiceUnavailable, marshalLine(readyBody{Reasons: reasons})
+		return http.StatusServiceUnavailable, httpapi.MarshalLine(readyBody{Reasons: reasons})
 	}
 	return http.StatusOK, readyTrue
 }
 
-var readyTrue = marshalLine(readyBody{Ready: true})
+var readyTrue = httpapi.MarshalLine(readyBody{Ready: true})
 
 func (s *Server) handlePrometheus(w http.ResponseWriter, r *http.Request) {
 	s.updateReady()
@@ -92,34 +83,25 @@ type slogPrinter struct{ s *Server }
 func (p slogPrinter) Println(v ...any) { p.s.log.Error("metrics", "error", fmt.Sprint(v...)) }
 
 func (s *Server) handleMetricsJSON(w http.ResponseWriter, r *http.Request) {
-	s.updateReady()
-	writeJSON(w, http.StatusOK, s.metrics.Snapshot())
+	httpapi.WriteJSON(w, http.StatusOK, s.snapshot())
 }
 
 // configView is the JSON form of the config in use.
 type configView struct {
-	Source          string        `json:"source"`
-	LoadedAt        string        `json:"loaded_at"`
-	ConfigHash      string        `json:"config_hash"`
-	Seed            *uint64       `json:"seed"`
-	Industry        string        `json:"industry"`
-	StartDate       string        `json:"start_date"`
-	PeriodMonths    int           `json:"period_months"`
-	Companies       []companyView `json:"companies"`
-	TotalEntries    int64         `json:"total_entries"`
-	ChartComplexity string        `json:"chart_of_accounts"`
-	FraudEnabled    bool          `json:"fraud_enabled"`
-	FraudRate       string        `json:"fraud_rate"`
-	Warnings        []problem     `json:"warnings"`
-	YAML            string        `json:"yaml"`
-}
-
-type companyView struct {
-	Code     string `json:"code"`
-	Name     string `json:"name"`
-	Currency string `json:"currency"`
-	Country  string `json:"country"`
-	Entries  int64  `json:"entries"`
+	Source          string             `json:"source"`
+	LoadedAt        string             `json:"loaded_at"`
+	ConfigHash      string             `json:"config_hash"`
+	Seed            *uint64            `json:"seed"`
+	Industry        string             `json:"industry"`
+	StartDate       string             `json:"start_date"`
+	PeriodMonths    int                `json:"period_months"`
+	Companies       []bulk.CompanyView `json:"companies"`
+	TotalEntries    int64              `json:"total_entries"`
+	ChartComplexity string             `json:"chart_of_accounts"`
+	FraudEnabled    bool               `json:"fraud_enabled"`
+	FraudRate       string             `json:"fraud_rate"`
+	Warnings        []httpapi.Problem  `json:"warnings"`
+	YAML            string             `json:"yaml"`
 }
 
 func viewOf(l *loaded) configView {
@@ -138,32 +120,30 @@ func viewOf(l *loaded) configView {
 	} else {
 		v.ConfigHash = ""
 	}
-	for _, co := range c.Companies {
-		v.Companies = append(v.Companies, companyView{co.Code, co.Name, co.Currency, co.Country, co.Entries(c.Global.PeriodMonths)})
-	}
+	v.Companies = bulk.Companies(c)
 	return v
 }
 
-func problems(ps config.Problems) []problem {
-	out := make([]problem, 0, len(ps))
+func problems(ps config.Problems) []httpapi.Problem {
+	out := make([]httpapi.Problem, 0, len(ps))
 	for _, p := range ps {
-		out = append(out, problem{Line: p.Line, Column: p.Col, Field: p.Path, Message: p.Msg, Text: p.String()})
+		out = append(out, httpapi.Problem{Line: p.Line, Column: p.Col, Field: p.Path, Message: p.Msg, Text: p.String()})
 	}
 	return out
 }
 
 // configError turns a failed load into an error body: field problems for
 // config.Problems, a message otherwise.
-func configError(err error, code string) apiError {
+func configError(err error, code string) httpapi.Error {
 	var ps config.Problems
 	if errors.As(err, &ps) {
-		e := apiError{Code: code, Message: fmt.Sprintf("%d problem(s) in the config; nothing was changed", len(ps)), Problems: problems(ps)}
+		e := httpapi.Error{Code: code, Message: fmt.Sprintf("%d problem(s) in the config; nothing was changed", len(ps)), Problems: problems(ps)}
 		if len(ps) > 0 {
 			e.Field = ps[0].Path
 		}
 		return e
 	}
-	return apiError{Code: code, Message: err.Error() + "; nothing was changed"}
+	return httpapi.Error{Code: code, Message: err.Error() + "; nothing was changed"}
 }
 
 func (s *Server) handleGetConfig(w http.ResponseWriter, r *http.Request) {
@@ -173,10 +153,10 @@ func (s *Server) handleGetConfig(w http.ResponseWriter, r *http.Request) {
 		if e := s.cfgErr.Load(); e != nil {
 			msg += ": " + *e
 		}
-		writeError(w, r, http.StatusServiceUnavailable, "no_config", msg+"; POST /api/config or fix the file and reload", "")
+		httpapi.WriteError(w, http.StatusServiceUnavailable, "no_config", msg+"; POST /api/config or fix the file and reload", "")
 		return
 	}
-	writeJSON(w, http.StatusOK, viewOf(l))
+	httpapi.WriteJSON(w, http.StatusOK, viewOf(l))
 }
 
 // configSource names a POSTed config in problem messages.
@@ -187,45 +167,45 @@ func (s *Server) handlePostConfig(w http.ResponseWriter, r *http.Request) {
 		mt, _, err := mime.ParseMediaType(ct)
 		switch {
 		case err != nil:
-			writeError(w, r, http.StatusUnsupportedMediaType, "unsupported_media_type", fmt.Sprintf("Content-Type %q is malformed: %v", ct, err), "")
+			httpapi.WriteError(w, http.StatusUnsupportedMediaType, "unsupported_media_type", fmt.Sprintf("Content-Type %q is malformed: %v", ct, err), "")
 			return
 		case mt != "application/yaml" && mt != "application/x-yaml" && mt != "text/yaml" && mt != "text/x-yaml" && mt != "application/json":
-			writeError(w, r, http.StatusUnsupportedMediaType, "unsupported_media_type",
+			httpapi.WriteError(w, http.StatusUnsupportedMediaType, "unsupported_media_type",
 				fmt.Sprintf("Content-Type %q is not a config; send application/yaml or application/json", mt), "")
 			return
 		}
 	}
-	data, rerr := readBody(r)
+	data, rerr := httpapi.ReadBody(r)
 	if rerr != nil {
-		rerr.write(w, r)
+		rerr.Write(w)
 		return
 	}
 	cfg, err := config.Parse(configSource, data)
 	if err != nil {
 		s.metrics.Reload("api_post", false)
-		writeAPIError(w, r, http.StatusBadRequest, configError(err, "invalid_config"))
+		httpapi.WriteErrorBody(w, http.StatusBadRequest, configError(err, "invalid_config"))
 		return
 	}
 	s.reloadMu.Lock()
 	s.useConfig(&loaded{cfg: cfg, source: "POST /api/config", text: data, loadedAt: time.Now()})
 	s.reloadMu.Unlock()
 	s.metrics.Reload("api_post", true)
-	writeJSON(w, http.StatusOK, viewOf(s.cfg.Load()))
+	httpapi.WriteJSON(w, http.StatusOK, viewOf(s.cfg.Load()))
 }
 
 func (s *Server) handleReload(w http.ResponseWriter, r *http.Request) {
 	err := s.Reload("api_reload")
 	switch {
 	case errors.Is(err, ErrNoConfigFile):
-		writeError(w, r, http.StatusConflict, "no_config_file", err.Error(), "")
+		httpapi.WriteError(w, http.StatusConflict, "no_config_file", err.Error(), "")
 	case err != nil:
-		writeAPIError(w, r, http.StatusUnprocessableEntity, configError(err, "reload_failed"))
+		httpapi.WriteErrorBody(w, http.StatusUnprocessableEntity, configError(err, "reload_failed"))
 	default:
 		l := s.cfg.Load()
 		if l == nil {
-			writeError(w, r, http.StatusServiceUnavailable, "no_config", "API keys reloaded, but no valid config is loaded", "")
+			httpapi.WriteError(w, http.StatusServiceUnavailable, "no_config", "API keys reloaded, but no valid config is loaded", "")
 			return
 		}
-		writeJSON(w, http.StatusOK, viewOf(l))
+		httpapi.WriteJSON(w, http.StatusOK, viewOf(l))
 	}
 }

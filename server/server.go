@@ -5,7 +5,10 @@
 // is read from a file at start (or the embedded demo config when there is
 // none) and lives in memory; POST /api/config replaces it until the next
 // restart or reload, POST /api/config/reload and SIGHUP read the file again.
-// A config that fails validation never replaces a working one.
+// A config that fails validation never replaces a working one. A keys file
+// that fails to reload is the opposite case: the keys in use may include
+// one being revoked, so the server accepts no key at all until the file
+// reads cleanly again, and says so in /ready and in a metric.
 //
 // Lifecycle: Serve answers until its context ends, then drains: /ready turns
 // 503 at once, WebSocket streams get a close frame, requests in flight get
@@ -13,8 +16,17 @@
 // systemd, Run reports READY=1, STOPPING=1 and RELOADING=1 and feeds the
 // watchdog while the server answers its own /live.
 //
-// Every response body is JSON (or the requested data format) and every
-// error names what was wrong; see docs/server.md for the API.
+// This package wires the parts together and serves the probes and the
+// config endpoints; each other job has its own package, and the
+// dependencies point one way:
+//
+//	server ─┬─ router ─── auth, ratelimit
+//	        ├─ stream ─┐
+//	        ├─ bulk ───┴─ httpapi, metrics, and the engine
+//	        └─ notify
+//
+// router and the handler packages share only httpapi (the JSON and error
+// conventions) and metrics; none of them knows the server.
 package server
 
 import (
@@ -35,8 +47,13 @@ import (
 	"datasynth.dev/engine/config"
 	"datasynth.dev/engine/generate"
 	"datasynth.dev/server/auth"
+	"datasynth.dev/server/bulk"
+	"datasynth.dev/server/httpapi"
 	"datasynth.dev/server/metrics"
+	"datasynth.dev/server/notify"
 	"datasynth.dev/server/ratelimit"
+	"datasynth.dev/server/router"
+	"datasynth.dev/server/stream"
 	"github.com/dustin/go-humanize"
 )
 
@@ -74,7 +91,8 @@ type Options struct {
 	IdleTimeout  time.Duration
 
 	// WorkDir holds the staging folders of tar.gz bulk responses; /ready
-	// fails when it has less than MinFreeDisk bytes free.
+	// fails when it has less than MinFreeDisk bytes free, and a tar.gz
+	// that would leave less is refused.
 	WorkDir     string
 	MinFreeDisk uint64
 
@@ -88,13 +106,22 @@ type Options struct {
 	// StreamBuffer is how many events a WebSocket client may fall behind
 	// before it is closed as too slow. MaxEventsPerSecond bounds the rate a
 	// client may ask for. MetricsInterval is the /ws/metrics period.
+	// MaxStreams caps the open WebSocket streams, MaxStreamsPerKey those of
+	// one API key (one address without keys).
 	StreamBuffer       int
 	MaxEventsPerSecond int
 	MetricsInterval    time.Duration
+	MaxStreams         int
+	MaxStreamsPerKey   int
 
 	Version string
 	Commit  string
 	Logger  *slog.Logger
+
+	// now is the clock of the rate limiter (tests set it).
+	now func() time.Time
+	// freeBytes measures the work folder's free space (tests set it).
+	freeBytes func(string) (uint64, error)
 }
 
 // Defaults returns the documented defaults.
@@ -113,9 +140,11 @@ func Defaults() Options {
 		MinFreeDisk:        256 << 20,
 		MaxBulkJobs:        2,
 		MaxBulkEntries:     100_000_000,
-		StreamBuffer:       1024,
+		StreamBuffer:       64,
 		MaxEventsPerSecond: 10_000,
 		MetricsInterval:    time.Second,
+		MaxStreams:         500,
+		MaxStreamsPerKey:   20,
 		Version:            "dev",
 		Commit:             "unknown",
 	}
@@ -126,6 +155,11 @@ func Defaults() Options {
 func (o *Options) fill() {
 	d := Defaults()
 	set := func(v *time.Duration, def time.Duration) {
+		if *v <= 0 {
+			*v = def
+		}
+	}
+	positive := func(v *int, def int) {
 		if *v <= 0 {
 			*v = def
 		}
@@ -148,21 +182,15 @@ func (o *Options) fill() {
 	if o.WorkDir == "" {
 		o.WorkDir = d.WorkDir
 	}
-	if o.MaxBulkJobs <= 0 {
-		o.MaxBulkJobs = d.MaxBulkJobs
-	}
+	positive(&o.MaxBulkJobs, d.MaxBulkJobs)
 	if o.MaxBulkEntries <= 0 {
 		o.MaxBulkEntries = d.MaxBulkEntries
 	}
-	if o.BulkThreads <= 0 {
-		o.BulkThreads = runtime.NumCPU()
-	}
-	if o.StreamBuffer <= 0 {
-		o.StreamBuffer = d.StreamBuffer
-	}
-	if o.MaxEventsPerSecond <= 0 {
-		o.MaxEventsPerSecond = d.MaxEventsPerSecond
-	}
+	positive(&o.BulkThreads, runtime.NumCPU())
+	positive(&o.StreamBuffer, d.StreamBuffer)
+	positive(&o.MaxEventsPerSecond, d.MaxEventsPerSecond)
+	positive(&o.MaxStreams, d.MaxStreams)
+	positive(&o.MaxStreamsPerKey, d.MaxStreamsPerKey)
 	if o.Version == "" {
 		o.Version = d.Version
 	}
@@ -171,6 +199,12 @@ func (o *Options) fill() {
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.now == nil {
+		o.now = time.Now
+	}
+	if o.freeBytes == nil {
+		o.freeBytes = bulk.FreeBytes
 	}
 }
 
@@ -187,23 +221,24 @@ type Server struct {
 	opts    Options
 	log     *slog.Logger
 	metrics *metrics.Set
-	limiter *ratelimit.Limiter
 	handler http.Handler
-	table   map[string]*route
-	streams *hub
+	bulk    *bulk.Service
+	streams *stream.Hub
 
-	cfg          atomic.Pointer[loaded]
-	cfgErr       atomic.Pointer[string] // why no config is loaded, while cfg is nil
-	keys         atomic.Pointer[auth.Keys]
+	cfg    atomic.Pointer[loaded]
+	cfgErr atomic.Pointer[string] // why no config is loaded, while cfg is nil
+	keys   atomic.Pointer[auth.Keys]
+	// keysErr is why the keys file failed to reload; while it is set no
+	// key is accepted.
+	keysErr      atomic.Pointer[error]
 	reloadMu     sync.Mutex
 	draining     atomic.Bool
-	bulkJobs     chan struct{}
 	healthPrefix []byte
 	// notify speaks sd_notify when Run serves under systemd.
-	notify *notifier
+	notify *notify.Notifier
 
-	// jobs is the parent context of bulk generations and streams; it is
-	// cancelled when the drain timeout runs out.
+	// jobs is the parent context of requests and streams; it is cancelled
+	// when the drain timeout runs out.
 	jobs       context.Context
 	cancelJobs context.CancelFunc
 }
@@ -215,7 +250,8 @@ var ErrNoConfigFile = errors.New("the server was started without --config; there
 // New checks opts and loads the config and API keys. An invalid config
 // file is not an error: the server starts, logs the problems and is not
 // ready until a valid config is loaded. Unreadable API keys are an error:
-// the server never runs with fewer keys than asked for.
+// the server never runs with fewer keys than asked for. New also removes
+// the staging folders that a killed server left in the work folder.
 func New(opts Options) (*Server, error) {
 	opts.fill()
 	s := &Server{
@@ -224,12 +260,8 @@ func New(opts Options) (*Server, error) {
 		metrics: metrics.New(metrics.Build{
 			Version: opts.Version, Commit: opts.Commit, GeneratorVersion: generate.GeneratorVersion,
 		}),
-		bulkJobs: make(chan struct{}, opts.MaxBulkJobs),
 	}
 	s.jobs, s.cancelJobs = context.WithCancel(context.Background())
-	if opts.RateLimit > 0 {
-		s.limiter = ratelimit.New(opts.RateLimit, opts.RateBurst)
-	}
 	keys, err := s.loadKeys()
 	if err != nil {
 		return nil, err
@@ -249,11 +281,56 @@ func New(opts Options) (*Server, error) {
 		s.cfgErr.Store(&msg)
 		s.log.Error("config not loaded; /ready answers 503 until a valid config is loaded", "file", opts.ConfigFile, "error", err)
 	}
+	bulk.RemoveStale(opts.WorkDir, s.log)
 	s.healthPrefix = healthPrefix(opts)
-	s.streams = newHub(s)
-	s.table, s.handler = s.routes()
+	s.bulk = bulk.New(bulk.Options{
+		Config: s.config, Log: s.log, Metrics: s.metrics,
+		WorkDir: opts.WorkDir, MinFreeDisk: opts.MinFreeDisk, FreeBytes: opts.freeBytes,
+		MaxJobs: opts.MaxBulkJobs, MaxEntries: opts.MaxBulkEntries, Threads: opts.BulkThreads,
+		WriteTimeout: opts.WriteTimeout, ProgramVersion: opts.Version,
+	})
+	s.streams = stream.New(stream.Options{
+		Log: s.log, Metrics: s.metrics, Jobs: s.jobs,
+		Plan: func(seed *uint64) (*bulk.Plan, *httpapi.RequestError) {
+			return s.bulk.Plan(&bulk.Request{Seed: seed})
+		},
+		Snapshot: s.snapshot, Draining: s.draining.Load,
+		Buffer: opts.StreamBuffer, MaxEventsPerSecond: opts.MaxEventsPerSecond, MetricsInterval: opts.MetricsInterval,
+		WriteTimeout: opts.WriteTimeout, MaxStreams: opts.MaxStreams, MaxPerKey: opts.MaxStreamsPerKey,
+	})
+	s.handler = s.routes()
 	s.updateReady()
 	return s, nil
+}
+
+// routes registers every endpoint (docs/server.md) with a router.
+func (s *Server) routes() http.Handler {
+	var limiter *ratelimit.Limiter
+	if s.opts.RateLimit > 0 {
+		limiter = ratelimit.New(s.opts.RateLimit, s.opts.RateBurst)
+	}
+	rt := router.New(router.Options{
+		Log: s.log, Metrics: s.metrics, MaxBody: s.opts.MaxBody,
+		Keys: s.apiKeys, Limiter: limiter, Now: s.opts.now,
+	})
+	get, post := http.MethodGet, http.MethodPost
+	rt.Handle(get, "/health", router.Public, s.handleHealth)
+	rt.Handle(get, "/live", router.Public, s.handleLive)
+	rt.Handle(get, "/ready", router.Public, s.handleReady)
+	rt.Handle(get, "/metrics", router.Public, s.handlePrometheus)
+	rt.Handle(get, "/api/metrics", router.Protected, s.handleMetricsJSON)
+	rt.Handle(get, "/api/config", router.Protected, s.handleGetConfig)
+	rt.Handle(post, "/api/config", router.Protected, s.handlePostConfig)
+	rt.Handle(post, "/api/config/reload", router.Protected, s.handleReload)
+	rt.Handle(post, "/api/generate/bulk", router.Protected, s.bulk.HandleBulk)
+	rt.Handle(post, "/api/generate/plan", router.Protected, s.bulk.HandlePlan)
+	for _, action := range []string{"start", "stop", "pause", "resume"} {
+		rt.Handle(post, "/api/stream/"+action, router.Protected, s.streams.HandleControl(action))
+	}
+	rt.Handle(get, "/api/stream/status", router.Protected, s.streams.HandleStatus)
+	rt.Handle(get, "/ws/events", router.Protected, s.streams.HandleEvents)
+	rt.Handle(get, "/ws/metrics", router.Protected, s.streams.HandleMetrics)
+	return rt
 }
 
 // Handler returns the HTTP handler of the server.
@@ -261,6 +338,27 @@ func (s *Server) Handler() http.Handler { return s.handler }
 
 // Metrics returns the server's metrics.
 func (s *Server) Metrics() *metrics.Set { return s.metrics }
+
+// config is the config in use, nil when none is loaded.
+func (s *Server) config() *config.Config {
+	if l := s.cfg.Load(); l != nil {
+		return l.cfg
+	}
+	return nil
+}
+
+// apiKeys is the key set in use, or why none can be trusted.
+func (s *Server) apiKeys() (*auth.Keys, error) {
+	if e := s.keysErr.Load(); e != nil {
+		return nil, *e
+	}
+	return s.keys.Load(), nil
+}
+
+func (s *Server) snapshot() metrics.Snapshot {
+	s.updateReady()
+	return s.metrics.Snapshot()
+}
 
 func (s *Server) loadKeys() (*auth.Keys, error) {
 	list := append([]string(nil), s.opts.APIKeys...)
@@ -306,10 +404,14 @@ func (s *Server) useConfig(l *loaded) {
 	s.updateReady()
 }
 
-// Reload reads the config file and the API keys file again. A failure
-// keeps what is in use, is logged and counted, and is returned (config
-// problems as config.Problems). trigger names the cause in metrics:
-// "sighup" or "api_reload".
+// Reload reads the config file and the API keys file again. A config that
+// fails keeps the config in use. A keys file that fails does the
+// opposite: the keys in use may include one being revoked, so no key is
+// accepted (protected endpoints answer 503, /ready gives the reason,
+// synth_api_keys_last_reload_successful is 0) until a reload succeeds.
+// Failures are logged and counted, and returned (config problems as
+// config.Problems). trigger names the cause in metrics: "sighup" or
+// "api_reload".
 func (s *Server) Reload(trigger string) error {
 	s.reloadMu.Lock()
 	defer s.reloadMu.Unlock()
@@ -319,12 +421,8 @@ func (s *Server) Reload(trigger string) error {
 	}
 	var errs []error
 	if s.opts.APIKeysFile != "" {
-		if keys, err := s.loadKeys(); err != nil {
-			s.log.Error("API keys not reloaded; the previous keys stay in use", "error", err)
+		if err := s.reloadKeys(); err != nil {
 			errs = append(errs, err)
-		} else {
-			s.keys.Store(keys)
-			s.log.Info("API keys reloaded", "keys", keys.Len())
 		}
 	}
 	if s.opts.ConfigFile != "" {
@@ -341,6 +439,29 @@ func (s *Server) Reload(trigger string) error {
 	return err
 }
 
+// reloadKeys reads the keys file again; see Reload for a failure.
+// Streams of keys no longer accepted are closed.
+func (s *Server) reloadKeys() error {
+	keys, err := s.loadKeys()
+	if err != nil {
+		s.keysErr.Store(&err)
+		s.metrics.KeysReloadOK.Store(false)
+		s.updateReady()
+		s.log.Error("API keys not reloaded: no API key is accepted until the keys file reads cleanly and is reloaded", "file", s.opts.APIKeysFile, "error", err)
+		s.streams.Revoke(func(string) bool { return false })
+		return err
+	}
+	s.keys.Store(keys)
+	s.keysErr.Store(nil)
+	s.metrics.KeysReloadOK.Store(true)
+	s.updateReady()
+	s.log.Info("API keys reloaded", "keys", keys.Len())
+	if keys.Enabled() {
+		s.streams.Revoke(keys.HasID)
+	}
+	return nil
+}
+
 // readiness returns the reasons the server is not ready; none means ready.
 func (s *Server) readiness() []string {
 	var reasons []string
@@ -354,7 +475,10 @@ func (s *Server) readiness() []string {
 		}
 		reasons = append(reasons, msg)
 	}
-	if free, err := freeBytes(s.opts.WorkDir); err != nil {
+	if e := s.keysErr.Load(); e != nil {
+		reasons = append(reasons, fmt.Sprintf("API keys file failed to reload, so no API key is accepted: %v; fix the file and reload (SIGHUP)", *e))
+	}
+	if free, err := s.opts.freeBytes(s.opts.WorkDir); err != nil {
 		reasons = append(reasons, fmt.Sprintf("work folder %s: %v", s.opts.WorkDir, err))
 	} else if free < s.opts.MinFreeDisk {
 		reasons = append(reasons, fmt.Sprintf("disk nearly full: %s free in %s, below the %s minimum (--min-free-disk)",
@@ -364,14 +488,6 @@ func (s *Server) readiness() []string {
 }
 
 func (s *Server) updateReady() { s.metrics.Ready.Store(len(s.readiness()) == 0) }
-
-func freeBytes(dir string) (uint64, error) {
-	var st syscall.Statfs_t
-	if err := syscall.Statfs(dir, &st); err != nil {
-		return 0, err
-	}
-	return st.Bavail * uint64(st.Bsize), nil
-}
 
 // maxHeaderBytes bounds the request head; net/http answers a larger one
 // with its own plain-text 431 and closes the connection.
@@ -409,7 +525,7 @@ func (s *Server) drain(hs *http.Server, errc <-chan error) error {
 	s.draining.Store(true)
 	s.updateReady()
 	if s.notify != nil {
-		s.notify.stopping()
+		s.notify.Stopping()
 	}
 	s.log.Info("shutting down: not ready, draining", "drain_timeout", s.opts.DrainTimeout.String(), "shutdown_delay", s.opts.ShutdownDelay.String())
 	if s.opts.ShutdownDelay > 0 {
@@ -419,7 +535,7 @@ func (s *Server) drain(hs *http.Server, errc <-chan error) error {
 	defer cancel()
 	closed := make(chan struct{})
 	go func() {
-		s.streams.closeAll(ctx, "server shutting down")
+		s.streams.CloseAll(ctx, "server shutting down")
 		close(closed)
 	}()
 	err := hs.Shutdown(ctx)
@@ -430,7 +546,7 @@ func (s *Server) drain(hs *http.Server, errc <-chan error) error {
 		_ = hs.Close()
 	}
 	s.cancelJobs()
-	s.streams.wait()
+	s.streams.Wait()
 	if serr := <-errc; serr != nil && !errors.Is(serr, http.ErrServerClosed) {
 		return serr
 	}
@@ -459,24 +575,24 @@ func (s *Server) run(ctx context.Context, ln net.Listener) error {
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
 
-	n := newNotifier(s.log)
+	n := notify.New(s.log)
 	s.notify = n
 	done := make(chan error, 1)
 	go func() { done <- s.Serve(ctx, ln) }()
-	n.ready()
-	stopWatchdog := n.watchdog(ln.Addr(), s.log)
+	n.Ready()
+	stopWatchdog := n.Watchdog(ln.Addr())
 	defer stopWatchdog()
 
 	for {
 		select {
 		case <-hup:
-			n.reloading()
+			n.Reloading()
 			if err := s.Reload("sighup"); err != nil {
 				s.log.Error("SIGHUP reload failed", "error", err)
 			} else {
 				s.log.Info("SIGHUP reload done")
 			}
-			n.ready()
+			n.Ready()
 		case err := <-done:
 			return err
 		}

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -65,6 +66,24 @@ func start(t *testing.T, opts Options) *testServer {
 		}
 	})
 	return &testServer{Server: s, url: "http://" + ln.Addr().String(), stop: stop}
+}
+
+// syncBuffer is a log destination a test reads while the server writes.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 // testWriter sends log lines to t.Log.
@@ -255,7 +274,15 @@ func TestNewRejectsBadKeys(t *testing.T) {
 }
 
 func TestRateLimit(t *testing.T) {
-	ts := start(t, Options{RateLimit: 2, RateBurst: 2, APIKeys: []string{testKey, otherKey}})
+	// The limiter's clock stands still but for the step below: refills
+	// happen when the test says, whatever the machine's load.
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	var clock sync.Mutex
+	ts := start(t, Options{RateLimit: 2, RateBurst: 2, APIKeys: []string{testKey, otherKey}, now: func() time.Time {
+		clock.Lock()
+		defer clock.Unlock()
+		return now
+	}})
 	get := func(key string) *http.Response {
 		resp, _ := call(t, "GET", ts.url+"/api/metrics", "", "X-API-Key", key)
 		return resp
@@ -280,7 +307,9 @@ func TestRateLimit(t *testing.T) {
 		}
 	}
 	// Recovered after one token's time (500 ms).
-	time.Sleep(600 * time.Millisecond)
+	clock.Lock()
+	now = now.Add(500 * time.Millisecond)
+	clock.Unlock()
 	if resp := get(testKey); resp.StatusCode != 200 {
 		t.Fatalf("after waiting: %d", resp.StatusCode)
 	}
@@ -313,6 +342,7 @@ func TestMalformedRequests(t *testing.T) {
 		{"negative seed", `{"seed": -1}`, 400, "invalid_field", "seed", nil},
 		{"bool as string", `{"include_master_data": "yes"}`, 400, "invalid_field", "include_master_data", nil},
 		{"unknown field", `{"entry_count": 1, "entries": 2}`, 400, "unknown_field", "entries", nil},
+		{"duplicate field", `{"seed": 1, "seed": 2}`, 400, "duplicate_field", "seed", nil},
 		{"trailing data", `{"entry_count": 1} {}`, 400, "malformed_json", "", nil},
 		{"negative count", `{"entry_count": -5}`, 400, "invalid_field", "entry_count", nil},
 		{"oversized", `{"entry_count": 1, "seed": 1` + strings.Repeat(" ", 100) + `}`, 413, "body_too_large", "", nil},

@@ -116,3 +116,13 @@ func FromRequest(r *http.Request) (string, bool) {
 	}
 	return "", false
 }
+
+// HasID reports whether one of the keys has the client ID id (see ID).
+func (k *Keys) HasID(id string) bool {
+	for i := range k.digests {
+		if "key:"+hex.EncodeToString(k.digests[i][:6]) == id {
+			return true
+		}
+	}
+	return false
+}

@@ -35,20 +35,26 @@ type Set struct {
 	InFlight prometheus.Gauge
 	Reloads  *prometheus.CounterVec // trigger, result
 
-	EntriesBulk       atomic.Int64
-	EntriesStream     atomic.Int64
-	Anomalies         atomic.Int64
-	BulkActive        atomic.Int64
-	BulkRejected      atomic.Int64
-	StreamsEvents     atomic.Int64 // open /ws/events connections
-	StreamsMetrics    atomic.Int64 // open /ws/metrics connections
-	StreamEvents      atomic.Int64
-	SlowClients       atomic.Int64
-	RateLimited       atomic.Int64
-	ReloadSuccess     atomic.Int64
-	ReloadFailure     atomic.Int64
-	LastReloadSuccess atomic.Bool
-	Ready             atomic.Bool
+	EntriesBulk          atomic.Int64
+	EntriesStream        atomic.Int64
+	Anomalies            atomic.Int64
+	BulkActive           atomic.Int64
+	BulkRejected         atomic.Int64
+	ArchivesRefused      atomic.Int64
+	StreamsEvents        atomic.Int64 // open /ws/events connections
+	StreamsMetrics       atomic.Int64 // open /ws/metrics connections
+	StreamEvents         atomic.Int64
+	SlowClients          atomic.Int64
+	StreamsRefusedServer atomic.Int64 // at the server-wide stream limit
+	StreamsRefusedKey    atomic.Int64 // at the per-key stream limit
+	RateLimited          atomic.Int64
+	ReloadSuccess        atomic.Int64
+	ReloadFailure        atomic.Int64
+	LastReloadSuccess    atomic.Bool
+	// KeysReloadOK is false while the API-keys file failed to reload and
+	// no key is accepted.
+	KeysReloadOK atomic.Bool
+	Ready        atomic.Bool
 
 	started time.Time
 }
@@ -58,6 +64,7 @@ type Set struct {
 func New(b Build) *Set {
 	s := &Set{Registry: prometheus.NewRegistry(), started: time.Now()}
 	s.LastReloadSuccess.Store(true)
+	s.KeysReloadOK.Store(true)
 	r := s.Registry
 	r.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 
@@ -98,6 +105,10 @@ func New(b Build) *Set {
 	counter("stream_slow_clients_dropped_total", "WebSocket clients closed because they fell a full buffer behind.", nil, &s.SlowClients)
 	counter("rate_limited_requests_total", "Requests answered 429 by the per-client rate limit.", nil, &s.RateLimited)
 	counter("bulk_jobs_rejected_total", "Bulk generation requests answered 503 because the concurrent job limit was reached.", nil, &s.BulkRejected)
+	counter("bulk_archives_refused_total", "tar.gz bulk requests answered 507 because staging them would leave less than --min-free-disk free.", nil, &s.ArchivesRefused)
+	const refusedHelp = "WebSocket streams refused with 503 because a stream limit was reached, by limit (server: --max-streams, key: --max-streams-per-key)."
+	counter("stream_refused_total", refusedHelp, prometheus.Labels{"limit": "server"}, &s.StreamsRefusedServer)
+	counter("stream_refused_total", refusedHelp, prometheus.Labels{"limit": "key"}, &s.StreamsRefusedKey)
 	const streamsHelp = "Open WebSocket streams, by endpoint."
 	gauge("active_streams", streamsHelp, prometheus.Labels{"endpoint": "/ws/events"}, func() float64 { return float64(s.StreamsEvents.Load()) })
 	gauge("active_streams", streamsHelp, prometheus.Labels{"endpoint": "/ws/metrics"}, func() float64 { return float64(s.StreamsMetrics.Load()) })
@@ -106,6 +117,8 @@ func New(b Build) *Set {
 	gauge("ready", "1 when /ready answers 200, else 0.", nil, func() float64 { return b2f(s.Ready.Load()) })
 	gauge("config_last_reload_successful", "0 when the last config reload failed (the previous config is still in use), else 1.", nil,
 		func() float64 { return b2f(s.LastReloadSuccess.Load()) })
+	gauge("api_keys_last_reload_successful", "0 while the last reload of the API-keys file failed: no API key is accepted until it succeeds; else 1.", nil,
+		func() float64 { return b2f(s.KeysReloadOK.Load()) })
 	r.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 		Namespace: Namespace, Name: "build_info", Help: "Always 1; the labels describe the running binary.",
 		ConstLabels: prometheus.Labels{"version": b.Version, "commit": b.Commit, "generator_version": b.GeneratorVersion, "goversion": runtime.Version()},
@@ -150,6 +163,7 @@ type Snapshot struct {
 	ActiveMetricStreams int64   `json:"active_metric_streams"`
 	StreamEvents        int64   `json:"stream_events"`
 	SlowClientsDropped  int64   `json:"slow_clients_dropped"`
+	StreamsRefused      int64   `json:"streams_refused"`
 	RateLimited         int64   `json:"rate_limited_requests"`
 	BulkJobsActive      int64   `json:"bulk_jobs_active"`
 	BulkJobsRejected    int64   `json:"bulk_jobs_rejected"`
@@ -171,6 +185,7 @@ func (s *Set) Snapshot() Snapshot {
 		ActiveMetricStreams: s.StreamsMetrics.Load(),
 		StreamEvents:        s.StreamEvents.Load(),
 		SlowClientsDropped:  s.SlowClients.Load(),
+		StreamsRefused:      s.StreamsRefusedServer.Load() + s.StreamsRefusedKey.Load(),
 		RateLimited:         s.RateLimited.Load(),
 		BulkJobsActive:      s.BulkActive.Load(),
 		BulkJobsRejected:    s.BulkRejected.Load(),

@@ -1,4 +1,9 @@
-package server
+// Package notify speaks systemd's sd_notify protocol for datasynth-server:
+// READY=1, RELOADING=1, STOPPING=1, and WATCHDOG=1 pings that depend on
+// the server answering its own /live over HTTP, so that a server that no
+// longer answers requests is restarted. Without NOTIFY_SOCKET every call
+// is a no-op. It depends on nothing else in the server.
+package notify
 
 import (
 	"context"
@@ -11,32 +16,37 @@ import (
 	"github.com/coreos/go-systemd/v22/daemon"
 )
 
-// notifier speaks the sd_notify protocol when NOTIFY_SOCKET is set, and is
-// silent otherwise.
-type notifier struct{ log *slog.Logger }
+// Notifier sends the notifications.
+type Notifier struct{ log *slog.Logger }
 
-func newNotifier(log *slog.Logger) *notifier { return &notifier{log: log} }
+// New returns a Notifier that logs failures to log.
+func New(log *slog.Logger) *Notifier { return &Notifier{log: log} }
 
-func (n *notifier) send(state string) {
+func (n *Notifier) send(state string) {
 	if _, err := daemon.SdNotify(false, state); err != nil {
 		n.log.Warn("sd_notify failed", "state", state, "error", err)
 	}
 }
 
-func (n *notifier) ready()    { n.send(daemon.SdNotifyReady) }
-func (n *notifier) stopping() { n.send(daemon.SdNotifyStopping) }
-func (n *notifier) reloading() {
+// Ready reports that the server serves (also after a reload).
+func (n *Notifier) Ready() { n.send(daemon.SdNotifyReady) }
+
+// Stopping reports that the server drains.
+func (n *Notifier) Stopping() { n.send(daemon.SdNotifyStopping) }
+
+// Reloading reports the start of a reload; Ready ends it.
+func (n *Notifier) Reloading() {
 	n.send(daemon.SdNotifyReloading + "\n" + daemon.SdNotifyMonotonicUsec())
 }
 
-// watchdog pings systemd's watchdog at half its interval, but only after
-// the server has answered GET /live on its own listener: a server that no
-// longer answers HTTP stops the pings and systemd restarts it. It returns
-// a function that stops the pings.
-func (n *notifier) watchdog(addr net.Addr, log *slog.Logger) func() {
+// Watchdog pings systemd's watchdog at half its interval, but only after
+// the server has answered GET /live on addr: a server that no longer
+// answers HTTP stops the pings and systemd restarts it. It returns a
+// function that stops the pings.
+func (n *Notifier) Watchdog(addr net.Addr) (stop func()) {
 	interval, err := daemon.SdWatchdogEnabled(false)
 	if err != nil {
-		log.Warn("systemd watchdog settings unreadable; not pinging", "error", err)
+		n.log.Warn("systemd watchdog settings unreadable; not pinging", "error", err)
 		return func() {}
 	}
 	if interval <= 0 {
@@ -45,7 +55,7 @@ func (n *notifier) watchdog(addr net.Addr, log *slog.Logger) func() {
 	url := "http://" + selfAddr(addr) + "/live"
 	client := &http.Client{Timeout: interval / 4}
 	ctx, cancel := context.WithCancel(context.Background())
-	log.Info("systemd watchdog enabled", "interval", interval, "probe", url)
+	n.log.Info("systemd watchdog enabled", "interval", interval.String(), "probe", url)
 	go func() {
 		t := time.NewTicker(interval / 2)
 		defer t.Stop()
@@ -53,7 +63,7 @@ func (n *notifier) watchdog(addr net.Addr, log *slog.Logger) func() {
 			if live(ctx, client, url) {
 				n.send(daemon.SdNotifyWatchdog)
 			} else {
-				log.Error("watchdog: own /live did not answer 200; not pinging", "url", url)
+				n.log.Error("watchdog: own /live did not answer 200; not pinging", "url", url)
 			}
 			select {
 			case <-ctx.Done():

@@ -1,0 +1,168 @@
+package bulk
+
+import (
+	"archive/tar"
+	"bufio"
+	"compress/gzip"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"datasynth.dev/engine/generate"
+	"datasynth.dev/server/httpapi"
+	"datasynth.dev/verify/manifest"
+	"github.com/dustin/go-humanize"
+)
+
+// writeArchive generates the dataset with generate.Run into a staging
+// folder under WorkDir, exactly as datasynth-data does, then sends it as a
+// tar.gz under one top-level folder. The staging folder is removed.
+func (s *Service) writeArchive(w http.ResponseWriter, r *http.Request, p *Plan) error {
+	ctx := r.Context()
+	need, err := estimate(ctx, p)
+	if err != nil {
+		if ctx.Err() == nil {
+			httpapi.WriteError(w, http.StatusInternalServerError, "generation_failed", "estimating the dataset's size failed; the request id identifies it in the server log", "")
+		}
+		return err
+	}
+	release, rerr := s.reserve(need, p)
+	if rerr != nil {
+		rerr.Write(w)
+		return rerr
+	}
+	defer release()
+	st, err := newStage(s.opts.WorkDir)
+	if err != nil {
+		httpapi.WriteError(w, http.StatusInsufficientStorage, "no_space", fmt.Sprintf("cannot stage the dataset in %s: %v", s.opts.WorkDir, err), "")
+		return err
+	}
+	defer st.remove()
+	dir := filepath.Join(st.dir, "dataset")
+	res, err := generate.Run(ctx, generate.Options{
+		Config: p.Config, Seed: p.Seed, Output: dir, Threads: s.opts.Threads,
+		ProgramVersion: s.opts.ProgramVersion, Logger: s.opts.Log,
+	})
+	if err != nil {
+		switch {
+		case ctx.Err() != nil:
+		case errors.Is(err, syscall.ENOSPC):
+			httpapi.WriteError(w, http.StatusInsufficientStorage, "no_space", fmt.Sprintf("the work folder %s ran out of space while staging the dataset", s.opts.WorkDir), "")
+		default:
+			httpapi.WriteError(w, http.StatusInternalServerError, "generation_failed", "generating the dataset failed; the request id identifies it in the server log", "")
+		}
+		return err
+	}
+	stats := res.Manifest.Statistics
+	s.opts.Metrics.EntriesBulk.Add(stats.JournalEntries)
+	s.opts.Metrics.Anomalies.Add(stats.FraudEntries)
+
+	top := "datasynth-" + p.Config.Hash(p.Seed)[:12]
+	w.Header().Set("Content-Type", formatTarGz)
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s.tar.gz"`, top))
+	identify(w, p)
+	w.WriteHeader(http.StatusOK)
+	bw := bufio.NewWriterSize(deadlineWriter{w, http.NewResponseController(w), s.opts.WriteTimeout}, streamBuffer)
+	if err := writeTarGz(bw, dir, top, res.Manifest); err != nil {
+		if ctx.Err() == nil {
+			s.opts.Log.Error("bulk archive failed after its headers; cutting the connection", "request_id", httpapi.InfoOf(r).ID, "error", err)
+			panic(http.ErrAbortHandler)
+		}
+		return err
+	}
+	return nil
+}
+
+// reserve holds need bytes of the work folder for a staging folder, or
+// refuses with 507 when the free space, less what other stagings hold,
+// would fall below MinFreeDisk. release gives the bytes back.
+func (s *Service) reserve(need uint64, p *Plan) (release func(), _ *httpapi.RequestError) {
+	free, err := s.opts.FreeBytes(s.opts.WorkDir)
+	if err != nil {
+		return nil, &httpapi.RequestError{Status: http.StatusInsufficientStorage, Body: httpapi.Error{Code: "no_space",
+			Message: fmt.Sprintf("cannot measure the free space of the work folder %s: %v", s.opts.WorkDir, err)}}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	held := s.reserved
+	if free < held || free-held < need || free-held-need < s.opts.MinFreeDisk {
+		s.opts.Metrics.ArchivesRefused.Add(1)
+		return nil, &httpapi.RequestError{Status: http.StatusInsufficientStorage, Body: httpapi.Error{Code: "no_space", Field: "entry_count",
+			Message: fmt.Sprintf("the tar.gz of %d entries needs about %s staged in %s, which has %s free (%s of it held by archives in progress), and --min-free-disk keeps %s free; "+
+				"ask for a smaller entry_count, or for NDJSON or CSV, which are not staged",
+				p.Config.TotalEntries(), humanize.IBytes(need), s.opts.WorkDir, humanize.IBytes(free), humanize.IBytes(held), humanize.IBytes(s.opts.MinFreeDisk))}}
+	}
+	s.reserved += need
+	return func() {
+		s.mu.Lock()
+		s.reserved -= need
+		s.mu.Unlock()
+	}, nil
+}
+
+// writeTarGz writes the files of a dataset folder, as listed by its
+// manifest, and the manifest itself, under the folder top.
+func writeTarGz(w *bufio.Writer, dir, top string, m *manifest.Manifest) error {
+	gz, err := gzip.NewWriterLevel(w, gzip.BestSpeed)
+	if err != nil {
+		return err
+	}
+	tw := tar.NewWriter(gz)
+	mtime := time.Now().UTC().Truncate(time.Second)
+	dirs := map[string]bool{}
+	addDir := func(name string) error {
+		if dirs[name] {
+			return nil
+		}
+		dirs[name] = true
+		return tw.WriteHeader(&tar.Header{Typeflag: tar.TypeDir, Name: name + "/", Mode: 0o755, ModTime: mtime, Format: tar.FormatPAX})
+	}
+	if err := addDir(top); err != nil {
+		return err
+	}
+	paths := make([]string, 0, len(m.OutputFiles)+1)
+	for _, f := range m.OutputFiles {
+		paths = append(paths, f.Path)
+	}
+	paths = append(paths, manifest.FileName)
+	for _, rel := range paths {
+		if d := path.Dir(rel); d != "." {
+			if err := addDir(path.Join(top, d)); err != nil {
+				return err
+			}
+		}
+		if err := addFile(tw, filepath.Join(dir, filepath.FromSlash(rel)), path.Join(top, rel), mtime); err != nil {
+			return err
+		}
+	}
+	if err := tw.Close(); err != nil {
+		return err
+	}
+	if err := gz.Close(); err != nil {
+		return err
+	}
+	return w.Flush()
+}
+
+func addFile(tw *tar.Writer, file, name string, mtime time.Time) error {
+	f, err := os.Open(file)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	if err := tw.WriteHeader(&tar.Header{Typeflag: tar.TypeReg, Name: name, Size: fi.Size(), Mode: 0o644, ModTime: mtime, Format: tar.FormatPAX}); err != nil {
+		return err
+	}
+	_, err = io.Copy(tw, f)
+	return err
+}

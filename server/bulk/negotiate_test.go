@@ -1,0 +1,20 @@
+package bulk
+
+import "testing"
+
+func TestNegotiate(t *testing.T) {
+	for accept, want := range map[string]string{
+		"":                                   formatNDJSON,
+		"*/*":                                formatNDJSON,
+		"text/csv":                           formatCSV,
+		"application/json, text/csv;q=0.5":   formatCSV,
+		"text/csv;q=0.4, application/gzip":   formatTarGz,
+		"application/x-tar+gzip":             formatTarGz,
+		"application/jsonl;q=0.9, */*;q=0.1": formatNDJSON,
+		"image/png":                          "",
+	} {
+		if got, _ := negotiate(accept); got != want {
+			t.Errorf("%q: %q, want %q", accept, got, want)
+		}
+	}
+}
