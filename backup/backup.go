@@ -6,11 +6,19 @@
 //
 // Run is the whole of `dsops backup`. It never half-writes a backup (every
 // file is written to a temporary name, flushed and renamed), never archives
-// the same content twice (a kind whose content matches its newest backup is
-// reported unchanged), and never deletes anything in a run that failed: if
-// the upload fails, the local backups stay as they are and the next run
-// uploads what is missing. Secrets in the environment file are copied with
-// mode 0600 and never printed or logged.
+// the same content twice (a kind whose content matches its newest intact
+// backup is reported unchanged), and never deletes anything in a run that
+// failed: if the upload fails, the local backups stay as they are and the
+// next run uploads what is missing. Secrets in the environment file are
+// copied with mode 0600 and never printed or logged.
+//
+// A backup is trusted as the "unchanged" reference only after its checksum
+// has been proven against its sidecar. A damaged one is renamed NAME.damaged
+// (never deleted), reported, and a fresh backup is written; Run then
+// returns ErrDamaged. Retention never deletes what the run has just written
+// or relies on, and a backup dated in the future (a skewed clock) is kept,
+// reported and never taken as the newest (see package retention). Check
+// re-reads every backup, locally and on S3.
 //
 // The library is split by what each part holds: archive (the archive format),
 // catalog (names and sidecars), retention (the keep/delete decision),
@@ -33,6 +41,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/dustin/go-humanize"
 
 	"datasynth.dev/verify"
 
@@ -111,6 +121,10 @@ type Result struct {
 	// OutputBytes and OutputFiles describe the newest output archive.
 	OutputBytes int64
 	OutputFiles int
+	// Damaged lists backups found damaged and renamed NAME.damaged.
+	Damaged []string
+	// Future lists backups dated in the future, as "where: name".
+	Future []string
 }
 
 // ErrBusy means another run holds the destination's lock.
@@ -118,6 +132,20 @@ var ErrBusy = errors.New("another dsops backup is running")
 
 // ErrNothing means there was nothing to back up at all.
 var ErrNothing = errors.New("nothing to back up")
+
+// ErrDamaged means the run found a damaged backup. The run itself went on
+// and took a fresh backup; the error is returned so that the exit status
+// tells someone to look.
+var ErrDamaged = errors.New("damaged backup found")
+
+// ErrUnfinished means the output folder holds a generation that has not
+// finished (or was killed): it was not archived.
+var ErrUnfinished = errors.New("the output folder holds an unfinished generation")
+
+// DamagedSuffix is added to the name of a damaged backup and of its
+// sidecar. Such names are not backup names, so nothing in dsops reads,
+// uploads or deletes them again; removing them is left to a person.
+const DamagedSuffix = ".damaged"
 
 // Run takes one backup. The error, if any, says what failed and on what;
 // the result holds what was done before it.
@@ -133,7 +161,8 @@ func Run(ctx context.Context, opts Options, log *slog.Logger) (Result, error) {
 	r := &runner{opts: opts, log: log, now: start, out: opts.Out}
 	err := r.run(ctx)
 	if opts.MetricsFile != "" && !opts.DryRun {
-		mr := metrics.Run{Start: start, Duration: time.Since(start), Bytes: r.res.OutputBytes, Files: r.res.OutputFiles, UploadedBytes: r.res.UploadedBytes, Err: err}
+		mr := metrics.Run{Start: start, Duration: time.Since(start), Bytes: r.res.OutputBytes, Files: r.res.OutputFiles, UploadedBytes: r.res.UploadedBytes,
+			Damaged: len(r.res.Damaged), Future: len(r.res.Future), Err: err}
 		if merr := metrics.Write(opts.MetricsFile, mr); merr != nil {
 			if err == nil {
 				err = merr
@@ -141,6 +170,9 @@ func Run(ctx context.Context, opts Options, log *slog.Logger) (Result, error) {
 				log.Error("writing metrics", "err", merr)
 			}
 		}
+	}
+	if err == nil && len(r.res.Damaged) > 0 {
+		err = fmt.Errorf("%w: %s renamed with %s in %s and replaced by a fresh backup; find out what damaged it (disk, another program), then delete it", ErrDamaged, strings.Join(r.res.Damaged, ", "), DamagedSuffix, opts.Dest)
 	}
 	return r.res, err
 }
@@ -152,6 +184,13 @@ type runner struct {
 	out   io.Writer
 	res   Result
 	names map[string]bool
+	// damagedNames are names of backups renamed aside: a fresh backup
+	// never takes one, so the two are never confused.
+	damagedNames map[string]bool
+	client       *s3sync.Client
+	// unfinished says why the output folder was not archived, when it
+	// holds an unfinished generation.
+	unfinished string
 }
 
 func (r *runner) say(format string, args ...any) {
@@ -172,6 +211,19 @@ func (r *runner) run(ctx context.Context) error {
 	}
 	if err := checkInputs(o); err != nil {
 		return err
+	}
+	if o.S3.URL != "" {
+		// Credentials and access to the bucket are proven before anything
+		// is written, so a missing key cannot leave a fresh local archive
+		// that the next run must then carry.
+		client, err := s3sync.New(ctx, o.S3, r.log)
+		if err != nil {
+			return err
+		}
+		if err := client.Probe(ctx); err != nil {
+			return err
+		}
+		r.client = client
 	}
 	if !o.DryRun {
 		if err := os.MkdirAll(o.Dest, 0o750); err != nil {
@@ -202,14 +254,13 @@ func (r *runner) run(ctx context.Context) error {
 	if err := r.envFile(); err != nil {
 		return err
 	}
-	if len(r.res.Created)+len(r.res.Unchanged) == 0 {
-		return fmt.Errorf("%w: %v; check --output-dir, --env-file and --config-file", ErrNothing, r.res.Skipped)
+	if len(r.res.Created)+len(r.res.Unchanged) == 0 && r.unfinished == "" {
+		return fmt.Errorf("%w: %s skipped (see above); check --output-dir, --env-file and --config-file", ErrNothing, strings.Join(r.res.Skipped, ", "))
 	}
 
-	names := r.listNames()
-	r.res.LocalPlan = retention.Plan(catalog.Backups(names), r.opts.Retention)
+	r.res.LocalPlan = retention.Plan(catalog.Backups(r.listNames()), r.policy())
 	r.printPlan("local "+o.Dest, r.res.LocalPlan)
-	if o.S3.URL != "" {
+	if r.client != nil {
 		if err := r.s3(ctx); err != nil {
 			if o.DryRun {
 				return err
@@ -217,7 +268,19 @@ func (r *runner) run(ctx context.Context) error {
 			return fmt.Errorf("%w; the local backups in %s are intact, nothing was deleted, and the next run uploads what is missing", err, o.Dest)
 		}
 	}
-	return r.deleteLocal()
+	if err := r.deleteLocal(); err != nil {
+		return err
+	}
+	if r.unfinished != "" {
+		return fmt.Errorf("--output-dir %s: %w (%s), so it was not archived; the other backups were taken. Run the backup again once the generation has finished, or run the generation again if it was killed", o.OutputDir, ErrUnfinished, r.unfinished)
+	}
+	return nil
+}
+
+// policy is the retention policy of this run: what it has just written or
+// relies on is protected.
+func (r *runner) policy() retention.Policy {
+	return retention.Policy{Window: r.opts.Retention, Now: r.now, Protect: slices.Concat(r.res.Created, r.res.Unchanged)}
 }
 
 func (r *runner) listNames() []string {
@@ -230,6 +293,13 @@ func (r *runner) listNames() []string {
 }
 
 func (r *runner) printPlan(where string, plan []retention.Decision) {
+	for _, d := range retention.Future(plan) {
+		r.res.Future = append(r.res.Future, where+": "+d.Name)
+		r.log.Warn("backup dated in the future", "where", where, "backup", d.Name, "reason", d.Reason)
+		if !r.opts.DryRun {
+			r.say("warning: %s in %s is %s", d.Name, where, d.Reason)
+		}
+	}
 	if !r.opts.DryRun {
 		for _, d := range plan {
 			if !d.Keep {
@@ -266,6 +336,12 @@ func (r *runner) output(ctx context.Context) error {
 		r.skip(catalog.KindOutput, fmt.Sprintf("output folder %s is empty", dir))
 		return nil
 	}
+	if why := unfinished(entries); why != "" {
+		r.unfinished = why
+		r.log.Error("not archiving an unfinished generation", "output_dir", dir, "reason", why)
+		r.say("skipped %s: %s holds an unfinished generation (%s)", catalog.KindOutput, dir, why)
+		return nil
+	}
 	m, err := archive.Scan(ctx, dir, catalog.KindOutput, r.now)
 	if err != nil {
 		return fmt.Errorf("--output-dir: %w", err)
@@ -288,7 +364,7 @@ func (r *runner) configs(ctx context.Context) error {
 // archive writes the archive for m unless the newest backup of kind holds
 // the same content.
 func (r *runner) archive(ctx context.Context, kind, root string, m *archive.Manifest) error {
-	if prev, ok := r.newest(kind); ok {
+	if prev, ok := r.reference(kind); ok {
 		if pm, err := readManifest(filepath.Join(r.opts.Dest, prev)); err != nil {
 			r.log.Warn("cannot read the newest backup's manifest; taking a new backup", "backup", prev, "err", err)
 		} else if pm.SameContent(m) {
@@ -298,7 +374,7 @@ func (r *runner) archive(ctx context.Context, kind, root string, m *archive.Mani
 					r.res.OutputBytes = fi.Size()
 				}
 			}
-			r.say("%s unchanged since %s (%s, %s): no new archive", kind, prev, files(m.Files), humanBytes(m.Bytes))
+			r.say("%s unchanged since %s (%s, %s): no new archive", kind, prev, files(m.Files), humanize.IBytes(uint64(m.Bytes)))
 			return nil
 		}
 	}
@@ -307,7 +383,7 @@ func (r *runner) archive(ctx context.Context, kind, root string, m *archive.Mani
 		return err
 	}
 	if r.opts.DryRun {
-		r.say("would write %s (%s, %s before compression)", name, files(m.Files), humanBytes(m.Bytes))
+		r.say("would write %s (%s, %s before compression)", name, files(m.Files), humanize.IBytes(uint64(m.Bytes)))
 		r.res.Created = append(r.res.Created, name)
 		r.names[name], r.names[name+catalog.SidecarSuffix] = true, true
 		return nil
@@ -334,7 +410,7 @@ func (r *runner) archive(ctx context.Context, kind, root string, m *archive.Mani
 		r.res.OutputBytes = info.Size
 	}
 	r.log.Info("archived", "kind", kind, "archive", name, "files", m.Files, "bytes", m.Bytes, "compressed", info.Size, "duration", time.Since(start).Round(time.Millisecond).String())
-	r.say("wrote %s (%s, %s, compressed to %s)", name, files(m.Files), humanBytes(m.Bytes), humanBytes(info.Size))
+	r.say("wrote %s (%s, %s, compressed to %s)", name, files(m.Files), humanize.IBytes(uint64(m.Bytes)), humanize.IBytes(uint64(info.Size)))
 	return nil
 }
 
@@ -358,7 +434,7 @@ func (r *runner) envFile() error {
 	if err != nil {
 		return fmt.Errorf("--env-file %s: %w", src, err)
 	}
-	if prev, ok := r.newest(catalog.KindEnv); ok {
+	if prev, ok := r.reference(catalog.KindEnv); ok {
 		if prevSum, err := catalog.ReadSidecar(filepath.Join(r.opts.Dest, prev)); err == nil && prevSum == sum {
 			r.res.Unchanged = append(r.res.Unchanged, prev)
 			r.say("%s unchanged since %s: no new copy", catalog.KindEnv, prev)
@@ -401,10 +477,7 @@ func (r *runner) envFile() error {
 }
 
 func (r *runner) s3(ctx context.Context) error {
-	client, err := s3sync.New(ctx, r.opts.S3, r.log)
-	if err != nil {
-		return err
-	}
+	client := r.client
 	var upload []string
 	for _, d := range r.res.LocalPlan {
 		if !d.Keep {
@@ -438,7 +511,7 @@ func (r *runner) s3(ctx context.Context) error {
 		for n := range have {
 			all = append(all, n)
 		}
-		r.res.RemotePlan = retention.Plan(catalog.Backups(all), r.opts.Retention)
+		r.res.RemotePlan = retention.Plan(catalog.Backups(all), r.policy())
 		r.printPlan(client.Loc.String(), r.res.RemotePlan)
 		return nil
 	}
@@ -468,6 +541,9 @@ func (r *runner) s3(ctx context.Context) error {
 	for _, b := range bars {
 		b.Done()
 	}
+	for _, n := range res.Damaged {
+		r.damaged(n, fmt.Errorf("it no longer matches its sidecar, so it was not uploaded"))
+	}
 	r.res.Uploaded = res.Uploaded
 	r.res.UploadedBytes = res.Bytes
 	if err != nil {
@@ -476,13 +552,13 @@ func (r *runner) s3(ctx context.Context) error {
 	if len(res.Uploaded) == 0 {
 		r.say("%s is up to date: nothing uploaded", client.Loc)
 	} else {
-		r.say("uploaded %s (%s) to %s", files(len(res.Uploaded)), humanBytes(res.Bytes), client.Loc)
+		r.say("uploaded %s (%s) to %s", files(len(res.Uploaded)), humanize.IBytes(uint64(res.Bytes)), client.Loc)
 	}
 	remote, err := client.List(ctx)
 	if err != nil {
 		return err
 	}
-	r.res.RemotePlan = retention.Plan(catalog.Backups(remote), r.opts.Retention)
+	r.res.RemotePlan = retention.Plan(catalog.Backups(remote), r.policy())
 	r.printPlan(client.Loc.String(), r.res.RemotePlan)
 	var del []string
 	for _, d := range r.res.RemotePlan {
@@ -558,6 +634,12 @@ func checkInputs(o Options) error {
 		if fi, err := os.Stat(o.OutputDir); err == nil && !fi.IsDir() {
 			return fmt.Errorf("--output-dir %s: not a folder; point it at the generated output folder", o.OutputDir)
 		}
+		// A backup folder inside the output folder would put every earlier
+		// backup (and the 0600 copy of the secrets) into each new output
+		// archive, doubling it run after run.
+		if within(o.Dest, o.OutputDir) {
+			return fmt.Errorf("--dest %s is inside --output-dir %s: each output archive would hold the earlier backups and the secrets; choose a backup folder outside the output folder", o.Dest, o.OutputDir)
+		}
 	}
 	if o.EnvFile != "" {
 		fi, err := os.Stat(o.EnvFile)
@@ -587,12 +669,41 @@ func checkInputs(o Options) error {
 	return nil
 }
 
+// within reports whether path is dir or below it, comparing the real paths
+// (links resolved) of the nearest existing folders.
+func within(path, dir string) bool {
+	p, d := realPath(path), realPath(dir)
+	rel, err := filepath.Rel(d, p)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, "../")
+}
+
+// realPath resolves the links in the longest existing prefix of p and
+// appends the rest, so a folder that does not exist yet is placed where it
+// will be created.
+func realPath(p string) string {
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return filepath.Clean(p)
+	}
+	rest := ""
+	for cur := abs; ; cur = filepath.Dir(cur) {
+		if r, err := filepath.EvalSymlinks(cur); err == nil {
+			return filepath.Join(r, rest)
+		}
+		if cur == filepath.Dir(cur) {
+			return abs
+		}
+		rest = filepath.Join(filepath.Base(cur), rest)
+	}
+}
+
 // newName picks the file name for a new backup of kind. Two backups of a
 // kind with different content within the same second would need the same
 // name; the second is refused rather than written over the first.
 func (r *runner) newName(kind string) (string, error) {
-	name := catalog.Name(kind, r.now, func(n string) bool { return r.names[n] })
-	if r.names[name] {
+	taken := func(n string) bool { return r.names[n] || r.damagedNames[n] }
+	name := catalog.Name(kind, r.now, taken)
+	if taken(name) {
 		return "", fmt.Errorf("--dest %s: %s already exists and holds other content; run the backup again a second later", r.opts.Dest, name)
 	}
 	return name, nil
@@ -625,11 +736,70 @@ func (r *runner) created(name string) {
 	r.names[name+catalog.SidecarSuffix] = true
 }
 
-// newest returns the newest complete local backup of kind.
-func (r *runner) newest(kind string) (string, bool) {
-	b, ok := catalog.Newest(catalog.Backups(r.listNames()), kind)
-	return b.Name, ok
+// reference returns the newest complete local backup of kind that is
+// intact (its content matches its sidecar) and not dated in the future, to
+// compare this run's content with. A damaged one on the way is renamed
+// aside and reported; the one before it is tried next.
+func (r *runner) reference(kind string) (string, bool) {
+	for {
+		var newest retention.Backup
+		found := false
+		for _, b := range catalog.Backups(r.listNames()) {
+			if b.Kind == kind && b.Complete && !b.Time.After(r.now.Add(retention.FutureTolerance)) && (!found || b.Time.After(newest.Time)) {
+				newest, found = b, true
+			}
+		}
+		if !found {
+			return "", false
+		}
+		err := catalog.CheckFile(filepath.Join(r.opts.Dest, newest.Name))
+		if err == nil {
+			return newest.Name, true
+		}
+		r.damaged(newest.Name, err)
+	}
 }
+
+// damaged reports a damaged local backup and, outside a dry run, renames it
+// and its sidecar aside so that nothing trusts, uploads or deletes it.
+func (r *runner) damaged(name string, why error) {
+	r.res.Damaged = append(r.res.Damaged, name)
+	if r.damagedNames == nil {
+		r.damagedNames = map[string]bool{}
+	}
+	r.damagedNames[name] = true
+	delete(r.names, name)
+	delete(r.names, name+catalog.SidecarSuffix)
+	r.log.Error("damaged backup", "backup", name, "err", why)
+	if r.opts.DryRun {
+		r.say("%s is damaged (%v): it would be renamed %s%s and a fresh backup written", name, why, name, DamagedSuffix)
+		return
+	}
+	for _, n := range []string{name + catalog.SidecarSuffix, name} {
+		p := filepath.Join(r.opts.Dest, n)
+		if err := os.Rename(p, p+DamagedSuffix); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			r.log.Error("cannot rename a damaged backup aside", "file", p, "err", err)
+		}
+	}
+	r.say("%s is damaged (%v): renamed %s%s; writing a fresh backup", name, why, name, DamagedSuffix)
+}
+
+// unfinished says why a non-empty output folder holds a generation that has
+// not finished, or "" if it does not: datasynth-data fills a folder in
+// place through a temporary folder named .datasynth.tmp-* and removes it
+// last.
+func unfinished(entries []fs.DirEntry) string {
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), GenerationTempPrefix) {
+			return fmt.Sprintf("%s is still there: a generation is running or was killed", e.Name())
+		}
+	}
+	return ""
+}
+
+// GenerationTempPrefix starts the name of the temporary folder that
+// datasynth-data keeps inside an output folder while it fills it.
+const GenerationTempPrefix = ".datasynth.tmp-"
 
 func readManifest(path string) (*archive.Manifest, error) {
 	f, err := os.Open(path)
@@ -662,17 +832,4 @@ func files(n int) string {
 		return "1 file"
 	}
 	return fmt.Sprintf("%d files", n)
-}
-
-func humanBytes(n int64) string {
-	const unit = 1024
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
 }

@@ -93,7 +93,7 @@ func (f *fixture) s3(t *testing.T, s *s3test.Server) s3sync.Config {
 	}
 	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))
 	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(t.TempDir(), "none"))
-	return s3sync.Config{URL: "s3://" + s.Bucket(t) + "/datasynth", Endpoint: s.Endpoint, PathStyle: true, MaxAttempts: 2, MaxBackoff: 100 * time.Millisecond}
+	return s3sync.Config{URL: "s3://" + s.Bucket(t) + "/datasynth", Endpoint: s.Endpoint, PathStyle: true, RetryFor: 300 * time.Millisecond}
 }
 
 func (f *fixture) local() []string {
@@ -263,23 +263,25 @@ func TestRetentionLocallyAndOnS3(t *testing.T) {
 	}
 }
 
-func TestFailedUploadKeepsLocalBackupsAndNextRunCompletes(t *testing.T) {
+// Wrong S3 credentials are found before anything is written: no archive of
+// this run appears locally, nothing is deleted, the metrics say the run
+// failed, and the next run with the right key completes.
+func TestWrongCredentialsWriteNothingAndNextRunCompletes(t *testing.T) {
 	s := server(t)
 	f := newFixture(t)
 	o := f.opts()
 	o.S3 = f.s3(t, s)
-	aged := f.agedBackups(60)
+	f.agedBackups(60)
 	o.MetricsFile = filepath.Join(t.TempDir(), "dsops_backup.prom")
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "wrong")
 
 	_, err := f.run(o)
-	if !errors.Is(err, s3sync.ErrCredentials) || !strings.Contains(err.Error(), "local backups in "+f.dest+" are intact") {
-		t.Fatalf("run error = %v, want a credentials error saying the local backups are intact", err)
+	if !errors.Is(err, s3sync.ErrCredentials) {
+		t.Fatalf("run error = %v, want a credentials error", err)
 	}
-	local := f.local()
-	for _, n := range append(aged, "output-2026-11-25.tar.gz", "server.env.2026-11-25", "config-2026-11-25.tar.gz") {
-		if !slices.Contains(local, n) {
-			t.Errorf("%s missing after a failed upload: retention must not run", n)
+	for _, n := range f.local() {
+		if strings.Contains(n, "2026-11-25") {
+			t.Errorf("%s was written although the credentials were wrong", n)
 		}
 	}
 	prom, _ := os.ReadFile(o.MetricsFile)
@@ -293,8 +295,8 @@ func TestFailedUploadKeepsLocalBackupsAndNextRunCompletes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Created) != 0 || len(res.Uploaded) != 6 {
-		t.Errorf("second run created %v and uploaded %v; want the 3 existing backups uploaded with sidecars", res.Created, res.Uploaded)
+	if len(res.Created) != 3 || len(res.Uploaded) != 6 {
+		t.Errorf("second run created %v and uploaded %v; want 3 backups uploaded with sidecars", res.Created, res.Uploaded)
 	}
 	if got := remote(t, o.S3); len(got) != 6 {
 		t.Errorf("bucket holds %v", got)
@@ -529,4 +531,187 @@ func TestServerStoppedMidUploadThenNextRunCompletes(t *testing.T) {
 func sha256hex(b []byte) string {
 	s := sha256.Sum256(b)
 	return hex.EncodeToString(s[:])
+}
+
+// putRemote stores a backup and its sidecar under the bucket prefix, as
+// another host's run would have.
+func putRemote(t *testing.T, cfg s3sync.Config, name string, body []byte) {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, name), body, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := catalog.WriteSidecar(dir, name, sha256hex(body)); err != nil {
+		t.Fatal(err)
+	}
+	c, err := s3sync.New(context.Background(), cfg, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Sync(context.Background(), dir, []string{name, name + catalog.SidecarSuffix}, nil); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A host whose clock ran 40 days ahead shares the S3 prefix (and left a
+// backup in the local folder). Had its backups been taken as the newest,
+// retention would delete what this run has just written. They are kept,
+// reported, counted, and this run's backups and the earlier ones within the
+// window stay.
+func TestFutureDatedBackupsDoNotDeleteThisRun(t *testing.T) {
+	s := server(t)
+	f := newFixture(t)
+	o := f.opts()
+	o.S3 = f.s3(t, s)
+	o.MetricsFile = filepath.Join(t.TempDir(), "dsops_backup.prom")
+	aged := f.agedBackups(10)
+	future := f.when.AddDate(0, 0, 40)
+	farName := catalog.Name(catalog.KindOutput, future, func(string) bool { return false })
+	putRemote(t, o.S3, farName, []byte("host B's output"))
+	localFar := catalog.Name(catalog.KindEnv, future, func(string) bool { return false })
+	if err := os.WriteFile(filepath.Join(f.dest, localFar), []byte("X=1\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := catalog.WriteSidecar(f.dest, localFar, sha256hex([]byte("X=1\n"))); err != nil {
+		t.Fatal(err)
+	}
+
+	res, err := f.run(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Deleted)+len(res.DeletedRemote) != 0 {
+		t.Fatalf("deleted %v locally and %v on S3; nothing is beyond the window of this run's backups", res.Deleted, res.DeletedRemote)
+	}
+	local, bucket := f.local(), remote(t, o.S3)
+	for _, n := range append(slices.Clone(res.Created), aged...) {
+		if !slices.Contains(local, n) || !slices.Contains(bucket, n) {
+			t.Errorf("%s missing (local %v, bucket %v)", n, slices.Contains(local, n), slices.Contains(bucket, n))
+		}
+	}
+	if !slices.Contains(bucket, farName) || !slices.Contains(local, localFar) {
+		t.Errorf("a future-dated backup was deleted: bucket %v, local %v", bucket, local)
+	}
+	if len(res.Future) != 3 { // local env, the same uploaded, and host B's output
+		t.Errorf("future-dated backups reported: %v, want 3", res.Future)
+	}
+	if !strings.Contains(f.out.String(), "check the clock of the host that wrote it") {
+		t.Errorf("no warning printed:\n%s", f.out.String())
+	}
+	prom, _ := os.ReadFile(o.MetricsFile)
+	if !strings.Contains(string(prom), "dsops_backup_future_dated_backups 3") {
+		t.Errorf("metrics do not count the future-dated backups:\n%s", prom)
+	}
+}
+
+// flip changes one byte in the middle of a file, leaving its sidecar as it
+// was: what a failing disk or a stray write does.
+func flip(t *testing.T, p string) {
+	t.Helper()
+	data, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data[len(data)/2] ^= 0x20
+	if err := os.WriteFile(p, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A damaged newest backup must not be trusted as "unchanged": it is renamed
+// aside, a fresh backup is written (and uploaded, though no copy was in the
+// bucket), the run says so with ErrDamaged and the metric, and the run
+// after that is quiet again.
+func TestDamagedNewestBackupIsReplaced(t *testing.T) {
+	for _, kind := range []string{"output-2026-11-25.tar.gz", "server.env.2026-11-25"} {
+		t.Run(kind, func(t *testing.T) {
+			s := server(t)
+			f := newFixture(t)
+			o := f.opts()
+			if _, err := f.run(o); err != nil {
+				t.Fatal(err)
+			}
+			flip(t, filepath.Join(f.dest, kind))
+
+			o.S3 = f.s3(t, s)
+			o.MetricsFile = filepath.Join(t.TempDir(), "dsops_backup.prom")
+			f.when = f.when.Add(time.Hour)
+			res, err := f.run(o)
+			if !errors.Is(err, ErrDamaged) || !strings.Contains(err.Error(), kind) {
+				t.Fatalf("run error = %v, want ErrDamaged naming %s", err, kind)
+			}
+			if !slices.Equal(res.Damaged, []string{kind}) || len(res.Created) != 1 {
+				t.Fatalf("damaged %v, created %v; want %s damaged and one fresh backup", res.Damaged, res.Created, kind)
+			}
+			local, bucket := f.local(), remote(t, o.S3)
+			for _, n := range []string{kind + DamagedSuffix, kind + catalog.SidecarSuffix + DamagedSuffix, res.Created[0]} {
+				if !slices.Contains(local, n) {
+					t.Errorf("%s missing from the backup folder %v", n, local)
+				}
+			}
+			if !slices.Contains(bucket, res.Created[0]) || slices.Contains(bucket, kind) {
+				t.Errorf("bucket holds %v: want the fresh backup and not the damaged one", bucket)
+			}
+			if err := catalog.CheckFile(filepath.Join(f.dest, res.Created[0])); err != nil {
+				t.Errorf("the fresh backup is not intact: %v", err)
+			}
+			prom, _ := os.ReadFile(o.MetricsFile)
+			for _, want := range []string{"dsops_backup_damaged_backups 1", "dsops_backup_last_run_success 1"} {
+				if !strings.Contains(string(prom), want) {
+					t.Errorf("metrics lack %q:\n%s", want, prom)
+				}
+			}
+
+			f.when = f.when.Add(time.Hour)
+			res, err = f.run(o)
+			if err != nil || len(res.Created) != 0 || len(res.Damaged) != 0 {
+				t.Fatalf("third run: created %v, damaged %v, err %v; want all unchanged", res.Created, res.Damaged, err)
+			}
+		})
+	}
+}
+
+// A backup folder inside the output folder would make every output archive
+// hold the earlier backups, and the secrets. It is refused before anything
+// is written.
+func TestDestInsideOutputIsRefused(t *testing.T) {
+	f := newFixture(t)
+	o := f.opts()
+	o.Dest = filepath.Join(f.output, "backups")
+	_, err := f.run(o)
+	if err == nil || !strings.Contains(err.Error(), "--dest "+o.Dest+" is inside --output-dir") {
+		t.Fatalf("error = %v, want a refusal naming --dest and --output-dir", err)
+	}
+	if _, err := os.Stat(o.Dest); !os.IsNotExist(err) {
+		t.Errorf("the backup folder was created inside the output folder")
+	}
+	// Through a link to the output folder, too.
+	link := filepath.Join(t.TempDir(), "out-link")
+	if err := os.Symlink(f.output, link); err != nil {
+		t.Fatal(err)
+	}
+	o.Dest = filepath.Join(link, "b")
+	if _, err := f.run(o); err == nil || !strings.Contains(err.Error(), "is inside --output-dir") {
+		t.Fatalf("through a link: error = %v, want a refusal", err)
+	}
+}
+
+// datasynth-data fills an output folder in place through .datasynth.tmp-*;
+// a folder that still holds it is mid-generation, or was killed. Its output
+// is not archived; the other kinds are, and the run says what to do.
+func TestUnfinishedGenerationIsNotArchived(t *testing.T) {
+	f := newFixture(t)
+	f.write("output/.datasynth.tmp-4711/journal_entries.csv", "id\n")
+	res, err := f.run(f.opts())
+	if !errors.Is(err, ErrUnfinished) || !strings.Contains(err.Error(), ".datasynth.tmp-4711") {
+		t.Fatalf("error = %v, want ErrUnfinished naming the temporary folder", err)
+	}
+	for _, n := range res.Created {
+		if strings.HasPrefix(n, "output-") {
+			t.Errorf("archived an unfinished generation: %s", n)
+		}
+	}
+	if len(res.Created) != 2 {
+		t.Errorf("created %v, want the config and the env file", res.Created)
+	}
 }

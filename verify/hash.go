@@ -10,7 +10,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"slices"
 	"sync/atomic"
 	"time"
@@ -82,13 +81,15 @@ var errNotRegular = errors.New("no longer a regular file")
 
 // HashFile returns the hex SHA-256 of the regular file at path and its
 // length. It is the one file hasher of this repository: backups, sidecars
-// and dataset comparison all use it.
+// and dataset comparison all use it. (It opens path with os.Open rather than
+// through an fs.FS, which refuses names that are not UTF-8.)
 func HashFile(path string) (string, int64, error) {
-	dir, name := filepath.Split(path)
-	if dir == "" {
-		dir = "."
+	f, err := os.Open(path)
+	if err != nil {
+		return "", 0, err
 	}
-	return hashFile(context.Background(), os.DirFS(dir), name, make([]byte, readBufferBytes))
+	defer f.Close()
+	return hashOpen(context.Background(), f, path, make([]byte, readBufferBytes))
 }
 
 // hashFile returns the SHA-256 of the regular file name and the number of
@@ -99,6 +100,10 @@ func hashFile(ctx context.Context, fsys fs.FS, name string, buf []byte) (string,
 		return "", 0, err
 	}
 	defer f.Close()
+	return hashOpen(ctx, f, name, buf)
+}
+
+func hashOpen(ctx context.Context, f fs.File, name string, buf []byte) (string, int64, error) {
 	info, err := f.Stat()
 	if err != nil {
 		return "", 0, err

@@ -272,7 +272,8 @@ func TestExtractRefusesUnsafeEntries(t *testing.T) {
 
 // TestExtractLinkChainStaysInside builds a chain of links that is harmless
 // when each is checked on its own (l2 -> l1/.. looks like "."), but escapes
-// once l1 -> "." is followed. os.Root must stop the write.
+// once l1 -> "." is followed. The manifest check refuses l2 before anything
+// is written (and os.Root would stop the write if it did not).
 func TestExtractLinkChainStaysInside(t *testing.T) {
 	manifest := []Entry{
 		{Path: "l1", Type: TypeSymlink, Mode: 0o777, Link: "."},
@@ -291,10 +292,173 @@ func TestExtractLinkChainStaysInside(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err := Extract(context.Background(), bytes.NewReader(data), "chain.tar.gz", out, nil)
-	if err == nil || !strings.Contains(err.Error(), "l2/evil") {
-		t.Fatalf("Extract error = %v, want a refusal naming l2/evil", err)
+	if !errors.Is(err, ErrInvalidManifest) || !strings.Contains(err.Error(), `"l2"`) {
+		t.Fatalf("Extract error = %v, want a refusal naming l2", err)
 	}
 	assertNothingOutside(t, parent, out)
+}
+
+// A chain of links, each of which stays inside when read on its own text,
+// must not lead outside once restored: d1/l -> .. is the folder itself, and
+// m -> d1/l/.. is then its parent. Backup refuses to archive it, and restore
+// refuses an archive that holds it.
+func TestLinkChainLeadingOutsideIsRefused(t *testing.T) {
+	root := t.TempDir()
+	src := filepath.Join(root, "output")
+	if err := os.MkdirAll(filepath.Join(src, "d1"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("..", filepath.Join(src, "d1", "l")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("d1/l/..", filepath.Join(src, "m")); err != nil {
+		t.Fatal(err)
+	}
+	if target, err := filepath.EvalSymlinks(filepath.Join(src, "m")); err != nil || target != root {
+		t.Fatalf("the fixture's m resolves to %q (%v), want the folder's parent %q", target, err, root)
+	}
+	_, err := Scan(context.Background(), src, "output", time.Now())
+	if !errors.Is(err, ErrUnsupportedFile) || !strings.Contains(err.Error(), `"m"`) {
+		t.Fatalf("Scan error = %v, want a refusal naming m", err)
+	}
+
+	manifest := []Entry{
+		{Path: "d1", Type: TypeDir, Mode: 0o755},
+		{Path: "d1/l", Type: TypeSymlink, Mode: 0o777, Link: ".."},
+		{Path: "m", Type: TypeSymlink, Mode: 0o777, Link: "d1/l/.."},
+	}
+	entries := []tarEntry{
+		{tar.Header{Name: "d1/", Typeflag: tar.TypeDir, Mode: 0o755}, ""},
+		{tar.Header{Name: "d1/l", Typeflag: tar.TypeSymlink, Linkname: ".."}, ""},
+		{tar.Header{Name: "m", Typeflag: tar.TypeSymlink, Linkname: "d1/l/.."}, ""},
+	}
+	parent := t.TempDir()
+	out := filepath.Join(parent, "out")
+	if err := os.Mkdir(out, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	_, err = Extract(context.Background(), bytes.NewReader(craft(t, manifest, entries)), "chain.tar.gz", out, nil)
+	if !errors.Is(err, ErrInvalidManifest) || !strings.Contains(err.Error(), `"m"`) {
+		t.Fatalf("Extract error = %v, want a refusal naming m", err)
+	}
+	if _, err := os.Lstat(filepath.Join(out, "m")); err == nil {
+		t.Error("the escaping link was created")
+	}
+}
+
+func TestCheckLinks(t *testing.T) {
+	link := func(p, target string) Entry { return Entry{Path: p, Type: TypeSymlink, Mode: 0o777, Link: target} }
+	dir := func(p string) Entry { return Entry{Path: p, Type: TypeDir, Mode: 0o755} }
+	tests := []struct {
+		name    string
+		entries []Entry
+		want    string // "" means accepted
+	}{
+		{"sibling", []Entry{dir("a"), link("a/l", "../b")}, ""},
+		{"the folder itself", []Entry{dir("a"), link("a/l", "..")}, ""},
+		{"through a link, still inside", []Entry{dir("a"), dir("a/b"), link("x", "a/b"), link("y", "x/..")}, ""},
+		{"parent by text", []Entry{link("l", "..")}, "outside"},
+		{"parent through a link", []Entry{dir("d1"), link("d1/l", ".."), link("m", "d1/l/..")}, "outside"},
+		{"two links deep", []Entry{dir("a"), link("a/up", ".."), link("b", "a/up"), link("c", "b/../..")}, "outside"},
+		{"loop", []Entry{link("a", "b"), link("b", "a")}, "loop"},
+		{"absolute through a link", []Entry{link("a", "/etc"), link("b", "a/passwd")}, "absolute"},
+	}
+	for _, tt := range tests {
+		err := CheckLinks(tt.entries)
+		switch {
+		case tt.want == "" && err != nil:
+			t.Errorf("%s: %v, want accepted", tt.name, err)
+		case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
+			t.Errorf("%s: %v, want an error containing %q", tt.name, err, tt.want)
+		}
+	}
+}
+
+// Linux allows any bytes but "/" and NUL in a name. A name that is not
+// UTF-8 must come back byte for byte, and two such names that differ only
+// in their invalid bytes must stay two names.
+func TestNamesThatAreNotUTF8RoundTrip(t *testing.T) {
+	src := filepath.Join(t.TempDir(), "output")
+	names := []string{"bad\xff.csv", "bad\xfe.csv", "dir\xc3/inner\x80.csv"}
+	for i, n := range names {
+		p := filepath.Join(src, n)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte{byte('a' + i)}, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Symlink("bad\xff.csv", filepath.Join(src, "link\xff")); err != nil {
+		t.Fatal(err)
+	}
+	m, err := Scan(context.Background(), src, "output", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := Write(context.Background(), &buf, src, m, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ReadManifest(bytes.NewReader(buf.Bytes()), "x.tar.gz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !got.SameContent(m) {
+		t.Fatalf("manifest read back differs:\n got %+v\nwant %+v", got.Entries, m.Entries)
+	}
+	out := filepath.Join(t.TempDir(), "out")
+	if err := os.Mkdir(out, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Extract(context.Background(), bytes.NewReader(buf.Bytes()), "x.tar.gz", out, nil); err != nil {
+		t.Fatalf("Extract: %v", err)
+	}
+	for i, n := range names {
+		b, err := os.ReadFile(filepath.Join(out, n))
+		if err != nil || len(b) != 1 || b[0] != byte('a'+i) {
+			t.Errorf("%q restored as %q, %v", n, b, err)
+		}
+	}
+	if l, err := os.Readlink(filepath.Join(out, "link\xff")); err != nil || l != "bad\xff.csv" {
+		t.Errorf("link restored as %q, %v", l, err)
+	}
+}
+
+// A manifest entry whose base64 name does not match its shown name is a
+// forgery or damage, not something to guess at.
+func TestMismatchedBase64NameIsRefused(t *testing.T) {
+	var e Entry
+	err := json.Unmarshal([]byte(`{"path":"good.csv","path_base64":"YmFk/y5jc3Y=","type":"file","mode":"0644"}`), &e)
+	if err == nil || !strings.Contains(err.Error(), "does not match") {
+		t.Fatalf("Unmarshal error = %v, want a mismatch", err)
+	}
+}
+
+// A crafted archive can declare a manifest of hundreds of MiB that
+// compresses to almost nothing; it is refused from its header, before any
+// of it is read.
+func TestOversizedManifestIsRefusedBeforeReading(t *testing.T) {
+	var buf bytes.Buffer
+	zw := pgzip.NewWriter(&buf)
+	tw := tar.NewWriter(zw)
+	const size = 250 << 20
+	if err := tw.WriteHeader(&tar.Header{Name: ManifestName, Typeflag: tar.TypeReg, Mode: 0o644, Size: size}); err != nil {
+		t.Fatal(err)
+	}
+	zeros := make([]byte, 1<<20)
+	for range size >> 20 {
+		tw.Write(zeros)
+	}
+	tw.Close()
+	zw.Close()
+	if buf.Len() > 1<<20 {
+		t.Fatalf("crafted archive is %d bytes, want a small one", buf.Len())
+	}
+	_, err := ReadManifest(bytes.NewReader(buf.Bytes()), "bomb.tar.gz")
+	if !errors.Is(err, ErrInvalidManifest) || !strings.Contains(err.Error(), "32 MiB") {
+		t.Fatalf("ReadManifest error = %v, want a refusal naming the limit", err)
+	}
 }
 
 func assertNothingOutside(t *testing.T, parent, out string) {

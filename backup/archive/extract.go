@@ -48,6 +48,9 @@ func readManifest(tr *tar.Reader, name string) (*Manifest, error) {
 	if hdr.Name != ManifestName || hdr.Typeflag != tar.TypeReg {
 		return nil, fmt.Errorf("%s: %w: first entry is %q, not %s", name, ErrNotArchive, hdr.Name, ManifestName)
 	}
+	if hdr.Size > MaxManifestBytes {
+		return nil, fmt.Errorf("%s: %w: the manifest is %d bytes, more than the %d MiB this program reads; the archive was not written by dsops, or is damaged", name, ErrInvalidManifest, hdr.Size, MaxManifestBytes>>20)
+	}
 	return ParseManifest(name, tr)
 }
 
@@ -56,6 +59,64 @@ func readManifest(tr *tar.Reader, name string) (*Manifest, error) {
 // checked against the manifest while it is written; on error dir holds a
 // partial tree that the caller must remove.
 func Extract(ctx context.Context, r io.Reader, name, dir string, progress func(int64)) (*Manifest, error) {
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer root.Close()
+	buf := make([]byte, 1<<20)
+	mtimes := map[string]time.Time{}
+	m, err := walk(ctx, r, name, func(p string, e Entry, hdr *tar.Header, body io.Reader) error {
+		if parent := path.Dir(p); parent != "." {
+			if err := root.MkdirAll(parent, 0o700); err != nil {
+				return err
+			}
+		}
+		switch e.Type {
+		case TypeDir:
+			if err := root.Mkdir(p, 0o700); err != nil && !errors.Is(err, fs.ErrExist) {
+				return err
+			}
+		case TypeSymlink:
+			return root.Symlink(hdr.Linkname, p)
+		case TypeFile:
+			if err := extractFile(root, body, p, e, buf, progress); err != nil {
+				return err
+			}
+		}
+		mtimes[p] = hdr.ModTime
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return m, finish(root, m, mtimes)
+}
+
+// Verify reads the whole archive in r and checks it as Extract would, every
+// file against its size and SHA-256 in the manifest, without writing
+// anything. name is used in errors.
+func Verify(ctx context.Context, r io.Reader, name string) (*Manifest, error) {
+	buf := make([]byte, 1<<20)
+	return walk(ctx, r, name, func(p string, e Entry, hdr *tar.Header, body io.Reader) error {
+		if e.Type != TypeFile {
+			return nil
+		}
+		h := sha256.New()
+		src := &sourceReader{r: body}
+		n, err := io.CopyBuffer(h, src, buf)
+		if err != nil {
+			return fmt.Errorf("%w: %v", ErrCorrupt, err)
+		}
+		return checkSum(n, hex.EncodeToString(h.Sum(nil)), e)
+	})
+}
+
+// walk reads an archive: the manifest first, then every entry, refusing
+// anything unsafe or not as the manifest lists it, and calls visit for each
+// entry that passes (with the file's content as body). It checks at the end
+// that every listed entry was there.
+func walk(ctx context.Context, r io.Reader, name string, visit func(p string, e Entry, hdr *tar.Header, body io.Reader) error) (*Manifest, error) {
 	zr, err := pgzip.NewReader(r)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w: %v", name, ErrNotArchive, err)
@@ -66,19 +127,11 @@ func Extract(ctx context.Context, r io.Reader, name, dir string, progress func(i
 	if err != nil {
 		return nil, err
 	}
-	root, err := os.OpenRoot(dir)
-	if err != nil {
-		return nil, err
-	}
-	defer root.Close()
-
 	want := make(map[string]Entry, len(m.Entries))
 	for _, e := range m.Entries {
 		want[e.Path] = e
 	}
 	seen := make(map[string]bool, len(m.Entries))
-	mtimes := make(map[string]time.Time, len(m.Entries))
-	buf := make([]byte, 1<<20)
 	for {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -108,16 +161,7 @@ func Extract(ctx context.Context, r io.Reader, name, dir string, progress func(i
 			}
 			return nil, fmt.Errorf("%s: entry %q: %w: archive holds a %s, manifest lists a %s", name, hdr.Name, ErrUnsafe, typ, e.Type)
 		}
-		if parent := path.Dir(p); parent != "." {
-			if err := root.MkdirAll(parent, 0o700); err != nil {
-				return nil, fmt.Errorf("%s: entry %q: %w", name, hdr.Name, err)
-			}
-		}
 		switch e.Type {
-		case TypeDir:
-			if err := root.Mkdir(p, 0o700); err != nil && !errors.Is(err, fs.ErrExist) {
-				return nil, fmt.Errorf("%s: entry %q: %w", name, hdr.Name, err)
-			}
 		case TypeSymlink:
 			if hdr.Linkname != e.Link {
 				return nil, fmt.Errorf("%s: entry %q: %w: link target %q differs from the manifest's %q", name, hdr.Name, ErrUnsafe, hdr.Linkname, e.Link)
@@ -125,26 +169,24 @@ func Extract(ctx context.Context, r io.Reader, name, dir string, progress func(i
 			if err := CheckLink(p, hdr.Linkname); err != nil {
 				return nil, fmt.Errorf("%s: entry %q: %w: %v", name, hdr.Name, ErrUnsafe, err)
 			}
-			if err := root.Symlink(hdr.Linkname, p); err != nil {
-				return nil, fmt.Errorf("%s: entry %q: %w", name, hdr.Name, err)
-			}
-			continue
 		case TypeFile:
 			if hdr.Size != e.Size {
 				return nil, fmt.Errorf("%s: file %q: %w: %d bytes in the archive, %d in the manifest", name, p, ErrCorrupt, hdr.Size, e.Size)
 			}
-			if err := extractFile(root, tr, p, e, buf, progress); err != nil {
+		}
+		if err := visit(p, e, hdr, tr); err != nil {
+			if e.Type == TypeFile {
 				return nil, fmt.Errorf("%s: file %q: %w", name, p, err)
 			}
+			return nil, fmt.Errorf("%s: entry %q: %w", name, hdr.Name, err)
 		}
-		mtimes[p] = hdr.ModTime
 	}
 	for _, e := range m.Entries {
 		if !seen[e.Path] {
 			return nil, fmt.Errorf("%s: %w: %q is listed in the manifest but missing from the archive", name, ErrCorrupt, e.Path)
 		}
 	}
-	return m, finish(root, m, mtimes)
+	return m, nil
 }
 
 func extractFile(root *os.Root, r io.Reader, p string, e Entry, buf []byte, progress func(int64)) error {
@@ -167,11 +209,15 @@ func extractFile(root *os.Root, r io.Reader, p string, e Entry, buf []byte, prog
 		}
 		return err
 	}
+	return checkSum(n, hex.EncodeToString(h.Sum(nil)), e)
+}
+
+func checkSum(n int64, sum string, e Entry) error {
 	if n != e.Size {
 		return fmt.Errorf("%w: %d bytes, manifest says %d", ErrCorrupt, n, e.Size)
 	}
-	if got := hex.EncodeToString(h.Sum(nil)); got != e.SHA256 {
-		return fmt.Errorf("%w: SHA-256 is %s, manifest says %s", ErrCorrupt, got, e.SHA256)
+	if sum != e.SHA256 {
+		return fmt.Errorf("%w: SHA-256 is %s, manifest says %s", ErrCorrupt, sum, e.SHA256)
 	}
 	return nil
 }

@@ -78,6 +78,9 @@ func Scan(ctx context.Context, root, kind string, now time.Time) (*Manifest, err
 	if err != nil {
 		return nil, err
 	}
+	if err := CheckLinks(m.Entries); err != nil {
+		return nil, fmt.Errorf("%s: %w: %v; replace the link with the file it points to", root, ErrUnsupportedFile, err)
+	}
 	if err := hashAll(ctx, root, m.Entries); err != nil {
 		return nil, err
 	}

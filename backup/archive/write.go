@@ -92,6 +92,9 @@ func writeEntries(ctx context.Context, tw *tar.Writer, root string, m *Manifest,
 	if err != nil {
 		return err
 	}
+	if len(mj) > MaxManifestBytes {
+		return fmt.Errorf("%s: %w: its %d entries need a %d MiB manifest, more than the %d MiB restore reads; archive fewer files (for example one folder per backup)", root, ErrUnsupportedFile, len(m.Entries), len(mj)>>20, MaxManifestBytes>>20)
+	}
 	mtime := m.CreatedAt
 	if err := tw.WriteHeader(&tar.Header{
 		Typeflag: tar.TypeReg, Name: ManifestName, Size: int64(len(mj)),

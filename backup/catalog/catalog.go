@@ -13,6 +13,7 @@ package catalog
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -21,6 +22,7 @@ import (
 	"time"
 
 	"datasynth.dev/backup/retention"
+	"datasynth.dev/verify"
 	"datasynth.dev/verify/atomicfile"
 	"datasynth.dev/verify/checksum"
 )
@@ -163,17 +165,48 @@ func FormatSidecar(sum, name string) []byte {
 	return b.Bytes()
 }
 
+// ErrSidecar marks a sidecar that cannot be read as the checksum of its
+// backup: the sidecar itself is damaged or was edited.
+var ErrSidecar = errors.New("damaged sidecar")
+
 // ParseSidecar reads the checksum from a sidecar's content. name is the
-// file the sidecar must describe; path is used in errors.
+// file the sidecar must describe; path is used in errors. A sidecar saved
+// with Windows line endings is read as well: a backup name never holds a
+// carriage return, so the one before the newline can only be a line ending.
 func ParseSidecar(path string, data []byte, name string) (string, error) {
+	if line, ok := bytes.CutSuffix(data, []byte("\r\n")); ok && bytes.Count(data, []byte("\n")) == 1 {
+		data = append(line, '\n')
+	}
 	entries, err := checksum.Parse(path, bytes.NewReader(data))
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("%w: %v; write it again with `sha256sum %s > %s` once the backup is known to be good", ErrSidecar, err, name, filepath.Base(path))
 	}
 	if len(entries) != 1 || entries[0].Name != name {
-		return "", fmt.Errorf("%s: must hold exactly one line, for %q", path, name)
+		return "", fmt.Errorf("%s: %w: it must hold exactly one line, for %q; write it again with `sha256sum %s > %s` once the backup is known to be good", path, ErrSidecar, name, name, filepath.Base(path))
 	}
 	return entries[0].SHA256, nil
+}
+
+// ErrMismatch marks a backup file whose SHA-256 is not the one its sidecar
+// gives.
+var ErrMismatch = errors.New("does not match its .sha256 sidecar")
+
+// CheckFile proves a local backup intact: it hashes the file and compares
+// the result with its sidecar. The error wraps fs.ErrNotExist (no sidecar),
+// ErrSidecar (the sidecar is unreadable) or ErrMismatch.
+func CheckFile(file string) error {
+	want, err := ReadSidecar(file)
+	if err != nil {
+		return err
+	}
+	got, _, err := verify.HashFile(file)
+	if err != nil {
+		return err
+	}
+	if got != want {
+		return fmt.Errorf("%s: %w: its SHA-256 is %s, the sidecar says %s", filepath.Base(file), ErrMismatch, got, want)
+	}
+	return nil
 }
 
 // WriteSidecar writes dir/name.sha256 atomically.

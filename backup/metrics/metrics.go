@@ -31,6 +31,8 @@ const (
 	Bytes       = "dsops_backup_last_run_bytes"
 	Files       = "dsops_backup_last_run_files"
 	Uploaded    = "dsops_backup_last_run_uploaded_bytes"
+	Damaged     = "dsops_backup_damaged_backups"
+	Future      = "dsops_backup_future_dated_backups"
 )
 
 // Run is what one backup run reports.
@@ -42,7 +44,11 @@ type Run struct {
 	Files int
 	// UploadedBytes counts what this run sent to S3.
 	UploadedBytes int64
-	Err           error
+	// Damaged counts backups this run found damaged (and renamed aside);
+	// Future counts backups dated in the future, locally and on S3.
+	Damaged int
+	Future  int
+	Err     error
 }
 
 // Write replaces the textfile at path with the metrics of r.
@@ -74,6 +80,8 @@ func Write(path string, r Run) error {
 	gauge(Bytes, "Size of the newest output archive.", float64(r.Bytes))
 	gauge(Files, "Number of files in the newest output archive.", float64(r.Files))
 	gauge(Uploaded, "Bytes uploaded to S3 by the last run.", float64(r.UploadedBytes))
+	gauge(Damaged, "Backups the last run found damaged (their checksum does not match their sidecar) and renamed aside.", float64(r.Damaged))
+	gauge(Future, "Backups dated in the future of this host's clock, seen by the last run locally and on S3; kept, never taken as the newest.", float64(r.Future))
 
 	mfs, err := reg.Gather()
 	if err != nil {

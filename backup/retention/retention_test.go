@@ -121,7 +121,7 @@ func TestPlan(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := Plan(tt.backups, window)
+			got := Plan(tt.backups, Policy{Window: window, Now: day(28)})
 			if len(got) != len(tt.want) {
 				t.Fatalf("Plan returned %d decisions, want %d: %+v", len(got), len(tt.want), got)
 			}
@@ -141,9 +141,63 @@ func TestPlanNeverDeletesNewest(t *testing.T) {
 		for d := 1; d <= 28; d += 3 {
 			backups = append(backups, Backup{Name: "o" + day(d).Format("0102"), Kind: "output", Time: day(d), Complete: true})
 		}
-		got := Plan(backups, window)
+		got := Plan(backups, Policy{Window: window, Now: day(28)})
 		if got[0].Name != "o1128" || !got[0].Keep {
 			t.Errorf("window %v: newest decision %+v", window, got[0])
+		}
+	}
+}
+
+// A host whose clock ran ahead wrote a backup dated a month from now. It
+// must not become the anchor: had it been, every backup within the window
+// of the real newest one, including the one this run has just written,
+// would be deleted.
+func TestPlanFutureDatedBackupIsNotTheAnchor(t *testing.T) {
+	const window = 30 * 24 * time.Hour
+	now := day(25).Add(time.Minute)
+	backups := []Backup{
+		{Name: "o-dec31", Kind: "output", Time: day(25).AddDate(0, 1, 6), Complete: true},
+		{Name: "o-nov25", Kind: "output", Time: day(25), Complete: true},
+		{Name: "o-nov01", Kind: "output", Time: day(1), Complete: true},
+		{Name: "o-sep01", Kind: "output", Time: day(1).AddDate(0, -2, 0), Complete: true},
+		{Name: "o-soon", Kind: "output", Time: now.Add(FutureTolerance - time.Second), Complete: false},
+	}
+	got := Plan(backups, Policy{Window: window, Now: now})
+	want := map[string]bool{"o-dec31": true, "o-soon": true, "o-nov25": true, "o-nov01": true, "o-sep01": false}
+	for _, d := range got {
+		if d.Keep != want[d.Name] {
+			t.Errorf("%s: keep=%v (%s), want %v", d.Name, d.Keep, d.Reason, want[d.Name])
+		}
+		if d.Future != (d.Name == "o-dec31") {
+			t.Errorf("%s: future=%v, want %v", d.Name, d.Future, d.Name == "o-dec31")
+		}
+	}
+	if f := Future(got); len(f) != 1 || !strings.Contains(f[0].Reason, "check the clock") {
+		t.Errorf("Future = %+v, want the one future-dated backup with advice", f)
+	}
+}
+
+// What a run has just written is never deleted, even when the host's clock
+// is so far behind that the run's own backup looks years old next to the
+// others.
+func TestPlanKeepsProtected(t *testing.T) {
+	backups := []Backup{
+		{Name: "o-2020", Kind: "output", Time: day(25).AddDate(-6, 0, 0), Complete: true},
+		{Name: "o-nov25", Kind: "output", Time: day(25), Complete: true},
+	}
+	// The clock says 2020: the 2026 backup is in the future, kept; the
+	// run's own backup is the anchor.
+	got := Plan(backups, Policy{Window: 24 * time.Hour, Now: day(25).AddDate(-6, 0, 0), Protect: []string{"o-2020"}})
+	for _, d := range got {
+		if !d.Keep {
+			t.Errorf("%s deleted: %s", d.Name, d.Reason)
+		}
+	}
+	// A protected backup older than the window is kept too.
+	got = Plan(backups, Policy{Window: 24 * time.Hour, Now: day(26), Protect: []string{"o-2020"}})
+	for _, d := range got {
+		if !d.Keep {
+			t.Errorf("protected plan: %s deleted: %s", d.Name, d.Reason)
 		}
 	}
 }

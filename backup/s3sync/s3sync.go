@@ -17,7 +17,11 @@
 // to "when required": the SDK then adds no checksum of its own (a CRC32
 // trailer by default, which several S3-compatible servers reject), and the
 // explicit SHA-256 checksums above are the only ones sent. Transient errors
-// are retried by the SDK's standard retryer with exponential backoff.
+// (a refused connection, a 5xx, a timeout) are retried by the SDK's standard
+// retryer, with a backoff that doubles from half a second to 15 seconds and
+// as many attempts as it takes for the waits to add up to Config.RetryFor:
+// long enough for an S3 server to restart, and a bound on how long a run
+// keeps trying an endpoint that is really gone.
 package s3sync
 
 import (
@@ -30,6 +34,7 @@ import (
 	"hash"
 	"io"
 	"log/slog"
+	"math/rand/v2"
 	"net/url"
 	"os"
 	"strings"
@@ -44,6 +49,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/smithy-go/logging"
+
+	"datasynth.dev/verify"
 )
 
 // MetadataKey is the user metadata key holding the hex SHA-256 of the whole
@@ -54,10 +61,11 @@ const MetadataKey = "sha256"
 const (
 	DefaultPartSize    = 16 << 20
 	DefaultConcurrency = 4
-	DefaultMaxAttempts = 5
-	DefaultMaxBackoff  = 20 * time.Second
-	minPartSize        = 5 << 20
-	maxParts           = 10000
+	// DefaultRetryFor covers a restart of an S3-compatible server or a
+	// load balancer's failover, which take tens of seconds.
+	DefaultRetryFor = 90 * time.Second
+	minPartSize     = 5 << 20
+	maxParts        = 10000
 )
 
 // Config says where backups go and how to reach it.
@@ -76,11 +84,42 @@ type Config struct {
 	PartSize int64
 	// Concurrency is the number of parts uploaded at once.
 	Concurrency int
-	// MaxAttempts and MaxBackoff tune the SDK's retryer.
-	MaxAttempts int
-	MaxBackoff  time.Duration
+	// RetryFor bounds how long a failing request is retried: the waits
+	// between attempts add up to at most this (DefaultRetryFor if zero).
+	RetryFor time.Duration
 	// HTTPClient replaces the SDK's HTTP client (tests record requests).
 	HTTPClient aws.HTTPClient
+}
+
+// Backoff bounds of the retry schedule.
+const (
+	firstRetryDelay = 500 * time.Millisecond
+	maxRetryDelay   = 15 * time.Second
+)
+
+// schedule is the wait before each retry, in order; it implements the SDK's
+// retry.BackoffDelayer.
+type schedule []time.Duration
+
+// retrySchedule doubles the wait from firstRetryDelay up to maxRetryDelay
+// until the waits add up to total; the last is cut to fit.
+func retrySchedule(total time.Duration) schedule {
+	var s schedule
+	var sum time.Duration
+	for d := firstRetryDelay; sum < total; d = min(2*d, maxRetryDelay) {
+		w := min(d, total-sum)
+		s = append(s, w)
+		sum += w
+	}
+	return s
+}
+
+// BackoffDelay returns the wait before retry number attempt (from 1), less
+// up to a quarter at random so that clients that failed together do not
+// retry together. The waits never add up to more than the schedule's total.
+func (s schedule) BackoffDelay(attempt int, _ error) (time.Duration, error) {
+	d := s[min(max(attempt, 1), len(s))-1]
+	return d - time.Duration(rand.Int64N(int64(d/4)+1)), nil
 }
 
 // Location is a parsed s3:// URL.
@@ -135,11 +174,8 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Client, error) {
 	if cfg.Concurrency <= 0 {
 		cfg.Concurrency = DefaultConcurrency
 	}
-	if cfg.MaxAttempts <= 0 {
-		cfg.MaxAttempts = DefaultMaxAttempts
-	}
-	if cfg.MaxBackoff <= 0 {
-		cfg.MaxBackoff = DefaultMaxBackoff
+	if cfg.RetryFor <= 0 {
+		cfg.RetryFor = DefaultRetryFor
 	}
 	if cfg.Endpoint != "" {
 		if u, err := url.Parse(cfg.Endpoint); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
@@ -148,9 +184,10 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Client, error) {
 	}
 	opts := []func(*config.LoadOptions) error{
 		config.WithRetryer(func() aws.Retryer {
+			delays := retrySchedule(cfg.RetryFor)
 			return retry.NewStandard(func(o *retry.StandardOptions) {
-				o.MaxAttempts = cfg.MaxAttempts
-				o.MaxBackoff = cfg.MaxBackoff
+				o.MaxAttempts = len(delays) + 1
+				o.Backoff = delays
 				// A backup run makes few requests; the client-side retry
 				// quota would only stop retries that the backoff allows.
 				o.RateLimiter = ratelimit.None
@@ -196,6 +233,18 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Client, error) {
 		endpoint = "AWS S3 (" + awsCfg.Region + ")"
 	}
 	return &Client{S3: client, Loc: loc, tm: tm, log: log, partSize: cfg.PartSize, conc: cfg.Concurrency, endpoint: endpoint}, nil
+}
+
+// Probe lists the prefix once, so that wrong credentials, a missing bucket
+// or an unreachable endpoint are found before anything is written.
+func (c *Client) Probe(ctx context.Context) error {
+	_, err := c.S3.ListObjectsV2(ctx, &s3.ListObjectsV2Input{
+		Bucket: aws.String(c.Loc.Bucket), Prefix: aws.String(c.Loc.Prefix), MaxKeys: aws.Int32(1),
+	})
+	if err != nil {
+		return c.explain("checking access to", "", err)
+	}
+	return nil
 }
 
 // Key returns the object key for a backup file name.
@@ -256,6 +305,14 @@ func (c *Client) Upload(ctx context.Context, file, name, sum string, progress fu
 	}
 	multipart := size >= partSize
 	if !multipart {
+		// A file this small is hashed before it is sent: the server checks
+		// the checksum sent with it and would refuse a damaged file with an
+		// error that does not say the local copy is to blame.
+		if got, _, err := verify.HashFile(file); err != nil {
+			return err
+		} else if got != sum {
+			return fmt.Errorf("%s: %w: its SHA-256 is %s but its sidecar says %s", file, ErrLocalDamaged, got, sum)
+		}
 		in.ChecksumSHA256 = aws.String(base64.StdEncoding.EncodeToString(raw))
 	}
 	c.log.Debug("uploading", "file", file, "to", c.Loc.URL(name), "bytes", size, "multipart", multipart)
@@ -265,13 +322,17 @@ func (c *Client) Upload(ctx context.Context, file, name, sum string, progress fu
 	local := body.sum()
 	if local != sum {
 		c.delete(ctx, name)
-		return fmt.Errorf("%s: %w: its SHA-256 is %s but its sidecar says %s; the local backup is damaged, the upload was removed", file, ErrMismatch, local, sum)
+		return fmt.Errorf("%s: %w: its SHA-256 is %s but its sidecar says %s; the upload was removed", file, ErrLocalDamaged, local, sum)
 	}
 	return c.check(ctx, name, size, sum, body.checksum(multipart))
 }
 
 // ErrMismatch marks an object or file whose checksum is not the expected one.
 var ErrMismatch = errors.New("checksum mismatch")
+
+// ErrLocalDamaged marks a local backup file that no longer matches its
+// sidecar: it is damaged on this machine, and is never uploaded.
+var ErrLocalDamaged = fmt.Errorf("%w: the local backup is damaged", ErrMismatch)
 
 // check reads the object's checksum back and compares it with the one
 // computed locally.
@@ -325,6 +386,39 @@ func (c *Client) Download(ctx context.Context, name string, dst *os.File) (strin
 		return "", c.explain("downloading", name, err)
 	}
 	return out.Metadata[MetadataKey], nil
+}
+
+// Hash reads the object name whole and returns its hex SHA-256 and size.
+func (c *Client) Hash(ctx context.Context, name string) (string, int64, error) {
+	out, err := c.S3.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(c.Loc.Bucket), Key: aws.String(c.Key(name))})
+	if err != nil {
+		return "", 0, c.explain("reading", name, err)
+	}
+	defer out.Body.Close()
+	h := sha256.New()
+	n, err := io.Copy(h, out.Body)
+	if err != nil {
+		return "", n, fmt.Errorf("reading %s: %w", c.Loc.URL(name), err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), n, nil
+}
+
+// ReadSmall returns the content of the object name, which must be at most
+// limit bytes (a sidecar, say).
+func (c *Client) ReadSmall(ctx context.Context, name string, limit int64) ([]byte, error) {
+	out, err := c.S3.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(c.Loc.Bucket), Key: aws.String(c.Key(name))})
+	if err != nil {
+		return nil, c.explain("reading", name, err)
+	}
+	defer out.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(out.Body, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", c.Loc.URL(name), err)
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("%s is larger than %d bytes", c.Loc.URL(name), limit)
+	}
+	return data, nil
 }
 
 // List returns the names of the objects directly under the prefix.

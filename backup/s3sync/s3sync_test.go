@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -13,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -43,7 +45,7 @@ func setEnv(t *testing.T, env []string) {
 func newClient(t *testing.T, s *s3test.Server, bucket string, mod func(*Config)) *Client {
 	t.Helper()
 	setEnv(t, s.Env())
-	cfg := Config{URL: "s3://" + bucket + "/daily", Endpoint: s.Endpoint, PathStyle: true, PartSize: 5 << 20, MaxAttempts: 3, MaxBackoff: 200 * time.Millisecond}
+	cfg := Config{URL: "s3://" + bucket + "/daily", Endpoint: s.Endpoint, PathStyle: true, PartSize: 5 << 20, RetryFor: time.Second}
 	if mod != nil {
 		mod(&cfg)
 	}
@@ -194,30 +196,38 @@ func TestMultipartUploadIsCheckedAndRoundTrips(t *testing.T) {
 	}
 }
 
-func TestUploadRefusesFileThatNoLongerMatchesItsSidecar(t *testing.T) {
+// A local backup that no longer matches its sidecar (damaged on disk after
+// it was written) is never uploaded, nor is its sidecar; Sync reports it
+// and goes on with the other files.
+func TestSyncSkipsFileThatNoLongerMatchesItsSidecar(t *testing.T) {
 	for _, size := range []int{1000, 6 << 20} {
-		t.Run(strconv.Itoa(size), func(t *testing.T) { refuseDamaged(t, size) })
+		t.Run(strconv.Itoa(size), func(t *testing.T) { skipDamaged(t, size) })
 	}
 }
 
-func refuseDamaged(t *testing.T, size int) {
-	{
-		s := server(t)
-		bucket := s.Bucket(t)
-		c := newClient(t, s, bucket, nil)
-		dir := t.TempDir()
-		name := "output-2026-11-25.tar.gz"
-		backupFile(t, dir, name, random(t, size))
-		if err := os.WriteFile(filepath.Join(dir, name), random(t, size), 0o640); err != nil {
-			t.Fatal(err)
-		}
-		_, err := c.Sync(context.Background(), dir, []string{name}, nil)
-		if err == nil || !strings.Contains(err.Error(), name) {
-			t.Fatalf("size %d: Sync error = %v, want a failure naming %s", size, err, name)
-		}
-		obj, err := c.Stat(context.Background(), name)
+func skipDamaged(t *testing.T, size int) {
+	s := server(t)
+	bucket := s.Bucket(t)
+	c := newClient(t, s, bucket, nil)
+	dir := t.TempDir()
+	name := "output-2026-11-25.tar.gz"
+	backupFile(t, dir, name, random(t, size))
+	if err := os.WriteFile(filepath.Join(dir, name), random(t, size), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	backupFile(t, dir, "server.env.2026-11-25", []byte("X=1\n"))
+	names := []string{name, name + catalog.SidecarSuffix, "server.env.2026-11-25", "server.env.2026-11-25" + catalog.SidecarSuffix}
+	res, err := c.Sync(context.Background(), dir, names, nil)
+	if err != nil {
+		t.Fatalf("size %d: Sync error = %v, want the damaged file skipped and the rest uploaded", size, err)
+	}
+	if !slices.Equal(res.Damaged, []string{name}) || len(res.Uploaded) != 2 {
+		t.Fatalf("size %d: damaged %v, uploaded %v; want %s damaged and the env file with its sidecar uploaded", size, res.Damaged, res.Uploaded, name)
+	}
+	for _, n := range []string{name, name + catalog.SidecarSuffix} {
+		obj, err := c.Stat(context.Background(), n)
 		if err != nil || obj.Exists {
-			t.Errorf("size %d: damaged upload left in the bucket: %+v, %v", size, obj, err)
+			t.Errorf("size %d: %s is in the bucket: %+v, %v", size, n, obj, err)
 		}
 	}
 }
@@ -227,7 +237,7 @@ func TestWrongCredentials(t *testing.T) {
 	bucket := s.Bucket(t)
 	c := newClient(t, s, bucket, nil)
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "not-the-secret")
-	c2, err := New(context.Background(), Config{URL: "s3://" + bucket, Endpoint: s.Endpoint, PathStyle: true, MaxAttempts: 2}, slog.New(slog.DiscardHandler))
+	c2, err := New(context.Background(), Config{URL: "s3://" + bucket, Endpoint: s.Endpoint, PathStyle: true, RetryFor: time.Second}, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -246,7 +256,7 @@ func TestNoCredentials(t *testing.T) {
 	newClient(t, s, bucket, nil)
 	t.Setenv("AWS_ACCESS_KEY_ID", "")
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "")
-	_, err := New(context.Background(), Config{URL: "s3://" + bucket, Endpoint: s.Endpoint, PathStyle: true, MaxAttempts: 1}, slog.New(slog.DiscardHandler))
+	_, err := New(context.Background(), Config{URL: "s3://" + bucket, Endpoint: s.Endpoint, PathStyle: true, RetryFor: time.Millisecond}, slog.New(slog.DiscardHandler))
 	if !errors.Is(err, ErrCredentials) || !strings.Contains(err.Error(), "no credentials") || !strings.Contains(err.Error(), bucket) {
 		t.Fatalf("New error = %v, want ErrCredentials saying none were found for the bucket", err)
 	}
@@ -392,5 +402,88 @@ func TestChecksumSettings(t *testing.T) {
 	}
 	if puts < 3 || sha != puts {
 		t.Errorf("%d of %d PUT requests carried a SHA-256 checksum, want all (at least 3)", sha, puts)
+	}
+}
+
+func TestRetrySchedule(t *testing.T) {
+	for _, total := range []time.Duration{time.Millisecond, time.Second, DefaultRetryFor, 10 * time.Minute} {
+		s := retrySchedule(total)
+		var sum time.Duration
+		for i, d := range s {
+			sum += d
+			if d > maxRetryDelay || (i > 0 && d > 2*s[i-1] && d != s[len(s)-1]) {
+				t.Errorf("total %v: wait %d is %v in %v", total, i, d, s)
+			}
+			for range 20 {
+				got, _ := s.BackoffDelay(i+1, nil)
+				if got > d || got < d*3/4 {
+					t.Fatalf("total %v: retry %d waited %v, want %v less at most a quarter", total, i+1, got, d)
+				}
+			}
+		}
+		if sum != total {
+			t.Errorf("total %v: the waits add up to %v (%v)", total, sum, s)
+		}
+	}
+	if s := retrySchedule(DefaultRetryFor); s[0] != firstRetryDelay || len(s) < 8 {
+		t.Errorf("default schedule %v: want it to start at %v and allow a restart of tens of seconds", s, firstRetryDelay)
+	}
+}
+
+// countingClient counts the requests the SDK sends.
+type countingClient struct {
+	n atomic.Int64
+	c *http.Client
+}
+
+func (c *countingClient) Do(r *http.Request) (*http.Response, error) {
+	c.n.Add(1)
+	return c.c.Do(r)
+}
+
+// Against an endpoint that never answers, a request is tried exactly as
+// often as the schedule for RetryFor allows, then fails as unreachable.
+func TestRetryIsBounded(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dead := "http://" + l.Addr().String()
+	l.Close()
+	setEnv(t, []string{"AWS_ACCESS_KEY_ID=a", "AWS_SECRET_ACCESS_KEY=b", "AWS_REGION=us-east-1", "AWS_EC2_METADATA_DISABLED=true"})
+	hc := &countingClient{c: &http.Client{}}
+	c, err := New(context.Background(), Config{URL: "s3://b/p", Endpoint: dead, PathStyle: true, RetryFor: time.Second, HTTPClient: hc}, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = c.Probe(context.Background())
+	if !errors.Is(err, ErrUnreachable) {
+		t.Fatalf("Probe error = %v, want ErrUnreachable", err)
+	}
+	if want := int64(len(retrySchedule(time.Second)) + 1); hc.n.Load() != want {
+		t.Errorf("%d requests sent, want %d", hc.n.Load(), want)
+	}
+}
+
+// A server that restarts within the retry window is waited for: the sync
+// that was under way when it went away completes.
+func TestRetryOutlastsARestart(t *testing.T) {
+	s := s3test.New(t)
+	bucket := s.Bucket(t)
+	c := newClient(t, s, bucket, func(cfg *Config) { cfg.RetryFor = 30 * time.Second })
+	dir := t.TempDir()
+	backupFile(t, dir, "server.env.2026-11-25", []byte("X=1\n"))
+	s.Stop()
+	restarted := make(chan error, 1)
+	go func() {
+		time.Sleep(3 * time.Second)
+		restarted <- s.Restart()
+	}()
+	res, err := c.Sync(context.Background(), dir, []string{"server.env.2026-11-25"}, nil)
+	if rerr := <-restarted; rerr != nil {
+		t.Fatal(rerr)
+	}
+	if err != nil || len(res.Uploaded) != 1 {
+		t.Fatalf("Sync across a 3 s restart: uploaded %v, err %v", res.Uploaded, err)
 	}
 }

@@ -2,7 +2,7 @@ package s3sync
 
 import (
 	"context"
-	"fmt"
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -17,7 +17,10 @@ import (
 type Result struct {
 	Uploaded []string
 	Skipped  []string
-	Bytes    int64
+	// Damaged lists local files that did not match their sidecar; neither
+	// they nor their sidecars were uploaded.
+	Damaged []string
+	Bytes   int64
 }
 
 // Sync uploads the named files from dir that are missing under the prefix
@@ -25,7 +28,9 @@ type Result struct {
 // sidecar in the bucket always means its file is complete there too. A
 // file's SHA-256 comes from its sidecar when it has one (and is checked
 // while uploading), and is computed otherwise. The first failure stops the
-// run; what was uploaded stays, and the next run uploads the rest.
+// run; what was uploaded stays, and the next run uploads the rest. A local
+// file that no longer matches its sidecar is not a failure of the upload:
+// it is listed in Damaged and skipped with its sidecar, and the rest go on.
 func (c *Client) Sync(ctx context.Context, dir string, names []string, progress func(name string, n int64)) (Result, error) {
 	var res Result
 	ordered := slices.Clone(names)
@@ -40,12 +45,20 @@ func (c *Client) Sync(ctx context.Context, dir string, names []string, progress 
 		return 1
 	})
 	for _, name := range ordered {
+		if slices.Contains(res.Damaged, strings.TrimSuffix(name, catalog.SidecarSuffix)) {
+			continue
+		}
 		file := filepath.Join(dir, name)
 		fi, err := os.Stat(file)
 		if err != nil {
 			return res, err
 		}
 		sum, err := localSum(file)
+		if errors.Is(err, catalog.ErrSidecar) {
+			c.log.Error("not uploading a backup whose sidecar is damaged", "file", file, "err", err)
+			res.Damaged = append(res.Damaged, name)
+			continue
+		}
 		if err != nil {
 			return res, err
 		}
@@ -62,6 +75,11 @@ func (c *Client) Sync(ctx context.Context, dir string, names []string, progress 
 			p = func(n int64) { progress(name, n) }
 		}
 		if err := c.Upload(ctx, file, name, sum, p); err != nil {
+			if errors.Is(err, ErrLocalDamaged) {
+				c.log.Error("not uploading a damaged local backup", "file", file, "err", err)
+				res.Damaged = append(res.Damaged, name)
+				continue
+			}
 			return res, err
 		}
 		c.log.Info("uploaded", "file", name, "to", c.Loc.URL(name), "bytes", fi.Size())
@@ -74,11 +92,7 @@ func (c *Client) Sync(ctx context.Context, dir string, names []string, progress 
 func localSum(file string) (string, error) {
 	if !strings.HasSuffix(file, catalog.SidecarSuffix) {
 		if _, err := os.Stat(file + catalog.SidecarSuffix); err == nil {
-			sum, err := catalog.ReadSidecar(file)
-			if err != nil {
-				return "", fmt.Errorf("%w (write it again with `sha256sum %s > %s.sha256` once the file is known to be good)", err, filepath.Base(file), filepath.Base(file))
-			}
-			return sum, nil
+			return catalog.ReadSidecar(file)
 		}
 	}
 	sum, _, err := verify.HashFile(file)

@@ -34,7 +34,7 @@ const defaultSettings = "/etc/datasynth/dsops.yaml"
 // backup and restore, which share one file.
 var settingsKeys = []string{
 	"output-dir", "env-file", "config-file", "dest", "s3", "s3-endpoint", "s3-region",
-	"s3-path-style", "retention", "metrics-file", "schedule", "compression-level",
+	"s3-path-style", "s3-retry-for", "retention", "metrics-file", "schedule", "compression-level",
 }
 
 // backupOptions holds the flags of `dsops backup` as given.
@@ -50,12 +50,15 @@ type backupOptions struct {
 	metricsFile string
 	schedule    string
 	level       int
+	check       bool
+	readData    bool
 }
 
 // s3Flags are the S3 flags shared by backup and restore.
 type s3Flags struct {
 	url, endpoint, region string
 	pathStyle             bool
+	retryFor              time.Duration
 }
 
 func (s *s3Flags) register(fs *pflag.FlagSet, withURL bool) {
@@ -65,15 +68,21 @@ func (s *s3Flags) register(fs *pflag.FlagSet, withURL bool) {
 	fs.StringVar(&s.endpoint, "s3-endpoint", "", "S3-compatible server `URL` (default: AWS)")
 	fs.StringVar(&s.region, "s3-region", "", "S3 `region` (default: from the AWS configuration, else us-east-1)")
 	fs.BoolVar(&s.pathStyle, "s3-path-style", false, "address buckets as ENDPOINT/bucket, as most S3-compatible servers need")
+	fs.DurationVar(&s.retryFor, "s3-retry-for", s3sync.DefaultRetryFor, "keep retrying a failing S3 request this long (`duration`), e.g. while the server restarts")
 }
 
-func (s *s3Flags) load(v *viper.Viper) s3sync.Config {
+func (s *s3Flags) load(v *viper.Viper) (s3sync.Config, error) {
+	retryFor, err := time.ParseDuration(v.GetString("s3-retry-for"))
+	if err != nil || retryFor <= 0 {
+		return s3sync.Config{}, fmt.Errorf("--s3-retry-for %q: want a positive duration with its unit, such as 90s or 5m", v.GetString("s3-retry-for"))
+	}
 	return s3sync.Config{
 		URL:       v.GetString("s3"),
 		Endpoint:  v.GetString("s3-endpoint"),
 		Region:    v.GetString("s3-region"),
 		PathStyle: v.GetBool("s3-path-style"),
-	}
+		RetryFor:  retryFor,
+	}, nil
 }
 
 func newBackupCmd(g *globals) *cobra.Command {
@@ -89,13 +98,22 @@ A second backup on the same day gets a time suffix. Each archive holds a
 manifest with the path, size, mode and SHA-256 of every file.
 
 A kind whose content matches its newest backup is reported unchanged and not
-archived again. A missing or empty output folder is reported and skipped.
+archived again; that backup is first proven intact against its sidecar, and
+a damaged one is renamed NAME.damaged (never deleted), reported, and replaced
+by a fresh backup. A missing or empty output folder is reported and skipped;
+one that holds an unfinished generation (.datasynth.tmp-*) is not archived.
 With --s3 the backups are mirrored to S3: only new or changed files are
 uploaded (judged by SHA-256), each upload is checked by reading its checksum
 back, and credentials come from the standard AWS chain (environment, shared
 files, instance role). The retention window (--retention) is applied locally
 and on S3, anchored to the newest complete backup; the newest is never
-deleted. Nothing is deleted in a run that failed.
+deleted, nor is anything this run wrote. A backup dated more than an hour
+in the future (a skewed clock) is kept, reported and never taken as the
+newest. Nothing is deleted in a run that failed.
+
+With --check nothing is written: every local backup is hashed and compared
+with its sidecar, and with --s3 every object is compared with its sidecar
+and the local copy (--read-data downloads and hashes each object too).
 
 With --schedule the command stays running and takes a backup at every time
 the cron expression names, never two at once.
@@ -104,11 +122,15 @@ Settings come from flags, then DSOPS_* environment variables (DSOPS_DEST,
 DSOPS_S3_ENDPOINT, ...), then the settings file, then the defaults.
 
 Exit codes:
-  0  the backup is complete (and uploaded, with --s3)
+  0  the backup is complete (and uploaded, with --s3); with --check, every
+     backup is intact
+  1  the backup is complete but a damaged backup was found and renamed
+     aside; with --check, a backup is damaged, incomplete or missing
   2  the backup failed or could not run; the message says what and where`,
 		Example: `  dsops backup
   dsops backup --s3 s3://backups/datasynth --retention 30d
   dsops backup --dry-run
+  dsops backup --check --s3 s3://backups/datasynth --read-data
   dsops backup --schedule "0 2 * * *" --metrics-file /var/lib/node_exporter/textfile/dsops_backup.prom`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -118,6 +140,16 @@ Exit codes:
 			}
 			opts, spec, err := o.resolve(v, g, cmd)
 			if err != nil {
+				return err
+			}
+			if o.readData && !o.check {
+				return errors.New("--read-data goes with --check: it downloads every S3 object to hash it")
+			}
+			if o.check {
+				if spec != "" || opts.DryRun {
+					return errors.New("--check reads the backups and writes nothing: leave out --schedule and --dry-run")
+				}
+				_, err := backup.Check(cmd.Context(), backup.CheckOptions{Dest: opts.Dest, S3: opts.S3, ReadData: o.readData, Out: g.stdout}, g.logger())
 				return err
 			}
 			if spec == "" {
@@ -144,6 +176,8 @@ Exit codes:
 	f.StringVar(&o.metricsFile, "metrics-file", "", "write node_exporter textfile metrics to `file` after each run")
 	f.StringVar(&o.schedule, "schedule", "", "keep running and back up on this cron `schedule` (\"0 2 * * *\", @daily)")
 	f.IntVar(&o.level, "compression-level", archive.DefaultLevel, "gzip `level`, 1 (fastest) to 9 (smallest)")
+	f.BoolVar(&o.check, "check", false, "write nothing: re-read every backup in --dest (and --s3) and report damaged, incomplete or missing ones")
+	f.BoolVar(&o.readData, "read-data", false, "with --check, download every S3 object and hash it instead of trusting its metadata")
 	return cmd
 }
 
@@ -163,7 +197,10 @@ func (o *backupOptions) resolve(v *viper.Viper, g *globals, cmd *cobra.Command) 
 			return backup.Options{}, "", err
 		}
 	}
-	s3 := o.s3.load(v)
+	s3, err := o.s3.load(v)
+	if err != nil {
+		return backup.Options{}, "", err
+	}
 	if s3.URL != "" {
 		if _, err := s3sync.ParseURL(s3.URL); err != nil {
 			return backup.Options{}, "", err

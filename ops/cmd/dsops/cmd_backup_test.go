@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"os"
+	"path/filepath"
 	"sync"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -17,7 +18,9 @@ var (
 
 // cmdS3Server runs a real S3 server (versitygw) on loopback for a script:
 //
-//	s3server start BUCKET...   start it, create the buckets, set S3_ENDPOINT
+//	s3server start BUCKET...   start it, create the buckets, set S3_ENDPOINT,
+//	                           S3_DATA (the folder that holds the objects, as
+//	                           BUCKET/KEY files)
 //	                           and the AWS credential variables
 //	s3server stop              kill it, as a crash would
 //	s3server restart           start it again with the same data
@@ -53,6 +56,7 @@ func cmdS3Server(ts *testscript.TestScript, neg bool, args []string) {
 			ts.Check(srv.CreateBucket(context.Background(), b))
 		}
 		ts.Setenv("S3_ENDPOINT", srv.Endpoint)
+		ts.Setenv("S3_DATA", filepath.Join(dir, "data"))
 		ts.Setenv("AWS_ACCESS_KEY_ID", s3test.AccessKey)
 		ts.Setenv("AWS_SECRET_ACCESS_KEY", s3test.SecretKey)
 		ts.Setenv("AWS_REGION", s3test.Region)

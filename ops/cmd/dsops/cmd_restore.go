@@ -50,11 +50,15 @@ Exit codes:
 			if err != nil {
 				return err
 			}
+			s3, err := o.s3.load(v)
+			if err != nil {
+				return err
+			}
 			return restore.Run(cmd.Context(), restore.Options{
 				Source:   args[0],
 				To:       o.to,
 				List:     o.list,
-				S3:       o.s3.load(v),
+				S3:       s3,
 				Progress: restoreProgress(g.stderr),
 				Out:      g.stdout,
 			}, g.logger())

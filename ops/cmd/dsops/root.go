@@ -10,6 +10,7 @@ import (
 	"os/signal"
 	"syscall"
 
+	"datasynth.dev/backup"
 	"datasynth.dev/verify"
 	"github.com/spf13/cobra"
 )
@@ -34,6 +35,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case err == nil:
 		return exitOK
 	case errors.Is(err, verify.ErrDifferent):
+		return exitDifferent
+	case errors.Is(err, backup.ErrDamaged), errors.Is(err, backup.ErrCheckFailed):
+		fmt.Fprintln(stderr, "dsops:", err)
 		return exitDifferent
 	}
 	var code reported
