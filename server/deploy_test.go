@@ -121,12 +121,12 @@ func TestDeployFilesMatchTheServer(t *testing.T) {
 		}
 	}
 	// Every DATASYNTH_* variable in the deploy files is a flag's.
-	flags := read("server", "cmd", "datasynth-server", "root.go")
+	flags := read("server", "cmd", "datasynth-server", "flags.go")
 	env := regexp.MustCompile(`DATASYNTH_[A-Z_]+`)
 	for _, f := range []string{k8s, unit, read("deploy", "compose", "docker-compose.yml"), read("server", "Dockerfile")} {
 		for _, v := range env.FindAllString(f, -1) {
 			flag := strings.ReplaceAll(strings.ToLower(strings.TrimPrefix(v, "DATASYNTH_")), "_", "-")
-			if !regexp.MustCompile(`f\.\w+\("` + flag + `"`).MatchString(flags) {
+			if !regexp.MustCompile(`f\.\w+\((&v\.\w+, )?"` + flag + `"`).MatchString(flags) {
 				t.Errorf("%s names no flag --%s", v, flag)
 			}
 		}

@@ -167,6 +167,11 @@ func wantError(t *testing.T, resp *http.Response, data []byte, status int, code,
 
 func TestProbes(t *testing.T) {
 	ts := start(t, Options{Version: "1.2.3", Commit: "abc"})
+	for _, probe := range []string{"/health", "/live", "/ready"} {
+		if _, data := call(t, "GET", ts.url+probe, ""); !bytes.HasSuffix(data, []byte("}\n")) {
+			t.Errorf("%s body %q does not end with a newline", probe, data)
+		}
+	}
 	resp, data := call(t, "GET", ts.url+"/health", "")
 	h := decode[healthBody](t, data)
 	if resp.StatusCode != 200 || !h.Healthy || h.Version != "1.2.3" || h.UptimeSeconds <= 0 || h.GeneratorVersion == "" {
