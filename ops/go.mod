@@ -5,6 +5,7 @@ go 1.26.8
 require (
 	datasynth.dev/engine v0.0.0
 	datasynth.dev/verify v0.0.0
+	github.com/creack/pty v1.1.24
 	github.com/prometheus/common v0.73.1
 	github.com/rogpeppe/go-internal v1.16.0
 	github.com/schollz/progressbar/v3 v3.19.1

@@ -75,7 +75,8 @@ dataset against its run manifest or a version lock, pins the generator
 version for a config, regenerates a pinned dataset byte for byte, and backs
 up and restores configs, secrets and output (locally and to S3, with
 retention and checksums). For incidents it checks a server's health,
-restarts it through its supervisor and times it back.`,
+restarts it through its supervisor and times it back, and walks through the
+runbooks of the recovery scenarios and alerts.`,
 		Version:       fmt.Sprintf("%s (commit %s)", version, commit),
 		SilenceUsage:  true,
 		SilenceErrors: true,
@@ -92,5 +93,6 @@ restarts it through its supervisor and times it back.`,
 	root.AddCommand(newRestoreCmd(g))
 	root.AddCommand(newHealthCmd(g))
 	root.AddCommand(newRestartCmd(g))
+	root.AddCommand(newRunbookCmd(g))
 	return root
 }
