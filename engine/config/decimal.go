@@ -5,6 +5,8 @@ import (
 	"math/big"
 	"strconv"
 	"strings"
+
+	"datasynth.dev/engine/money"
 )
 
 // Decimal is an exact decimal with six fractional digits, stored as an
@@ -61,10 +63,4 @@ func (d Decimal) MulDiv(n, div int64) int64 {
 
 // Minor converts an amount in currency units to minor units (cents for two
 // digits), rounding down.
-func (d Decimal) Minor(digits int) int64 {
-	p := int64(1)
-	for range digits {
-		p *= 10
-	}
-	return d.MulDiv(p, 1)
-}
+func (d Decimal) Minor(digits int) int64 { return d.MulDiv(money.Pow10(digits), 1) }

@@ -235,7 +235,7 @@ func (p *parser) mapping(n *yaml.Node, path string, fields []field, ignored []st
 				Msg: "this DataSynth section is not implemented by this generator and is ignored"})
 		default:
 			msg := "unknown key"
-			if s := suggest(key, names); s != "" {
+			if s := Suggest(key, names); s != "" {
 				msg += fmt.Sprintf("; did you mean %q?", s)
 			}
 			p.add(k, kp, "%s (allowed here: %s)", msg, strings.Join(names, ", "))
@@ -253,7 +253,9 @@ func (p *parser) mapping(n *yaml.Node, path string, fields []field, ignored []st
 	return seen
 }
 
-func suggest(key string, options []string) string {
+// Suggest returns the option closest to key, for a "did you mean", or "" when
+// none is close enough.
+func Suggest(key string, options []string) string {
 	best, bestD := "", 4
 	for _, o := range options {
 		d := levenshtein.ComputeDistance(key, o)
@@ -347,7 +349,7 @@ func (p *parser) enum(n *yaml.Node, path string, allowed []string) string {
 		return s
 	}
 	msg := fmt.Sprintf("%q is not allowed", s)
-	if sug := suggest(s, allowed); sug != "" {
+	if sug := Suggest(s, allowed); sug != "" {
 		msg += fmt.Sprintf("; did you mean %q?", sug)
 	}
 	p.add(n, path, "%s (allowed: %s)", msg, strings.Join(allowed, ", "))
@@ -503,7 +505,7 @@ func (p *parser) volume(n *yaml.Node, path string) (string, int64) {
 		}
 	}
 	msg := fmt.Sprintf("%q is not a volume", s)
-	if sug := suggest(s, volumeNames()); sug != "" {
+	if sug := Suggest(s, volumeNames()); sug != "" {
 		msg += fmt.Sprintf("; did you mean %q?", sug)
 	}
 	p.add(n, path, "%s (allowed: %s)", msg, allowed)

@@ -4,37 +4,29 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
-	"errors"
-	"strings"
 	"testing"
 
 	"datasynth.dev/engine/chart"
 	"datasynth.dev/engine/config"
+	"datasynth.dev/engine/masterdata"
 )
 
-// TestEntryEncoderMatchesCSV decodes every JSON entry of generated blocks
-// and compares each value with what encoding/csv reads from the same CSV.
-func TestEntryEncoderMatchesCSV(t *testing.T) {
-	cfg, err := config.Demo()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ch, err := chart.Build(cfg.Global.Industry, 100)
-	if err != nil {
-		t.Fatal(err)
-	}
-	l := New(cfg, 7, ch)
+// checkJSONMatchesCSV decodes every JSON entry of the first blocks of l and
+// compares each value with what encoding/csv reads from the CSV that
+// EncodeCSV wrote for the same block.
+func checkJSONMatchesCSV(t *testing.T, l *Ledger, blocks int64) {
+	t.Helper()
 	var enc EntryEncoder
 	var blk Block
-	for b := range int64(3) {
+	for b := range min(blocks, l.Blocks(0)) {
 		l.Generate(0, b, &blk)
+		blk.EncodeCSV()
 		recs, err := csv.NewReader(bytes.NewReader(blk.CSV)).ReadAll()
 		if err != nil {
 			t.Fatal(err)
 		}
-		next := 0
-		docs := 0
-		err = enc.Encode(blk.CSV, func(entry []byte) error {
+		next, docs := 0, 0
+		err = enc.Encode(&blk, func(entry []byte) error {
 			docs++
 			var doc map[string]any
 			dec := json.NewDecoder(bytes.NewReader(entry))
@@ -42,13 +34,12 @@ func TestEntryEncoderMatchesCSV(t *testing.T) {
 			if err := dec.Decode(&doc); err != nil {
 				t.Fatalf("invalid JSON %s: %v", entry, err)
 			}
-			lines := doc["lines"].([]any)
-			for _, ln := range lines {
+			for _, ln := range doc["lines"].([]any) {
 				rec := recs[next]
 				next++
 				for i, col := range Columns {
-					v := doc[col]
-					if i >= headerFields {
+					v, ok := doc[col]
+					if !ok {
 						v = ln.(map[string]any)[col]
 					}
 					var got string
@@ -78,60 +69,63 @@ func TestEntryEncoderMatchesCSV(t *testing.T) {
 	}
 }
 
-func TestEntryEncoderQuotedFields(t *testing.T) {
-	row := func(doc, text string) string {
-		f := []string{doc, "C1", "2024", "1", "2024-01-02", "2024-01-02", "SA", "USD", "1.000000", "R1", text, "U1", "manual", "R2R", "0L", "false", "false",
-			"1", "4000", "1.00", "0.00", "1.00", "", "", `Sales, "net"`}
-		var b bytes.Buffer
-		w := csv.NewWriter(&b)
-		if err := w.Write(f); err != nil {
-			t.Fatal(err)
-		}
-		w.Flush()
-		return strings.ReplaceAll(b.String(), "\r\n", "\n")
-	}
-	in := row("d1", "two\nlines, \"quoted\" \u00e9 \u2028") + row("d1", "x") + row("d2", "bad \xff byte")
-	var got []map[string]any
-	var enc EntryEncoder
-	err := enc.Encode([]byte(in), func(e []byte) error {
-		var m map[string]any
-		if err := json.Unmarshal(e, &m); err != nil {
-			return err
-		}
-		got = append(got, m)
-		return nil
-	})
+func TestEntryEncoderMatchesCSV(t *testing.T) {
+	l, _ := demoLedger(t)
+	checkJSONMatchesCSV(t, l, 3)
+}
+
+// TestEncodersQuote runs both encoders on a company whose code needs
+// quoting in CSV and escaping in JSON, and checks the identifiers against
+// the master-data functions that define them.
+func TestEncodersQuote(t *testing.T) {
+	cfg, err := config.Demo()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != 2 || got[0]["header_text"] != "two\nlines, \"quoted\" \u00e9 \u2028" || len(got[0]["lines"].([]any)) != 2 {
-		t.Fatalf("got %v", got)
+	code := "Q\"1,\u00e9\\<x>\n"
+	cfg.Companies[0].Code = code
+	ch, err := chart.Build(cfg.Global.Industry, 100)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if got[1]["header_text"] != "bad \ufffd byte" {
-		t.Fatalf("invalid UTF-8: got %q", got[1]["header_text"])
-	}
-	if l := got[0]["lines"].([]any)[0].(map[string]any); l["line_text"] != `Sales, "net"` || l["line_number"] != 1.0 {
-		t.Fatalf("line: %v", l)
-	}
-}
+	l := New(cfg, 3, ch)
+	checkJSONMatchesCSV(t, l, 2)
 
-func TestEntryEncoderRejects(t *testing.T) {
-	var enc EntryEncoder
-	for _, in := range []string{"a,b\n", `"open` + "\n", "a,b", `"x"y` + "\n"} {
-		if err := enc.Encode([]byte(in), func([]byte) error { return nil }); !errors.Is(err, ErrMalformedCSV) {
-			t.Errorf("%q: got %v, want ErrMalformedCSV", in, err)
+	var blk Block
+	l.Generate(0, 0, &blk)
+	blk.EncodeCSV()
+	recs, err := csv.NewReader(bytes.NewReader(blk.CSV)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, r := range recs {
+		if r[1] != code {
+			t.Fatalf("company_code %q", r[1])
+		}
+		seen[r[11][:2]] = true
+		if r[22] != "" && r[22][:3] != "CC-" {
+			t.Fatalf("cost_center %q", r[22])
 		}
 	}
-}
-
-func TestAppendJSONStringMatchesEncodingJSON(t *testing.T) {
-	for _, s := range []string{"", "plain", "quote\" back\\slash", "ctl \x00\x01\x1f\t\r\n", "ütf-8 ✓", "\u2028\u2029", "<html>&"} {
-		want, _ := json.Marshal(s)
-		want = bytes.ReplaceAll(want, []byte(`\u003c`), []byte("<"))
-		want = bytes.ReplaceAll(want, []byte(`\u003e`), []byte(">"))
-		want = bytes.ReplaceAll(want, []byte(`\u0026`), []byte("&"))
-		if got := appendJSONString(nil, s); !bytes.Equal(got, want) {
-			t.Errorf("%q: got %s, want %s", s, got, want)
+	co := &l.companies[0]
+	for i := range int32(1200) {
+		for _, c := range []struct {
+			p    *idPrefix
+			want string
+		}{
+			{&co.vend, masterdata.VendorID(code, int(i))}, {&co.cust, masterdata.CustomerID(code, int(i))},
+			{&co.user, masterdata.UserID(code, int(i))}, {&co.costCenter, masterdata.CostCenterID(code, int(i))},
+			{&co.profitCenter, masterdata.ProfitCenterID(code, int(i))},
+		} {
+			var s string
+			if err := json.Unmarshal(c.p.appendJSON(nil, i), &s); err != nil || s != c.want {
+				t.Fatalf("JSON id %d: %q, %v; want %q", i, s, err, c.want)
+			}
+			rec, err := csv.NewReader(bytes.NewReader(append(c.p.appendCSV(nil, i), '\n'))).Read()
+			if err != nil || rec[0] != c.want {
+				t.Fatalf("CSV id %d: %q, %v; want %q", i, rec, err, c.want)
+			}
 		}
 	}
 }

@@ -1,4 +1,5 @@
-// Package ledger generates journal entries and formats them as CSV.
+// Package ledger generates journal entries and encodes them as CSV and
+// JSON.
 //
 // Entries are produced in blocks of BlockSize documents. Block b of company c
 // draws only from its own random stream (seed, "journal", code, b), so blocks
@@ -6,6 +7,12 @@
 // in block order to give the same bytes. Every document balances to the
 // minor unit by construction: one side's amounts are drawn, the other side
 // splits their exact integer total.
+//
+// Generate fills a Block with typed records (documents and their line
+// items, amounts in minor units); the encoders (EncodeCSV, EntryEncoder)
+// write every format from those records. Everything an encoder needs that
+// does not change between documents (quoted account numbers, dates,
+// company fields) is formatted once, in New.
 package ledger
 
 import (
@@ -15,8 +22,8 @@ import (
 
 	"datasynth.dev/engine/chart"
 	"datasynth.dev/engine/config"
-	"datasynth.dev/engine/internal/csvrow"
 	"datasynth.dev/engine/masterdata"
+	"datasynth.dev/engine/money"
 	"datasynth.dev/engine/rng"
 )
 
@@ -49,7 +56,7 @@ var usdMicro = map[string]int64{
 // decimals.
 func ExchangeRate(from, to string) string {
 	r := usdMicro[from] * 1_000_000 / usdMicro[to]
-	return string(csvrow.AppendMinor(nil, r, 6))
+	return string(money.AppendMinor(nil, r, 6))
 }
 
 // day is one calendar day of the posting calendar, pre-formatted.
@@ -66,20 +73,24 @@ type company struct {
 	digits  int
 	rate    string
 	amounts rng.LogUniform
-	users   []string
-	ccs     []string // cost centre ids
-	pcOfCC  []string // profit centre id of each cost centre
+	users   int // employees, each a possible created_by
+	ccs     int // cost centres
 	vendors int
 	custs   int
+
+	// Identifiers and fields as the encoders write them.
+	code, currency                             field
+	user, costCenter, profitCenter, vend, cust idPrefix
+	pcOfCC                                     []int32 // profit centre index of each cost centre
 }
 
 // Ledger holds everything fixed for a run.
 type Ledger struct {
 	seed       uint64
 	chart      *chart.Chart
-	acctField  []string // account number as a CSV field, by chart index
-	textField  []string // account name as a CSV field, by chart index
-	days       []day    // calendar from lead days before the start to the end
+	acct       []field // account number, by chart index
+	acctName   []field // account name, by chart index
+	days       []day   // calendar from lead days before the start to the end
 	dayPick    *rng.Weighted
 	lineCounts []int
 	linePick   *rng.Weighted
@@ -97,8 +108,8 @@ const lead = 7
 func New(cfg *config.Config, seed uint64, ch *chart.Chart) *Ledger {
 	l := &Ledger{seed: seed, chart: ch, benford: cfg.Transactions.Benford}
 	for _, a := range ch.Accounts {
-		l.acctField = append(l.acctField, csvrow.Quoted(a.Number))
-		l.textField = append(l.textField, csvrow.Quoted(a.Name))
+		l.acct = append(l.acct, newField(a.Number))
+		l.acctName = append(l.acctName, newField(a.Name))
 	}
 	l.calendar(cfg)
 
@@ -126,14 +137,18 @@ func New(cfg *config.Config, seed uint64, ch *chart.Chart) *Ledger {
 			cfg: c, sizes: s, entries: c.Entries(cfg.Global.PeriodMonths), digits: digits,
 			rate:    ExchangeRate(c.Currency, cfg.Global.GroupCurrency),
 			amounts: rng.NewLogUniform(uint64(min), uint64(max)),
-			vendors: s.Vendors, custs: s.Customers,
-		}
-		for i := range s.Employees {
-			co.users = append(co.users, masterdata.UserID(c.Code, i))
+			users:   s.Employees, ccs: s.CostCenters, vendors: s.Vendors, custs: s.Customers,
+			code: newField(c.Code), currency: newField(c.Currency),
+			// The same identifiers as masterdata.UserID, CostCenterID,
+			// ProfitCenterID, VendorID and CustomerID.
+			user:         newIDPrefix("U"+c.Code+"-", 5),
+			costCenter:   newIDPrefix("CC-"+c.Code+"-", 4),
+			profitCenter: newIDPrefix("PC-"+c.Code+"-", 3),
+			vend:         newIDPrefix("V-"+c.Code+"-", 6),
+			cust:         newIDPrefix("C-"+c.Code+"-", 6),
 		}
 		for i := range s.CostCenters {
-			co.ccs = append(co.ccs, masterdata.CostCenterID(c.Code, i))
-			co.pcOfCC = append(co.pcOfCC, masterdata.ProfitCenterID(c.Code, s.ProfitCenterOf(i)))
+			co.pcOfCC = append(co.pcOfCC, int32(s.ProfitCenterOf(i)))
 		}
 		l.companies = append(l.companies, co)
 	}
@@ -210,27 +225,59 @@ func (l *Ledger) Companies() int { return len(l.companies) }
 // Entries returns the number of documents of company i.
 func (l *Ledger) Entries(i int) int64 { return l.companies[i].entries }
 
-// Block is the output of one block.
+// Block is the output of one block: its documents as typed records, and
+// the CSV that EncodeCSV makes of them.
 type Block struct {
-	CSV     []byte
-	Labels  []byte
+	// CSV and Labels hold the rows of journal_entries.csv and
+	// labels/anomaly_labels.csv for this block, once EncodeCSV has run.
+	CSV    []byte
+	Labels []byte
+	// Entries, Lines and Fraud count documents, line items and fraudulent
+	// documents.
 	Entries int64
 	Lines   int64
 	Fraud   int64
 
-	hdr     []byte
-	amounts []int64
+	l       *Ledger
+	company int
+	docs    []document
+	items   []lineItem
+}
+
+// document is one journal entry; its line items follow those of the
+// previous document in Block.items.
+type document struct {
+	idHi, idLo  uint64
+	seq         int64
+	day, docDay int32 // indexes into Ledger.days
+	tmpl        *template
+	fraud       fraudKind
+	partyKind   partyKind // of the template drawn first, before any fraud
+	party       int32     // vendor or customer index, by partyKind
+	user        int32
+	lines       int32
+}
+
+// lineItem is one line of a document. Amount is positive, in minor units;
+// debit says on which side it stands.
+type lineItem struct {
+	account    int32 // index into the chart
+	costCenter int32 // -1 on balance-sheet accounts
+	amount     int64
+	debit      bool
 }
 
 // Reset empties b for reuse, keeping its memory.
 func (b *Block) Reset() {
 	b.CSV, b.Labels = b.CSV[:0], b.Labels[:0]
 	b.Entries, b.Lines, b.Fraud = 0, 0, 0
+	b.docs, b.items = b.docs[:0], b.items[:0]
 }
 
 // Generate fills out with block n of company ci.
 func (l *Ledger) Generate(ci int, n int64, out *Block) {
 	out.Reset()
+	out.l, out.company = l, ci
 	co := &l.companies[ci]
 	r := rng.Block(l.seed, n, "journal", co.cfg.Code)
 	first := n * BlockSize
@@ -238,27 +285,6 @@ func (l *Ledger) Generate(ci int, n int64, out *Block) {
 	for seq := first; seq < last; seq++ {
 		l.document(co, seq, r, out)
 	}
-}
-
-const hexDigits = "0123456789abcdef"
-
-// appendUUID appends a version-4-shaped UUID built from two random words.
-func appendUUID(b []byte, hi, lo uint64) []byte {
-	hi = hi&^0xf000 | 0x4000     // version 4
-	lo = lo&^(0xc<<60) | 0x8<<60 // RFC 4122 variant
-	for i, shift := 0, 60; shift >= 0; i, shift = i+1, shift-4 {
-		if i == 8 || i == 12 {
-			b = append(b, '-')
-		}
-		b = append(b, hexDigits[hi>>uint(shift)&0xf])
-	}
-	for i, shift := 0, 60; shift >= 0; i, shift = i+1, shift-4 {
-		if i == 0 || i == 4 {
-			b = append(b, '-')
-		}
-		b = append(b, hexDigits[lo>>uint(shift)&0xf])
-	}
-	return b
 }
 
 func (l *Ledger) document(co *company, seq int64, r *rand.Rand, out *Block) {
@@ -269,14 +295,14 @@ func (l *Ledger) document(co *company, seq int64, r *rand.Rand, out *Block) {
 	if r.IntN(100) >= 70 {
 		docIdx -= 1 + r.IntN(lead)
 	}
-	idHi, idLo := r.Uint64(), r.Uint64()
-	user := r.IntN(len(co.users))
-	party := ""
+	d := document{seq: seq, party: -1, partyKind: t.party}
+	d.idHi, d.idLo = r.Uint64(), r.Uint64()
+	d.user = int32(r.IntN(co.users))
 	switch t.party {
 	case vendor:
-		party = masterdata.VendorID(co.cfg.Code, r.IntN(co.vendors))
+		d.party = int32(r.IntN(co.vendors))
 	case customer:
-		party = masterdata.CustomerID(co.cfg.Code, r.IntN(co.custs))
+		d.party = int32(r.IntN(co.custs))
 	}
 
 	fraud := noFraud
@@ -292,6 +318,7 @@ func (l *Ledger) document(co *company, seq int64, r *rand.Rand, out *Block) {
 			docIdx = dayIdx
 		}
 	}
+	d.tmpl, d.fraud, d.day, d.docDay, d.lines = t, fraud, int32(dayIdx), int32(docIdx), int32(nLines)
 
 	// Amounts: the many side draws, the other side splits the total.
 	manyN := nLines - 1
@@ -299,21 +326,21 @@ func (l *Ledger) document(co *company, seq int64, r *rand.Rand, out *Block) {
 	if nLines >= 4 && len(t.other) >= 2 {
 		manyN, otherN = nLines-2, 2
 	}
-	amounts := out.amounts[:0]
+	first := len(out.items)
 	var total int64
 	for range manyN {
 		var a int64
 		switch fraud {
 		case fraudBelowThreshold:
-			p := pow10(co.digits)
+			p := money.Pow10(co.digits)
 			a = 10_000*p - 1 - int64(r.Uint64N(uint64(500*p)))
 		case fraudRound:
-			p := pow10(co.digits + 3)
+			p := money.Pow10(co.digits + 3)
 			a = (l.amount(co, r)/p + 1) * p
 		default:
 			a = l.amount(co, r)
 		}
-		amounts = append(amounts, a)
+		out.items = append(out.items, lineItem{amount: a})
 		total += a
 	}
 	if otherN == 2 && total < 2 {
@@ -321,58 +348,14 @@ func (l *Ledger) document(co *company, seq int64, r *rand.Rand, out *Block) {
 	}
 	if otherN == 2 {
 		part := 1 + int64(r.Uint64N(uint64(total-1)))
-		amounts = append(amounts, part, total-part)
+		out.items = append(out.items, lineItem{amount: part}, lineItem{amount: total - part})
 	} else {
-		amounts = append(amounts, total)
+		out.items = append(out.items, lineItem{amount: total})
 	}
-	out.amounts = amounts
 
-	// Header fields, formatted once and copied onto every line.
-	d := &l.days[dayIdx]
-	h := out.hdr[:0]
-	h = appendUUID(h, idHi, idLo)
-	h = append(h, ',')
-	h = csvrow.Field(h, co.cfg.Code)
-	h = append(h, ',')
-	h = append(h, d.fy...)
-	h = append(h, ',')
-	h = append(h, d.fp...)
-	h = append(h, ',')
-	h = append(h, d.date...)
-	h = append(h, ',')
-	h = append(h, l.days[docIdx].date...)
-	h = append(h, ',')
-	h = append(h, t.docType...)
-	h = append(h, ',')
-	h = append(h, co.cfg.Currency...)
-	h = append(h, ',')
-	h = append(h, co.rate...)
-	h = append(h, ',')
-	h = append(h, t.refPrefix...)
-	h = strconv.AppendInt(h, 100_000_000+seq, 10)
-	h = append(h, ',')
-	h = append(h, t.text...)
-	if party != "" {
-		h = append(h, ' ')
-		h = csvrow.Field(h, party)
-	}
-	h = append(h, ',')
-	h = csvrow.Field(h, co.users[user])
-	h = append(h, ',')
-	h = append(h, t.source...)
-	h = append(h, ',')
-	h = append(h, t.process...)
-	h = append(h, ",0L,"...)
-	if fraud != noFraud {
-		h = append(h, "true,true,"...)
-	} else {
-		h = append(h, "false,false,"...)
-	}
-	out.hdr = h
-
-	b := out.CSV
-	for i, a := range amounts {
-		debit := (i < manyN) == t.manyDebit
+	for i := range out.items[first:] {
+		it := &out.items[first+i]
+		it.debit = (i < manyN) == t.manyDebit
 		var role chart.Role
 		if i < manyN {
 			role = t.many[r.IntN(len(t.many))]
@@ -381,53 +364,16 @@ func (l *Ledger) document(co *company, seq int64, r *rand.Rand, out *Block) {
 		}
 		pool := l.chart.ByRole(role)
 		acct := pool[r.IntN(len(pool))]
-		b = append(b, h...)
-		b = strconv.AppendInt(b, int64(i+1), 10)
-		b = append(b, ',')
-		b = append(b, l.acctField[acct]...)
-		b = append(b, ',')
-		if debit {
-			b = csvrow.AppendMinor(b, a, co.digits)
-			b = append(b, ',')
-			b = csvrow.AppendMinor(b, 0, co.digits)
-			b = append(b, ',')
-			b = csvrow.AppendMinor(b, a, co.digits)
-		} else {
-			b = csvrow.AppendMinor(b, 0, co.digits)
-			b = append(b, ',')
-			b = csvrow.AppendMinor(b, a, co.digits)
-			b = append(b, ',')
-			b = csvrow.AppendMinor(b, -a, co.digits)
-		}
-		b = append(b, ',')
+		it.account, it.costCenter = int32(acct), -1
 		if l.chart.Accounts[acct].PL {
-			cc := r.IntN(len(co.ccs))
-			b = append(b, co.ccs[cc]...)
-			b = append(b, ',')
-			b = append(b, co.pcOfCC[cc]...)
-		} else {
-			b = append(b, ',')
+			it.costCenter = int32(r.IntN(co.ccs))
 		}
-		b = append(b, ',')
-		b = append(b, l.textField[acct]...)
-		b = append(b, '\n')
 	}
-	out.CSV = b
+	out.docs = append(out.docs, d)
 	out.Entries++
 	out.Lines += int64(nLines)
-
 	if fraud != noFraud {
 		out.Fraud++
-		lb := appendUUID(out.Labels, idHi, idLo)
-		lb = append(lb, ',')
-		lb = csvrow.Field(lb, co.cfg.Code)
-		lb = append(lb, ',')
-		lb = append(lb, d.date...)
-		lb = append(lb, ',')
-		lb = append(lb, fraud.String()...)
-		lb = append(lb, ",true,"...)
-		lb = csvrow.Field(lb, fraud.describe())
-		out.Labels = append(lb, '\n')
 	}
 }
 
@@ -451,12 +397,4 @@ func (l *Ledger) nearestWeekend(i int) int {
 		}
 	}
 	return i
-}
-
-func pow10(n int) int64 {
-	p := int64(1)
-	for range n {
-		p *= 10
-	}
-	return p
 }

@@ -2,7 +2,7 @@ package ledger
 
 import "datasynth.dev/engine/chart"
 
-type partyKind int
+type partyKind int8
 
 const (
 	noParty partyKind = iota
@@ -91,7 +91,7 @@ func templateWeights(industry string) []uint64 {
 }
 
 // fraudKind is a type of fraudulent document.
-type fraudKind int
+type fraudKind int8
 
 const (
 	noFraud fraudKind = iota - 1

@@ -16,6 +16,7 @@ import (
 
 	"datasynth.dev/engine/config"
 	"datasynth.dev/engine/internal/csvrow"
+	"datasynth.dev/engine/money"
 	"datasynth.dev/engine/rng"
 )
 
@@ -153,7 +154,7 @@ func Tables(start time.Time) []Table {
 				row.Str(departments[cc%len(departments)])
 				row.Str(CostCenterID(c.Code, cc))
 				row.Str(pick(r, jobTitles))
-				row.Minor(int64(1+r.IntN(5))*int64(pow10(3+r.IntN(3)))*100, 2)
+				row.Minor(int64(1+r.IntN(5))*money.Pow10(3+r.IntN(3))*100, 2)
 				row.Str(sinceStart(r, 7300))
 			},
 		},
@@ -184,7 +185,7 @@ func Tables(start time.Time) []Table {
 				row.Str(c.Country)
 				row.Str(c.Currency)
 				row.Str(pick(r, segments))
-				row.Minor(int64(1+r.IntN(9))*int64(pow10(3+r.IntN(4)))*int64(pow10(config.Currencies[c.Currency])), config.Currencies[c.Currency])
+				row.Minor(int64(1+r.IntN(9))*money.Pow10(3+r.IntN(4))*money.Pow10(config.Currencies[c.Currency]), config.Currencies[c.Currency])
 				row.Int(pick(r, paymentTerms))
 				row.Str(sinceStart(r, 3650))
 			},
@@ -201,19 +202,11 @@ func Tables(start time.Time) []Table {
 				row.Str(k.typ)
 				row.Str(k.unit)
 				digits := config.Currencies[c.Currency]
-				row.Minor(int64(priceUnits.Draw(r))*int64(pow10(digits)), digits)
+				row.Minor(int64(priceUnits.Draw(r))*money.Pow10(digits), digits)
 				row.Str(c.Currency)
 			},
 		},
 	}
-}
-
-func pow10(n int) int {
-	p := 1
-	for range n {
-		p *= 10
-	}
-	return p
 }
 
 // priceUnits draws standard prices between 1 and 100,000 currency units.

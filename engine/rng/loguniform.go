@@ -1,11 +1,12 @@
 package rng
 
-import "math/rand/v2"
+import (
+	"math/rand/v2"
+
+	"datasynth.dev/engine/money"
+)
 
 //go:generate go run gen_logtable.go
-
-var pow10 = [...]uint64{1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12,
-	1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19}
 
 // MaxLogUniform is the largest bound LogUniform accepts (10^17 minor units).
 const MaxLogUniform = 1e17
@@ -28,7 +29,7 @@ func NewLogUniform(min, max uint64) LogUniform {
 
 func decade(v uint64) int {
 	k := 0
-	for k+1 < len(pow10) && pow10[k+1] <= v {
+	for k < money.MaxPow10 && uint64(money.Pow10(k+1)) <= v {
 		k++
 	}
 	return k
@@ -48,9 +49,9 @@ func (l LogUniform) Draw(r *rand.Rand) uint64 {
 		m := logTable[i] + ((logTable[i+1]-logTable[i])*f)>>20
 		var v uint64
 		if k <= 12 {
-			v = m / pow10[12-k]
+			v = m / uint64(money.Pow10(12-k))
 		} else {
-			v = m * pow10[k-12]
+			v = m * uint64(money.Pow10(k-12))
 		}
 		if v >= l.min && v <= l.max {
 			return v

@@ -247,7 +247,7 @@ func (s *Service) writeJournal(w http.ResponseWriter, r *http.Request, p *Plan, 
 		if format == formatCSV {
 			_, err = bw.Write(b.CSV)
 		} else {
-			err = enc.Encode(b.CSV, writeEntry)
+			err = enc.Encode(b, writeEntry)
 		}
 		if err != nil {
 			return err

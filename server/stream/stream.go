@@ -480,7 +480,7 @@ func (h *Hub) produce(ctx context.Context, p *bulk.Plan, perSecond int, out chan
 	_, err := generate.Journal(ctx, generate.StreamOptions{Config: p.Config, Seed: p.Seed, Threads: 1}, func(b *ledger.Block) error {
 		// Anomalies count when their block is queued.
 		h.opts.Metrics.Anomalies.Add(b.Fraud)
-		return enc.Encode(b.CSV, func(entry []byte) error {
+		return enc.Encode(b, func(entry []byte) error {
 			if !h.waitRunning(ctx) {
 				return context.Cause(ctx)
 			}

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"time"
 
@@ -33,7 +32,7 @@ type generateOptions struct {
 	fraudRateSet bool
 }
 
-func newGenerateCmd() *cobra.Command {
+func newGenerateCmd(g *globals) *cobra.Command {
 	var o generateOptions
 	cmd := &cobra.Command{
 		Use:   "generate (--config FILE | --demo) [--output DIR]",
@@ -44,7 +43,11 @@ The dataset is written into a temporary folder beside DIR and renamed into
 place when complete, so DIR never holds a half-written dataset. DIR must not
 exist or be empty unless --overwrite is given. The seed comes from --seed,
 else from global.seed in the config; a config without a seed gets a random
-one, printed and recorded in run_manifest.json.` + "\n" + exitCodesHelp,
+one, printed and recorded in run_manifest.json.` + exitCodes(
+			"0", "the dataset is complete under DIR, run_manifest.json last",
+			"1", "the run failed (for example a write error); nothing was left under DIR",
+			"2", "invalid flags or config, or DIR is a file or a non-empty folder (see\n       --overwrite); nothing was generated",
+			"130", "interrupted by SIGINT or SIGTERM; nothing was left under DIR"),
 		Example: `  datasynth-data generate --demo --output ./demo-output
   datasynth-data generate --config config.yaml --output ./recovered-output
   datasynth-data generate --config config.yaml --output out --seed 7 --threads 4 --json`,
@@ -52,13 +55,13 @@ one, printed and recorded in run_manifest.json.` + "\n" + exitCodesHelp,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o.seedSet = cmd.Flags().Changed("seed")
 			o.fraudRateSet = cmd.Flags().Changed("fraud-rate")
-			return runGenerate(cmd, o)
+			return runGenerate(cmd, g, o)
 		},
 	}
 	f := cmd.Flags()
 	f.StringVarP(&o.configFile, "config", "c", "", "generation config (YAML)")
 	f.StringVarP(&o.output, "output", "o", "", "output folder (default: output.output_directory from the config)")
-	f.Uint64Var(&o.seed, "seed", 0, "seed, overriding global.seed")
+	f.Uint64VarP(&o.seed, "seed", "s", 0, "seed, overriding global.seed")
 	f.IntVarP(&o.threads, "threads", "t", 0, "generating threads (default: global.worker_threads, else one per CPU); never changes the output")
 	f.BoolVar(&o.demo, "demo", false, "use the embedded demo config (one manufacturing company, 3 months, seed 42)")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing but errors and warnings")
@@ -113,7 +116,7 @@ func randomSeed() uint64 {
 	return binary.BigEndian.Uint64(b[:]) >> 1 // keep it positive in YAML and JSON tools
 }
 
-func runGenerate(cmd *cobra.Command, o generateOptions) error {
+func runGenerate(cmd *cobra.Command, g *globals, o generateOptions) error {
 	stderr := cmd.ErrOrStderr()
 	cfg, err := loadConfig(o.configFile, o.demo)
 	if err != nil {
@@ -150,8 +153,8 @@ func runGenerate(cmd *cobra.Command, o generateOptions) error {
 
 	opts := generate.Options{
 		Config: cfg, Seed: seed, Output: out, Threads: threads, Overwrite: o.overwrite,
-		ProgramVersion: version,
-		Logger:         slog.New(slog.DiscardHandler),
+		ProgramVersion: buildVersions().Program,
+		Logger:         g.logger(),
 	}
 	var bar *progressbar.ProgressBar
 	if !o.quiet && !o.json && isTerminal(stderr) {

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 
+	"datasynth.dev/engine/config"
 	"github.com/spf13/cobra"
 )
 
@@ -12,7 +13,12 @@ func newValidateCmd() *cobra.Command {
 		Use:   "validate --config FILE",
 		Short: "Check a config and report every problem at once",
 		Long: `Check a config and report every problem at once, one per line, as
-FILE:LINE:COL: key.path: what is wrong, and what is allowed.` + "\n" + exitCodesHelp,
+FILE:LINE:COL: key.path: what is wrong, and what is allowed. Warnings (for
+example DataSynth sections this generator ignores) do not make a config
+invalid.` + exitCodes(
+			"0", "the config is valid",
+			"1", "the config has problems, listed on standard error",
+			"2", "no config could be checked: no --config, an unreadable or oversized\n       file, or bad flags"),
 		Example: `  datasynth-data validate --config config.yaml`,
 		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -20,6 +26,9 @@ FILE:LINE:COL: key.path: what is wrong, and what is allowed.` + "\n" + exitCodes
 				return invalid(fmt.Errorf("no config given; pass --config FILE"))
 			}
 			cfg, err := loadConfig(file, false)
+			if _, ok := err.(config.Problems); ok {
+				return &exitError{exitFailure, err}
+			}
 			if err != nil {
 				return err
 			}

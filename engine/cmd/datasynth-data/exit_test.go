@@ -25,7 +25,14 @@ func TestExitCodes(t *testing.T) {
 		want int
 	}{
 		{[]string{"info"}, exitOK},
-		{[]string{"validate", "--config", bad}, exitInvalid},
+		{[]string{"info", "--bogus"}, exitInvalid},
+		{[]string{"--version"}, exitOK},
+		{[]string{"-V"}, exitOK},
+		{[]string{"--log-level", "loud", "info"}, exitInvalid},
+		{[]string{"init", "-i", "retial", "-o", filepath.Join(dir, "x.yaml")}, exitInvalid},
+		{[]string{"init", "-o", bad}, exitInvalid}, // exists
+		{[]string{"generate", "--demo", "--bogus"}, exitInvalid},
+		{[]string{"validate", "--config", bad}, exitFailure},
 		{[]string{"validate"}, exitInvalid},
 		{[]string{"validate", "--config", filepath.Join(dir, "missing.yaml")}, exitInvalid},
 		{[]string{"generate", "--demo", "--threads", "abc"}, exitInvalid},
@@ -108,5 +115,51 @@ func TestNumericFlagsRejectNonFinite(t *testing.T) {
 	}
 	if checked < 3 {
 		t.Fatalf("only %d numeric flags found; the walk is broken", checked)
+	}
+}
+
+// TestHelpTexts checks that every command's help has an example and lists
+// its own exit codes, and only those that apply to it.
+func TestHelpTexts(t *testing.T) {
+	root := newRootCmd(io.Discard, io.Discard)
+	for _, cmd := range append(root.Commands(), root) {
+		if cmd.Hidden || cmd.Name() == "help" || cmd.Name() == "completion" {
+			continue
+		}
+		var out strings.Builder
+		args := []string{"--help"}
+		if cmd != root {
+			args = []string{cmd.Name(), "--help"}
+		}
+		if code := run(args, &out, io.Discard); code != exitOK {
+			t.Fatalf("%v: exit %d", args, code)
+		}
+		help := out.String()
+		if !strings.Contains(help, "Examples:\n  datasynth-data") || !strings.Contains(help, "Exit codes:\n  0") {
+			t.Errorf("%s --help lacks an example or exit codes:\n%s", cmd.Name(), help)
+		}
+		if cmd.Name() != "generate" && cmd != root && (strings.Contains(help, "130") || strings.Contains(help, "--overwrite")) {
+			t.Errorf("%s --help lists generate's exit codes:\n%s", cmd.Name(), help)
+		}
+		if !strings.Contains(help, "-v, --verbose") || !strings.Contains(help, "--log-level level") {
+			t.Errorf("%s --help lacks the shared -v/--verbose and --log-level flags", cmd.Name())
+		}
+	}
+}
+
+// TestVersionAndVerbose: -V prints the version line that tools parse; -v
+// means verbose, as in DataSynth.
+func TestVersionAndVerbose(t *testing.T) {
+	var out, errOut strings.Builder
+	if code := run([]string{"-V"}, &out, io.Discard); code != exitOK || out.String() != "datasynth-data dev (generator 1.0.0, commit unknown)\n" {
+		t.Fatalf("-V: exit %d, %q", code, out.String())
+	}
+	out.Reset()
+	dir := t.TempDir()
+	if code := run([]string{"generate", "--demo", "-v", "-q", "-o", filepath.Join(dir, "out")}, &out, &errOut); code != exitOK {
+		t.Fatalf("generate -v: exit %d: %s", code, errOut.String())
+	}
+	if !strings.Contains(errOut.String(), "level=INFO msg=generating") || strings.Contains(out.String(), "datasynth-data dev") {
+		t.Fatalf("generate -v did not log verbosely: stdout %q, stderr %q", out.String(), errOut.String())
 	}
 }

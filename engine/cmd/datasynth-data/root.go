@@ -5,30 +5,33 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"datasynth.dev/engine/config"
-	"datasynth.dev/engine/generate"
 	"github.com/spf13/cobra"
 )
 
-// Exit codes, listed in every command's help.
+// Exit codes. Each command's help lists the ones it uses.
 const (
 	exitOK          = 0
-	exitFailure     = 1   // the run failed (I/O error, disk full, ...)
-	exitInvalid     = 2   // bad flags or an invalid config: nothing was generated
-	exitInterrupted = 130 // stopped by SIGINT or SIGTERM: nothing was written
+	exitFailure     = 1   // generate, init: the run failed; validate: the config has problems
+	exitInvalid     = 2   // bad flags or input: nothing was done
+	exitInterrupted = 130 // generate stopped by SIGINT or SIGTERM: nothing was written
 )
 
-const exitCodesHelp = `
-Exit codes:
-  0    success
-  1    the run failed (for example a write error); nothing was left under the output name
-  2    invalid flags or config, or an output folder that is not empty (see
-       --overwrite) or is a file; nothing was generated
-  130  interrupted by SIGINT or SIGTERM; nothing was left under the output name`
+// exitCodes renders an "Exit codes:" help section from code/meaning pairs.
+func exitCodes(lines ...string) string {
+	var b strings.Builder
+	b.WriteString("\n\nExit codes:")
+	for i := 0; i+1 < len(lines); i += 2 {
+		fmt.Fprintf(&b, "\n  %-4s %s", lines[i], lines[i+1])
+	}
+	return b.String()
+}
 
 // exitError carries an exit code with an error.
 type exitError struct {
@@ -40,6 +43,37 @@ func (e *exitError) Error() string { return e.err.Error() }
 func (e *exitError) Unwrap() error { return e.err }
 
 func invalid(err error) error { return &exitError{exitInvalid, err} }
+
+// globals are the settings every command shares.
+type globals struct {
+	stderr   io.Writer
+	verbose  bool
+	logLevel slog.Level
+}
+
+// logger writes to standard error at --log-level, or debug with --verbose.
+func (g *globals) logger() *slog.Logger {
+	level := g.logLevel
+	if g.verbose {
+		level = slog.LevelDebug
+	}
+	return slog.New(slog.NewTextHandler(g.stderr, &slog.HandlerOptions{Level: level}))
+}
+
+// levelFlag is --log-level: one of debug, info, warn, error, shown in lower
+// case.
+type levelFlag struct{ l *slog.Level }
+
+func (f levelFlag) String() string { return strings.ToLower(f.l.String()) }
+func (f levelFlag) Type() string   { return "level" }
+func (f levelFlag) Set(s string) error {
+	for _, name := range []string{"debug", "info", "warn", "error"} {
+		if s == name {
+			return f.l.UnmarshalText([]byte(s))
+		}
+	}
+	return fmt.Errorf("%q is not a level; use debug, info, warn or error", s)
+}
 
 // run executes the command line and returns the exit code.
 func run(args []string, stdout, stderr io.Writer) int {
@@ -58,6 +92,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stderr, p)
 		}
 		fmt.Fprintf(stderr, "datasynth-data: %d problem(s) in the config; fix them and run again\n", len(problems))
+		if errors.As(err, &ee) {
+			return ee.code
+		}
 		return exitInvalid
 	}
 	fmt.Fprintln(stderr, "datasynth-data:", err)
@@ -71,14 +108,24 @@ func run(args []string, stdout, stderr io.Writer) int {
 }
 
 func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
+	g := &globals{stderr: stderr, logLevel: slog.LevelWarn}
+	v := buildVersions()
 	root := &cobra.Command{
 		Use:   "datasynth-data",
 		Short: "Generate deterministic synthetic enterprise-accounting data",
 		Long: `datasynth-data generates a company's books from a YAML config and a seed:
 chart of accounts, master data, balanced journal entries and anomaly labels,
 with a run manifest of SHA-256 checksums. The same config, seed and generator
-version give byte-identical files on any machine and any thread count.` + "\n" + exitCodesHelp,
-		Version:       fmt.Sprintf("%s (generator %s, commit %s)", version, generate.GeneratorVersion, commit),
+version give byte-identical files on any machine and any thread count.` + exitCodes(
+			"0", "success",
+			"1", "the command ran and failed (see each command)",
+			"2", "invalid flags or input; nothing was done",
+			"130", "generate was interrupted; nothing was written"),
+		Example: `  datasynth-data init -o config.yaml
+  datasynth-data validate -c config.yaml
+  datasynth-data generate -c config.yaml -o ./output
+  datasynth-data info --json`,
+		Version:       v.String(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
@@ -99,8 +146,13 @@ version give byte-identical files on any machine and any thread count.` + "\n" +
 	root.SetErr(stderr)
 	root.SetVersionTemplate("datasynth-data {{.Version}}\n")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return invalid(err) })
+	// DataSynth's habit: -V prints the version, -v means verbose.
+	root.Flags().BoolP("version", "V", false, "print the program, generator and commit versions")
+	pf := root.PersistentFlags()
+	pf.BoolVarP(&g.verbose, "verbose", "v", false, "log everything (same as --log-level debug)")
+	pf.Var(levelFlag{&g.logLevel}, "log-level", "log level on standard error: debug, info, warn or error")
 	root.AddCommand(
-		newGenerateCmd(),
+		newGenerateCmd(g),
 		newValidateCmd(),
 		newInitCmd(),
 		newInfoCmd(),

@@ -7,7 +7,11 @@
 // comma, quote, CR or LF, and nothing else.
 package csvrow
 
-import "strconv"
+import (
+	"strconv"
+
+	"datasynth.dev/engine/money"
+)
 
 // NeedsQuote reports whether s must be quoted in CSV.
 func NeedsQuote(s string) bool {
@@ -65,32 +69,10 @@ func (r *Row) Bool(v bool) { r.sep(); r.B = strconv.AppendBool(r.B, v) }
 
 // Minor appends an amount held in minor units with the given number of
 // fractional digits, such as 123456 with 2 digits as "1234.56".
-func (r *Row) Minor(v int64, digits int) { r.sep(); r.B = AppendMinor(r.B, v, digits) }
+func (r *Row) Minor(v int64, digits int) { r.sep(); r.B = money.AppendMinor(r.B, v, digits) }
 
 // End terminates the record with a newline.
 func (r *Row) End() { r.B = append(r.B, '\n'); r.start = false }
-
-// AppendMinor formats a minor-unit amount as a decimal number.
-func AppendMinor(b []byte, v int64, digits int) []byte {
-	if v < 0 {
-		b = append(b, '-')
-		v = -v
-	}
-	if digits == 0 {
-		return strconv.AppendInt(b, v, 10)
-	}
-	p := int64(1)
-	for range digits {
-		p *= 10
-	}
-	b = strconv.AppendInt(b, v/p, 10)
-	b = append(b, '.')
-	frac := v % p
-	for q := p / 10; q > 1 && frac < q; q /= 10 {
-		b = append(b, '0')
-	}
-	return strconv.AppendInt(b, frac, 10)
-}
 
 // Header returns a header line for the given column names.
 func Header(cols ...string) []byte {

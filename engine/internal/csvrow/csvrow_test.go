@@ -6,21 +6,6 @@ import (
 	"testing"
 )
 
-func TestAppendMinor(t *testing.T) {
-	for _, c := range []struct {
-		v      int64
-		digits int
-		want   string
-	}{
-		{0, 2, "0.00"}, {5, 2, "0.05"}, {123456, 2, "1234.56"}, {-100, 2, "-1.00"},
-		{7, 0, "7"}, {1001, 3, "1.001"}, {1000, 3, "1.000"}, {99, 3, "0.099"},
-	} {
-		if got := string(AppendMinor(nil, c.v, c.digits)); got != c.want {
-			t.Errorf("AppendMinor(%d, %d) = %q, want %q", c.v, c.digits, got, c.want)
-		}
-	}
-}
-
 // TestRowReadsBackWithEncodingCSV checks our quoting against the standard
 // library's reader.
 func TestRowReadsBackWithEncodingCSV(t *testing.T) {

@@ -1,0 +1,149 @@
+package ledger
+
+import (
+	"strconv"
+
+	"datasynth.dev/engine/internal/csvrow"
+	"datasynth.dev/engine/money"
+)
+
+// EncodeCSV sets b.CSV to the rows of journal_entries.csv for the block's
+// documents and b.Labels to their rows of labels/anomaly_labels.csv,
+// reusing the memory of both. A document's header fields are formatted
+// once and copied onto each of its lines.
+func (b *Block) EncodeCSV() {
+	l := b.l
+	co := &l.companies[b.company]
+	out, labels := b.CSV[:0], b.Labels[:0]
+	var h []byte
+	items := b.items
+	for i := range b.docs {
+		d := &b.docs[i]
+		h = l.appendCSVHeader(h[:0], co, d)
+		for n, it := range items[:d.lines] {
+			out = append(out, h...)
+			out = strconv.AppendInt(out, int64(n+1), 10)
+			out = append(out, ',')
+			out = append(out, l.acct[it.account].csv...)
+			out = append(out, ',')
+			if it.debit {
+				out = money.AppendMinor(out, it.amount, co.digits)
+				out = append(out, ',')
+				out = money.AppendMinor(out, 0, co.digits)
+				out = append(out, ',')
+				out = money.AppendMinor(out, it.amount, co.digits)
+			} else {
+				out = money.AppendMinor(out, 0, co.digits)
+				out = append(out, ',')
+				out = money.AppendMinor(out, it.amount, co.digits)
+				out = append(out, ',')
+				out = money.AppendMinor(out, -it.amount, co.digits)
+			}
+			out = append(out, ',')
+			if it.costCenter >= 0 {
+				out = co.costCenter.appendCSV(out, it.costCenter)
+				out = append(out, ',')
+				out = co.profitCenter.appendCSV(out, co.pcOfCC[it.costCenter])
+			} else {
+				out = append(out, ',')
+			}
+			out = append(out, ',')
+			out = append(out, l.acctName[it.account].csv...)
+			out = append(out, '\n')
+		}
+		items = items[d.lines:]
+		if d.fraud != noFraud {
+			labels = l.appendCSVLabel(labels, co, d)
+		}
+	}
+	b.CSV, b.Labels = out, labels
+}
+
+// appendCSVHeader appends the document-level fields of a journal_entries.csv
+// row, each followed by a comma.
+func (l *Ledger) appendCSVHeader(h []byte, co *company, d *document) []byte {
+	day := &l.days[d.day]
+	t := d.tmpl
+	h = appendUUID(h, d.idHi, d.idLo)
+	h = append(h, ',')
+	h = append(h, co.code.csv...)
+	h = append(h, ',')
+	h = append(h, day.fy...)
+	h = append(h, ',')
+	h = append(h, day.fp...)
+	h = append(h, ',')
+	h = append(h, day.date...)
+	h = append(h, ',')
+	h = append(h, l.days[d.docDay].date...)
+	h = append(h, ',')
+	h = append(h, t.docType...)
+	h = append(h, ',')
+	h = append(h, co.currency.csv...)
+	h = append(h, ',')
+	h = append(h, co.rate...)
+	h = append(h, ',')
+	h = append(h, t.refPrefix...)
+	h = strconv.AppendInt(h, referenceBase+d.seq, 10)
+	h = append(h, ',')
+	h = l.appendCSVHeaderText(h, co, d)
+	h = append(h, ',')
+	h = co.user.appendCSV(h, d.user)
+	h = append(h, ',')
+	h = append(h, t.source...)
+	h = append(h, ',')
+	h = append(h, t.process...)
+	h = append(h, ",0L,"...)
+	if d.fraud != noFraud {
+		h = append(h, "true,true,"...)
+	} else {
+		h = append(h, "false,false,"...)
+	}
+	return h
+}
+
+// appendCSVHeaderText appends header_text: the template's text, followed by
+// the vendor or customer where the document has one.
+func (l *Ledger) appendCSVHeaderText(h []byte, co *company, d *document) []byte {
+	p := co.party(d)
+	if p == nil {
+		return append(h, d.tmpl.text...)
+	}
+	if p.quote {
+		// Rare: a company code that needs quoting. Quote the whole field.
+		v := append([]byte(d.tmpl.text+" "+p.raw), p.appendNumber(nil, d.party)...)
+		return csvrow.Field(h, string(v))
+	}
+	h = append(h, d.tmpl.text...)
+	h = append(h, ' ')
+	return p.appendCSV(h, d.party)
+}
+
+// party returns the identifier prefix of the document's vendor or
+// customer, or nil.
+func (co *company) party(d *document) *idPrefix {
+	switch d.partyKind {
+	case vendor:
+		return &co.vend
+	case customer:
+		return &co.cust
+	}
+	return nil
+}
+
+// referenceBase is added to a document's sequence number in its reference.
+const referenceBase = 100_000_000
+
+// appendCSVLabel appends the labels/anomaly_labels.csv row of a fraudulent
+// document.
+func (l *Ledger) appendCSVLabel(b []byte, co *company, d *document) []byte {
+	b = appendUUID(b, d.idHi, d.idLo)
+	b = append(b, ',')
+	b = append(b, co.code.csv...)
+	b = append(b, ',')
+	b = append(b, l.days[d.day].date...)
+	b = append(b, ',')
+	b = append(b, d.fraud.String()...)
+	b = append(b, ",true,"...)
+	b = csvrow.Field(b, d.fraud.describe())
+	return append(b, '\n')
+}
