@@ -2,11 +2,14 @@ package verify
 
 import (
 	"bufio"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // ErrDifferent is what a command returns after printing a Report that is
@@ -165,20 +168,37 @@ type jsonReport struct {
 }
 
 type jsonFile struct {
-	Path   string     `json:"path"`
-	Status Status     `json:"status"`
-	Mark   string     `json:"mark"`
-	Detail string     `json:"detail,omitempty"`
-	Left   *jsonEntry `json:"left"`
-	Right  *jsonEntry `json:"right"`
+	Path string `json:"path"`
+	// PathBase64 holds the path's bytes when they are not UTF-8, which a
+	// JSON string cannot carry (see JSONName).
+	PathBase64 string     `json:"path_base64,omitempty"`
+	Status     Status     `json:"status"`
+	Mark       string     `json:"mark"`
+	Detail     string     `json:"detail,omitempty"`
+	Left       *jsonEntry `json:"left"`
+	Right      *jsonEntry `json:"right"`
 }
 
 type jsonEntry struct {
-	Kind   string `json:"kind"`
-	Size   *int64 `json:"size,omitempty"`
-	SHA256 string `json:"sha256,omitempty"`
-	Target string `json:"target,omitempty"`
-	Error  string `json:"error,omitempty"`
+	Kind         string `json:"kind"`
+	Size         *int64 `json:"size,omitempty"`
+	SHA256       string `json:"sha256,omitempty"`
+	Target       string `json:"target,omitempty"`
+	TargetBase64 string `json:"target_base64,omitempty"`
+	Error        string `json:"error,omitempty"`
+}
+
+// JSONName returns a name as it can be written in JSON: shown is the name
+// with each byte that is not UTF-8 replaced by U+FFFD, and raw is the
+// name's bytes in standard base64 when that replacement happened, "" when
+// the name is UTF-8 already. Linux names may hold any bytes but "/" and NUL;
+// two names that differ only in such bytes have the same shown form, so
+// whoever reads the JSON uses raw when it is there.
+func JSONName(name string) (shown, raw string) {
+	if utf8.ValidString(name) {
+		return name, ""
+	}
+	return strings.ToValidUTF8(name, "\uFFFD"), base64.StdEncoding.EncodeToString([]byte(name))
 }
 
 type jsonHash struct {
@@ -191,7 +211,8 @@ func toJSONEntry(e *Entry) *jsonEntry {
 	if e == nil {
 		return nil
 	}
-	j := &jsonEntry{Kind: e.Kind.String(), SHA256: e.SHA256, Target: e.Target}
+	j := &jsonEntry{Kind: e.Kind.String(), SHA256: e.SHA256}
+	j.Target, j.TargetBase64 = JSONName(e.Target)
 	if e.Kind == Other {
 		j.Kind = TypeName(e.Mode)
 	}
@@ -222,7 +243,8 @@ func (r *Report) WriteJSON(w io.Writer, verbose bool) error {
 		j.Result = "different"
 	}
 	for _, f := range r.Files {
-		jf := jsonFile{f.Path, f.Status, f.Status.Mark(), f.Detail, toJSONEntry(f.Left), toJSONEntry(f.Right)}
+		jf := jsonFile{Status: f.Status, Mark: f.Status.Mark(), Detail: f.Detail, Left: toJSONEntry(f.Left), Right: toJSONEntry(f.Right)}
+		jf.Path, jf.PathBase64 = JSONName(f.Path)
 		switch {
 		case f.Status != Identical:
 			j.Differences = append(j.Differences, jf)

@@ -12,6 +12,7 @@ import (
 	"path"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -165,7 +166,7 @@ func OpenFolder(name, role string) (*Source, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s %s: %w", role, QuoteName(name), err)
 	}
-	s, err := walkFolder(name, role, root.FS())
+	s, err := walkFolder(name, role, rootFS{root})
 	if err != nil {
 		root.Close()
 		return nil, err
@@ -173,6 +174,29 @@ func OpenFolder(name, role string) (*Source, error) {
 	s.root = root
 	return s, nil
 }
+
+// rootFS is root.FS() without fs.ValidPath's refusal of names that are not
+// UTF-8: Linux names are bytes, and a dataset must be comparable whatever
+// its names hold. Paths still go through the os.Root, so none leads out of
+// the folder.
+type rootFS struct{ r *os.Root }
+
+func (f rootFS) Open(name string) (fs.File, error) { return f.r.Open(name) }
+
+func (f rootFS) ReadDir(name string) ([]fs.DirEntry, error) {
+	d, err := f.r.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer d.Close()
+	entries, err := d.ReadDir(-1)
+	slices.SortFunc(entries, func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
+	return entries, err
+}
+
+func (f rootFS) ReadLink(name string) (string, error) { return f.r.Readlink(name) }
+
+func (f rootFS) Lstat(name string) (fs.FileInfo, error) { return f.r.Lstat(name) }
 
 // describeOpenError explains why name cannot be opened; want says what
 // the user should give instead.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -538,5 +539,47 @@ func TestCompareListWithRegeneratedManifest(t *testing.T) {
 	assertStatuses(t, r, map[string]Status{"a.csv": Identical, "b.csv": Different, manifest.FileName: Different})
 	if got := text(t, r, false); !strings.Contains(got, "a checksum list records the manifest whole, run block included, so only a copy of the same run matches it)\n") {
 		t.Fatalf("output:\n%s", got)
+	}
+}
+
+// Linux names are bytes. Files whose names are not UTF-8 are hashed and
+// compared like any other (in subfolders too), and the JSON report keeps
+// two such names apart: a JSON string cannot carry the bytes, so each gets
+// its base64 form beside the readable one.
+func TestNamesThatAreNotUTF8(t *testing.T) {
+	a, b := t.TempDir(), t.TempDir()
+	writeTree(t, a, map[string]string{"same\xff.csv": "x", "d\xc3/in.csv": "y", "only\xfe.csv": "1", "link\xff": "->same\xff.csv"})
+	writeTree(t, b, map[string]string{"same\xff.csv": "x", "d\xc3/in.csv": "y", "only\xfd.csv": "1", "link\xff": "->same\xff.csv"})
+	r := compareDirs(t, a, b)
+	assertStatuses(t, r, map[string]Status{
+		"same\xff.csv": Identical, "d\xc3/in.csv": Identical, "link\xff": Identical,
+		"only\xfe.csv": Missing, "only\xfd.csv": Extra,
+	})
+	var buf bytes.Buffer
+	if err := r.WriteJSON(&buf, true); err != nil {
+		t.Fatal(err)
+	}
+	var j struct {
+		Differences []struct {
+			Path       string `json:"path"`
+			PathBase64 string `json:"path_base64"`
+		} `json:"differences"`
+	}
+	if err := json.Unmarshal(buf.Bytes(), &j); err != nil {
+		t.Fatal(err)
+	}
+	if len(j.Differences) != 2 || j.Differences[0].Path != j.Differences[1].Path {
+		t.Fatalf("differences %+v: want two entries with the same readable path", j.Differences)
+	}
+	got := map[string]bool{}
+	for _, d := range j.Differences {
+		raw, err := base64.StdEncoding.DecodeString(d.PathBase64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got[string(raw)] = true
+	}
+	if !got["only\xfe.csv"] || !got["only\xfd.csv"] {
+		t.Errorf("path_base64 values decode to %v, want both original names", got)
 	}
 }

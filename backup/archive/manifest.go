@@ -13,6 +13,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"datasynth.dev/verify"
 )
 
 // ManifestName is the name of the manifest entry, always the first entry of
@@ -84,8 +86,8 @@ type entryJSON struct {
 // MarshalJSON stores names losslessly (see Entry).
 func (e Entry) MarshalJSON() ([]byte, error) {
 	j := entryJSON{Type: e.Type, Mode: e.Mode, Size: e.Size, SHA256: e.SHA256}
-	j.Path, j.PathBase64 = encodeName(e.Path)
-	j.Link, j.LinkBase64 = encodeName(e.Link)
+	j.Path, j.PathBase64 = verify.JSONName(e.Path)
+	j.Link, j.LinkBase64 = verify.JSONName(e.Link)
 	return json.Marshal(j)
 }
 
@@ -107,13 +109,6 @@ func (e *Entry) UnmarshalJSON(b []byte) error {
 	}
 	*e = Entry{Path: p, Type: j.Type, Mode: j.Mode, Size: j.Size, SHA256: j.SHA256, Link: l}
 	return nil
-}
-
-func encodeName(n string) (shown, raw string) {
-	if utf8.ValidString(n) {
-		return n, ""
-	}
-	return strings.ToValidUTF8(n, "\uFFFD"), base64.StdEncoding.EncodeToString([]byte(n))
 }
 
 func decodeName(field, shown, raw string) (string, error) {

@@ -9,6 +9,16 @@
 // beside the target and renamed into place only when every check has
 // passed, so the target either appears complete or not at all.
 //
+// A target that already exists as an empty folder (a volume's mount point,
+// say, which cannot be renamed over) is filled in place instead: the
+// archive is extracted into a temporary folder inside it, on the same file
+// system, and the checked entries are moved up only at the end. A target
+// that is a symbolic link is refused: name the real folder.
+//
+// Temporary folders are claimed by the running restore (see
+// atomicfile.TempDir); those left by a restore that was killed are removed
+// at the start of the next restore into the same place.
+//
 // An environment-file backup (server.env.DATE) is restored as DIR/server.env
 // with mode 0600.
 package restore
@@ -79,6 +89,10 @@ func Run(ctx context.Context, opts Options, log *slog.Logger) error {
 		check := checkTarget
 		if env {
 			check = checkEnvTarget
+		} else if fi, err := os.Lstat(opts.To); err == nil && fi.IsDir() {
+			// A restore killed while filling this folder in place left its
+			// temporary folder inside; without it the folder is empty again.
+			removeStale(opts.To, insidePattern, log)
 		}
 		if err := check(opts.To); err != nil {
 			return err
@@ -98,8 +112,13 @@ func Run(ctx context.Context, opts Options, log *slog.Logger) error {
 	return extract(ctx, opts, file, sum, log)
 }
 
-// checkTarget refuses a target that would hide or mix with existing data.
+// checkTarget refuses a target that would hide or mix with existing data,
+// and a target that is a symbolic link (restoring through it would replace
+// the link, or fill a folder elsewhere than the one named).
 func checkTarget(to string) error {
+	if err := refuseLink(to); err != nil {
+		return err
+	}
 	fi, err := os.Stat(to)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
@@ -120,9 +139,21 @@ func checkTarget(to string) error {
 	return nil
 }
 
+func refuseLink(to string) error {
+	fi, err := os.Lstat(filepath.Clean(to))
+	if err != nil || fi.Mode()&fs.ModeSymlink == 0 {
+		return nil
+	}
+	target, _ := filepath.EvalSymlinks(to)
+	return fmt.Errorf("--to %s: %w: it is a symbolic link (to %s); name the folder itself, or remove the link", to, ErrTargetExists, target)
+}
+
 // checkEnvTarget refuses to overwrite an environment file: the folder may
 // hold other files, but not server.env.
 func checkEnvTarget(to string) error {
+	if err := refuseLink(to); err != nil {
+		return err
+	}
 	p := filepath.Join(to, catalog.KindEnv)
 	if _, err := os.Lstat(p); err == nil {
 		return fmt.Errorf("--to %s: %w: %s is there already; move it away first, or restore into another folder and compare", to, ErrTargetExists, p)
@@ -169,11 +200,13 @@ func fetch(ctx context.Context, opts Options, log *slog.Logger) (string, string,
 			return "", "", nothing, fmt.Errorf("--to %s: %w", opts.To, err)
 		}
 	}
-	dir, err := os.MkdirTemp(parent, ".dsops-restore-download-")
+	removeStale(parent, downloadPattern, log)
+	tmp, err := atomicfile.MkdirTemp(parent, downloadPattern)
 	if err != nil {
 		return "", "", nothing, fmt.Errorf("creating a download folder in %s: %w", parent, err)
 	}
-	cleanup := func() { os.RemoveAll(dir) }
+	dir := tmp.Path
+	cleanup := func() { tmp.Remove() }
 	get := func(n string) (string, string, error) {
 		f, err := os.OpenFile(filepath.Join(dir, n), os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
 		if err != nil {
@@ -218,7 +251,7 @@ func list(opts Options, file, sum string) error {
 		return err
 	}
 	if got != sum {
-		return fmt.Errorf("%s: %w (file %s, sidecar %s); the archive is damaged: restore another backup", opts.Source, ErrChecksum, got, sum)
+		return mismatch(opts.Source, got, sum, verifyArchive(file, opts.Source))
 	}
 	f, err := os.Open(file)
 	if err != nil {
@@ -232,18 +265,29 @@ func list(opts Options, file, sum string) error {
 	w := opts.Out
 	fmt.Fprintf(w, "# %s: %s backup of %s taken %s, %d files, %d bytes, archive SHA-256 %s (matches its sidecar)\n",
 		filepath.Base(opts.Source), m.Kind, m.Source, m.CreatedAt.Format("2006-01-02 15:04:05Z07:00"), m.Files, m.Bytes, sum)
+	// Names are quoted as dsops verify quotes them, so that a name holding
+	// a newline or a control character cannot fake a line of the listing.
+	q := verify.QuoteName
 	for _, e := range m.Entries {
 		switch e.Type {
 		case archive.TypeFile:
-			fmt.Fprintf(w, "%04o %12d %s  %s\n", e.Mode, e.Size, e.SHA256, e.Path)
+			fmt.Fprintf(w, "%04o %12d %s  %s\n", e.Mode, e.Size, e.SHA256, q(e.Path))
 		case archive.TypeDir:
-			fmt.Fprintf(w, "%04o %12s %64s  %s/\n", e.Mode, "-", "", e.Path)
+			fmt.Fprintf(w, "%04o %12s %64s  %s/\n", e.Mode, "-", "", q(e.Path))
 		case archive.TypeSymlink:
-			fmt.Fprintf(w, "%04o %12s %64s  %s -> %s\n", e.Mode, "-", "", e.Path, e.Link)
+			fmt.Fprintf(w, "%04o %12s %64s  %s -> %s\n", e.Mode, "-", "", q(e.Path), q(e.Link))
 		}
 	}
 	return nil
 }
+
+// Patterns of the temporary folders restore makes: beside a new target,
+// inside an existing empty target, and for a download from S3.
+const (
+	besidePattern   = ".restore-*"
+	insidePattern   = ".dsops-restore-*"
+	downloadPattern = ".dsops-restore-download-*"
+)
 
 func extract(ctx context.Context, opts Options, file, sum string, log *slog.Logger) error {
 	to := filepath.Clean(opts.To)
@@ -251,14 +295,28 @@ func extract(ctx context.Context, opts Options, file, sum string, log *slog.Logg
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return fmt.Errorf("--to %s: %w", opts.To, err)
 	}
-	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(to)+".restore-")
+	// An existing (empty) target is filled in place: it may be a mount
+	// point, which cannot be renamed over, and extracting beside it would
+	// fill the parent's file system instead of the volume.
+	inPlace := false
+	if fi, err := os.Stat(to); err == nil && fi.IsDir() {
+		inPlace = true
+	}
+	where, pattern := parent, "."+filepath.Base(to)+besidePattern
+	if inPlace {
+		where, pattern = to, insidePattern
+	}
+	if !inPlace {
+		removeStale(where, pattern, log)
+	}
+	tmp, err := atomicfile.MkdirTemp(where, pattern)
 	if err != nil {
-		return fmt.Errorf("--to %s: cannot create a folder beside it: %w", opts.To, err)
+		return fmt.Errorf("--to %s: cannot create a temporary folder in %s: %w", opts.To, where, err)
 	}
 	done := false
 	defer func() {
 		if !done {
-			os.RemoveAll(tmp)
+			tmp.Remove()
 		}
 	}()
 	f, err := os.Open(file)
@@ -275,7 +333,7 @@ func extract(ctx context.Context, opts Options, file, sum string, log *slog.Logg
 			tee = io.TeeReader(tee, progressWriter(bar.Add))
 		}
 	}
-	m, xerr := archive.Extract(ctx, tee, opts.Source, tmp, nil)
+	m, xerr := archive.Extract(ctx, tee, opts.Source, tmp.Path, nil)
 	// The tar reader stops at the end-of-archive marker; hash the rest so
 	// that the whole file is compared with the sidecar.
 	_, rerr := io.Copy(io.Discard, tee)
@@ -284,7 +342,7 @@ func extract(ctx context.Context, opts Options, file, sum string, log *slog.Logg
 	}
 	got := hex.EncodeToString(h.Sum(nil))
 	if rerr == nil && got != sum {
-		return fmt.Errorf("%s: %w (file %s, sidecar %s); the archive is damaged: restore another backup", opts.Source, ErrChecksum, got, sum)
+		return mismatch(opts.Source, got, sum, xerr)
 	}
 	if xerr != nil {
 		return xerr
@@ -292,24 +350,97 @@ func extract(ctx context.Context, opts Options, file, sum string, log *slog.Logg
 	if rerr != nil {
 		return fmt.Errorf("reading %s: %w", opts.Source, rerr)
 	}
-	if m.RootMode != 0 {
-		if err := os.Chmod(tmp, fs.FileMode(m.RootMode)); err != nil {
-			return err
-		}
+	if inPlace {
+		err = moveUp(tmp, to, m)
+	} else {
+		err = rename(tmp, to, m)
 	}
-	if err := os.Remove(to); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("--to %s: %w", opts.To, err)
-	}
-	if err := os.Rename(tmp, to); err != nil {
+	if err != nil {
 		return fmt.Errorf("--to %s: %w", opts.To, err)
 	}
 	done = true
-	if err := atomicfile.SyncDir(parent); err != nil {
+	log.Info("restored", "backup", opts.Source, "to", to, "files", m.Files, "bytes", m.Bytes, "in_place", inPlace)
+	fmt.Fprintf(opts.Out, "restored %s (%d bytes) from %s to %s; the archive matched its sidecar and every file its SHA-256\n", count(m.Files, "file"), m.Bytes, filepath.Base(opts.Source), to)
+	return nil
+}
+
+// rename puts the checked tree in place of the target, which does not exist.
+func rename(tmp *atomicfile.TempDir, to string, m *archive.Manifest) error {
+	if m.RootMode != 0 {
+		if err := os.Chmod(tmp.Path, fs.FileMode(m.RootMode)); err != nil {
+			return err
+		}
+	}
+	if err := os.Rename(tmp.Path, to); err != nil {
 		return err
 	}
-	log.Info("restored", "backup", opts.Source, "to", to, "files", m.Files, "bytes", m.Bytes)
-	fmt.Fprintf(opts.Out, "restored %d files (%d bytes) from %s to %s; the archive matched its sidecar and every file its SHA-256\n", m.Files, m.Bytes, filepath.Base(opts.Source), to)
-	return nil
+	tmp.Release()
+	return atomicfile.SyncDir(filepath.Dir(to))
+}
+
+// moveUp moves the checked entries from tmp (inside the target) up into
+// the target, one rename each on the same file system, then removes tmp.
+func moveUp(tmp *atomicfile.TempDir, to string, m *archive.Manifest) error {
+	entries, err := os.ReadDir(tmp.Path)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if err := os.Rename(filepath.Join(tmp.Path, e.Name()), filepath.Join(to, e.Name())); err != nil {
+			return fmt.Errorf("moving %s into place: %w; the folder is partly filled: empty it and restore again", e.Name(), err)
+		}
+	}
+	if err := tmp.Remove(); err != nil {
+		return err
+	}
+	if m.RootMode != 0 {
+		if err := os.Chmod(to, fs.FileMode(m.RootMode)); err != nil {
+			return err
+		}
+	}
+	return atomicfile.SyncDir(to)
+}
+
+// mismatch explains a backup whose hash differs from its sidecar. If the
+// archive read back whole and every file matched its manifest (extractErr
+// is nil), the archive is consistent and the sidecar is the likelier
+// culprit; the restore is refused either way, since the sidecar is what
+// vouches for the archive.
+func mismatch(source, got, sum string, extractErr error) error {
+	if extractErr == nil {
+		return fmt.Errorf("%s: %w (file %s, sidecar %s); the archive itself reads back whole and every file matches its manifest, so the sidecar is probably the damaged half: compare it with the copy in the other backup location, or, if you trust this archive, write it again with `sha256sum %s > %s.sha256` and restore again", source, ErrChecksum, got, sum, filepath.Base(source), filepath.Base(source))
+	}
+	return fmt.Errorf("%s: %w (file %s, sidecar %s); the archive is damaged (%v): restore another backup, or the copy in the other backup location", source, ErrChecksum, got, sum, extractErr)
+}
+
+// verifyArchive reads the archive at file through, checking every file
+// against its manifest, without writing anything.
+func verifyArchive(file, name string) error {
+	f, err := os.Open(file)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	_, err = archive.Verify(context.Background(), f, name)
+	return err
+}
+
+// removeStale removes temporary folders of restores that were killed.
+func removeStale(parent, pattern string, log *slog.Logger) {
+	removed, err := atomicfile.RemoveStale(parent, pattern)
+	for _, p := range removed {
+		log.Info("removed a temporary folder left by an interrupted restore", "folder", p)
+	}
+	if err != nil {
+		log.Warn("could not remove a temporary folder left by an interrupted restore", "err", err)
+	}
+}
+
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // restoreEnv writes an environment-file backup to DIR/server.env with mode

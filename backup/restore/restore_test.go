@@ -10,8 +10,10 @@ import (
 	"errors"
 	"log/slog"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -22,6 +24,7 @@ import (
 	"datasynth.dev/backup/s3sync"
 	"datasynth.dev/backup/s3test"
 	"datasynth.dev/verify"
+	"datasynth.dev/verify/atomicfile"
 )
 
 // TestMain shares one gateway between the tests of this package; each test
@@ -77,10 +80,12 @@ func identical(t *testing.T, a, b string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer left.Close()
 	right, err := verify.OpenFolder(b, "restored")
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer right.Close()
 	r, err := verify.Compare(context.Background(), left, right, verify.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -268,5 +273,188 @@ func TestRestoreEnvFile(t *testing.T) {
 	err = Run(context.Background(), Options{Source: filepath.Join(dir, name), To: to}, quiet)
 	if !errors.Is(err, ErrTargetExists) {
 		t.Errorf("second env restore: error = %v, want ErrTargetExists", err)
+	}
+}
+
+// A volume's mount point cannot be renamed over, and extracting beside it
+// would fill the parent's file system. An existing empty folder is filled
+// in place, on its own file system. (Needs root, to mount a tmpfs; CI runs
+// as root.)
+func TestRestoreIntoMountPoint(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("mounting a tmpfs needs root; CI runs this test as root")
+	}
+	src, dir, name := original(t)
+	vol := filepath.Join(t.TempDir(), "vol")
+	if err := os.Mkdir(vol, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", vol).CombinedOutput(); err != nil {
+		t.Fatalf("mount -t tmpfs %s: %v: %s", vol, err, out)
+	}
+	t.Cleanup(func() { exec.Command("umount", vol).Run() })
+	if err := Run(context.Background(), Options{Source: filepath.Join(dir, name), To: vol}, quiet); err != nil {
+		t.Fatalf("restore into a mount point: %v", err)
+	}
+	identical(t, src, vol)
+	var st, parentSt syscall.Stat_t
+	syscall.Stat(filepath.Join(vol, "journal_entries.csv"), &st)
+	syscall.Stat(filepath.Dir(vol), &parentSt)
+	if st.Dev == parentSt.Dev {
+		t.Errorf("the restored files are on the parent's file system, not the mounted volume")
+	}
+	if entries, _ := os.ReadDir(filepath.Dir(vol)); len(entries) != 1 {
+		t.Errorf("leftovers beside the mount point: %v", entries)
+	}
+	if fi, _ := os.Stat(vol); fi.Mode().Perm() != 0o750 {
+		t.Errorf("mount point mode = %v, want the original folder's 0750", fi.Mode().Perm())
+	}
+}
+
+// Temporary folders of a restore that was killed are removed by the next
+// restore into the same place; one that a running restore claims is not.
+func TestStaleTemporaryFoldersAreRemoved(t *testing.T) {
+	src, dir, name := original(t)
+	parent := t.TempDir()
+	to := filepath.Join(parent, "out")
+	stale := []string{filepath.Join(parent, ".out.restore-123"), filepath.Join(parent, ".dsops-restore-download-9")}
+	for _, p := range stale {
+		if err := os.MkdirAll(filepath.Join(p, "half"), 0o700); err != nil {
+			t.Fatal(err)
+		}
+	}
+	running, err := atomicfile.MkdirTemp(parent, ".out.restore-*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer running.Remove()
+	if err := Run(context.Background(), Options{Source: filepath.Join(dir, name), To: to}, quiet); err != nil {
+		t.Fatal(err)
+	}
+	identical(t, src, to)
+	if _, err := os.Stat(stale[0]); !os.IsNotExist(err) {
+		t.Errorf("%s left behind", stale[0])
+	}
+	if _, err := os.Stat(running.Path); err != nil {
+		t.Errorf("a running restore's folder was removed: %v", err)
+	}
+
+	// Inside an existing empty target, likewise: the killed restore's
+	// folder is removed and the target counts as empty again.
+	inside := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(inside, ".dsops-restore-77", "half"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := Run(context.Background(), Options{Source: filepath.Join(dir, name), To: inside}, quiet); err != nil {
+		t.Fatal(err)
+	}
+	identical(t, src, inside)
+}
+
+// --to a symbolic link is refused: restoring through it would replace the
+// link or fill a folder other than the one named.
+func TestRestoreRefusesLinkTarget(t *testing.T) {
+	_, dir, name := original(t)
+	real := t.TempDir()
+	link := filepath.Join(t.TempDir(), "link")
+	if err := os.Symlink(real, link); err != nil {
+		t.Fatal(err)
+	}
+	for _, src := range []string{filepath.Join(dir, name), writeEnvBackup(t)} {
+		err := Run(context.Background(), Options{Source: src, To: link}, quiet)
+		if !errors.Is(err, ErrTargetExists) || !strings.Contains(err.Error(), "is a symbolic link (to "+real+")") {
+			t.Errorf("%s: error = %v, want a refusal naming the link and its target", filepath.Base(src), err)
+		}
+	}
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the link was replaced")
+	}
+}
+
+func writeEnvBackup(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	name := "server.env.2026-11-25"
+	body := []byte("API_KEY=x\n")
+	if err := os.WriteFile(filepath.Join(dir, name), body, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(body)
+	if err := catalog.WriteSidecar(dir, name, hex.EncodeToString(sum[:])); err != nil {
+		t.Fatal(err)
+	}
+	return filepath.Join(dir, name)
+}
+
+// When the archive reads back whole and every file matches its manifest,
+// but the sidecar disagrees, the message blames the sidecar, not the
+// archive; the restore is refused either way.
+func TestTamperedSidecarIsNamedAsTheDamagedHalf(t *testing.T) {
+	_, dir, name := original(t)
+	side := filepath.Join(dir, name+catalog.SidecarSuffix)
+	if err := os.WriteFile(side, []byte(strings.Repeat("ab", 32)+"  "+name+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	to := filepath.Join(t.TempDir(), "out")
+	for _, list := range []bool{false, true} {
+		err := Run(context.Background(), Options{Source: filepath.Join(dir, name), To: to, List: list}, quiet)
+		if !errors.Is(err, ErrChecksum) || !strings.Contains(err.Error(), "the sidecar is probably the damaged half") {
+			t.Errorf("list=%v: error = %v, want the sidecar named as the damaged half", list, err)
+		}
+	}
+	if _, err := os.Stat(to); !os.IsNotExist(err) {
+		t.Errorf("restored although the sidecar disagrees")
+	}
+}
+
+// A sidecar saved with Windows line endings still vouches for its backup.
+func TestSidecarWithCRLF(t *testing.T) {
+	src, dir, name := original(t)
+	side := filepath.Join(dir, name+catalog.SidecarSuffix)
+	data, _ := os.ReadFile(side)
+	if err := os.WriteFile(side, bytes.ReplaceAll(data, []byte("\n"), []byte("\r\n")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	to := filepath.Join(t.TempDir(), "out")
+	if err := Run(context.Background(), Options{Source: filepath.Join(dir, name), To: to}, quiet); err != nil {
+		t.Fatal(err)
+	}
+	identical(t, src, to)
+}
+
+// A name holding a newline or a control character is quoted in the
+// listing, so it cannot fake a line of its own.
+func TestListQuotesNames(t *testing.T) {
+	root := t.TempDir()
+	src := filepath.Join(root, "output")
+	os.MkdirAll(src, 0o755)
+	evil := "a.csv\n0644            1 " + strings.Repeat("0", 64) + "  fake.csv"
+	for _, n := range []string{evil, "bell\a.csv", "ok.csv"} {
+		if err := os.WriteFile(filepath.Join(src, n), []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m, err := archive.Scan(context.Background(), src, "output", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := "output-2026-11-25.tar.gz"
+	info, err := archive.Create(context.Background(), filepath.Join(root, name), src, m, 0o640, archive.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	catalog.WriteSidecar(root, name, info.SHA256)
+	var out bytes.Buffer
+	if err := Run(context.Background(), Options{Source: filepath.Join(root, name), List: true, Out: &out}, quiet); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) != 4 || strings.HasSuffix(lines[1], "  fake.csv") && !strings.Contains(lines[1], `"`) {
+		t.Fatalf("listing has %d lines, want a header and 3 entries:\n%s", len(lines), out.String())
+	}
+	for _, want := range []string{`"a.csv\n0644`, `"bell\a.csv"`, "  ok.csv"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("listing lacks %s:\n%s", want, out.String())
+		}
 	}
 }

@@ -10,6 +10,8 @@
 // the caller, and fixed permissions that the umask cannot change (a secret
 // written 0600 stays 0600).
 //
+// TempDir is the same for a temporary folder: see its doc.
+//
 // A temporary file is named "." + the final name + digits. A program killed
 // between Create and Commit leaves one behind; IsTemp recognises them so the
 // program that owns the folder can remove its own leftovers on its next run.
@@ -20,6 +22,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"github.com/google/renameio/v2"
 )
@@ -89,4 +92,88 @@ func SyncDir(dir string) error {
 func IsTemp(name, final string) bool {
 	rest, ok := strings.CutPrefix(name, "."+final)
 	return ok && rest != "" && strings.Trim(rest, "0123456789") == ""
+}
+
+// TempDir is a temporary folder that its process claims, with a lock held
+// on the folder itself, for as long as it works in it. A program killed
+// while it works leaves the folder behind, unclaimed: RemoveStale removes
+// such folders on the program's next run, and never one that a running
+// process still claims.
+type TempDir struct {
+	// Path is the folder's path.
+	Path string
+	f    *os.File
+}
+
+// MkdirTemp creates a folder in parent named by pattern (as os.MkdirTemp)
+// and claims it.
+func MkdirTemp(parent, pattern string) (*TempDir, error) {
+	p, err := os.MkdirTemp(parent, pattern)
+	if err != nil {
+		return nil, err
+	}
+	f, err := claim(p, syscall.LOCK_EX)
+	if err != nil {
+		os.RemoveAll(p)
+		return nil, err
+	}
+	return &TempDir{Path: p, f: f}, nil
+}
+
+// Release gives up the claim and leaves the folder where it is (after its
+// content has been moved into place, say). It is safe to call twice.
+func (d *TempDir) Release() {
+	if d.f != nil {
+		d.f.Close()
+		d.f = nil
+	}
+}
+
+// Remove deletes the folder and its content, then releases it.
+func (d *TempDir) Remove() error {
+	err := os.RemoveAll(d.Path)
+	d.Release()
+	return err
+}
+
+// RemoveStale removes the folders in parent whose names match pattern (as
+// filepath.Match, e.g. ".out.restore-*") and that no running process
+// claims. It returns the paths it removed.
+func RemoveStale(parent, pattern string) ([]string, error) {
+	matches, err := filepath.Glob(filepath.Join(parent, pattern))
+	if err != nil {
+		return nil, err
+	}
+	var removed []string
+	for _, p := range matches {
+		if fi, err := os.Lstat(p); err != nil || !fi.IsDir() {
+			continue
+		}
+		f, err := claim(p, syscall.LOCK_EX|syscall.LOCK_NB)
+		if err != nil {
+			continue // claimed by a running process, or gone
+		}
+		err = os.RemoveAll(p)
+		f.Close()
+		if err != nil {
+			return removed, fmt.Errorf("removing %s, left by an interrupted run: %w", p, err)
+		}
+		removed = append(removed, p)
+	}
+	return removed, nil
+}
+
+// claim opens the folder p and takes a flock on it. The lock lives as long
+// as the returned file is open, and the kernel drops it when the process
+// dies, however it dies.
+func claim(p string, how int) (*os.File, error) {
+	f, err := os.Open(p)
+	if err != nil {
+		return nil, err
+	}
+	if err := syscall.Flock(int(f.Fd()), how); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return f, nil
 }

@@ -1,8 +1,12 @@
 package atomicfile
 
 import (
+	"bufio"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 )
@@ -99,6 +103,72 @@ func TestIsTempRecognisesLeftovers(t *testing.T) {
 	for _, name := range []string{final, "." + final, "." + final + ".bak", "x" + final + "1", ".server.env.2026-11-2"} {
 		if IsTemp(name, final) {
 			t.Errorf("IsTemp(%q, %q) = true", name, final)
+		}
+	}
+}
+
+// TestMain doubles as the helper process of TestRemoveStale: with
+// ATOMICFILE_HOLD set it claims a temporary folder there, prints its path
+// and waits to be killed.
+func TestMain(m *testing.M) {
+	if parent := os.Getenv("ATOMICFILE_HOLD"); parent != "" {
+		d, err := MkdirTemp(parent, ".work-*")
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(3)
+		}
+		fmt.Println(d.Path)
+		select {}
+	}
+	os.Exit(m.Run())
+}
+
+// A folder claimed by a process that was killed with SIGKILL is stale and
+// removed; one claimed by a running process (here, this one) is kept, and
+// so is a folder that does not match the pattern.
+func TestRemoveStale(t *testing.T) {
+	parent := t.TempDir()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "ATOMICFILE_HOLD="+parent)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil {
+		t.Fatal(err)
+	}
+	killed := strings.TrimSpace(line)
+
+	// While the helper runs, its folder is claimed.
+	if removed, err := RemoveStale(parent, ".work-*"); err != nil || len(removed) != 0 {
+		t.Fatalf("RemoveStale removed %v (%v) while its owner runs", removed, err)
+	}
+	cmd.Process.Kill()
+	cmd.Wait()
+
+	live, err := MkdirTemp(parent, ".work-*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer live.Remove()
+	other := filepath.Join(parent, ".other-1")
+	if err := os.Mkdir(other, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(killed, "half.csv"), []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	removed, err := RemoveStale(parent, ".work-*")
+	if err != nil || len(removed) != 1 || removed[0] != killed {
+		t.Fatalf("RemoveStale = %v, %v; want only %s", removed, err, killed)
+	}
+	for _, p := range []string{live.Path, other} {
+		if _, err := os.Stat(p); err != nil {
+			t.Errorf("%s was removed: %v", p, err)
 		}
 	}
 }
