@@ -284,7 +284,12 @@ func Shared(tb testing.TB) *Server {
 // Main runs a package's tests and then stops the Shared gateway:
 //
 //	func TestMain(m *testing.M) { s3test.Main(m) }
+//
+// It also sets AWS_EC2_METADATA_DISABLED=true for the whole package, so
+// that no test, even one that finds no credentials, makes the AWS SDK ask
+// the instance metadata address beyond loopback.
 func Main(m *testing.M) {
+	os.Setenv("AWS_EC2_METADATA_DISABLED", "true")
 	code := m.Run()
 	if shared != nil {
 		shared.Stop()

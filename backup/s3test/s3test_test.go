@@ -10,6 +10,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 )
 
+func TestMain(m *testing.M) { Main(m) }
+
 func TestServerStopAndRestartKeepsData(t *testing.T) {
 	srv := New(t)
 	bucket := srv.Bucket(t)
