@@ -40,6 +40,13 @@ of a built-in replaces it. docs/runbooks.md describes the format.`,
 	}
 	cmd.PersistentFlags().StringVar(&dir, "dir", "", "`folder` of further runbooks (*.yaml)")
 	load := func() (runbook.Set, error) { return runbook.Load(runbooks.FS, dir) }
+	get := func(name string) (*runbook.Book, error) {
+		set, err := load()
+		if err != nil {
+			return nil, err
+		}
+		return set.Get(name)
+	}
 
 	list := &cobra.Command{
 		Use:   "list",
@@ -82,11 +89,7 @@ Exit codes:
 		Example: `  dsops runbook show server-crash`,
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			set, err := load()
-			if err != nil {
-				return err
-			}
-			b, err := set.Get(args[0])
+			b, err := get(args[0])
 			if err != nil {
 				return err
 			}
@@ -126,11 +129,7 @@ Exit codes:
   dsops runbook run restart --set via=compose --yes --log /var/log/datasynth/incident.jsonl`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			set, err := load()
-			if err != nil {
-				return err
-			}
-			b, err := set.Get(args[0])
+			b, err := get(args[0])
 			if err != nil {
 				return err
 			}

@@ -94,5 +94,6 @@ runbooks of the recovery scenarios and alerts.`,
 	root.AddCommand(newHealthCmd(g))
 	root.AddCommand(newRestartCmd(g))
 	root.AddCommand(newRunbookCmd(g))
+	root.AddCommand(newDrillCmd(g))
 	return root
 }

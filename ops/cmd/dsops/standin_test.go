@@ -23,10 +23,10 @@ import (
 //   - appends its command line to $STANDIN_LOG, which the script reads to
 //     check what dsops ran;
 //   - exits with $STANDIN_EXIT when that is set, as a failing supervisor would;
-//   - for the commands that kill the server (systemctl kill, kubectl delete
-//     pod) sends SIGKILL to the pid in $STANDIN_PIDFILE, which the script's
-//     supervised server keeps current, so that the drill has a real crash to
-//     time;
+//   - for the commands that kill the server (systemctl kill -s SIG, kubectl
+//     delete pod) sends SIGKILL (or SIGSTOP for -s STOP) to the pid in
+//     $STANDIN_PIDFILE, which the script's supervised server keeps current,
+//     so that the drill has a real crash or hang to time;
 //   - answers the queries dsops makes (kubectl get pods) with fixed text.
 //
 // It does nothing else: no unit files, no rollouts. The figures a drill
@@ -58,7 +58,7 @@ func standIn(name string) func() {
 		switch {
 		case name == "systemctl" && len(args) > 0 && args[0] == "kill",
 			name == "kubectl" && strings.Contains(line, " delete pod "):
-			killFromPidfile(name)
+			signalFromPidfile(name, args)
 		case name == "kubectl" && strings.Contains(line, " get pods "):
 			fmt.Println("datasynth-6c9d7b5f4-q2x8z")
 		}
@@ -66,14 +66,22 @@ func standIn(name string) func() {
 	}
 }
 
-func killFromPidfile(name string) {
+// signalFromPidfile sends the signal of "-s SIG" (SIGKILL without one) to
+// the server in $STANDIN_PIDFILE.
+func signalFromPidfile(name string, args []string) {
+	sig := syscall.SIGKILL
+	for i, a := range args {
+		if a == "-s" && i+1 < len(args) && strings.TrimPrefix(args[i+1], "SIG") == "STOP" {
+			sig = syscall.SIGSTOP
+		}
+	}
 	data, err := os.ReadFile(os.Getenv("STANDIN_PIDFILE"))
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "%s stand-in: no server to kill: %v\n", name, err)
+		fmt.Fprintf(os.Stderr, "%s stand-in: no server to signal: %v\n", name, err)
 		os.Exit(1)
 	}
 	pid, _ := strconv.Atoi(strings.TrimSpace(string(data)))
-	if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
+	if err := syscall.Kill(pid, sig); err != nil {
 		fmt.Fprintf(os.Stderr, "%s stand-in: kill %d: %v\n", name, pid, err)
 		os.Exit(1)
 	}
@@ -88,24 +96,27 @@ type scriptServer struct {
 	proc   *serverproc.Server
 	cancel context.CancelFunc
 	done   chan struct{}
-	mu     sync.Mutex // guards proc while the supervisor restarts it
 }
 
 // cmdServer runs a real datasynth-server for a script:
 //
-//	server start [--supervise] [FLAGS...]   start it on a free loopback port
-//	                                        with FLAGS, wait until healthy,
-//	                                        set SERVER_URL and SERVER_ADDR
-//	server kill                             SIGKILL it, as a crash would
-//	server stop                             SIGTERM it and wait
+//	server start [--supervise] [--watchdog D] [FLAGS...]
+//	                      start it on a free loopback port with FLAGS, wait
+//	                      until it answers /live, set SERVER_URL and
+//	                      SERVER_ADDR
+//	server kill           SIGKILL it, as a crash would (a supervised
+//	                      server comes back)
+//	server stop           end the supervision, SIGTERM it and wait
 //
 // With --supervise the test process restarts the server on the same
-// address whenever it exits (as Restart=always would) and keeps its pid in
-// $WORK/server.pid for the stand-ins. The server is stopped when the script
-// ends.
+// address whenever it exits, as Restart=always would, and with --watchdog
+// also when its sd_notify pings stop for D (serverproc does both, as for
+// the process drill). The current pid is kept in $WORK/server.pid for the
+// stand-ins. The server is stopped when the script ends.
 func cmdServer(ts *testscript.TestScript, neg bool, args []string) {
+	const usage = "usage: server start [--supervise] [--watchdog D] [FLAGS...] | kill | stop"
 	if neg || len(args) == 0 {
-		ts.Fatalf("usage: server start [--supervise] [FLAGS...] | kill | stop")
+		ts.Fatalf(usage)
 	}
 	serversMu.Lock()
 	s := servers[ts]
@@ -115,35 +126,43 @@ func cmdServer(ts *testscript.TestScript, neg bool, args []string) {
 		if s != nil {
 			ts.Fatalf("server: already started")
 		}
-		supervise := len(args) > 1 && args[1] == "--supervise"
 		flags := args[1:]
+		supervise := len(flags) > 0 && flags[0] == "--supervise"
 		if supervise {
-			flags = args[2:]
+			flags = flags[1:]
+		}
+		var watchdog time.Duration
+		if len(flags) > 1 && flags[0] == "--watchdog" {
+			d, err := time.ParseDuration(flags[1])
+			ts.Check(err)
+			watchdog, flags = d, flags[2:]
 		}
 		log, err := os.Create(ts.MkAbs("server.log"))
 		ts.Check(err)
-		proc, err := serverproc.Start(serverproc.Options{Binary: serverBin, Args: flags, Log: log})
+		pidfile := ts.MkAbs("server.pid")
+		var proc *serverproc.Server
+		writePid := func(string) { _ = os.WriteFile(pidfile, []byte(strconv.Itoa(proc.Pid())+"\n"), 0o644) }
+		proc, err = serverproc.Start(serverproc.Options{Binary: serverBin, Args: flags, Log: log, Watchdog: watchdog, Events: writePid})
 		ts.Check(err)
+		writePid("")
 		s = &scriptServer{proc: proc, done: make(chan struct{})}
 		ctx, cancel := context.WithCancel(context.Background())
 		s.cancel = cancel
-		pidfile := ts.MkAbs("server.pid")
-		writePid := func() { ts.Check(os.WriteFile(pidfile, []byte(strconv.Itoa(proc.Pid())+"\n"), 0o644)) }
-		writePid()
 		serversMu.Lock()
 		servers[ts] = s
 		serversMu.Unlock()
 		if supervise {
-			go s.supervise(ctx, pidfile)
+			go func() {
+				defer close(s.done)
+				_ = proc.Supervise(ctx)
+			}()
 		} else {
 			close(s.done)
 		}
 		ts.Defer(func() {
 			cancel()
 			<-s.done
-			s.mu.Lock()
-			s.proc.Stop(5 * time.Second)
-			s.mu.Unlock()
+			proc.Stop(5 * time.Second)
 			log.Close()
 			serversMu.Lock()
 			delete(servers, ts)
@@ -169,37 +188,14 @@ func cmdServer(ts *testscript.TestScript, neg bool, args []string) {
 		if s == nil {
 			ts.Fatalf("server %s: not started", args[0])
 		}
-		s.mu.Lock()
-		p := s.proc
-		s.mu.Unlock()
 		if args[0] == "kill" {
-			ts.Check(p.Kill())
+			ts.Check(s.proc.Kill())
 		} else {
-			p.Stop(10 * time.Second)
+			s.cancel() // a stopped server stays stopped
+			<-s.done
+			s.proc.Stop(10 * time.Second)
 		}
 	default:
-		ts.Fatalf("usage: server start [--supervise] [FLAGS...] | kill | stop")
-	}
-}
-
-// supervise restarts the server whenever it exits, until ctx ends.
-func (s *scriptServer) supervise(ctx context.Context, pidfile string) {
-	defer close(s.done)
-	for {
-		s.mu.Lock()
-		p := s.proc
-		s.mu.Unlock()
-		select {
-		case <-ctx.Done():
-			return
-		case <-p.Exited():
-		}
-		s.mu.Lock()
-		err := p.Restart()
-		s.mu.Unlock()
-		if err != nil {
-			return
-		}
-		_ = os.WriteFile(pidfile, []byte(strconv.Itoa(p.Pid())+"\n"), 0o644)
+		ts.Fatalf(usage)
 	}
 }
