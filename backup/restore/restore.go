@@ -92,7 +92,7 @@ func Run(ctx context.Context, opts Options, log *slog.Logger) error {
 		} else if fi, err := os.Lstat(opts.To); err == nil && fi.IsDir() {
 			// A restore killed while filling this folder in place left its
 			// temporary folder inside; without it the folder is empty again.
-			removeStale(opts.To, insidePattern, log)
+			removeStale(opts.To, insidePrefix, log)
 		}
 		if err := check(opts.To); err != nil {
 			return err
@@ -200,8 +200,8 @@ func fetch(ctx context.Context, opts Options, log *slog.Logger) (string, string,
 			return "", "", nothing, fmt.Errorf("--to %s: %w", opts.To, err)
 		}
 	}
-	removeStale(parent, downloadPattern, log)
-	tmp, err := atomicfile.MkdirTemp(parent, downloadPattern)
+	removeStale(parent, downloadPrefix, log)
+	tmp, err := atomicfile.MkdirTemp(parent, downloadPrefix)
 	if err != nil {
 		return "", "", nothing, fmt.Errorf("creating a download folder in %s: %w", parent, err)
 	}
@@ -281,12 +281,12 @@ func list(opts Options, file, sum string) error {
 	return nil
 }
 
-// Patterns of the temporary folders restore makes: beside a new target,
+// Name prefixes of the temporary folders restore makes: beside a new target,
 // inside an existing empty target, and for a download from S3.
 const (
-	besidePattern   = ".restore-*"
-	insidePattern   = ".dsops-restore-*"
-	downloadPattern = ".dsops-restore-download-*"
+	besidePrefix   = ".restore-"
+	insidePrefix   = ".dsops-restore-"
+	downloadPrefix = ".dsops-restore-download-"
 )
 
 func extract(ctx context.Context, opts Options, file, sum string, log *slog.Logger) error {
@@ -302,14 +302,14 @@ func extract(ctx context.Context, opts Options, file, sum string, log *slog.Logg
 	if fi, err := os.Stat(to); err == nil && fi.IsDir() {
 		inPlace = true
 	}
-	where, pattern := parent, "."+filepath.Base(to)+besidePattern
+	where, prefix := parent, "."+filepath.Base(to)+besidePrefix
 	if inPlace {
-		where, pattern = to, insidePattern
+		where, prefix = to, insidePrefix
 	}
 	if !inPlace {
-		removeStale(where, pattern, log)
+		removeStale(where, prefix, log)
 	}
-	tmp, err := atomicfile.MkdirTemp(where, pattern)
+	tmp, err := atomicfile.MkdirTemp(where, prefix)
 	if err != nil {
 		return fmt.Errorf("--to %s: cannot create a temporary folder in %s: %w", opts.To, where, err)
 	}
@@ -426,8 +426,8 @@ func verifyArchive(file, name string) error {
 }
 
 // removeStale removes temporary folders of restores that were killed.
-func removeStale(parent, pattern string, log *slog.Logger) {
-	removed, err := atomicfile.RemoveStale(parent, pattern)
+func removeStale(parent, prefix string, log *slog.Logger) {
+	removed, err := atomicfile.RemoveStale(parent, prefix)
 	for _, p := range removed {
 		log.Info("removed a temporary folder left by an interrupted restore", "folder", p)
 	}

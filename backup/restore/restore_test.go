@@ -323,7 +323,7 @@ func TestStaleTemporaryFoldersAreRemoved(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	running, err := atomicfile.MkdirTemp(parent, ".out.restore-*")
+	running, err := atomicfile.MkdirTemp(parent, ".out.restore-")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,7 +18,9 @@
 package atomicfile
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -95,9 +97,10 @@ func IsTemp(name, final string) bool {
 }
 
 // TempDir is a temporary folder that its process claims, with a lock held
-// on the folder itself, for as long as it works in it. A program killed
-// while it works leaves the folder behind, unclaimed: RemoveStale removes
-// such folders on the program's next run, and never one that a running
+// on the folder itself (flock), for as long as it works in it. The kernel
+// drops the lock when the process ends, however it ends: a program killed
+// while it works leaves the folder behind, unclaimed, and RemoveStale
+// removes such folders on the program's next run, never one that a running
 // process still claims.
 type TempDir struct {
 	// Path is the folder's path.
@@ -105,19 +108,28 @@ type TempDir struct {
 	f    *os.File
 }
 
-// MkdirTemp creates a folder in parent named by pattern (as os.MkdirTemp)
-// and claims it.
-func MkdirTemp(parent, pattern string) (*TempDir, error) {
-	p, err := os.MkdirTemp(parent, pattern)
-	if err != nil {
-		return nil, err
+// MkdirTemp creates a folder in parent named prefix followed by digits (as
+// os.MkdirTemp(parent, prefix) names it) and claims it.
+func MkdirTemp(parent, prefix string) (*TempDir, error) {
+	// RemoveStale running at the same moment may claim and remove the
+	// folder between its creation and our claim; then make another.
+	for range 3 {
+		p, err := os.MkdirTemp(parent, prefix)
+		if err != nil {
+			return nil, err
+		}
+		f, err := claim(p, syscall.LOCK_EX|syscall.LOCK_NB)
+		if err != nil {
+			continue
+		}
+		if fi, err := os.Stat(p); err == nil {
+			if held, err := f.Stat(); err == nil && os.SameFile(fi, held) {
+				return &TempDir{Path: p, f: f}, nil
+			}
+		}
+		f.Close()
 	}
-	f, err := claim(p, syscall.LOCK_EX)
-	if err != nil {
-		os.RemoveAll(p)
-		return nil, err
-	}
-	return &TempDir{Path: p, f: f}, nil
+	return nil, fmt.Errorf("temporary folders in %s keep disappearing; is another program removing them?", parent)
 }
 
 // Release gives up the claim and leaves the folder where it is (after its
@@ -136,19 +148,31 @@ func (d *TempDir) Remove() error {
 	return err
 }
 
-// RemoveStale removes the folders in parent whose names match pattern (as
-// filepath.Match, e.g. ".out.restore-*") and that no running process
-// claims. It returns the paths it removed.
-func RemoveStale(parent, pattern string) ([]string, error) {
-	matches, err := filepath.Glob(filepath.Join(parent, pattern))
+// IsTempDirName reports whether name is prefix followed by digits: the name
+// of a folder MkdirTemp(parent, prefix) made.
+func IsTempDirName(name, prefix string) bool {
+	rest, ok := strings.CutPrefix(name, prefix)
+	return ok && rest != "" && strings.Trim(rest, "0123456789") == ""
+}
+
+// RemoveStale removes the folders in parent that MkdirTemp made with
+// prefix and that no running process claims, and returns their paths.
+// Nothing else is touched: not a link, not a file, not a folder whose name
+// is not exactly prefix and digits.
+func RemoveStale(parent, prefix string) ([]string, error) {
+	entries, err := os.ReadDir(parent)
 	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, nil
+		}
 		return nil, err
 	}
 	var removed []string
-	for _, p := range matches {
-		if fi, err := os.Lstat(p); err != nil || !fi.IsDir() {
+	for _, e := range entries {
+		if !e.IsDir() || !IsTempDirName(e.Name(), prefix) {
 			continue
 		}
+		p := filepath.Join(parent, e.Name())
 		f, err := claim(p, syscall.LOCK_EX|syscall.LOCK_NB)
 		if err != nil {
 			continue // claimed by a running process, or gone
@@ -164,8 +188,7 @@ func RemoveStale(parent, pattern string) ([]string, error) {
 }
 
 // claim opens the folder p and takes a flock on it. The lock lives as long
-// as the returned file is open, and the kernel drops it when the process
-// dies, however it dies.
+// as the returned file is open.
 func claim(p string, how int) (*os.File, error) {
 	f, err := os.Open(p)
 	if err != nil {

@@ -112,7 +112,7 @@ func TestIsTempRecognisesLeftovers(t *testing.T) {
 // and waits to be killed.
 func TestMain(m *testing.M) {
 	if parent := os.Getenv("ATOMICFILE_HOLD"); parent != "" {
-		d, err := MkdirTemp(parent, ".work-*")
+		d, err := MkdirTemp(parent, ".work-")
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(3)
@@ -144,29 +144,32 @@ func TestRemoveStale(t *testing.T) {
 	killed := strings.TrimSpace(line)
 
 	// While the helper runs, its folder is claimed.
-	if removed, err := RemoveStale(parent, ".work-*"); err != nil || len(removed) != 0 {
+	if removed, err := RemoveStale(parent, ".work-"); err != nil || len(removed) != 0 {
 		t.Fatalf("RemoveStale removed %v (%v) while its owner runs", removed, err)
 	}
 	cmd.Process.Kill()
 	cmd.Wait()
 
-	live, err := MkdirTemp(parent, ".work-*")
+	live, err := MkdirTemp(parent, ".work-")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer live.Remove()
 	other := filepath.Join(parent, ".other-1")
-	if err := os.Mkdir(other, 0o700); err != nil {
-		t.Fatal(err)
+	notDigits := filepath.Join(parent, ".work-keep")
+	for _, p := range []string{other, notDigits} {
+		if err := os.Mkdir(p, 0o700); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if err := os.WriteFile(filepath.Join(killed, "half.csv"), []byte("x"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	removed, err := RemoveStale(parent, ".work-*")
+	removed, err := RemoveStale(parent, ".work-")
 	if err != nil || len(removed) != 1 || removed[0] != killed {
 		t.Fatalf("RemoveStale = %v, %v; want only %s", removed, err, killed)
 	}
-	for _, p := range []string{live.Path, other} {
+	for _, p := range []string{live.Path, other, notDigits} {
 		if _, err := os.Stat(p); err != nil {
 			t.Errorf("%s was removed: %v", p, err)
 		}
