@@ -39,19 +39,29 @@ const (
 	Opex         Role = "operating_expenses"
 	Depreciation Role = "depreciation"
 	Finance      Role = "finance_costs"
+	Suspense     Role = "suspense"
 )
 
 // Account is one row of the chart.
 type Account struct {
-	Number        string
-	Name          string
-	Type          string // asset, liability, equity, revenue, expense
+	Number string
+	Name   string
+	// LongName places the account in its class and group.
+	LongName string
+	Type     string // asset, liability, equity, revenue, expense
+	// SubType is DataSynth's finer classification (cash,
+	// accounts_receivable, cost_of_goods_sold, suspense_clearing, ...).
+	SubType       string
 	Class         string // the class number
+	Group         string // the group number (a class's own number for a class)
 	Parent        string // "" for classes
 	Level         int    // 1 class, 2 group, 3 postable
 	Postable      bool
 	NormalBalance string // debit or credit
 	Role          Role   // "" unless postable
+	// Control marks the accounts that summarise a subledger (receivables,
+	// payables); Suspense the suspense and clearing accounts.
+	Control, Suspense bool
 	// PL is true for income-statement accounts, which carry a cost centre.
 	PL bool
 }
@@ -96,6 +106,7 @@ func groups(ind industryAccounts) []group {
 		{"1", "14", "Input VAT", InputVAT, []string{"Input VAT - standard rate", "Input VAT - reduced rate", "Import VAT"}},
 		{"1", "15", "Property, plant and equipment", FixedAssets, []string{"Land", "Buildings", "Machinery and equipment", "Vehicles", "Office furniture", "IT hardware"}},
 		{"1", "16", "Accumulated depreciation", AccumDepr, []string{"Accumulated depreciation - buildings", "Accumulated depreciation - machinery", "Accumulated depreciation - vehicles", "Accumulated depreciation - IT hardware"}},
+		{"1", "19", "Suspense and clearing", Suspense, []string{"Suspense account", "Unallocated receipts", "Bank clearing"}},
 		{"2", "20", "Trade payables", Payables, []string{"Trade payables - domestic", "Trade payables - foreign", "Notes payable"}},
 		{"2", "21", "Goods received not invoiced", GRIR, []string{"GR/IR clearing", "Freight clearing"}},
 		{"2", "22", "Output VAT", OutputVAT, []string{"Output VAT - standard rate", "Output VAT - reduced rate"}},
@@ -116,6 +127,47 @@ func groups(ind industryAccounts) []group {
 	}
 }
 
+// subTypes are DataSynth's sub-type names of each role.
+var subTypes = map[Role]string{
+	Bank: "cash", Receivables: "accounts_receivable", Inventory: "inventory", Prepaid: "prepaid_expenses",
+	InputVAT: "other_receivables", FixedAssets: "fixed_assets", AccumDepr: "accumulated_depreciation",
+	Suspense: "suspense_clearing", Payables: "accounts_payable", GRIR: "goods_received_clearing",
+	OutputVAT: "tax_liabilities", Accrued: "accrued_liabilities", PayrollLiab: "accrued_liabilities",
+	Borrowings: "long_term_debt", Equity: "common_stock", Revenue: "product_revenue",
+	OtherIncome: "other_income", COGS: "cost_of_goods_sold", Personnel: "administrative_expenses",
+	Opex: "operating_expenses", Depreciation: "depreciation_expense", Finance: "interest_expense",
+}
+
+// leafSubTypes refine the sub-type of single accounts.
+var leafSubTypes = map[string]string{
+	"Share premium": "additional_paid_in_capital", "Retained earnings": "retained_earnings",
+	"Current year result": "net_income", "Interest income": "interest_income",
+	"Gain on disposal of assets": "gain_on_sale", "Foreign exchange losses": "foreign_exchange_loss",
+	"Lease liabilities": "long_term_debt", "Revolving credit facility": "short_term_debt",
+	"Pension contributions payable": "pension_liabilities", "Bank clearing": "bank_clearing",
+	"Freight clearing": "goods_received_clearing", "Amortisation of software": "amortization_expense",
+}
+
+// groupSubTypes refine the sub-type of whole groups of one role.
+var groupSubTypes = map[string]string{"62": "selling_expenses", "63": "administrative_expenses"}
+
+// serviceIndustries earn service revenue rather than product revenue.
+var serviceIndustries = map[string]bool{"financial_services": true, "healthcare": true, "technology": true,
+	"professional_services": true, "transportation": true, "real_estate": true, "telecommunications": true}
+
+func subType(industry string, g group, leaf string) string {
+	if st, ok := leafSubTypes[leaf]; ok {
+		return st
+	}
+	if st, ok := groupSubTypes[g.number]; ok {
+		return st
+	}
+	if g.role == Revenue && serviceIndustries[industry] {
+		return "service_revenue"
+	}
+	return subTypes[g.role]
+}
+
 // qualifiers name the extra accounts that larger charts split a base
 // account into (by site, region or business line).
 var qualifiers = []string{
@@ -126,10 +178,13 @@ var qualifiers = []string{
 // Build returns the chart for an industry and an account count (the
 // complexity's size). It fails for an unknown industry or a count too small
 // to hold one account per group.
-func Build(industry string, size int) (*Chart, error) {
+func Build(industry string, size int, industrySpecific bool) (*Chart, error) {
 	ind, ok := industries[industry]
 	if !ok {
 		return nil, fmt.Errorf("chart: unknown industry %q", industry)
+	}
+	if !industrySpecific {
+		ind = generic
 	}
 	gs := groups(ind)
 	leaves := size - len(classes) - len(gs)
@@ -165,16 +220,21 @@ func Build(industry string, size int) (*Chart, error) {
 
 	c := &Chart{byRole: map[Role][]int{}}
 	for _, cl := range classes {
+		first := len(c.Accounts)
 		c.Accounts = append(c.Accounts, Account{
-			Number: cl.number, Name: cl.name, Type: cl.typ, Class: cl.number, Level: 1,
+			Number: cl.number, Name: cl.name, LongName: cl.name, Type: cl.typ, Class: cl.number, Group: cl.number, Level: 1,
 			NormalBalance: normal(cl.typ),
 		})
 		for gi, g := range gs {
 			if g.class != cl.number {
 				continue
 			}
+			if c.Accounts[first].SubType == "" {
+				c.Accounts[first].SubType = subTypes[g.role]
+			}
 			c.Accounts = append(c.Accounts, Account{
-				Number: g.number, Name: g.name, Type: cl.typ, Class: cl.number, Parent: cl.number, Level: 2,
+				Number: g.number, Name: g.name, LongName: cl.name + " / " + g.name, Type: cl.typ,
+				SubType: subType(industry, g, ""), Class: cl.number, Group: g.number, Parent: cl.number, Level: 2,
 				NormalBalance: normal(cl.typ),
 			})
 			for k := range count[gi] {
@@ -184,16 +244,22 @@ func Build(industry string, size int) (*Chart, error) {
 					name = base + " - " + qualifier(round-1)
 				}
 				c.byRole[g.role] = append(c.byRole[g.role], len(c.Accounts))
+				st := subType(industry, g, base)
 				c.Accounts = append(c.Accounts, Account{
 					Number:        g.number + fmt.Sprintf("%04d", k+1),
 					Name:          name,
+					LongName:      cl.name + " / " + g.name + " / " + name,
 					Type:          cl.typ,
+					SubType:       st,
 					Class:         cl.number,
+					Group:         g.number,
 					Parent:        g.number,
 					Level:         3,
 					Postable:      true,
 					NormalBalance: normal(cl.typ),
 					Role:          g.role,
+					Control:       g.role == Receivables || g.role == Payables,
+					Suspense:      st == "suspense_clearing" || st == "goods_received_clearing" || st == "bank_clearing",
 					PL:            cl.typ == "revenue" || cl.typ == "expense",
 				})
 			}

@@ -7,7 +7,7 @@ import (
 func TestBuildSizesRolesAndHierarchy(t *testing.T) {
 	for name := range industries {
 		for _, size := range []int{100, 400, 2500} {
-			c, err := Build(name, size)
+			c, err := Build(name, size, true)
 			if err != nil {
 				t.Fatalf("%s/%d: %v", name, size, err)
 			}
@@ -42,10 +42,10 @@ func TestBuildSizesRolesAndHierarchy(t *testing.T) {
 }
 
 func TestBuildRejects(t *testing.T) {
-	if _, err := Build("mining", 100); err == nil {
+	if _, err := Build("mining", 100, true); err == nil {
 		t.Fatal("unknown industry accepted")
 	}
-	if _, err := Build("retail", 20); err == nil {
+	if _, err := Build("retail", 20, true); err == nil {
 		t.Fatal("size smaller than the groups accepted")
 	}
 }

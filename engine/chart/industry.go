@@ -11,6 +11,16 @@ type industryAccounts struct {
 	opex      []string
 }
 
+// generic holds the accounts used when chart_of_accounts.industry_specific
+// is false: the same for every industry.
+var generic = industryAccounts{
+	inventory: []string{"Raw materials", "Merchandise", "Finished goods", "Supplies"},
+	revenue:   []string{"Sales revenue - domestic", "Sales revenue - export", "Service revenue", "Other revenue"},
+	cogs:      []string{"Cost of goods sold", "Direct labour", "Freight in", "Inventory adjustments"},
+	opexGroup: "Other operating expenses",
+	opex:      []string{"Licences and fees", "Insurance", "Maintenance contracts", "Subcontracted services", "Sundry expenses"},
+}
+
 var industries = map[string]industryAccounts{
 	"manufacturing": {
 		inventory: []string{"Raw materials", "Work in progress", "Finished goods", "Spare parts", "Packaging materials"},

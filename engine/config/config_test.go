@@ -66,8 +66,16 @@ func TestParseProblems(t *testing.T) {
 			[]string{`global.seed: "-1" is not a whole number in 0..18446744073709551615`}},
 		"missing section": {"chart_of_accounts:\n  complexity: small\n", "",
 			[]string{"chart_of_accounts: is required but missing from (top level)"}},
-		"unsupported format": {"formats: [csv]", "formats: [parquet]",
-			[]string{`output.formats[0]: format "parquet" is not available in this generator yet (available: csv)`}},
+		"unknown format": {"formats: [csv]", "formats: [csv, parket]",
+			[]string{`output.formats[1]: "parket" is not allowed; did you mean "parquet"?`}},
+		"unknown currency": {"currency: USD", "currency: usd",
+			[]string{`companies[0].currency: "usd" is not an ISO 4217 currency code; did you mean "USD"?`}},
+		"code too long": {`code: "1000"`, `code: "12345678901234567890123456789012345678901"`,
+			[]string{`companies[0].code: "12345678901234567890123456789012345678901" is 41 characters long; a company code has at most 40`}},
+		"unknown key in an implemented section's ignored key": {"output:", "transactions:\n  even_odd_distribution: {evn: 1}\noutput:",
+			[]string{`c.yaml:15:27: transactions.even_odd_distribution.evn: unknown key; did you mean "even"?`}},
+		"renamed key": {"output:", "transactions:\n  seasonality: {month_end_factor: 2}\noutput:",
+			[]string{`transactions.seasonality.month_end_factor: is now called "month_end_multiplier"`}},
 		"duplicate key": {"  period_months: 12", "  period_months: 12\n  period_months: 6",
 			[]string{"global.period_months: is given twice"}},
 		"several at once": {"period_months: 12\ncompanies:", "period_months: 0\n  colour: red\ncompanies:",
@@ -99,12 +107,27 @@ func TestParseProblems(t *testing.T) {
 }
 
 func TestUnimplementedSectionWarns(t *testing.T) {
-	cfg, err := Parse("c.yaml", []byte(base+"intercompany:\n  enabled: true\n"))
+	cfg, err := Parse("c.yaml", []byte(base+"intercompany:\n  enabled: true\n  markup_percent: 5\nbanking:\n  enabled: false\n  populaton: {}\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(cfg.Warnings) != 1 || !strings.Contains(cfg.Warnings[0].String(), "intercompany: this DataSynth section is not implemented") {
+	// One warning for the section; none for a section switched off; a key
+	// that DataSynth does not define either (it ignores such keys) warns
+	// inside a section that is ignored anyway.
+	want := []string{
+		"c.yaml:16:1: intercompany: this DataSynth section is not implemented by this generator and is ignored",
+		`c.yaml:21:3: banking.populaton: not a DataSynth key: DataSynth ignores it without a word, and this generator ignores the whole section; did you mean "population"?`,
+	}
+	if len(cfg.Warnings) != len(want) {
 		t.Fatalf("warnings = %v", cfg.Warnings)
+	}
+	for i, w := range want {
+		if cfg.Warnings[i].String() != w {
+			t.Errorf("warning %d = %q, want %q", i, cfg.Warnings[i], w)
+		}
+	}
+	if _, err := Parse("c.yaml", []byte(base+"bankng:\n  enabled: true\n")); err == nil || !strings.Contains(err.Error(), `bankng: unknown key; did you mean "banking"?`) {
+		t.Fatalf("unknown section: %v", err)
 	}
 }
 
@@ -152,6 +175,12 @@ func TestTemplateAndDemoParse(t *testing.T) {
 			cfg, err := Parse("init.yaml", data)
 			if err != nil {
 				t.Fatalf("%s/%s: %v", ind, c.Name, err)
+			}
+			if len(cfg.Warnings) > 0 {
+				t.Fatalf("%s/%s: init's config warns: %v", ind, c.Name, cfg.Warnings)
+			}
+			if problems := checkDataSynth(t, data); len(problems) > 0 {
+				t.Fatalf("%s/%s: DataSynth would refuse init's config:\n%s", ind, c.Name, strings.Join(problems, "\n"))
 			}
 			if cfg.Global.Seed != 9 || cfg.Global.Industry != ind || cfg.ChartOfAccounts.Complexity != c.Name {
 				t.Fatalf("%s/%s: template parsed to %+v", ind, c.Name, cfg.Global)

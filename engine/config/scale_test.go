@@ -98,15 +98,28 @@ chart_of_accounts: {complexity: large}
 output: {formats: [csv], output_directory: "/tmp/x y"}
 fraud: {enabled: true, fraud_rate: 0.25}
 transactions:
-  line_item_weights: {2: 5, 3: 0, 99: 1}
   amounts: {min_amount: 1.5, max_amount: 12345.678}
   benford: {enabled: false}
-  seasonality: {month_end_factor: 1, quarter_end_factor: 0, year_end_factor: 99.5, weekend_factor: 0.000001}
+  seasonality: {month_end_multiplier: 1, quarter_end_spike: false, year_end_multiplier: 99.5, weekend_activity: 0.000001, month_end_lead_days: 0, day_of_week_patterns: false}
+  source_distribution: {manual: 1, adjustment: 0.5}
+  line_item_distribution: {two_items: 0.6, ten_to_ninety_nine: 1.5, thousand_plus: 0.000001}
 `))
 	if err != nil {
 		t.Fatal(err)
 	}
 	cfgs = append(cfgs, tricky)
+	weights, err := Parse("weights.yaml", []byte(`global: {industry: retail, start_date: "2024-03-01", seed: 3}
+companies: [{code: "A,\"b", name: n, currency: KWD, country: KW, annual_transaction_volume: ten_k}]
+chart_of_accounts: {complexity: small, industry_specific: false}
+output: {formats: [csv, jsonl, json, parquet], compression: {algorithm: gzip, level: 9}}
+fraud: {enabled: true, fraud_type_distribution: {duplicate_payment: 2}, approval_thresholds: [500, 100.5]}
+transactions:
+  line_item_weights: {2: 5, 3: 0, 9999: 1}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfgs = append(cfgs, weights)
 	for _, cfg := range cfgs {
 		back, err := Parse("back.yaml", cfg.YAML())
 		if err != nil {

@@ -3,6 +3,7 @@ package config
 import (
 	"bytes"
 	_ "embed"
+	"strings"
 	"text/template"
 )
 
@@ -19,49 +20,84 @@ func Demo() (*Config, error) { return Parse(DemoName, demoYAML) }
 func DemoYAML() []byte { return bytes.Clone(demoYAML) }
 
 var initTemplate = template.Must(template.New("init").Parse(`# DataSynth generation config, written by ` + "`datasynth-data init`" + `.
-# Every key is documented in docs/configuration.md. Check edits with
-#   datasynth-data validate --config THIS_FILE
+# Both datasynth-data and DataSynth read it. Every key is documented in
+# docs/configuration.md; check edits with
+#   datasynth-data validate -c THIS_FILE
 global:
   # The seed makes runs reproducible: same config + seed + generator version
   # gives byte-identical output. Keep it in version control with this file.
   seed: {{.Seed}}
-  industry: {{.Industry}}       # one of: manufacturing, retail, financial_services, ...
+  industry: {{.Industry}}       # manufacturing, retail, financial_services, ...
   start_date: "2024-01-01"      # first posting day, YYYY-MM-DD
   period_months: 12             # 1..120
-  group_currency: USD
+  group_currency: USD           # exchange_rate converts into it
   fiscal_year_months: 12        # fiscal periods per fiscal year, 1..12
+  parallel: true                # threads change speed, never the output
+  worker_threads: 0             # 0: one per CPU
 
 companies:
+  # ten_k | hundred_k | one_m | ten_m | hundred_m | {custom: N} entries a year
   - code: "1000"
     name: {{.Name}}
     currency: USD
     country: US
-    # ten_k | hundred_k | one_m | ten_m | hundred_m | {custom: N} entries a year
-    annual_transaction_volume: {{.Volume}}
+    annual_transaction_volume: ten_k
+    volume_weight: 1.0
+  - code: "2000"
+    name: {{.Name2}}
+    currency: EUR
+    country: DE
+    annual_transaction_volume: ten_k
     volume_weight: 1.0
 
 chart_of_accounts:
   complexity: {{.Complexity}}   # small (~100 accounts) | medium (~400) | large (~2,500)
+  industry_specific: true       # industry names for stock, revenue and cost accounts
 
 output:
   output_directory: ./output
-  formats: [csv]
+  formats: [csv]                # csv, json, json_lines (jsonl), parquet
+  compression:
+    enabled: false              # true: gzip or zstd files, compressed Parquet pages
+    algorithm: zstd
+    level: 3
 
 fraud:
   enabled: true
   fraud_rate: 0.005             # share of journal entries that are fraudulent, 0..1
+  fraud_type_distribution:      # relative shares
+    suspense_account_abuse: 0.25
+    fictitious_transaction: 0.15
+    revenue_manipulation: 0.10
+    expense_capitalization: 0.10
+    split_transaction: 0.15
+    timing_anomaly: 0.10
+    unauthorized_access: 0.10
+    duplicate_payment: 0.05
+  approval_thresholds: [1000, 5000, 10000, 25000, 50000, 100000]
 
 transactions:
-  amounts:
-    min_amount: 1.00
-    max_amount: 1000000.00
   benford:
     enabled: true               # first digits of amounts follow Benford's law
-  seasonality:
-    month_end_factor: 2.5       # posting activity on the last business days of a month
-    quarter_end_factor: 1.5
-    year_end_factor: 3.0
-    weekend_factor: 0.06        # weekend activity relative to a weekday
+  # Posting calendar and amount range: omitted sections keep the defaults
+  # that both programs share. To change them, give the whole section, for
+  # example:
+  # seasonality:
+  #   month_end_spike: true
+  #   month_end_multiplier: 2.5
+  #   month_end_lead_days: 5
+  #   quarter_end_spike: true
+  #   quarter_end_multiplier: 4.0
+  #   year_end_spike: true
+  #   year_end_multiplier: 6.0
+  #   weekend_activity: 0.1
+  #   holiday_activity: 0.05
+  #   day_of_week_patterns: true
+  #   monday_multiplier: 1.3
+  #   tuesday_multiplier: 1.1
+  #   wednesday_multiplier: 1.0
+  #   thursday_multiplier: 1.0
+  #   friday_multiplier: 0.85
 `))
 
 // InitParams fills the init template.
@@ -73,11 +109,11 @@ type InitParams struct {
 
 // Template renders a commented starter config. The result always parses.
 func Template(p InitParams) []byte {
-	volume := map[string]string{"small": "ten_k", "medium": "hundred_k", "large": "one_m"}[p.Complexity]
 	var b bytes.Buffer
+	name := companyName(p.Industry)
 	err := initTemplate.Execute(&b, map[string]any{
-		"Seed": p.Seed, "Industry": p.Industry, "Complexity": p.Complexity, "Volume": volume,
-		"Name": companyName(p.Industry),
+		"Seed": p.Seed, "Industry": p.Industry, "Complexity": p.Complexity,
+		"Name": name, "Name2": strings.Join(strings.Fields(name)[:len(strings.Fields(name))-1], " ") + " GmbH",
 	})
 	if err != nil {
 		panic("config: init template: " + err.Error())

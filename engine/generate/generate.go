@@ -97,6 +97,14 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("output %q: %w", opts.Output, err)
 	}
+	for _, f := range cfg.Output.Formats {
+		if f != "csv" {
+			return nil, fmt.Errorf("output.formats: %s files are not written by this build yet; use [csv]", f)
+		}
+	}
+	if cfg.Output.Compression != "" {
+		return nil, fmt.Errorf("output.compression: %s is not written by this build yet", cfg.Output.Compression)
+	}
 	pl, err := planTarget(target, opts.Overwrite)
 	if err != nil {
 		return nil, err

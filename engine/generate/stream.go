@@ -39,7 +39,7 @@ func Chart(cfg *config.Config) (*chart.Chart, error) {
 			size = c.Accounts
 		}
 	}
-	return chart.Build(cfg.Global.Industry, size)
+	return chart.Build(cfg.Global.Industry, size, cfg.ChartOfAccounts.IndustrySpecific)
 }
 
 // Journal generates the journal entries of opts.Config in the order Run
@@ -82,8 +82,10 @@ func Journal(ctx context.Context, opts StreamOptions, emit func(*ledger.Block) e
 	return st, ctx.Err()
 }
 
-var chartColumns = []string{"account_number", "account_name", "account_type",
-	"account_class", "parent_account", "level", "is_postable", "normal_balance", "account_role"}
+// chartColumns are DataSynth's account fields, in its order.
+var chartColumns = []string{"account_number", "short_description", "long_description", "account_type",
+	"sub_type", "account_class", "account_group", "is_control_account", "is_suspense_account",
+	"parent_account", "hierarchy_level", "normal_debit_balance", "is_postable"}
 
 // MasterTable is one master-data table as Run writes it under master_data/.
 type MasterTable struct {
@@ -111,13 +113,17 @@ func MasterData(ctx context.Context, opts StreamOptions, emit func(t *MasterTabl
 		r.Reset()
 		r.Str(a.Number)
 		r.Str(a.Name)
+		r.Str(a.LongName)
 		r.Str(a.Type)
+		r.Str(a.SubType)
 		r.Str(a.Class)
+		r.Str(a.Group)
+		r.Bool(a.Control)
+		r.Bool(a.Suspense)
 		r.Str(a.Parent)
 		r.Int(int64(a.Level))
+		r.Bool(a.NormalBalance == "debit")
 		r.Bool(a.Postable)
-		r.Str(a.NormalBalance)
-		r.Str(string(a.Role))
 		r.End()
 		if err := emit(coa, r.B); err != nil {
 			return err

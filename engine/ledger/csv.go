@@ -49,7 +49,7 @@ func (b *Block) EncodeCSV() {
 			}
 			out = append(out, ',')
 			out = append(out, l.acctName[it.account].csv...)
-			out = append(out, '\n')
+			out = append(out, ",,,,\n"...)
 		}
 		items = items[d.lines:]
 		if d.fraud != noFraud {
@@ -89,7 +89,7 @@ func (l *Ledger) appendCSVHeader(h []byte, co *company, d *document) []byte {
 	h = append(h, ',')
 	h = co.user.appendCSV(h, d.user)
 	h = append(h, ',')
-	h = append(h, t.source...)
+	h = append(h, d.source...)
 	h = append(h, ',')
 	h = append(h, t.process...)
 	h = append(h, ",0L,"...)
@@ -136,14 +136,48 @@ const referenceBase = 100_000_000
 // appendCSVLabel appends the labels/anomaly_labels.csv row of a fraudulent
 // document.
 func (l *Ledger) appendCSVLabel(b []byte, co *company, d *document) []byte {
+	info := &fraudInfo[d.fraud]
+	day := l.days[d.day].date
+	b = append(b, "ANO-"...)
 	b = appendUUID(b, d.idHi, d.idLo)
+	b = append(b, ",Fraud,"...)
+	b = append(b, info.typeName...)
+	b = append(b, ',')
+	b = appendUUID(b, d.idHi, d.idLo)
+	b = append(b, ',')
+	b = append(b, d.tmpl.docType...)
 	b = append(b, ',')
 	b = append(b, co.code.csv...)
 	b = append(b, ',')
-	b = append(b, l.days[d.day].date...)
+	b = append(b, day...)
 	b = append(b, ',')
-	b = append(b, d.fraud.String()...)
+	b = append(b, day...)
+	b = append(b, " 00:00:00,1,"...)
+	b = strconv.AppendInt(b, int64(info.severity), 10)
+	b = append(b, ',')
+	b = csvrow.Field(b, info.description)
 	b = append(b, ",true,"...)
-	b = csvrow.Field(b, d.fraud.describe())
-	return append(b, '\n')
+	b = money.AppendMinor(b, d.total, co.digits)
+	b = append(b, ',')
+	b = csvrow.Field(b, string(l.appendRelated(nil, co, d)))
+	b = append(b, ",,,"...)
+	b = append(b, d.fraud.String()...)
+	b = append(b, ",,,RandomRate,"...)
+	b = csvrow.Field(b, `{"RandomRate":{"base_rate":`+l.fraudRate+`}}`)
+	b = append(b, `,,[],,,`...)
+	b = strconv.AppendUint(b, l.seed, 10)
+	b = append(b, ",{}\n"...)
+	return b
+}
+
+// appendRelated appends related_entities: a JSON array of the user who
+// posted and the vendor or customer, if any.
+func (l *Ledger) appendRelated(b []byte, co *company, d *document) []byte {
+	b = append(b, '[')
+	b = co.user.appendJSON(b, d.user)
+	if p := co.party(d); p != nil {
+		b = append(b, ',')
+		b = p.appendJSON(b, d.party)
+	}
+	return append(b, ']')
 }

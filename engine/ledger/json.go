@@ -81,7 +81,7 @@ func (l *Ledger) appendJSONHeader(o []byte, co *company, d *document) []byte {
 	o = append(o, `","created_by":`...)
 	o = co.user.appendJSON(o, d.user)
 	o = append(o, `,"source":"`...)
-	o = append(o, t.source...)
+	o = append(o, d.source...)
 	o = append(o, `","business_process":"`...)
 	o = append(o, t.process...)
 	o = append(o, `","ledger":"0L"`...)

@@ -17,6 +17,7 @@ package ledger
 
 import (
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"time"
 
@@ -31,37 +32,40 @@ import (
 // generation logic: changing it changes the bytes.
 const BlockSize = 1024
 
-// Columns of journal_entries.csv, DataSynth's names and order.
+// Columns of journal_entries, DataSynth's 29 names in its order. The last
+// four (auxiliary account and lettrage, used by French ledgers) are empty.
 var Columns = []string{
 	"document_id", "company_code", "fiscal_year", "fiscal_period", "posting_date", "document_date",
 	"document_type", "currency", "exchange_rate", "reference", "header_text", "created_by", "source",
 	"business_process", "ledger", "is_fraud", "is_anomaly",
 	"line_number", "gl_account", "debit_amount", "credit_amount", "local_amount", "cost_center",
-	"profit_center", "line_text",
+	"profit_center", "line_text", "auxiliary_account_number", "auxiliary_account_label", "lettrage",
+	"lettrage_date",
 }
 
-// LabelColumns of labels/anomaly_labels.csv.
-var LabelColumns = []string{"document_id", "company_code", "posting_date", "anomaly_type", "is_fraud", "description"}
+// HeaderColumns is the number of document-level columns at the start of
+// Columns; the rest describe the line item.
+const HeaderColumns = 17
 
-// usdMicro is the value of one unit of each currency in millionths of a US
-// dollar: a fixed table, so exchange rates are reproducible.
-var usdMicro = map[string]int64{
-	"USD": 1_000_000, "EUR": 1_085_000, "GBP": 1_270_000, "CHF": 1_130_000, "CAD": 735_000,
-	"AUD": 655_000, "NZD": 605_000, "SEK": 95_000, "NOK": 93_000, "DKK": 145_500, "PLN": 250_000,
-	"CZK": 43_000, "SGD": 745_000, "HKD": 128_000, "CNY": 138_000, "INR": 12_000, "BRL": 200_000,
-	"MXN": 58_000, "ZAR": 54_000, "JPY": 6_700, "KRW": 750, "BHD": 2_652_000, "KWD": 3_250_000,
+// LabelColumns of labels/anomaly_labels, DataSynth's flat label schema.
+var LabelColumns = []string{
+	"anomaly_id", "anomaly_category", "anomaly_type", "document_id", "document_type", "company_code",
+	"anomaly_date", "detection_timestamp", "confidence", "severity", "description", "is_injected",
+	"monetary_impact", "related_entities", "cluster_id", "original_document_hash", "injection_strategy",
+	"structured_strategy_type", "structured_strategy_json", "causal_reason_type", "causal_reason_json",
+	"parent_anomaly_id", "child_anomaly_ids", "scenario_id", "run_id", "generation_seed", "metadata_json",
 }
 
 // ExchangeRate formats the rate from currency from to currency to with six
-// decimals.
+// decimals, from money's fixed table.
 func ExchangeRate(from, to string) string {
-	r := usdMicro[from] * 1_000_000 / usdMicro[to]
-	return string(money.AppendMinor(nil, r, 6))
+	return string(money.AppendMinor(nil, money.Rate(from, to), money.RateScale))
 }
 
 // day is one calendar day of the posting calendar, pre-formatted.
 type day struct {
 	date    string
+	days    int32 // since 1970-01-01
 	fy, fp  string
 	weekend bool
 }
@@ -92,11 +96,15 @@ type Ledger struct {
 	acctName   []field // account name, by chart index
 	days       []day   // calendar from lead days before the start to the end
 	dayPick    *rng.Weighted
-	lineCounts []int
+	lines      []config.LineBucket
 	linePick   *rng.Weighted
 	templates  []template
 	tmplPick   *rng.Weighted
+	sourcePick *rng.Weighted // nil: each template's own source
 	fraudPPM   uint64
+	fraudPick  *rng.Weighted
+	thresholds []config.Decimal
+	fraudRate  string
 	benford    bool
 	companies  []company
 }
@@ -113,24 +121,28 @@ func New(cfg *config.Config, seed uint64, ch *chart.Chart) *Ledger {
 	}
 	l.calendar(cfg)
 
+	l.lines = cfg.Transactions.LineBuckets
 	var weights []uint64
-	for lines := 2; lines <= config.MaxLines; lines++ {
-		if w, ok := cfg.Transactions.LineItemWeights[lines]; ok && w > 0 {
-			l.lineCounts = append(l.lineCounts, lines)
-			weights = append(weights, uint64(w))
-		}
+	for _, b := range l.lines {
+		weights = append(weights, uint64(b.Weight.Micro))
 	}
 	l.linePick = rng.NewWeighted(weights)
 
 	l.templates = templates
 	l.tmplPick = rng.NewWeighted(templateWeights(cfg.Global.Industry))
-	if cfg.Fraud.Enabled {
+	if w := cfg.Transactions.SourceWeights; w != nil {
+		l.sourcePick = rng.NewWeighted(micros(w))
+	}
+	if cfg.Fraud.Enabled && cfg.Fraud.Rate.Micro > 0 {
 		l.fraudPPM = uint64(cfg.Fraud.Rate.Micro)
+		l.fraudPick = rng.NewWeighted(micros(cfg.Fraud.TypeWeights))
+		l.thresholds = cfg.Fraud.ApprovalThresholds
+		l.fraudRate = cfg.Fraud.Rate.String()
 	}
 
 	for _, c := range cfg.Companies {
 		s := masterdata.SizesFor(c, cfg.ChartOfAccounts.Complexity)
-		digits := config.Currencies[c.Currency]
+		digits := c.Digits()
 		min := cfg.Transactions.MinAmount.Minor(digits)
 		max := cfg.Transactions.MaxAmount.Minor(digits)
 		co := company{
@@ -155,10 +167,21 @@ func New(cfg *config.Config, seed uint64, ch *chart.Chart) *Ledger {
 	return l
 }
 
-// calendar builds the posting calendar and its weights: business days carry
-// the base weight, weekends a small share, and the last business days of a
-// month, quarter and fiscal year the configured peaks. Weights are integers
-// scaled by a million; factors multiply with integer rounding.
+func micros(ds []config.Decimal) []uint64 {
+	out := make([]uint64, len(ds))
+	for i, d := range ds {
+		out[i] = uint64(d.Micro)
+	}
+	return out
+}
+
+// calendar builds the posting calendar and its weights, as DataSynth's
+// seasonality keys describe them: a weekend day weighs weekend_activity, a
+// weekday its day's multiplier; the last month_end_lead_days days of a
+// month are multiplied by the year-end multiplier in the last fiscal
+// period, else by the quarter-end one in periods 3, 6, 9 and 12, else by
+// the month-end one. Weights are integers scaled by a million; factors
+// multiply with integer rounding.
 func (l *Ledger) calendar(cfg *config.Config) {
 	g := cfg.Global
 	s := cfg.Transactions.Seasonality
@@ -181,37 +204,44 @@ func (l *Ledger) calendar(cfg *config.Config) {
 			fp:      strconv.Itoa(fp),
 			weekend: wd == time.Saturday || wd == time.Sunday,
 		}
+		d.days = int32(t.Sub(epoch).Hours() / 24)
 		l.days = append(l.days, d)
 		if t.Before(start) {
 			continue
 		}
 		w := uint64(config.MicroPerUnit)
 		if d.weekend {
-			w = scale(w, s.WeekendFactor)
-		} else if lastBusinessDays(t, 3) {
-			w = scale(w, s.MonthEndFactor)
-			if fp%3 == 0 {
-				w = scale(w, s.QuarterEndFactor)
-			}
-			if fp == g.FiscalYearMonths {
-				w = scale(w, s.YearEndFactor)
+			w = scale(w, s.Weekend)
+		} else {
+			w = scale(w, s.Weekday[wd-time.Monday])
+		}
+		if daysToMonthEnd(t) < s.MonthEndDays {
+			switch {
+			case fp == g.FiscalYearMonths:
+				w = scale(w, s.YearEnd)
+			case fp%3 == 0:
+				w = scale(w, s.QuarterEnd)
+			default:
+				w = scale(w, s.MonthEnd)
 			}
 		}
 		weights = append(weights, w)
 	}
+	if slices.Max(weights) == 0 {
+		// Every multiplier is 0: post evenly rather than not at all.
+		for i := range weights {
+			weights[i] = 1
+		}
+	}
 	l.dayPick = rng.NewWeighted(weights)
 }
 
-// lastBusinessDays reports whether t is among the last n weekdays of its
-// month.
-func lastBusinessDays(t time.Time, n int) bool {
-	count := 0
-	for d := t; d.Month() == t.Month(); d = d.AddDate(0, 0, 1) {
-		if wd := d.Weekday(); wd != time.Saturday && wd != time.Sunday {
-			count++
-		}
-	}
-	return count <= n
+// epoch is day 0 of the days since 1970-01-01 that Parquet's DATE holds.
+var epoch = time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// daysToMonthEnd is how many days follow t in its month.
+func daysToMonthEnd(t time.Time) int {
+	return t.AddDate(0, 1, -t.Day()).Day() - t.Day()
 }
 
 // Blocks returns the number of blocks of company i.
@@ -242,6 +272,9 @@ type Block struct {
 	company int
 	docs    []document
 	items   []lineItem
+	// lastPay is the index of the block's last regular vendor payment, or
+	// -1: what a duplicate payment repeats.
+	lastPay int
 }
 
 // document is one journal entry; its line items follow those of the
@@ -256,6 +289,8 @@ type document struct {
 	party       int32     // vendor or customer index, by partyKind
 	user        int32
 	lines       int32
+	source      string
+	total       int64 // sum of the debit side, in minor units
 }
 
 // lineItem is one line of a document. Amount is positive, in minor units;
@@ -272,6 +307,7 @@ func (b *Block) Reset() {
 	b.CSV, b.Labels = b.CSV[:0], b.Labels[:0]
 	b.Entries, b.Lines, b.Fraud = 0, 0, 0
 	b.docs, b.items = b.docs[:0], b.items[:0]
+	b.lastPay = -1
 }
 
 // Generate fills out with block n of company ci.
@@ -288,14 +324,18 @@ func (l *Ledger) Generate(ci int, n int64, out *Block) {
 }
 
 func (l *Ledger) document(co *company, seq int64, r *rand.Rand, out *Block) {
-	nLines := l.lineCounts[l.linePick.Pick(r)]
+	bucket := &l.lines[l.linePick.Pick(r)]
+	nLines := bucket.Min
+	if bucket.Max > bucket.Min {
+		nLines += r.IntN(bucket.Max - bucket.Min + 1)
+	}
 	t := &l.templates[l.tmplPick.Pick(r)]
 	dayIdx := lead + l.dayPick.Pick(r)
 	docIdx := dayIdx
 	if r.IntN(100) >= 70 {
 		docIdx -= 1 + r.IntN(lead)
 	}
-	d := document{seq: seq, party: -1, partyKind: t.party}
+	d := document{seq: seq, party: -1, partyKind: t.party, source: t.source}
 	d.idHi, d.idLo = r.Uint64(), r.Uint64()
 	d.user = int32(r.IntN(co.users))
 	switch t.party {
@@ -304,18 +344,47 @@ func (l *Ledger) document(co *company, seq int64, r *rand.Rand, out *Block) {
 	case customer:
 		d.party = int32(r.IntN(co.custs))
 	}
+	if l.sourcePick != nil {
+		d.source = config.Sources[l.sourcePick.Pick(r)]
+	}
 
 	fraud := noFraud
+	other := t.other
 	if l.fraudPPM > 0 && rng.PPM(r, l.fraudPPM) {
-		fraud = fraudKind(r.IntN(int(fraudKinds)))
+		fraud = fraudKind(l.fraudPick.Pick(r))
+		if fraud == fraudDuplicate && out.lastPay < 0 {
+			// Nothing earlier in the block to pay twice.
+			fraud = fraudFictitious
+		}
 		switch fraud {
-		case fraudManualRevenue:
-			t = &manualRevenue
-		case fraudBelowThreshold:
+		case fraudSuspense:
+			other = suspenseRoles
+		case fraudFictitious:
+			d.source = "manual"
+		case fraudRevenue:
+			t, other = &manualRevenue, manualRevenue.other
+			d.source = "manual"
+		case fraudCapitalization:
+			t, other = &capitalizedExpense, capitalizedExpense.other
+			if d.partyKind != vendor {
+				d.partyKind, d.party = vendor, int32(r.IntN(co.vendors))
+			}
+		case fraudSplit:
 			nLines = 2
-		case fraudWeekend:
+		case fraudTiming:
 			dayIdx = l.nearestWeekend(dayIdx)
 			docIdx = dayIdx
+		case fraudUnauthorized:
+			// Someone outside finance, who should not post.
+			for range 16 {
+				if masterdata.EmployeeDepartment(co.sizes, int(d.user)) != masterdata.Finance {
+					break
+				}
+				d.user = int32(r.IntN(co.users))
+			}
+		case fraudDuplicate:
+			l.duplicate(co, &d, out, fraud, dayIdx, docIdx)
+			return
 		}
 	}
 	d.tmpl, d.fraud, d.day, d.docDay, d.lines = t, fraud, int32(dayIdx), int32(docIdx), int32(nLines)
@@ -323,7 +392,7 @@ func (l *Ledger) document(co *company, seq int64, r *rand.Rand, out *Block) {
 	// Amounts: the many side draws, the other side splits the total.
 	manyN := nLines - 1
 	otherN := 1
-	if nLines >= 4 && len(t.other) >= 2 {
+	if nLines >= 4 && len(other) >= 2 {
 		manyN, otherN = nLines-2, 2
 	}
 	first := len(out.items)
@@ -331,10 +400,11 @@ func (l *Ledger) document(co *company, seq int64, r *rand.Rand, out *Block) {
 	for range manyN {
 		var a int64
 		switch fraud {
-		case fraudBelowThreshold:
-			p := money.Pow10(co.digits)
-			a = 10_000*p - 1 - int64(r.Uint64N(uint64(500*p)))
-		case fraudRound:
+		case fraudSplit:
+			th := l.thresholds[r.IntN(len(l.thresholds))].Minor(co.digits)
+			a = th - 1 - int64(r.Uint64N(uint64(max(1, th/20))))
+			a = max(a, 1)
+		case fraudFictitious:
 			p := money.Pow10(co.digits + 3)
 			a = (l.amount(co, r)/p + 1) * p
 		default:
@@ -360,7 +430,7 @@ func (l *Ledger) document(co *company, seq int64, r *rand.Rand, out *Block) {
 		if i < manyN {
 			role = t.many[r.IntN(len(t.many))]
 		} else {
-			role = t.other[(i-manyN)%len(t.other)]
+			role = other[(i-manyN)%len(other)]
 		}
 		pool := l.chart.ByRole(role)
 		acct := pool[r.IntN(len(pool))]
@@ -369,10 +439,33 @@ func (l *Ledger) document(co *company, seq int64, r *rand.Rand, out *Block) {
 			it.costCenter = int32(r.IntN(co.ccs))
 		}
 	}
+	if t == &l.templates[vendorPayment] && fraud == noFraud {
+		out.lastPay = len(out.docs)
+	}
+	l.add(out, d, total)
+}
+
+// duplicate books d as a second payment of the block's last vendor
+// payment: same vendor, same lines and amounts, its own date and id.
+func (l *Ledger) duplicate(co *company, d *document, out *Block, fraud fraudKind, dayIdx, docIdx int) {
+	orig := out.docs[out.lastPay]
+	d.tmpl, d.fraud, d.day, d.docDay, d.lines = orig.tmpl, fraud, int32(dayIdx), int32(docIdx), orig.lines
+	d.party, d.partyKind, d.source = orig.party, orig.partyKind, orig.source
+	first := 0
+	for _, o := range out.docs[:out.lastPay] {
+		first += int(o.lines)
+	}
+	out.items = append(out.items, out.items[first:first+int(orig.lines)]...)
+	l.add(out, *d, orig.total)
+}
+
+// add appends a document whose line items are in place.
+func (l *Ledger) add(out *Block, d document, total int64) {
+	d.total = total
 	out.docs = append(out.docs, d)
 	out.Entries++
-	out.Lines += int64(nLines)
-	if fraud != noFraud {
+	out.Lines += int64(d.lines)
+	if d.fraud != noFraud {
 		out.Fraud++
 	}
 }

@@ -16,7 +16,7 @@ func demoLedger(t testing.TB) (*Ledger, *config.Config) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ch, err := chart.Build(cfg.Global.Industry, 100)
+	ch, err := chart.Build(cfg.Global.Industry, 100, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,7 +34,7 @@ func TestAppendUUID(t *testing.T) {
 
 func TestExchangeRate(t *testing.T) {
 	for _, c := range []struct{ from, to, want string }{
-		{"USD", "USD", "1.000000"}, {"EUR", "USD", "1.085000"}, {"USD", "EUR", "0.921658"}, {"JPY", "USD", "0.006700"},
+		{"USD", "USD", "1.000000"}, {"EUR", "USD", "1.086957"}, {"USD", "EUR", "0.920000"}, {"JPY", "USD", "0.006667"},
 	} {
 		if got := ExchangeRate(c.from, c.to); got != c.want {
 			t.Errorf("ExchangeRate(%s, %s) = %s, want %s", c.from, c.to, got, c.want)
@@ -42,17 +42,14 @@ func TestExchangeRate(t *testing.T) {
 	}
 }
 
-func TestLastBusinessDays(t *testing.T) {
+func TestDaysToMonthEnd(t *testing.T) {
 	day := func(s string) time.Time { d, _ := time.Parse(time.DateOnly, s); return d }
 	for _, c := range []struct {
 		date string
-		want bool
-	}{
-		{"2024-05-31", true}, {"2024-05-29", true}, {"2024-05-28", false}, // Fri 31, Wed 29, Tue 28
-		{"2024-06-28", true}, {"2024-06-26", true}, {"2024-06-25", false}, // June ends on a Sunday
-	} {
-		if got := lastBusinessDays(day(c.date), 3); got != c.want {
-			t.Errorf("lastBusinessDays(%s) = %v", c.date, got)
+		want int
+	}{{"2024-05-31", 0}, {"2024-05-27", 4}, {"2024-02-29", 0}, {"2023-02-28", 0}, {"2024-02-01", 28}, {"2024-12-30", 1}} {
+		if got := daysToMonthEnd(day(c.date)); got != c.want {
+			t.Errorf("daysToMonthEnd(%s) = %d, want %d", c.date, got, c.want)
 		}
 	}
 }

@@ -1,6 +1,9 @@
 package ledger
 
-import "datasynth.dev/engine/chart"
+import (
+	"datasynth.dev/engine/chart"
+	"datasynth.dev/engine/config"
+)
 
 type partyKind int8
 
@@ -57,11 +60,6 @@ var templates = []template{
 		[]chart.Role{chart.Borrowings}, []chart.Role{chart.Bank}},
 }
 
-// manualRevenue is the posting of a fictitious-revenue fraud: a manual
-// entry that books revenue against receivables outside the sales process.
-var manualRevenue = template{"manual_revenue", "SA", "R2R", "manual", "Manual revenue adjustment", "19", noParty, false,
-	[]chart.Role{chart.Revenue}, []chart.Role{chart.Receivables}}
-
 // baseWeights are the shares of templates (in the order above) for a
 // typical trading company; industries adjust them.
 var baseWeights = []uint64{200, 140, 100, 160, 120, 80, 50, 20, 8, 50, 20, 25, 10, 5}
@@ -90,27 +88,54 @@ func templateWeights(industry string) []uint64 {
 	return w
 }
 
-// fraudKind is a type of fraudulent document.
+// vendorPayment is the index of the vendor payment template.
+const vendorPayment = 1
+
+// manualRevenue is the posting of a revenue-manipulation fraud: a manual
+// entry that books revenue against receivables outside the sales process.
+var manualRevenue = template{"manual_revenue", "SA", "R2R", "manual", "Manual revenue adjustment", "19", noParty, false,
+	[]chart.Role{chart.Revenue}, []chart.Role{chart.Receivables}}
+
+// capitalizedExpense is the posting of an expense-capitalization fraud: a
+// vendor invoice for running costs booked to fixed assets.
+var capitalizedExpense = template{"vendor_invoice", "KR", "P2P", "automated", "Vendor invoice", "51", vendor, true,
+	[]chart.Role{chart.FixedAssets}, []chart.Role{chart.Payables}}
+
+// suspenseRoles replace the balancing side of a suspense-account-abuse
+// fraud.
+var suspenseRoles = []chart.Role{chart.Suspense}
+
+// fraudKind is a type of fraudulent document: DataSynth's fraud types, in
+// the order of config.FraudTypes.
 type fraudKind int8
 
 const (
 	noFraud fraudKind = iota - 1
-	fraudRound
-	fraudBelowThreshold
-	fraudWeekend
-	fraudManualRevenue
+	fraudSuspense
+	fraudFictitious
+	fraudRevenue
+	fraudCapitalization
+	fraudSplit
+	fraudTiming
+	fraudUnauthorized
+	fraudDuplicate
 	fraudKinds // count
 )
 
-func (f fraudKind) String() string {
-	return [...]string{"round_amount", "just_below_threshold", "weekend_posting", "manual_revenue"}[f]
+// fraudInfo describes each kind in DataSynth's label vocabulary.
+var fraudInfo = [fraudKinds]struct {
+	typeName    string // anomaly_type, DataSynth's FraudType name
+	severity    int    // 1..5, as DataSynth rates the type
+	description string
+}{
+	{"SuspenseAccountAbuse", 4, "balanced through a suspense account instead of the business account"},
+	{"FictitiousTransaction", 4, "manual entry with amounts rounded to whole thousands, typical of invented figures"},
+	{"RevenueManipulation", 5, "manual revenue booked against receivables outside the sales process"},
+	{"ExpenseCapitalization", 4, "a running cost from a vendor invoice capitalised as a fixed asset"},
+	{"SplitTransaction", 4, "amount just below an approval threshold"},
+	{"TimingAnomaly", 4, "posted on a weekend outside the normal posting calendar"},
+	{"UnauthorizedAccess", 4, "posted by an employee outside the finance department"},
+	{"DuplicatePayment", 3, "a vendor payment made a second time"},
 }
 
-func (f fraudKind) describe() string {
-	return [...]string{
-		"amounts rounded to whole thousands, typical of invented figures",
-		"amount just below the 10,000 approval threshold",
-		"posted on a weekend outside the normal posting calendar",
-		"manual revenue booked against receivables outside the sales process",
-	}[f]
-}
+func (f fraudKind) String() string { return config.FraudTypes[f] }

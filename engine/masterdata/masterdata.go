@@ -54,6 +54,13 @@ func ProfitCenterID(code string, i int) string {
 	return "PC-" + code + "-" + pad(i+1, 3)
 }
 
+// Finance is the index of the finance department in departments.
+const Finance = 0
+
+// EmployeeDepartment is the department (an index into the departments
+// list) of employee i: that of the cost centre the employee sits in.
+func EmployeeDepartment(s Sizes, i int) int { return (i % s.CostCenters) % len(departments) }
+
 // ProfitCenterOf is the profit centre that cost centre i reports to.
 func (s Sizes) ProfitCenterOf(cc int) int { return cc % s.ProfitCenters }
 
@@ -185,7 +192,7 @@ func Tables(start time.Time) []Table {
 				row.Str(c.Country)
 				row.Str(c.Currency)
 				row.Str(pick(r, segments))
-				row.Minor(int64(1+r.IntN(9))*money.Pow10(3+r.IntN(4))*money.Pow10(config.Currencies[c.Currency]), config.Currencies[c.Currency])
+				row.Minor(int64(1+r.IntN(9))*money.Pow10(3+r.IntN(4))*money.Pow10(c.Digits()), c.Digits())
 				row.Int(pick(r, paymentTerms))
 				row.Str(sinceStart(r, 3650))
 			},
@@ -201,7 +208,7 @@ func Tables(start time.Time) []Table {
 				row.Str(fmt.Sprintf("%s %s-%d", k.noun, string(rune('A'+r.IntN(26))), 100+r.IntN(900)))
 				row.Str(k.typ)
 				row.Str(k.unit)
-				digits := config.Currencies[c.Currency]
+				digits := c.Digits()
 				row.Minor(int64(priceUnits.Draw(r))*money.Pow10(digits), digits)
 				row.Str(c.Currency)
 			},

@@ -26,3 +26,33 @@ func TestAppendMinor(t *testing.T) {
 		}
 	}
 }
+
+func TestCurrencies(t *testing.T) {
+	seen := map[string]bool{}
+	for _, c := range currencies {
+		if len(c.Code) != 3 || seen[c.Code] || c.Digits < 0 || c.Digits > 4 {
+			t.Errorf("bad entry %+v", c)
+		}
+		seen[c.Code] = true
+		if Rate(c.Code, c.Code) != Pow10(RateScale) {
+			t.Errorf("%s to itself: %d", c.Code, Rate(c.Code, c.Code))
+		}
+		if Rate(c.Code, "USD") <= 0 {
+			t.Errorf("%s to USD rounds to 0", c.Code)
+		}
+	}
+	for _, c := range []struct {
+		from, to string
+		want     int64
+	}{{"EUR", "USD", 1_086_957}, {"USD", "EUR", 920_000}, {"JPY", "USD", 6_667}, {"USD", "JPY", 150_000_000}, {"KWD", "JPY", 488_599_349}} {
+		if got := Rate(c.from, c.to); got != c.want {
+			t.Errorf("Rate(%s, %s) = %d, want %d", c.from, c.to, got, c.want)
+		}
+	}
+	if c, ok := Lookup("TRY"); !ok || c.Digits != 2 {
+		t.Fatal("TRY missing")
+	}
+	if _, ok := Lookup("XXX"); ok {
+		t.Fatal("XXX known")
+	}
+}

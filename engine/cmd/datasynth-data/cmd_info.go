@@ -43,7 +43,7 @@ object, for tools.` + exitCodes(
 				d.Volumes[v.Name] = v.Entries
 			}
 			for _, f := range config.Formats {
-				d.Formats[f.Name] = map[bool]string{true: "available", false: "not yet available"}[f.Implemented]
+				d.Formats[f.Name] = "." + f.Extension
 			}
 			out := cmd.OutOrStdout()
 			if asJSON {
@@ -65,7 +65,7 @@ object, for tools.` + exitCodes(
 				fmt.Fprintf(tw, "  %s\t%d\n", v.Name, v.Entries)
 			}
 			fmt.Fprintln(tw, "  {custom: N}\tN")
-			fmt.Fprintln(tw, "\noutput formats:")
+			fmt.Fprintln(tw, "\noutput formats (file extension):")
 			for _, f := range config.Formats {
 				fmt.Fprintf(tw, "  %s\t%s\n", f.Name, d.Formats[f.Name])
 			}

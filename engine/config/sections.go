@@ -1,0 +1,534 @@
+package config
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"gopkg.in/yaml.v3"
+)
+
+// noEffect lists the DataSynth keys of the sections this generator
+// implements that it accepts without acting on them, each with the reason
+// the warning gives. Every other key of those sections is decoded. A test
+// walks DataSynth's schema to keep this list and the decoders complete.
+var noEffect = map[string]string{
+	"global.presentation_currency":                  "no consolidated statements are written; exchange_rate converts into group_currency",
+	"companies[].functional_currency":               "amounts are booked in currency; no IAS 21 translation is done",
+	"companies[].fiscal_year_variant":               "fiscal years start in the month of global.start_date and have global.fiscal_year_months periods",
+	"chart_of_accounts.custom_accounts":             "custom account files are not read; the built-in chart for the industry is used",
+	"chart_of_accounts.min_hierarchy_depth":         "the chart has three levels (class, group, account)",
+	"chart_of_accounts.max_hierarchy_depth":         "the chart has three levels (class, group, account)",
+	"output.mode":                                   "datasets are written as files (flat_file)",
+	"output.batch_size":                             "files are streamed in blocks of 1,024 journal entries",
+	"output.include_acdoca":                         "SAP ACDOCA tables are not written",
+	"output.include_bseg":                           "SAP BSEG tables are not written",
+	"output.partition_by_period":                    "each table is one file",
+	"output.partition_by_company":                   "each table is one file",
+	"fraud.clustering_enabled":                      "fraudulent entries are spread evenly, not clustered",
+	"fraud.clustering_factor":                       "fraudulent entries are spread evenly, not clustered",
+	"transactions.debit_credit_distribution":        "the kind of business document decides how many lines are debits",
+	"transactions.even_odd_distribution":            "line counts follow line_item_distribution alone",
+	"transactions.seasonality.holiday_activity":     "there is no holiday calendar; holidays post like other days of their weekday",
+	"transactions.amounts.lognormal_mu":             "amounts are log-uniform between min_amount and max_amount (Benford), or uniform with benford.enabled false",
+	"transactions.amounts.lognormal_sigma":          "amounts are log-uniform between min_amount and max_amount (Benford), or uniform with benford.enabled false",
+	"transactions.amounts.decimal_places":           "each company's currency decides the decimal places",
+	"transactions.amounts.round_number_probability": "round amounts come only from fraud (fictitious_transaction)",
+	"transactions.amounts.nice_number_probability":  "amounts are not rounded to nice numbers",
+	"transactions.benford.tolerance":                "a validation tolerance; amounts follow Benford's law by construction",
+	"transactions.benford.exempt_sources":           "every source follows the same amount distribution",
+}
+
+// ignoreNoEffect warns about a DataSynth key listed in noEffect.
+func (p *parser) ignoreNoEffect(k, v *yaml.Node, path string) {
+	reason := noEffect[schemaPath(path)]
+	if reason == "" {
+		reason = "this generator does not implement this DataSynth key"
+	}
+	p.warn(k, path, "accepted without effect: %s", reason)
+}
+
+func (p *parser) root(n *yaml.Node, cfg *Config) {
+	p.mapping(n, "", []field{
+		{"global", true, func(n *yaml.Node, path string) { p.global(n, path, &cfg.Global) }},
+		{"companies", true, func(n *yaml.Node, path string) { p.companies(n, path, cfg) }},
+		{"chart_of_accounts", true, func(n *yaml.Node, path string) { p.chart(n, path, &cfg.ChartOfAccounts) }},
+		{"output", true, func(n *yaml.Node, path string) { p.output(n, path, &cfg.Output) }},
+		{"fraud", false, func(n *yaml.Node, path string) { p.fraud(n, path, &cfg.Fraud) }},
+		{"transactions", false, func(n *yaml.Node, path string) { p.transactions(n, path, &cfg.Transactions) }},
+	}, func(k, v *yaml.Node, path string) {
+		// A DataSynth section this generator does not implement: one
+		// warning, unless the section switches itself off.
+		if !enabledFalse(v) {
+			p.warn(k, path, "this DataSynth section is not implemented by this generator and is ignored")
+		}
+	})
+}
+
+func (p *parser) global(n *yaml.Node, path string, g *Global) {
+	p.mapping(n, path, []field{
+		{"seed", false, func(n *yaml.Node, path string) {
+			s, ok := p.scalar(n, path)
+			if !ok {
+				return
+			}
+			v, err := strconv.ParseUint(s, 10, 64)
+			if err != nil || n.Tag != "!!int" {
+				p.add(n, path, "%q is not a whole number in 0..18446744073709551615", s)
+				return
+			}
+			g.Seed, g.HasSeed = v, true
+		}},
+		{"industry", true, func(n *yaml.Node, path string) { g.Industry = p.enum(n, path, Industries) }},
+		{"start_date", true, func(n *yaml.Node, path string) {
+			s, ok := p.scalar(n, path)
+			if !ok {
+				return
+			}
+			t, err := time.Parse(time.DateOnly, s)
+			if err != nil {
+				p.add(n, path, "%q is not a date; write it as \"YYYY-MM-DD\", for example \"2024-01-01\"", s)
+				return
+			}
+			if t.Year() < 1900 || t.Year() > 2200 {
+				p.add(n, path, "year %d is out of range 1900..2200", t.Year())
+				return
+			}
+			g.StartDate = t
+		}},
+		{"period_months", false, func(n *yaml.Node, path string) { g.PeriodMonths = int(p.integer(n, path, 1, 120)) }},
+		{"group_currency", false, func(n *yaml.Node, path string) { g.GroupCurrency = p.currency(n, path) }},
+		{"presentation_currency", false, func(n *yaml.Node, path string) {
+			if c := p.currency(n, path); c != "" {
+				p.ignoreNoEffect(p.keys[path], n, path)
+			}
+		}},
+		{"fiscal_year_months", false, func(n *yaml.Node, path string) {
+			g.FiscalYearMonths = int(p.integer(n, path, 1, 12))
+		}},
+		{"parallel", false, func(n *yaml.Node, path string) { g.Parallel = p.boolean(n, path) }},
+		{"worker_threads", false, func(n *yaml.Node, path string) { g.WorkerThreads = int(p.integer(n, path, 0, 1024)) }},
+		{"memory_limit_mb", false, func(n *yaml.Node, path string) { g.MemoryLimitMB = p.integer(n, path, 0, 1<<30) }},
+	}, p.ignoreNoEffect)
+}
+
+func (p *parser) companies(n *yaml.Node, path string, cfg *Config) {
+	if n.Kind != yaml.SequenceNode {
+		p.add(n, path, "must be a list of companies, got %s", describe(n))
+		return
+	}
+	if len(n.Content) == 0 {
+		p.add(n, path, "needs at least one company (code, name, currency, country, annual_transaction_volume)")
+		return
+	}
+	codes := map[string]bool{}
+	for i, cn := range n.Content {
+		cp := fmtIndex(path, i)
+		c := Company{VolumeWeight: Decimal{MicroPerUnit}}
+		var currency string
+		p.mapping(cn, cp, []field{
+			{"code", true, func(n *yaml.Node, path string) {
+				c.Code = p.str(n, path)
+				if c.Code == "" && n.Kind == yaml.ScalarNode {
+					p.add(n, path, "is empty; give the company a code, such as \"1000\"")
+					return
+				}
+				if msg := checkCode(c.Code); msg != "" {
+					p.add(n, path, "%q %s", c.Code, msg)
+				} else if codes[c.Code] {
+					p.add(n, path, "%q is used by another company; codes must be unique", c.Code)
+				}
+				codes[c.Code] = true
+			}},
+			{"name", true, func(n *yaml.Node, path string) { c.Name = p.str(n, path) }},
+			{"currency", true, func(n *yaml.Node, path string) { c.Currency = p.currency(n, path); currency = c.Currency }},
+			{"functional_currency", false, func(n *yaml.Node, path string) {
+				if fc := p.currency(n, path); fc != "" && fc != currency {
+					p.ignoreNoEffect(p.keys[path], n, path)
+				}
+			}},
+			{"country", true, func(n *yaml.Node, path string) {
+				c.Country = p.str(n, path)
+				if c.Country != "" && (len(c.Country) != 2 || strings.ToUpper(c.Country) != c.Country) {
+					p.add(n, path, "%q is not a two-letter ISO 3166 country code such as \"US\" or \"DE\"", c.Country)
+				}
+			}},
+			{"fiscal_year_variant", false, func(n *yaml.Node, path string) {
+				// K4 is the calendar-shaped year that this generator makes.
+				if v := p.str(n, path); v != "" && v != "K4" {
+					p.ignoreNoEffect(p.keys[path], n, path)
+				}
+			}},
+			{"annual_transaction_volume", true, func(n *yaml.Node, path string) {
+				c.VolumeName, c.AnnualVolume = p.volume(n, path)
+			}},
+			{"volume_weight", false, func(n *yaml.Node, path string) {
+				c.VolumeWeight = p.decimal(n, path, Decimal{1}, Decimal{1000 * MicroPerUnit})
+			}},
+		}, p.ignoreNoEffect)
+		cfg.Companies = append(cfg.Companies, c)
+	}
+}
+
+// checkCode says what is wrong with a company code, or "".
+func checkCode(s string) string {
+	if n := len([]rune(s)); n > MaxCodeLength {
+		return fmt.Sprintf("is %d characters long; a company code has at most %d", n, MaxCodeLength)
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			return "holds a control character (such as a tab or line break); use printable characters"
+		}
+	}
+	if strings.TrimSpace(s) != s {
+		return "starts or ends with a space"
+	}
+	return ""
+}
+
+func volumeNames() []string {
+	out := make([]string, len(Volumes))
+	for i, v := range Volumes {
+		out[i] = v.Name
+	}
+	return out
+}
+
+// MaxCustomVolume bounds a custom annual volume (ten billion entries).
+const MaxCustomVolume = 10_000_000_000
+
+func (p *parser) volume(n *yaml.Node, path string) (string, int64) {
+	allowed := strings.Join(volumeNames(), ", ") + ", or {custom: N}"
+	if n.Kind == yaml.MappingNode {
+		var v int64
+		p.mapping(n, path, []field{{"custom", true, func(n *yaml.Node, path string) {
+			v = p.integer(n, path, 1, MaxCustomVolume)
+		}}}, nil)
+		return "custom", v
+	}
+	s, ok := p.scalar(n, path)
+	if !ok {
+		return "", 0
+	}
+	for _, v := range Volumes {
+		if v.Name == s {
+			return s, v.Entries
+		}
+	}
+	msg := fmt.Sprintf("%q is not a volume", s)
+	if sug := Suggest(s, volumeNames()); sug != "" {
+		msg += fmt.Sprintf("; did you mean %q?", sug)
+	}
+	p.add(n, path, "%s (allowed: %s)", msg, allowed)
+	return "", 0
+}
+
+func complexityNames() []string {
+	out := make([]string, len(Complexities))
+	for i, c := range Complexities {
+		out[i] = c.Name
+	}
+	return out
+}
+
+func (p *parser) chart(n *yaml.Node, path string, c *ChartOfAccounts) {
+	depth := func(n *yaml.Node, path string) {
+		if d := p.integer(n, path, 0, 255); d != 3 {
+			p.ignoreNoEffect(p.keys[path], n, path)
+		}
+	}
+	p.mapping(n, path, []field{
+		{"complexity", true, func(n *yaml.Node, path string) { c.Complexity = p.enum(n, path, complexityNames()) }},
+		{"industry_specific", false, func(n *yaml.Node, path string) { c.IndustrySpecific = p.boolean(n, path) }},
+		{"min_hierarchy_depth", false, depth},
+		{"max_hierarchy_depth", false, depth},
+	}, p.ignoreNoEffect)
+}
+
+func formatNames() []string {
+	out := []string{"jsonl"}
+	for _, f := range Formats {
+		out = append(out, f.Name)
+	}
+	return out
+}
+
+func (p *parser) output(n *yaml.Node, path string, o *Output) {
+	// A key asking for something this generator does not do warns; the
+	// same key saying what it does anyway is quiet.
+	quietIf := func(want string) func(n *yaml.Node, path string) {
+		return func(n *yaml.Node, path string) {
+			if n.Kind != yaml.ScalarNode || !strings.EqualFold(n.Value, want) {
+				p.ignoreNoEffect(p.keys[path], n, path)
+			}
+		}
+	}
+	p.mapping(n, path, []field{
+		{"output_directory", false, func(n *yaml.Node, path string) { o.Directory = p.str(n, path) }},
+		{"formats", false, func(n *yaml.Node, path string) {
+			if n.Kind != yaml.SequenceNode || len(n.Content) == 0 {
+				p.add(n, path, "must be a non-empty list, for example [csv] or [csv, parquet]")
+				return
+			}
+			o.Formats = nil
+			for i, fn := range n.Content {
+				fp := fmtIndex(path, i)
+				f := p.enum(fn, fp, formatNames())
+				if f == "jsonl" {
+					f = "json_lines"
+				}
+				if f == "" {
+					continue
+				}
+				if slices.Contains(o.Formats, f) {
+					p.add(fn, fp, "%q is listed twice", f)
+					continue
+				}
+				o.Formats = append(o.Formats, f)
+			}
+		}},
+		{"compression", false, func(n *yaml.Node, path string) { p.compression(n, path, o) }},
+		{"mode", false, quietIf("flat_file")},
+		{"include_acdoca", false, quietIf("false")},
+		{"include_bseg", false, quietIf("false")},
+		{"partition_by_period", false, quietIf("false")},
+		{"partition_by_company", false, quietIf("false")},
+	}, p.ignoreNoEffect)
+}
+
+// compression reads output.compression: DataSynth's mapping {enabled,
+// algorithm, level}, or a single name (none, gzip, zstd, lz4, snappy).
+func (p *parser) compression(n *yaml.Node, path string, o *Output) {
+	if n.Kind == yaml.ScalarNode {
+		switch c := p.enum(n, path, append([]string{"none"}, Compressions...)); c {
+		case "none":
+			o.Compression = ""
+		case "":
+		default:
+			o.Compression, o.Level = c, 3
+		}
+		return
+	}
+	enabled, algorithm, level := true, "zstd", 3 // DataSynth's defaults
+	p.mapping(n, path, []field{
+		{"enabled", false, func(n *yaml.Node, path string) { enabled = p.boolean(n, path) }},
+		{"algorithm", false, func(n *yaml.Node, path string) { algorithm = p.enum(n, path, Compressions) }},
+		{"level", false, func(n *yaml.Node, path string) { level = int(p.integer(n, path, 1, 9)) }},
+	}, nil)
+	if enabled {
+		o.Compression, o.Level = algorithm, level
+	} else {
+		o.Compression, o.Level = "", 0
+	}
+}
+
+func (p *parser) fraud(n *yaml.Node, path string, f *Fraud) {
+	p.mapping(n, path, []field{
+		{"enabled", false, func(n *yaml.Node, path string) { f.Enabled = p.boolean(n, path) }},
+		{"fraud_rate", false, func(n *yaml.Node, path string) { f.Rate = p.decimal(n, path, Decimal{0}, Decimal{MicroPerUnit}) }},
+		{"fraud_type_distribution", false, func(n *yaml.Node, path string) {
+			f.TypeWeights = p.shares(n, path, FraudTypes)
+		}},
+		{"approval_thresholds", false, func(n *yaml.Node, path string) {
+			if n.Kind != yaml.SequenceNode || len(n.Content) == 0 {
+				p.add(n, path, "must be a non-empty list of amounts, for example [1000, 5000, 10000]")
+				return
+			}
+			f.ApprovalThresholds = nil
+			for i, v := range n.Content {
+				d := p.decimal(v, fmtIndex(path, i), Decimal{MicroPerUnit}, Decimal{1_000_000_000 * MicroPerUnit})
+				f.ApprovalThresholds = append(f.ApprovalThresholds, d)
+			}
+			slices.SortFunc(f.ApprovalThresholds, func(a, b Decimal) int { return int(sign(a.Micro - b.Micro)) })
+		}},
+		{"clustering_enabled", false, func(n *yaml.Node, path string) {
+			if p.boolean(n, path) {
+				p.ignoreNoEffect(p.keys[path], n, path)
+			}
+		}},
+	}, p.ignoreNoEffect)
+}
+
+func sign(v int64) int64 {
+	switch {
+	case v < 0:
+		return -1
+	case v > 0:
+		return 1
+	}
+	return 0
+}
+
+// shares reads a mapping of names to non-negative decimal weights (keys
+// missing from it weigh 0) and requires a positive total.
+func (p *parser) shares(n *yaml.Node, path string, names []string) []Decimal {
+	out := make([]Decimal, len(names))
+	var fields []field
+	for i, name := range names {
+		fields = append(fields, field{name, false, func(n *yaml.Node, path string) {
+			out[i] = p.decimal(n, path, Decimal{0}, Decimal{1_000_000 * MicroPerUnit})
+		}})
+	}
+	p.mapping(n, path, fields, nil)
+	var total int64
+	for _, d := range out {
+		total += d.Micro
+	}
+	if total == 0 && n.Kind == yaml.MappingNode {
+		p.add(n, path, "all shares are 0; give at least one a positive share")
+	}
+	return out
+}
+
+// lineDistribution holds DataSynth's line_item_distribution keys and the
+// line counts each covers.
+var lineDistribution = []struct {
+	key      string
+	min, max int
+}{
+	{"two_items", 2, 2}, {"three_items", 3, 3}, {"four_items", 4, 4}, {"five_items", 5, 5},
+	{"six_items", 6, 6}, {"seven_items", 7, 7}, {"eight_items", 8, 8}, {"nine_items", 9, 9},
+	{"ten_to_ninety_nine", 10, 99}, {"hundred_to_nine_ninety_nine", 100, 999}, {"thousand_plus", 1000, MaxLines},
+}
+
+func (p *parser) transactions(n *yaml.Node, path string, t *Transactions) {
+	lineKeys := 0
+	p.mapping(n, path, []field{
+		{"line_item_distribution", false, func(n *yaml.Node, path string) {
+			lineKeys++
+			var names []string
+			for _, b := range lineDistribution {
+				names = append(names, b.key)
+			}
+			shares := p.shares(n, path, names)
+			t.LineBuckets = nil
+			for i, b := range lineDistribution {
+				if shares[i].Micro > 0 {
+					t.LineBuckets = append(t.LineBuckets, LineBucket{Min: b.min, Max: b.max, Weight: shares[i]})
+				}
+			}
+		}},
+		{"line_item_weights", false, func(n *yaml.Node, path string) {
+			lineKeys++
+			if n.Kind != yaml.MappingNode || len(n.Content) == 0 {
+				p.add(n, path, "must map line counts to weights, for example {2: 60, 4: 20, 6: 5}")
+				return
+			}
+			w := map[int]int64{}
+			var total int64
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				k, v := n.Content[i], n.Content[i+1]
+				kp := join(path, k.Value)
+				lines := p.integer(k, kp, 2, MaxLines)
+				weight := p.integer(v, kp, 0, 1_000_000)
+				if lines == 0 {
+					continue
+				}
+				if _, dup := w[int(lines)]; dup {
+					p.add(k, kp, "line count %d is given twice", lines)
+				}
+				w[int(lines)] = weight
+				total += weight
+			}
+			if total == 0 && len(w) > 0 {
+				p.add(n, path, "all weights are 0; give at least one line count a positive weight")
+			}
+			t.LineBuckets = slices.DeleteFunc(weightBuckets(w), func(b LineBucket) bool { return b.Weight.Micro == 0 })
+		}},
+		{"source_distribution", false, func(n *yaml.Node, path string) {
+			t.SourceWeights = p.shares(n, path, Sources)
+		}},
+		{"amounts", false, func(n *yaml.Node, path string) {
+			limit := Decimal{1_000_000_000 * MicroPerUnit} // 1e9 units
+			p.mapping(n, path, []field{
+				{"min_amount", false, func(n *yaml.Node, path string) { t.MinAmount = p.decimal(n, path, Decimal{1}, limit) }},
+				{"max_amount", false, func(n *yaml.Node, path string) { t.MaxAmount = p.decimal(n, path, Decimal{1}, limit) }},
+			}, p.ignoreNoEffect)
+		}},
+		{"benford", false, func(n *yaml.Node, path string) {
+			p.mapping(n, path, []field{
+				{"enabled", false, func(n *yaml.Node, path string) { t.Benford = p.boolean(n, path) }},
+			}, p.ignoreNoEffect)
+		}},
+		{"seasonality", false, func(n *yaml.Node, path string) { p.seasonality(n, path, &t.Seasonality) }},
+	}, p.ignoreNoEffect)
+	if lineKeys > 1 {
+		p.add(nil, join(path, "line_item_weights"), "give line_item_distribution (DataSynth's) or line_item_weights, not both")
+	}
+}
+
+// Sources are the values of journal_entries' source column that
+// transactions.source_distribution weighs, in DataSynth's key order.
+var Sources = []string{"manual", "automated", "recurring", "adjustment"}
+
+func (p *parser) seasonality(n *yaml.Node, path string, s *Seasonality) {
+	factor := func(d *Decimal) func(n *yaml.Node, path string) {
+		return func(n *yaml.Node, path string) { *d = p.decimal(n, path, Decimal{0}, Decimal{100 * MicroPerUnit}) }
+	}
+	// A spike switched off multiplies by 1.
+	spikes := map[string]bool{"month_end_spike": true, "quarter_end_spike": true, "year_end_spike": true}
+	var weekdays [5]Decimal
+	dayPatterns, daysGiven := true, false
+	weekday := func(i int) func(n *yaml.Node, path string) {
+		return func(n *yaml.Node, path string) {
+			daysGiven = true
+			weekdays[i] = p.decimal(n, path, Decimal{0}, Decimal{100 * MicroPerUnit})
+		}
+	}
+	weekdays = s.Weekday
+	spike := func(key string) func(n *yaml.Node, path string) {
+		return func(n *yaml.Node, path string) { spikes[key] = p.boolean(n, path) }
+	}
+	p.mapping(n, path, []field{
+		{"month_end_spike", false, spike("month_end_spike")},
+		{"month_end_multiplier", false, factor(&s.MonthEnd)},
+		{"month_end_lead_days", false, func(n *yaml.Node, path string) { s.MonthEndDays = int(p.integer(n, path, 0, 31)) }},
+		{"quarter_end_spike", false, spike("quarter_end_spike")},
+		{"quarter_end_multiplier", false, factor(&s.QuarterEnd)},
+		{"year_end_spike", false, spike("year_end_spike")},
+		{"year_end_multiplier", false, factor(&s.YearEnd)},
+		{"weekend_activity", false, factor(&s.Weekend)},
+		{"day_of_week_patterns", false, func(n *yaml.Node, path string) { dayPatterns = p.boolean(n, path) }},
+		{"monday_multiplier", false, weekday(0)},
+		{"tuesday_multiplier", false, weekday(1)},
+		{"wednesday_multiplier", false, weekday(2)},
+		{"thursday_multiplier", false, weekday(3)},
+		{"friday_multiplier", false, weekday(4)},
+	}, p.ignoreNoEffect)
+	one := Decimal{MicroPerUnit}
+	for key, d := range map[string]*Decimal{"month_end_spike": &s.MonthEnd, "quarter_end_spike": &s.QuarterEnd, "year_end_spike": &s.YearEnd} {
+		if !spikes[key] {
+			*d = one
+		}
+	}
+	s.Weekday = weekdays
+	if !dayPatterns {
+		if daysGiven {
+			p.warn(nil, join(path, "day_of_week_patterns"), "is false, so the weekday multipliers given are not used")
+		}
+		s.Weekday = [5]Decimal{one, one, one, one, one}
+	}
+}
+
+// crossChecks runs the checks that need more than one key.
+func (p *parser) crossChecks(cfg *Config) {
+	t := cfg.Transactions
+	if t.MinAmount.Micro > t.MaxAmount.Micro {
+		p.add(nil, "transactions.amounts", "min_amount %s is above max_amount %s", t.MinAmount, t.MaxAmount)
+	}
+	for i, c := range cfg.Companies {
+		if t.MinAmount.Minor(c.Digits()) < 1 {
+			p.add(nil, "transactions.amounts.min_amount", "%s is below one minor unit of %s (company %s); raise it", t.MinAmount, c.Currency, c.Code)
+		}
+		if c.Entries(cfg.Global.PeriodMonths) == 0 {
+			p.add(nil, fmt.Sprintf("companies[%d].annual_transaction_volume", i), "company %s gets 0 journal entries (volume %d x weight %s x %d/12 months); raise its volume or weight",
+				c.Code, c.AnnualVolume, c.VolumeWeight, cfg.Global.PeriodMonths)
+		}
+	}
+	if len(t.LineBuckets) == 0 {
+		p.add(nil, "transactions.line_item_distribution", "no line count has a positive share")
+	}
+}
