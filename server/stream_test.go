@@ -175,7 +175,7 @@ func TestRunNotifiesSystemd(t *testing.T) {
 	}()
 	expect := func(prefix string) {
 		t.Helper()
-		timeout := time.After(5 * time.Second)
+		timeout := time.After(30 * time.Second)
 		for {
 			select {
 			case m := <-msgs:

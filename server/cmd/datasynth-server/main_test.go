@@ -174,7 +174,7 @@ func cmdServe(ts *testscript.TestScript, neg bool, args []string) {
 		<-p.done
 	})
 	if wait {
-		ts.Check(waitLive(p, url+"/live", 10*time.Second))
+		ts.Check(waitLive(p, url+"/live", 30*time.Second))
 	}
 }
 
@@ -204,8 +204,8 @@ func cmdWaitExit(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	select {
 	case <-p.done:
-	case <-time.After(15 * time.Second):
-		ts.Fatalf("server %s still running after 15 s", args[0])
+	case <-time.After(60 * time.Second):
+		ts.Fatalf("server %s still running after 60 s", args[0])
 	}
 	if got := p.cmd.ProcessState.ExitCode(); got != want {
 		log, _ := os.ReadFile(p.log)
@@ -220,7 +220,7 @@ func cmdWaitLog(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	p := getProc(ts, args[0])
 	re := regexp.MustCompile(args[1])
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	for {
 		data, _ := os.ReadFile(p.log)
 		if re.Match(data) {
@@ -303,7 +303,7 @@ func TestKilledServerStagingRemoved(t *testing.T) {
 		_ = p.cmd.Process.Kill()
 		<-p.done
 	}()
-	if err := waitLive(p, url+"/ready", 10*time.Second); err != nil {
+	if err := waitLive(p, url+"/ready", 30*time.Second); err != nil {
 		t.Fatal(err)
 	}
 	go func() {
@@ -338,7 +338,7 @@ func TestKilledServerStagingRemoved(t *testing.T) {
 		_ = p2.cmd.Process.Kill()
 		<-p2.done
 	}()
-	if err := waitLive(p2, url2+"/ready", 10*time.Second); err != nil {
+	if err := waitLive(p2, url2+"/ready", 30*time.Second); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(left[0]); !os.IsNotExist(err) {
@@ -365,7 +365,7 @@ func TestSIGTERMDrainsInFlight(t *testing.T) {
 		_ = p.cmd.Process.Kill()
 		<-p.done
 	}()
-	if err := waitLive(p, url+"/ready", 5*time.Second); err != nil {
+	if err := waitLive(p, url+"/ready", 30*time.Second); err != nil {
 		t.Fatal(err)
 	}
 	const entries = 20_000
@@ -407,8 +407,8 @@ func TestSIGTERMDrainsInFlight(t *testing.T) {
 	}
 	select {
 	case <-p.done:
-	case <-time.After(10 * time.Second):
-		t.Fatal("still running 10 s after SIGTERM")
+	case <-time.After(30 * time.Second):
+		t.Fatal("still running 30 s after SIGTERM")
 	}
 	if code := p.cmd.ProcessState.ExitCode(); code != exitOK {
 		t.Fatalf("exit code %d after SIGTERM", code)
