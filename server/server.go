@@ -17,16 +17,17 @@
 // watchdog while the server answers its own /live.
 //
 // This package wires the parts together and serves the probes and the
-// config endpoints; each other job has its own package, and the
-// dependencies point one way:
+// config endpoints; each other job has a package of its own, and the
+// imports point one way, away from this package:
 //
-//	server ─┬─ router ─── auth, ratelimit
-//	        ├─ stream ─┐
-//	        ├─ bulk ───┴─ httpapi, metrics, and the engine
-//	        └─ notify
+//	server ──┬── router ─── auth, ratelimit
+//	         ├── stream ──┐
+//	         ├── bulk ◄───┘
+//	         └── notify
 //
-// router and the handler packages share only httpapi (the JSON and error
-// conventions) and metrics; none of them knows the server.
+// router, stream and bulk answer through httpapi (the JSON and error
+// conventions) and count in metrics; bulk and stream use the engine. None
+// of them imports this package or the router.
 package server
 
 import (
