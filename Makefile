@@ -25,7 +25,7 @@ export PATH := $(BIN):$(TOOLS):$(PATH)
 # would otherwise ask the instance metadata address.
 export AWS_EC2_METADATA_DISABLED := true
 
-.PHONY: all build demo test test-unit test-race test-modules test-cross lint tools bench clean
+.PHONY: all build demo test test-unit test-race test-modules test-cross test-image lint tools bench clean image image-context image-versitygw check-docker
 
 all: build
 
@@ -44,10 +44,11 @@ demo: build-datasynth-data
 	$(BIN)/datasynth-data generate --demo --output $(CURDIR)/demo-output --overwrite
 	@echo "demo dataset: $(CURDIR)/demo-output (run_manifest.json lists every file and its SHA-256)"
 
-## test: lint, then every module's tests (race detector on), each module
-## again on its own go.mod (GOWORK=off), then the cross-architecture
-## determinism checks.
-test: lint test-race test-modules test-cross
+## test: check Docker is there, lint, then every module's tests (race
+## detector on), each module again on its own go.mod (GOWORK=off), the
+## cross-architecture determinism checks, then the images and the compose
+## drill against the real Docker engine.
+test: check-docker lint test-race test-modules test-cross test-image
 
 test-race:
 	@for m in $(MODULES); do \
@@ -88,12 +89,53 @@ lint: tools
 	@out=$$(gofmt -l $(MODULES)); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	@for m in $(MODULES); do \
 		echo "== vet + staticcheck $$m"; \
-		(cd $$m && $(GO) vet ./... && $(TOOLS)/staticcheck ./...); \
+		(cd $$m && $(GO) vet -tags docker ./... && $(TOOLS)/staticcheck -tags docker ./...); \
 	done
 
 ## bench: side-by-side benchmarks; figures go to docs/benchmarks.md.
 bench: build
 	@for s in scripts/bench/[a-z]*.sh; do [ "$$s" = scripts/bench/lib.sh ] && continue; echo "== $$s"; $$s; done
+
+# Images are built FROM scratch, so no registry is needed: static binaries
+# (CGO_ENABLED=0), the host's CA bundle and a non-root user (65532), put
+# together in bin/image as the build context of the DataSynth images;
+# versitygw (for the compose tests) gets a context of its own, so that
+# neither build sends the other's binaries to the engine.
+IMAGE_CTX := $(BIN)/image
+VERSITYGW_CTX := $(BIN)/image-versitygw
+VERSITYGW_IMAGE := datasynth/versitygw:$(VERSITYGW_VERSION)
+
+check-docker:
+	@command -v docker >/dev/null || { echo "Docker is needed: make image and the image and compose tests of make test use the real engine. Install it (Debian: apt-get install docker.io docker-compose) and start it."; exit 1; }
+	@docker info >/dev/null 2>&1 || { echo "Docker is installed but its engine does not answer (docker info failed): start it, or run as a user allowed to use it."; exit 1; }
+	@docker compose version >/dev/null 2>&1 || command -v docker-compose >/dev/null || { echo "Compose is needed for the compose tests: install the Compose plugin or docker-compose (.ci/run does)."; exit 1; }
+
+image-context: check-docker
+	@test -r /etc/ssl/certs/ca-certificates.crt || { echo "/etc/ssl/certs/ca-certificates.crt is missing: apt-get install ca-certificates"; exit 1; }
+	@rm -rf $(IMAGE_CTX) && mkdir -p $(IMAGE_CTX)/etc/ssl/certs $(IMAGE_CTX)/tmp $(IMAGE_CTX)/data
+	@for b in $(BINARIES); do mod=$${b%%:*}; name=$${b##*:}; echo "build $$name (static)"; \
+		(cd $$mod && CGO_ENABLED=0 $(GO) build -trimpath -ldflags '-s -w $(LDFLAGS)' -o $(IMAGE_CTX)/$$name ./cmd/$$name); done
+	@cp /etc/ssl/certs/ca-certificates.crt $(IMAGE_CTX)/etc/ssl/certs/
+	@printf 'root:x:0:0:root:/:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/:/sbin/nologin\n' > $(IMAGE_CTX)/etc/passwd
+	@printf 'root:x:0:\nnonroot:x:65532:\n' > $(IMAGE_CTX)/etc/group
+	@chmod 1777 $(IMAGE_CTX)/tmp
+
+## image: datasynth/datasynth-server:VERSION (datasynth-server, datasynth-data
+## and dsops for the healthcheck) and datasynth/dsops:VERSION, FROM scratch.
+image: image-context
+	docker build -q -f server/Dockerfile --build-arg VERSION=$(VERSION) --build-arg COMMIT=$(COMMIT) -t datasynth/datasynth-server:$(VERSION) $(IMAGE_CTX)
+	docker build -q -f ops/Dockerfile --build-arg VERSION=$(VERSION) --build-arg COMMIT=$(COMMIT) -t datasynth/dsops:$(VERSION) $(IMAGE_CTX)
+
+image-versitygw: image-context $(VERSITYGW)
+	@rm -rf $(VERSITYGW_CTX) && mkdir -p $(VERSITYGW_CTX)
+	@cp -a $(IMAGE_CTX)/etc $(IMAGE_CTX)/tmp $(IMAGE_CTX)/data $(VERSITYGW) $(VERSITYGW_CTX)/
+	@mkdir -p $(VERSITYGW_CTX)/data/objects $(VERSITYGW_CTX)/data/meta
+	docker build -q -f ops/internal/imagetest/testdata/versitygw.Dockerfile -t $(VERSITYGW_IMAGE) $(VERSITYGW_CTX)
+
+# The images and a compose project (server, versitygw, a backup job) on the
+# real Docker engine: ops/internal/imagetest.
+test-image: image image-versitygw
+	cd ops && IMAGE_VERSION=$(VERSION) VERSITYGW_IMAGE=$(VERSITYGW_IMAGE) $(GO) test -count=1 -tags docker ./internal/imagetest/
 
 clean:
 	rm -rf $(BIN) demo-output

@@ -105,7 +105,7 @@ func TestDeployFilesMatchTheServer(t *testing.T) {
 	}
 	routes := []string{"/health", "/live", "/ready", "/metrics"}
 	k8s := read("deploy", "kubernetes", "datasynth-server.yaml")
-	for _, want := range []string{"path: /live", "path: /ready", "name: datasynth-config", "name: datasynth-api-keys",
+	for _, want := range []string{"path: /live", "path: /ready", "name: datasynth-config", "secretName: datasynth-api-keys",
 		"kind: PodDisruptionBudget", "minAvailable: 1", "namespace: datasynth"} {
 		if !strings.Contains(k8s, want) {
 			t.Errorf("kubernetes manifest lacks %q", want)
