@@ -135,7 +135,7 @@ image-versitygw: image-context $(VERSITYGW)
 # The images and a compose project (server, versitygw, a backup job) on the
 # real Docker engine: ops/internal/imagetest.
 test-image: image image-versitygw
-	cd ops && IMAGE_VERSION=$(VERSION) VERSITYGW_IMAGE=$(VERSITYGW_IMAGE) $(GO) test -count=1 -tags docker ./internal/imagetest/
+	cd ops && IMAGE_VERSION=$(VERSION) VERSITYGW_IMAGE=$(VERSITYGW_IMAGE) $(GO) test -count=1 -v -tags docker ./internal/imagetest/
 
 clean:
 	rm -rf $(BIN) demo-output
