@@ -10,8 +10,11 @@ MODULES := verify engine backup server ops
 BINARIES := engine:datasynth-data server:datasynth-server ops:dsops
 
 GO ?= go
-VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
-COMMIT ?= $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+# The release version lives in VERSION; release tags are v$(VERSION). The
+# commit goes beside it when the source is a git checkout (a packager's
+# source tree without .git builds as "unknown").
+VERSION ?= $(shell cat $(CURDIR)/VERSION)
+COMMIT ?= $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)$(shell git diff --quiet HEAD 2>/dev/null || echo -dirty)
 LDFLAGS := -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 BIN := $(CURDIR)/bin
 TOOLS := $(CURDIR)/.cache/tools
@@ -25,12 +28,19 @@ export PATH := $(BIN):$(TOOLS):$(PATH)
 # would otherwise ask the instance metadata address.
 export AWS_EC2_METADATA_DISABLED := true
 
-.PHONY: all build demo test test-unit test-race test-modules test-cross test-image lint tools bench clean image image-context image-versitygw check-docker
+PREFIX ?= /usr/local
+
+.PHONY: all help build demo install test prereqs test-race test-modules test-cross test-image lint tools bench clean image image-context image-versitygw check-docker
 
 all: build
 
+## help: list the targets.
+help:
+	@grep -h '^## ' $(MAKEFILE_LIST) | sed 's/^## //' | awk -F': ' '/^[a-z-]+: / {printf "  %-12s %s\n", $$1, $$2; next} {printf "  %-12s %s\n", "", $$0}'
+
 build: $(foreach b,$(BINARIES),build-$(lastword $(subst :, ,$(b))))
 
+## build: every binary into ./bin, stamped with VERSION and the commit.
 # build-NAME builds one binary into ./bin, stamped with version and commit.
 build-%:
 	@mkdir -p $(BIN)
@@ -44,11 +54,21 @@ demo: build-datasynth-data
 	$(BIN)/datasynth-data generate --demo --output $(CURDIR)/demo-output --overwrite
 	@echo "demo dataset: $(CURDIR)/demo-output (run_manifest.json lists every file and its SHA-256)"
 
-## test: check Docker is there, lint, then every module's tests (race
-## detector on), each module again on its own go.mod (GOWORK=off), the
-## cross-architecture determinism checks, then the images and the compose
-## drill against the real Docker engine.
-test: check-docker lint test-race test-modules test-cross test-image
+## install: copy the binaries to $(PREFIX)/bin (PREFIX=/usr/local).
+install: build
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 0755 $(foreach b,$(BINARIES),$(BIN)/$(lastword $(subst :, ,$(b)))) $(DESTDIR)$(PREFIX)/bin/
+
+## test: check or install what the tests need (Docker included), lint,
+## every module's tests (race detector on), each module again on its own
+## go.mod (GOWORK=off), the cross-architecture determinism checks, then the
+## images and the compose drill against the real Docker engine.
+test: prereqs check-docker lint test-race test-modules test-cross test-image
+
+# prereqs checks the tools the tests run for real and installs the Debian
+# ones when it can, or names the command, before anything slow starts.
+prereqs:
+	@scripts/prereqs.sh
 
 test-race:
 	@for m in $(MODULES); do \
@@ -65,12 +85,11 @@ test-modules:
 	done
 
 # The golden checksums must hold on 32-bit x86 (native) and on arm64
-# (under qemu-user-static, installed by .ci/run).
+# (under qemu-user-static; see prereqs).
 test-cross:
 	@echo "== GOARCH=386 golden + determinism"
 	cd engine && GOARCH=386 $(GO) test -count=1 -run 'Golden|Determinism|Stream|Log|BlockIndependence' ./generate/ ./rng/ ./ledger/
 	@echo "== GOARCH=arm64 (qemu) golden + determinism"
-	@command -v qemu-aarch64-static >/dev/null || { echo "qemu-aarch64-static missing: run .ci/run or apt-get install qemu-user-static"; exit 1; }
 	cd engine && GOARCH=arm64 $(GO) test -count=1 -exec qemu-aarch64-static -run 'Golden|Determinism|Stream|Log|BlockIndependence' ./generate/ ./rng/ ./ledger/
 
 tools: $(TOOLS)/staticcheck $(VERSITYGW)
@@ -85,16 +104,22 @@ $(TOOLS)/staticcheck:
 	@mkdir -p $(TOOLS)
 	GOBIN=$(TOOLS) $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
 
-lint: tools
+## lint: gofmt, go vet, staticcheck, and go mod tidy changing nothing.
+lint: $(TOOLS)/staticcheck
 	@out=$$(gofmt -l $(MODULES)); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	@for m in $(MODULES); do \
-		echo "== vet + staticcheck $$m"; \
-		(cd $$m && $(GO) vet -tags docker ./... && $(TOOLS)/staticcheck -tags docker ./...); \
+		echo "== vet + staticcheck + tidy $$m"; \
+		(cd $$m && $(GO) vet -tags docker ./... && $(TOOLS)/staticcheck -tags docker ./... && \
+		 { GOWORK=off $(GO) mod tidy -diff >/dev/null || { echo "$$m/go.mod: go mod tidy would change it; run (cd $$m && GOWORK=off go mod tidy)"; exit 1; }; }); \
 	done
 
-## bench: side-by-side benchmarks; figures go to docs/benchmarks.md.
+## bench: every side-by-side benchmark in scripts/bench (they need wrk and
+## GNU time, from Debian's wrk and time packages; a script whose tool is
+## missing says so and the others still run); figures go to docs/benchmarks.md.
 bench: build
-	@for s in scripts/bench/[a-z]*.sh; do [ "$$s" = scripts/bench/lib.sh ] && continue; echo "== $$s"; $$s; done
+	@failed=(); for s in scripts/bench/[a-z]*.sh; do [ "$$s" = scripts/bench/lib.sh ] && continue; \
+		echo "== $$s"; $$s || failed+=("$$s"); done; \
+	if [ $${#failed[@]} -gt 0 ]; then echo "bench: failed: $${failed[*]}"; exit 1; fi
 
 # Images are built FROM scratch, so no registry is needed: static binaries
 # (CGO_ENABLED=0), the host's CA bundle and a non-root user (65532), put
@@ -108,7 +133,7 @@ VERSITYGW_IMAGE := datasynth/versitygw:$(VERSITYGW_VERSION)
 check-docker:
 	@command -v docker >/dev/null || { echo "Docker is needed: make image and the image and compose tests of make test use the real engine. Install it (Debian: apt-get install docker.io docker-compose) and start it."; exit 1; }
 	@docker info >/dev/null 2>&1 || { echo "Docker is installed but its engine does not answer (docker info failed): start it, or run as a user allowed to use it."; exit 1; }
-	@docker compose version >/dev/null 2>&1 || command -v docker-compose >/dev/null || { echo "Compose is needed for the compose tests: install the Compose plugin or docker-compose (.ci/run does)."; exit 1; }
+	@docker compose version >/dev/null 2>&1 || command -v docker-compose >/dev/null || { echo "Compose is needed for the compose tests: install the Compose plugin or docker-compose (make test does, as root, through scripts/prereqs.sh)."; exit 1; }
 
 image-context: check-docker
 	@test -r /etc/ssl/certs/ca-certificates.crt || { echo "/etc/ssl/certs/ca-certificates.crt is missing: apt-get install ca-certificates"; exit 1; }
@@ -137,5 +162,7 @@ image-versitygw: image-context $(VERSITYGW)
 test-image: image image-versitygw
 	cd ops && IMAGE_VERSION=$(VERSION) VERSITYGW_IMAGE=$(VERSITYGW_IMAGE) $(GO) test -count=1 -v -tags docker ./internal/imagetest/
 
+
+## clean: remove ./bin and the demo output.
 clean:
 	rm -rf $(BIN) demo-output

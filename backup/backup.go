@@ -1,4 +1,4 @@
-// Package backup takes the backups described on the operations page: the
+// Package backup takes the backups that docs/disaster-recovery.md lists: the
 // generated output folder as output-DATE.tar.gz, the generation configs as
 // config-DATE.tar.gz and the server's environment file as server.env.DATE,
 // each with a .sha256 sidecar, in a destination folder and optionally
@@ -54,7 +54,7 @@ import (
 	"datasynth.dev/verify/atomicfile"
 )
 
-// Defaults from the operations page.
+// Defaults of docs/disaster-recovery.md.
 const (
 	DefaultOutputDir = "/var/lib/datasynth/output"
 	DefaultEnvFile   = "/etc/datasynth/server.env"
@@ -726,7 +726,7 @@ func (r *runner) removeStaleTemps() {
 
 func (r *runner) skip(kind, why string) {
 	r.res.Skipped = append(r.res.Skipped, kind)
-	r.log.Warn("skipped", "kind", kind, "reason", why)
+	r.log.Info("skipped", "kind", kind, "reason", why)
 	r.say("skipped %s: %s", kind, why)
 }
 

@@ -1,9 +1,9 @@
-// Package verify compares datasets by content, the job the operations page
-// gives to
+// Package verify compares datasets by content, the job that the classic
+// pipeline
 //
 //	diff <(sha256sum original/*.csv | sort) <(sha256sum recovered/*.csv | sort)
 //
-// but recursive, parallel, and able to say why two datasets differ.
+// attempts, but recursive, parallel, and able to say why two datasets differ.
 //
 // A comparison has two sides: a reference on the left (ORIGINAL, a
 // run_manifest.json, or a lock file) and the data being checked on the right

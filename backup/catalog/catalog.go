@@ -1,6 +1,6 @@
 // Package catalog names backup files and finds them again.
 //
-// Names follow the operations page's script: output-YYYY-MM-DD.tar.gz for
+// Names follow the classic backup script (docs/backup.md): output-YYYY-MM-DD.tar.gz for
 // the output folder, config-YYYY-MM-DD.tar.gz for generation configs and
 // server.env.YYYY-MM-DD for the environment file, in local time. A second
 // backup of a kind on the same day gets a time suffix (-HHMMSS), so the

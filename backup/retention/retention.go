@@ -150,7 +150,7 @@ func decide(b Backup, anchors map[string]Backup, window time.Duration) Decision 
 // ParseWindow reads a retention window: a number of days ("30d"), weeks
 // ("4w") or a Go duration ("36h"). It must be at least one hour.
 // time.ParseDuration does the parsing; the only addition is the two suffixes
-// it lacks (d and w), which the operations page's "30 days" needs: too little
+// it lacks (d and w), which a "30 days" window needs: too little
 // to justify a dependency.
 func ParseWindow(s string) (time.Duration, error) {
 	s = strings.TrimSpace(s)

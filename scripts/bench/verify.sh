@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # dsops verify benchmark: `dsops verify` against the checksum pipeline of the
-# operations page, on the same two identical trees, timed in the same run
+# classic recipe, on the same two identical trees, timed in the same run
 # with the page cache warm, plus Go's single-core SHA-256 speed as the limit.
 #
 #   scripts/bench/verify.sh [FILES [MIB]]   # default 1200 files, 1200 MiB per tree

@@ -3,10 +3,10 @@
 //
 // The ops tools never generate data themselves: a lock pins a datasynth-data
 // release, and what matters is the program that is installed on the machine,
-// so it is the installed program that is asked and run. Its --version line
-// has the form
+// so it is the installed program that is asked and run. It is asked with
+// `datasynth-data info --json`, whose object carries
 //
-//	datasynth-data v0.5.0 (generator 1.0.0, commit 1a2b3c4d5e6f)
+//	{"program_version": "0.6.0", "generator_version": "1.0.0", "commit": "1a2b3c4d5e6f", ...}
 //
 // where the program version names the release and the generator version
 // names the generation logic, the part that decides the bytes.
@@ -15,11 +15,11 @@ package generator
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os/exec"
-	"regexp"
 	"strings"
 	"time"
 )
@@ -46,7 +46,7 @@ var ErrNotFound = errors.New("datasynth-data not found")
 const probeTimeout = 30 * time.Second
 
 // Probe finds binary (a name looked up on PATH, or a path; empty means
-// DefaultBinary) and reads its versions from --version.
+// DefaultBinary) and reads its versions from `info --json`.
 func Probe(ctx context.Context, binary string) (*Installed, error) {
 	if binary == "" {
 		binary = DefaultBinary
@@ -61,29 +61,34 @@ func Probe(ctx context.Context, binary string) (*Installed, error) {
 	ctx, cancel := context.WithTimeout(ctx, probeTimeout)
 	defer cancel()
 	var stdout, stderr bytes.Buffer
-	cmd := exec.CommandContext(ctx, path, "--version")
+	cmd := exec.CommandContext(ctx, path, "info", "--json")
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
-		return nil, fmt.Errorf("%s --version failed: %v %s", path, err, strings.TrimSpace(stderr.String()))
+		return nil, fmt.Errorf("%s info --json failed: %v %s; is this datasynth-data?", path, err, shorten(strings.TrimSpace(stderr.String())))
 	}
-	inst, err := ParseVersion(stdout.String())
+	inst, err := ParseInfo(stdout.Bytes())
 	if err != nil {
-		return nil, fmt.Errorf("%s --version: %w", path, err)
+		return nil, fmt.Errorf("%s info --json: %w", path, err)
 	}
 	inst.Path = path
 	return inst, nil
 }
 
-var versionLine = regexp.MustCompile(`^datasynth-data (\S+) \(generator ([^,()\s]+)(?:, commit ([^,()\s]+))?\)$`)
-
-// ParseVersion reads the output of datasynth-data --version.
-func ParseVersion(out string) (*Installed, error) {
-	line := strings.TrimSpace(out)
-	m := versionLine.FindStringSubmatch(line)
-	if m == nil {
-		return nil, fmt.Errorf(`printed %q, not "datasynth-data VERSION (generator VERSION, commit COMMIT)"; is this datasynth-data?`, shorten(line))
+// ParseInfo reads the versions from the output of datasynth-data info
+// --json.
+func ParseInfo(out []byte) (*Installed, error) {
+	var info struct {
+		Program   string `json:"program_version"`
+		Generator string `json:"generator_version"`
+		Commit    string `json:"commit"`
 	}
-	return &Installed{Program: m[1], Generator: m[2], Commit: m[3]}, nil
+	if err := json.Unmarshal(out, &info); err != nil {
+		return nil, fmt.Errorf("printed %q, not a JSON object: %v; is this datasynth-data?", shorten(strings.TrimSpace(string(out))), err)
+	}
+	if info.Program == "" || info.Generator == "" {
+		return nil, fmt.Errorf("printed no program_version or generator_version; is this datasynth-data?")
+	}
+	return &Installed{Program: info.Program, Generator: info.Generator, Commit: info.Commit}, nil
 }
 
 func shorten(s string) string {

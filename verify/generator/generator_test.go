@@ -10,23 +10,22 @@ import (
 	"testing"
 )
 
-func TestParseVersion(t *testing.T) {
+func TestParseInfo(t *testing.T) {
 	for _, tc := range []struct {
 		out  string
 		want Installed
 	}{
-		{"datasynth-data v0.5.0 (generator 1.0.0, commit 1a2b3c4d5e6f)\n", Installed{Program: "v0.5.0", Generator: "1.0.0", Commit: "1a2b3c4d5e6f"}},
-		{"datasynth-data dev (generator 1.1.0-rc.1, commit unknown)", Installed{Program: "dev", Generator: "1.1.0-rc.1", Commit: "unknown"}},
-		{"datasynth-data v0.6.0-3-gabc-dirty (generator 2.0.0)\n", Installed{Program: "v0.6.0-3-gabc-dirty", Generator: "2.0.0"}},
+		{`{"program_version":"0.6.0","generator_version":"1.0.0","commit":"1a2b3c4d5e6f","industries":["retail"]}`, Installed{Program: "0.6.0", Generator: "1.0.0", Commit: "1a2b3c4d5e6f"}},
+		{`{"program_version":"dev","generator_version":"1.1.0-rc.1"}`, Installed{Program: "dev", Generator: "1.1.0-rc.1"}},
 	} {
-		got, err := ParseVersion(tc.out)
+		got, err := ParseInfo([]byte(tc.out))
 		if err != nil || *got != tc.want {
-			t.Errorf("ParseVersion(%q) = %+v, %v; want %+v", tc.out, got, err, tc.want)
+			t.Errorf("ParseInfo(%q) = %+v, %v; want %+v", tc.out, got, err, tc.want)
 		}
 	}
-	for _, out := range []string{"", "datasynth-data v0.5.0\n", "sha256sum (GNU coreutils) 9.1\n", "datasynth-data v1 (generator , commit x)"} {
-		if _, err := ParseVersion(out); err == nil || !strings.Contains(err.Error(), "is this datasynth-data?") {
-			t.Errorf("ParseVersion(%q) error = %v", out, err)
+	for _, out := range []string{"", "datasynth-data 0.6.0\n", "[1,2]", `{"program_version":"0.6.0"}`, `{"generator_version":"1.0.0"}`} {
+		if _, err := ParseInfo([]byte(out)); err == nil || !strings.Contains(err.Error(), "is this datasynth-data?") {
+			t.Errorf("ParseInfo(%q) error = %v", out, err)
 		}
 	}
 }
@@ -44,7 +43,7 @@ func script(t *testing.T, dir, name, body string) string {
 func TestProbe(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	script(t, dir, "datasynth-data", `echo "datasynth-data v0.5.0 (generator 1.0.0, commit abc)"`)
+	script(t, dir, "datasynth-data", `[ "$*" = "info --json" ] && echo '{"program_version":"0.6.0","generator_version":"1.0.0","commit":"abc"}'`)
 	script(t, dir, "not-datasynth", `echo "hello"`)
 	script(t, dir, "failing", `echo "broken install" >&2; exit 3`)
 	t.Setenv("PATH", dir)
@@ -53,11 +52,11 @@ func TestProbe(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Installed{Path: filepath.Join(dir, "datasynth-data"), Program: "v0.5.0", Generator: "1.0.0", Commit: "abc"}
+	want := Installed{Path: filepath.Join(dir, "datasynth-data"), Program: "0.6.0", Generator: "1.0.0", Commit: "abc"}
 	if *got != want {
 		t.Fatalf("Probe = %+v, want %+v", got, want)
 	}
-	if s := got.String(); s != "datasynth-data v0.5.0 (generator 1.0.0) at "+want.Path {
+	if s := got.String(); s != "datasynth-data 0.6.0 (generator 1.0.0) at "+want.Path {
 		t.Errorf("String = %q", s)
 	}
 
@@ -66,8 +65,8 @@ func TestProbe(t *testing.T) {
 	}{
 		{"absent", "datasynth-data not found: absent is not on PATH; install it, or give its path with --generator"},
 		{filepath.Join(dir, "nope"), "datasynth-data not found at " + filepath.Join(dir, "nope")},
-		{"not-datasynth", `--version: printed "hello", not "datasynth-data VERSION (generator VERSION, commit COMMIT)"; is this datasynth-data?`},
-		{"failing", "--version failed: exit status 3 broken install"},
+		{"not-datasynth", `info --json: printed "hello", not a JSON object`},
+		{"failing", "info --json failed: exit status 3 broken install; is this datasynth-data?"},
 	} {
 		_, err := Probe(ctx, tc.binary)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {

@@ -90,7 +90,7 @@ func newBackupCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "backup",
 		Short: "Back up the output folder, generation configs and server.env, locally and to S3",
-		Long: `Back up what the operations page lists: the generated output folder as
+		Long: `Back up what docs/disaster-recovery.md lists as critical: the generated output folder as
 output-YYYY-MM-DD.tar.gz, the generation configs (--config-file) as
 config-YYYY-MM-DD.tar.gz and the server's environment file as
 server.env.YYYY-MM-DD (mode 0600), each with a .sha256 sidecar, in --dest.

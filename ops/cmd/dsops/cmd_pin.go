@@ -35,7 +35,7 @@ Exit codes:
   2  nothing was written: no seed, an invalid config, a damaged dataset,
      datasynth-data not installed, bad flags`,
 		Example: `  dsops pin --config config.yaml
-  dsops pin --config configs/production/manufacturing.yaml --image datasynth/datasynth-server:v0.5.0 --git-tag v0.5.0 -o configs/production/datasynth.lock
+  dsops pin --config configs/production/manufacturing.yaml --image datasynth/datasynth-server:0.6.0 --git-tag v0.6.0 -o configs/production/datasynth.lock
   dsops pin --config config.yaml --dataset original-output`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -53,7 +53,7 @@ Exit codes:
 	f.StringVarP(&o.ConfigFile, "config", "c", "", "generation config to pin (required)")
 	f.StringVarP(&o.LockFile, "output", "o", lock.DefaultName, "lock file to write")
 	f.StringVar(&o.Dataset, "dataset", "", "record the checksums of this existing dataset instead of generating once")
-	f.StringVar(&o.Image, "image", "", "container image that runs the pinned datasynth-data, e.g. datasynth/datasynth-server:v0.5.0")
+	f.StringVar(&o.Image, "image", "", "container image that runs the pinned datasynth-data, e.g. datasynth/datasynth-server:0.6.0")
 	f.StringVar(&o.GitTag, "git-tag", "", "git tag of the source tree that builds the pinned datasynth-data")
 	f.StringVar(&o.Generator, "generator", "datasynth-data", "datasynth-data program to generate with: a name on PATH or a path")
 	_ = cmd.MarkFlagRequired("config")

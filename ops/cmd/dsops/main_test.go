@@ -26,7 +26,7 @@ var update = flag.Bool("update", false, "rewrite the files that cmp compares std
 
 // generatorVersion is the program version stamped into the datasynth-data
 // the scripts run; the generator version is whatever the engine declares.
-const generatorVersion = "v0.5.0"
+const generatorVersion = "0.6.0"
 
 // serverBin is the datasynth-server the scripts' server command starts.
 var serverBin string

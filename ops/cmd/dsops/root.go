@@ -76,7 +76,17 @@ version for a config, regenerates a pinned dataset byte for byte, and backs
 up and restores configs, secrets and output (locally and to S3, with
 retention and checksums). For incidents it checks a server's health,
 restarts it through its supervisor and times it back, and walks through the
-runbooks of the recovery scenarios and alerts.`,
+runbooks of the recovery scenarios and alerts.
+
+Exit codes (each command's help gives what they mean for it):
+  0  success; for checks: identical, intact, healthy
+  1  a check ran and found a problem (differences, damage, not healthy)
+  2  could not run: bad flags, missing or malformed input, unreachable`,
+		Example: `  dsops verify original-output/ recovered-output/
+  dsops pin -c config.yaml && dsops regenerate -c config.yaml --output ./recovered
+  dsops backup --s3 s3://backups/datasynth && dsops backup --check
+  dsops restore /var/backups/datasynth/output-2026-11-25.tar.gz --to ./restored
+  dsops health --wait 30s && dsops runbook list`,
 		Version:       fmt.Sprintf("%s (commit %s)", version, commit),
 		SilenceUsage:  true,
 		SilenceErrors: true,
@@ -85,6 +95,7 @@ runbooks of the recovery scenarios and alerts.`,
 	root.SetErr(stderr)
 	root.SetVersionTemplate("dsops {{.Version}}\n")
 	root.PersistentFlags().TextVar(&g.logLevel, "log-level", g.logLevel, "log level on standard error: debug, info, warn or error")
+	root.Flags().BoolP("version", "V", false, "print the version and the commit it was built from")
 
 	root.AddCommand(newVerifyCmd(g))
 	root.AddCommand(newPinCmd(g))

@@ -15,6 +15,7 @@
 package pinning
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -24,7 +25,7 @@ import (
 	"strconv"
 
 	"datasynth.dev/engine/config"
-	"datasynth.dev/engine/generate"
+	"datasynth.dev/engine/genversion"
 	"datasynth.dev/verify"
 	"datasynth.dev/verify/generator"
 	"datasynth.dev/verify/lock"
@@ -130,7 +131,7 @@ func recordedDataset(ctx context.Context, cfg *config.Config, o PinOptions) (*ma
 	}
 	// The linked engine hashes configs as its own generator version does;
 	// a dataset from another version is vouched for by its manifest alone.
-	if m.GeneratorVersion == generate.GeneratorVersion {
+	if m.GeneratorVersion == genversion.Version {
 		if h := cfg.Hash(cfg.Global.Seed); h != m.ConfigHash {
 			return nil, fmt.Errorf("%s was generated from a different config (config hash %s) than %s (%s): give the config that produced the dataset",
 				o.Dataset, m.ConfigHash[:12], o.ConfigFile, h[:12])
@@ -152,7 +153,11 @@ func generateOnce(ctx context.Context, o PinOptions) (*manifest.Manifest, error)
 	}
 	defer os.RemoveAll(tmp)
 	out := filepath.Join(tmp, "dataset")
-	if err := inst.Generate(ctx, o.ConfigFile, out, o.Stderr, o.Stderr); err != nil {
+	// The generator's messages name the temporary folder, which is gone
+	// once the lock is written: they are shown only if it fails.
+	var msgs bytes.Buffer
+	if err := inst.Generate(ctx, o.ConfigFile, out, &msgs, &msgs); err != nil {
+		o.Stderr.Write(msgs.Bytes())
 		return nil, err
 	}
 	return manifest.Read(filepath.Join(out, manifest.FileName))
@@ -221,7 +226,7 @@ func configMatches(cfg *config.Config, l *lock.Lock, o RegenerateOptions) error 
 		return fmt.Errorf("%w: %s sets global.seed %d, and %s pins seed %d: %s",
 			ErrRefused, o.ConfigFile, cfg.Global.Seed, o.LockFile, l.Seed, made)
 	}
-	if l.GeneratorVersion != generate.GeneratorVersion {
+	if l.GeneratorVersion != genversion.Version {
 		return nil
 	}
 	if h := cfg.Hash(cfg.Global.Seed); h != l.ConfigHash {
