@@ -16,6 +16,7 @@ import (
 
 	"datasynth.dev/engine/generate"
 	"datasynth.dev/server/httpapi"
+	"datasynth.dev/verify/atomicfile"
 	"datasynth.dev/verify/manifest"
 	"github.com/dustin/go-humanize"
 )
@@ -38,13 +39,13 @@ func (s *Service) writeArchive(w http.ResponseWriter, r *http.Request, p *Plan) 
 		return rerr
 	}
 	defer release()
-	st, err := newStage(s.opts.WorkDir)
+	st, err := atomicfile.MkdirTemp(s.opts.WorkDir, stagePrefix)
 	if err != nil {
 		httpapi.WriteError(w, http.StatusInsufficientStorage, "no_space", fmt.Sprintf("cannot stage the dataset in %s: %v", s.opts.WorkDir, err), "")
 		return err
 	}
-	defer st.remove()
-	dir := filepath.Join(st.dir, "dataset")
+	defer st.Remove()
+	dir := filepath.Join(st.Path, "dataset")
 	res, err := generate.Run(ctx, generate.Options{
 		Config: p.Config, Seed: p.Seed, Output: dir, Threads: s.opts.Threads,
 		ProgramVersion: s.opts.ProgramVersion, Logger: s.opts.Log,

@@ -3,99 +3,41 @@ package bulk
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
-	"strings"
 	"syscall"
 
 	"datasynth.dev/engine/generate"
 	"datasynth.dev/engine/ledger"
+	"datasynth.dev/verify/atomicfile"
 )
 
-// stagePrefix starts the name of every staging folder; os.MkdirTemp adds
-// digits. RemoveStale matches exactly this prefix followed by digits.
+// stagePrefix starts the name of every staging folder; atomicfile adds
+// digits, and RemoveStale matches exactly this prefix followed by digits.
 const stagePrefix = ".datasynth-bulk-"
-
-// stage is a staging folder, locked (flock) while this process uses it.
-// The kernel drops the lock when the process dies, however it dies: a
-// folder whose lock can be taken belongs to no running server.
-type stage struct {
-	dir  string
-	lock *os.File
-}
-
-// newStage creates and locks a staging folder in workDir. A server that
-// starts and removes stale folders may take the lock of a folder just
-// created, before its creator locks it; the creator then finds the folder
-// gone (or locked) and makes another.
-func newStage(workDir string) (*stage, error) {
-	for range 3 {
-		dir, err := os.MkdirTemp(workDir, stagePrefix)
-		if err != nil {
-			return nil, err
-		}
-		f, err := os.Open(dir)
-		if err != nil {
-			return nil, err
-		}
-		if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err == nil {
-			if fi, err := os.Stat(dir); err == nil {
-				if held, err := f.Stat(); err == nil && os.SameFile(fi, held) {
-					return &stage{dir: dir, lock: f}, nil
-				}
-			}
-		}
-		f.Close()
-	}
-	return nil, fmt.Errorf("staging folders in %s keep disappearing; is another program removing them?", workDir)
-}
-
-// remove deletes the folder, then drops the lock.
-func (s *stage) remove() {
-	_ = os.RemoveAll(s.dir)
-	s.lock.Close()
-}
-
-// isStageName reports whether name is exactly a staging folder's name.
-func isStageName(name string) bool {
-	digits, ok := strings.CutPrefix(name, stagePrefix)
-	return ok && digits != "" && strings.Trim(digits, "0123456789") == ""
-}
 
 // RemoveStale removes the staging folders in workDir that no running
 // process holds: those of a server that was killed while it staged an
-// archive. It touches nothing but folders named exactly as staging folders
-// are, and logs each removal. A server calls it when it starts.
+// archive. A staging folder is claimed (flock) by its server while in use
+// (atomicfile.MkdirTemp), so a running server's is never touched, nor
+// anything not named exactly as a staging folder. Each removal is logged.
+// A server calls it when it starts.
 func RemoveStale(workDir string, log *slog.Logger) {
-	entries, err := os.ReadDir(workDir)
-	if err != nil {
-		log.Warn("cannot look for staging folders left by a stopped server", "work_dir", workDir, "error", err)
-		return
-	}
+	sizes := map[string]int64{}
+	entries, _ := os.ReadDir(workDir)
 	for _, e := range entries {
-		if !e.IsDir() || !isStageName(e.Name()) {
-			continue // symbolic links and files are never ours
+		if e.IsDir() && atomicfile.IsTempDirName(e.Name(), stagePrefix) {
+			sizes[e.Name()] = treeSize(filepath.Join(workDir, e.Name()))
 		}
-		dir := filepath.Join(workDir, e.Name())
-		f, err := os.Open(dir)
-		if err != nil {
-			log.Warn("cannot open a staging folder left by a stopped server", "path", dir, "error", err)
-			continue
-		}
-		if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
-			f.Close()
-			continue // a running server stages into it
-		}
-		size := treeSize(dir)
-		if err := os.RemoveAll(dir); err != nil {
-			log.Error("cannot remove a staging folder left by a stopped server", "path", dir, "error", err)
-		} else {
-			log.Info("removed a staging folder left by a stopped server", "path", dir, "bytes", size)
-		}
-		f.Close()
+	}
+	removed, err := atomicfile.RemoveStale(workDir, stagePrefix)
+	for _, dir := range removed {
+		log.Info("removed a staging folder left by a stopped server", "path", dir, "bytes", sizes[filepath.Base(dir)])
+	}
+	if err != nil {
+		log.Error("cannot remove the staging folders left by a stopped server", "work_dir", workDir, "error", err)
 	}
 }
 
