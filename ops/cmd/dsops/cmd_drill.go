@@ -112,6 +112,8 @@ Exit codes:
 	f.StringVar(&o.ComposeFile, "compose-file", "", "Compose `file` (default: the one Compose finds)")
 	f.StringVar(&o.Namespace, "namespace", "datasynth", "Kubernetes `namespace`")
 	f.DurationVar(&o.Watchdog, "watchdog", drill.DefaultWatchdog, "process --hang: the supervisor's WatchdogSec")
+	f.DurationVar(&o.AbortTimeout, "abort-timeout", drill.DefaultAbortTimeout, "process --hang: the supervisor's TimeoutAbortSec")
+	f.DurationVar(&o.RestartDelay, "restart-delay", drill.DefaultRestartDelay, "process: the supervisor's RestartSec")
 	f.DurationVar(&o.Timeout, "timeout", 2*time.Minute, "how long to wait for each recovery")
 	f.StringVar(&o.ScratchDir, "scratch", "", "`folder` to make the scratch folder in (default: the system's temporary folder)")
 	f.BoolVar(&o.Keep, "keep", false, "keep the scratch folder (its path is printed)")

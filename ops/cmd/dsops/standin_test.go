@@ -110,8 +110,8 @@ type scriptServer struct {
 //
 // With --supervise the test process restarts the server on the same
 // address whenever it exits, as Restart=always would, and with --watchdog
-// also when its sd_notify pings stop for D (serverproc does both, as for
-// the process drill). The current pid is kept in $WORK/server.pid for the
+// also when its sd_notify pings stop for D, killing it D after the abort
+// (serverproc does both, as for the process drill). The current pid is kept in $WORK/server.pid for the
 // stand-ins. The server is stopped when the script ends.
 func cmdServer(ts *testscript.TestScript, neg bool, args []string) {
 	const usage = "usage: server start [--supervise] [--watchdog D] [FLAGS...] | kill | stop"
@@ -142,7 +142,7 @@ func cmdServer(ts *testscript.TestScript, neg bool, args []string) {
 		pidfile := ts.MkAbs("server.pid")
 		var proc *serverproc.Server
 		writePid := func(string) { _ = os.WriteFile(pidfile, []byte(strconv.Itoa(proc.Pid())+"\n"), 0o644) }
-		proc, err = serverproc.Start(serverproc.Options{Binary: serverBin, Args: flags, Log: log, Watchdog: watchdog, Events: writePid})
+		proc, err = serverproc.Start(serverproc.Options{Binary: serverBin, Args: flags, Log: log, Watchdog: watchdog, AbortTimeout: watchdog, Events: writePid})
 		ts.Check(err)
 		writePid("")
 		s = &scriptServer{proc: proc, done: make(chan struct{})}

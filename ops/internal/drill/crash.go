@@ -55,7 +55,7 @@ func (o *Options) crashProcess(ctx context.Context, dir string) ([]objective.Res
 		Binary: o.Server, Log: logFile,
 		Args:         []string{"--work-dir", dir},
 		AbortTimeout: cmp.Or(o.AbortTimeout, DefaultAbortTimeout),
-		RestartDelay: cmp.Or(o.RestartDelay, DefaultRestartDelay),
+		RestartDelay: o.RestartDelay,
 		Events:       func(s string) { o.say("supervisor: %s", s) },
 	}
 	if o.Hang {

@@ -80,7 +80,8 @@ type Options struct {
 	// Unit, ComposeFile and Namespace name the server to those supervisors.
 	Unit, ComposeFile, Namespace string
 	// Watchdog, AbortTimeout and RestartDelay are the process supervisor's
-	// WatchdogSec, TimeoutAbortSec and RestartSec.
+	// WatchdogSec, TimeoutAbortSec and RestartSec; the first two default to
+	// the unit's, a zero RestartDelay restarts at once.
 	Watchdog, AbortTimeout, RestartDelay time.Duration
 	// Timeout bounds each wait for a recovery.
 	Timeout time.Duration
@@ -108,9 +109,6 @@ type Report struct {
 	// Scratch is the scratch folder, when it was kept.
 	Scratch string `json:"scratch,omitempty"`
 }
-
-// ErrUsage marks a drill asked for with options it cannot use.
-var ErrUsage = errors.New("usage")
 
 // Run carries out the drill called name.
 func Run(ctx context.Context, name string, o Options) (*Report, error) {
@@ -167,7 +165,7 @@ func (o *Options) check(name string) error {
 		known = known || n == name
 	}
 	if !known {
-		return fmt.Errorf("%w: no drill %q; choose one of %s", ErrUsage, name, strings.Join(Names, ", "))
+		return fmt.Errorf("no drill %q; choose one of %s", name, strings.Join(Names, ", "))
 	}
 	if o.Via == "" {
 		o.Via = ViaProcess
@@ -176,20 +174,20 @@ func (o *Options) check(name string) error {
 	case ViaProcess, ViaSystemd:
 	case ViaCompose:
 		if o.Hang {
-			return fmt.Errorf("%w: --hang --via compose: Docker marks a hung container unhealthy but never restarts it (restart policies act on exits only), so there is no recovery to time; run the hang drill via process or systemd, and see docs/disaster-recovery.md", ErrUsage)
+			return errors.New("--hang --via compose: Docker marks a hung container unhealthy but never restarts it (restart policies act on exits only), so there is no recovery to time; run the hang drill via process or systemd, and see docs/disaster-recovery.md")
 		}
 	case ViaKubernetes:
 		if o.Hang {
-			return fmt.Errorf("%w: --hang --via kubernetes: the image has no shell, so kubectl cannot stop the server inside a pod; the liveness probe's bound is in docs/disaster-recovery.md", ErrUsage)
+			return errors.New("--hang --via kubernetes: the image has no shell, so kubectl cannot stop the server inside a pod; the liveness probe's bound is in docs/disaster-recovery.md")
 		}
 	default:
-		return fmt.Errorf("%w: --via %q: choose one of %s", ErrUsage, o.Via, strings.Join(Vias, ", "))
+		return fmt.Errorf("--via %q: choose one of %s", o.Via, strings.Join(Vias, ", "))
 	}
 	if name != ServerCrash && name != All && (o.Via != ViaProcess || o.Hang) {
-		return fmt.Errorf("%w: --via and --hang belong to the server-crash drill", ErrUsage)
+		return errors.New("--via and --hang belong to the server-crash drill")
 	}
 	if name == All && o.Via != ViaProcess {
-		return fmt.Errorf("%w: drill all runs server-crash via process; run drill server-crash --via %s on its own", ErrUsage, o.Via)
+		return fmt.Errorf("drill all runs server-crash via process; run drill server-crash --via %s on its own", o.Via)
 	}
 	if o.Timeout <= 0 {
 		o.Timeout = 2 * time.Minute

@@ -17,11 +17,17 @@ import (
 
 const testKey = "health-test-key-0123456789abcdef"
 
-// start runs a real datasynth-server with args and stops it at the end.
-func start(t *testing.T, args ...string) *serverproc.Server {
+// TestRealServer asks real datasynth-servers, built once for the subtests.
+func TestRealServer(t *testing.T) {
+	bin := filepath.Join(generatortest.BuildServer(t, "v9.9.9"), "datasynth-server")
+	t.Run("healthy", func(t *testing.T) { testHealthyServer(t, bin) })
+	t.Run("not ready", func(t *testing.T) { testNotReady(t, bin) })
+}
+
+// start runs bin with args and stops it at the end.
+func start(t *testing.T, bin string, args ...string) *serverproc.Server {
 	t.Helper()
-	bin := generatortest.BuildServer(t, "v9.9.9")
-	s, err := serverproc.Start(serverproc.Options{Binary: filepath.Join(bin, "datasynth-server"), Args: args})
+	s, err := serverproc.Start(serverproc.Options{Binary: bin, Args: args})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -29,12 +35,12 @@ func start(t *testing.T, args ...string) *serverproc.Server {
 	return s
 }
 
-func TestHealthyServer(t *testing.T) {
+func testHealthyServer(t *testing.T, bin string) {
 	keys := filepath.Join(t.TempDir(), "api-keys")
 	if err := os.WriteFile(keys, []byte("# keys\n"+testKey+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	s := start(t, "--api-keys-file", keys)
+	s := start(t, bin, "--api-keys-file", keys)
 	r := health.Wait(context.Background(), health.Options{URL: s.URL(), APIKey: testKey}, 20*time.Second)
 	if !r.Healthy || !r.Reachable {
 		t.Fatalf("not healthy: %+v", r)
@@ -85,9 +91,17 @@ func TestHealthyServer(t *testing.T) {
 }
 
 // A server short of disk answers /live but not /ready, and says why.
-func TestNotReady(t *testing.T) {
-	s := start(t, "--min-free-disk", "1000000TiB")
-	r := health.Wait(context.Background(), health.Options{URL: s.URL()}, 3*time.Second)
+func testNotReady(t *testing.T, bin string) {
+	s := start(t, bin, "--min-free-disk", "1000000TiB")
+	// Wait until it is alive (it never becomes ready), then wait once
+	// more, briefly, to see Wait give up and say how long it waited.
+	for deadline := time.Now().Add(30 * time.Second); !health.Run(context.Background(), health.Options{URL: s.URL()}).Checks[0].OK; {
+		if time.Now().After(deadline) {
+			t.Fatal("the server did not answer /live within 30s")
+		}
+		time.Sleep(health.PollInterval)
+	}
+	r := health.Wait(context.Background(), health.Options{URL: s.URL()}, 300*time.Millisecond)
 	if r.Healthy || !r.Reachable {
 		t.Fatalf("healthy %v reachable %v", r.Healthy, r.Reachable)
 	}
