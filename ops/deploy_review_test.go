@@ -14,10 +14,6 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// The release the deploy files pin their images to. A release bumps it in
-// every deploy file at once (TestImagesPinned checks they agree) and builds
-// the images with make image VERSION=<it>.
-const deployVersion = "v0.5.0"
 
 func readFile(t *testing.T, path string) string {
 	t.Helper()
@@ -75,9 +71,11 @@ func kind(t *testing.T, path, k string) map[string]any {
 	return nil
 }
 
-// TestImagesPinned: every DataSynth image in the deploy files names the same
-// release tag, never latest or dev.
+// TestImagesPinned: every DataSynth image in the deploy files names the
+// release in the VERSION file, the tag make image gives the images, never
+// latest or dev. A release bumps VERSION and the deploy files together.
 func TestImagesPinned(t *testing.T) {
+	deployVersion := strings.TrimSpace(readFile(t, "../VERSION"))
 	image := regexp.MustCompile(`datasynth/(datasynth-server|dsops)(:[^\s"']*)?`)
 	found := 0
 	for _, f := range []string{"../deploy/kubernetes/datasynth-server.yaml", "../deploy/kubernetes/dsops-backup-cronjob.yaml", "../deploy/compose/docker-compose.yml"} {
