@@ -14,7 +14,6 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-
 func readFile(t *testing.T, path string) string {
 	t.Helper()
 	data, err := os.ReadFile(filepath.FromSlash(path))
