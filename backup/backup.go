@@ -28,8 +28,6 @@ package backup
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -42,12 +40,14 @@ import (
 	"syscall"
 	"time"
 
+	"filippo.io/age"
 	"github.com/dustin/go-humanize"
 
 	"datasynth.dev/verify"
 
 	"datasynth.dev/backup/archive"
 	"datasynth.dev/backup/catalog"
+	"datasynth.dev/backup/kube"
 	"datasynth.dev/backup/metrics"
 	"datasynth.dev/backup/retention"
 	"datasynth.dev/backup/s3sync"
@@ -97,6 +97,21 @@ type Options struct {
 	Progress func(label string, total int64) Progress
 	// Out receives the plan and the summary meant for a person.
 	Out io.Writer
+
+	// Recipients, when set, encrypt the secrets with age: the environment
+	// file, the Kubernetes Secret and SecretFiles are written only as
+	// NAME.DATE.age, locally and in S3. Without recipients the environment
+	// file is copied as it is (mode 0600), and the run says so.
+	Recipients []age.Recipient
+	// SecretFiles are further files that hold secrets (a TLS key, a
+	// credentials file); they are kept only encrypted, so they need
+	// Recipients.
+	SecretFiles []string
+	// Kubernetes exports the ConfigMap and Secret when its Namespace is set.
+	Kubernetes kube.Options
+	// AllowPlaintextSecrets lets the Kubernetes Secret be stored without
+	// encryption when there are no Recipients.
+	AllowPlaintextSecrets bool
 }
 
 // Progress shows how far a long step has got.
@@ -251,7 +266,7 @@ func (r *runner) run(ctx context.Context) error {
 	if err := r.configs(ctx); err != nil {
 		return err
 	}
-	if err := r.envFile(); err != nil {
+	if err := r.secrets(ctx); err != nil {
 		return err
 	}
 	if len(r.res.Created)+len(r.res.Unchanged) == 0 && r.unfinished == "" {
@@ -364,7 +379,7 @@ func (r *runner) configs(ctx context.Context) error {
 // archive writes the archive for m unless the newest backup of kind holds
 // the same content.
 func (r *runner) archive(ctx context.Context, kind, root string, m *archive.Manifest) error {
-	if prev, ok := r.reference(kind); ok {
+	if prev, ok := r.reference(kind, false); ok {
 		if pm, err := readManifest(filepath.Join(r.opts.Dest, prev)); err != nil {
 			r.log.Warn("cannot read the newest backup's manifest; taking a new backup", "backup", prev, "err", err)
 		} else if pm.SameContent(m) {
@@ -378,7 +393,7 @@ func (r *runner) archive(ctx context.Context, kind, root string, m *archive.Mani
 			return nil
 		}
 	}
-	name, err := r.newName(kind)
+	name, err := r.newName(kind, false)
 	if err != nil {
 		return err
 	}
@@ -411,68 +426,6 @@ func (r *runner) archive(ctx context.Context, kind, root string, m *archive.Mani
 	}
 	r.log.Info("archived", "kind", kind, "archive", name, "files", m.Files, "bytes", m.Bytes, "compressed", info.Size, "duration", time.Since(start).Round(time.Millisecond).String())
 	r.say("wrote %s (%s, %s, compressed to %s)", name, files(m.Files), humanize.IBytes(uint64(m.Bytes)), humanize.IBytes(uint64(info.Size)))
-	return nil
-}
-
-// envFile copies the environment file with mode 0600. Its content is
-// never printed or logged; only its name and size are.
-func (r *runner) envFile() error {
-	src := r.opts.EnvFile
-	if src == "" {
-		return nil
-	}
-	in, err := os.Open(src)
-	if errors.Is(err, fs.ErrNotExist) {
-		r.skip(catalog.KindEnv, fmt.Sprintf("environment file %s does not exist", src))
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("--env-file %s: %w", src, err)
-	}
-	defer in.Close()
-	sum, _, err := verify.HashFile(src)
-	if err != nil {
-		return fmt.Errorf("--env-file %s: %w", src, err)
-	}
-	if prev, ok := r.reference(catalog.KindEnv); ok {
-		if prevSum, err := catalog.ReadSidecar(filepath.Join(r.opts.Dest, prev)); err == nil && prevSum == sum {
-			r.res.Unchanged = append(r.res.Unchanged, prev)
-			r.say("%s unchanged since %s: no new copy", catalog.KindEnv, prev)
-			return nil
-		}
-	}
-	name, err := r.newName(catalog.KindEnv)
-	if err != nil {
-		return err
-	}
-	if r.opts.DryRun {
-		r.say("would copy %s to %s (mode 0600)", src, name)
-		r.res.Created = append(r.res.Created, name)
-		r.names[name], r.names[name+catalog.SidecarSuffix] = true, true
-		return nil
-	}
-	dst := filepath.Join(r.opts.Dest, name)
-	f, err := atomicfile.Create(dst, 0o600)
-	if err != nil {
-		return fmt.Errorf("writing %s in --dest %s: %w", name, r.opts.Dest, err)
-	}
-	defer f.Abort()
-	h := sha256.New()
-	if _, err := io.Copy(io.MultiWriter(f, h), in); err != nil {
-		return fmt.Errorf("copying --env-file %s: %w", src, err)
-	}
-	if got := hex.EncodeToString(h.Sum(nil)); got != sum {
-		return fmt.Errorf("--env-file %s: %w: it changed while being copied; run the backup again", src, archive.ErrChanged)
-	}
-	if err := f.Commit(); err != nil {
-		return fmt.Errorf("writing %s in --dest %s: %w", name, r.opts.Dest, err)
-	}
-	if err := catalog.WriteSidecar(r.opts.Dest, name, sum); err != nil {
-		return fmt.Errorf("writing %s%s: %w", name, catalog.SidecarSuffix, err)
-	}
-	r.created(name)
-	r.log.Info("copied environment file", "file", src, "backup", name, "mode", "0600")
-	r.say("wrote %s (mode 0600)", name)
 	return nil
 }
 
@@ -650,6 +603,9 @@ func checkInputs(o Options) error {
 			return fmt.Errorf("--env-file %s does not exist; fix the path, or pass --env-file none to back up without an environment file", o.EnvFile)
 		}
 	}
+	if err := checkSecretInputs(o); err != nil {
+		return err
+	}
 	seen := map[string]string{}
 	for _, c := range o.ConfigFiles {
 		// Configs are archived under their base names; catch a clash
@@ -700,9 +656,9 @@ func realPath(p string) string {
 // newName picks the file name for a new backup of kind. Two backups of a
 // kind with different content within the same second would need the same
 // name; the second is refused rather than written over the first.
-func (r *runner) newName(kind string) (string, error) {
+func (r *runner) newName(kind string, encrypted bool) (string, error) {
 	taken := func(n string) bool { return r.names[n] || r.damagedNames[n] }
-	name := catalog.Name(kind, r.now, taken)
+	name := catalog.Name(kind, r.now, encrypted, taken)
 	if taken(name) {
 		return "", fmt.Errorf("--dest %s: %s already exists and holds other content; run the backup again a second later", r.opts.Dest, name)
 	}
@@ -736,16 +692,16 @@ func (r *runner) created(name string) {
 	r.names[name+catalog.SidecarSuffix] = true
 }
 
-// reference returns the newest complete local backup of kind that is
-// intact (its content matches its sidecar) and not dated in the future, to
-// compare this run's content with. A damaged one on the way is renamed
-// aside and reported; the one before it is tried next.
-func (r *runner) reference(kind string) (string, bool) {
+// reference returns the newest complete local backup of kind, encrypted or
+// not as asked, that is intact (its content matches its sidecar) and not
+// dated in the future, to compare this run's content with. A damaged one on
+// the way is renamed aside and reported; the one before it is tried next.
+func (r *runner) reference(kind string, encrypted bool) (string, bool) {
 	for {
 		var newest retention.Backup
 		found := false
 		for _, b := range catalog.Backups(r.listNames()) {
-			if b.Kind == kind && b.Complete && !b.Time.After(r.now.Add(retention.FutureTolerance)) && (!found || b.Time.After(newest.Time)) {
+			if b.Kind == kind && b.Complete && strings.HasSuffix(b.Name, catalog.EncryptedSuffix) == encrypted && !b.Time.After(r.now.Add(retention.FutureTolerance)) && (!found || b.Time.After(newest.Time)) {
 				newest, found = b, true
 			}
 		}

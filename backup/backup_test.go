@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"log/slog"
 	"os"
@@ -188,7 +186,7 @@ func (f *fixture) agedBackups(days ...int) []string {
 	for _, d := range days {
 		at := f.when.AddDate(0, 0, -d)
 		for _, kind := range []string{catalog.KindOutput, catalog.KindEnv} {
-			name := catalog.Name(kind, at, func(string) bool { return false })
+			name := catalog.Name(kind, at, false, func(string) bool { return false })
 			body := []byte("old backup " + name)
 			if err := os.WriteFile(filepath.Join(f.dest, name), body, 0o600); err != nil {
 				f.t.Fatal(err)
@@ -528,11 +526,6 @@ func TestServerStoppedMidUploadThenNextRunCompletes(t *testing.T) {
 	}
 }
 
-func sha256hex(b []byte) string {
-	s := sha256.Sum256(b)
-	return hex.EncodeToString(s[:])
-}
-
 // putRemote stores a backup and its sidecar under the bucket prefix, as
 // another host's run would have.
 func putRemote(t *testing.T, cfg s3sync.Config, name string, body []byte) {
@@ -566,9 +559,9 @@ func TestFutureDatedBackupsDoNotDeleteThisRun(t *testing.T) {
 	o.MetricsFile = filepath.Join(t.TempDir(), "dsops_backup.prom")
 	aged := f.agedBackups(10)
 	future := f.when.AddDate(0, 0, 40)
-	farName := catalog.Name(catalog.KindOutput, future, func(string) bool { return false })
+	farName := catalog.Name(catalog.KindOutput, future, false, func(string) bool { return false })
 	putRemote(t, o.S3, farName, []byte("host B's output"))
-	localFar := catalog.Name(catalog.KindEnv, future, func(string) bool { return false })
+	localFar := catalog.Name(catalog.KindEnv, future, false, func(string) bool { return false })
 	if err := os.WriteFile(filepath.Join(f.dest, localFar), []byte("X=1\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ set -euo pipefail
 declare -A package=(
   [qemu-aarch64-static]=qemu-user-static # arm64 determinism check
   [promtool]=prometheus                  # Prometheus alert rule tests
+  [age]=age                              # interoperability of encrypted backups
 )
 missing=()
 for tool in "${!package[@]}"; do
@@ -41,4 +42,4 @@ if [ ${#missing[@]} -gt 0 ]; then
     exit 1
   fi
 fi
-echo "prereqs: ok (go, qemu-aarch64-static, promtool, compose, CA bundle, systemd-analyze)"
+echo "prereqs: ok (go, qemu-aarch64-static, promtool, age, compose, CA bundle, systemd-analyze)"

@@ -1,10 +1,17 @@
 // Package catalog names backup files and finds them again.
 //
-// Names follow the classic backup script (docs/backup.md): output-YYYY-MM-DD.tar.gz for
-// the output folder, config-YYYY-MM-DD.tar.gz for generation configs and
-// server.env.YYYY-MM-DD for the environment file, in local time. A second
-// backup of a kind on the same day gets a time suffix (-HHMMSS), so the
-// first backup of a day keeps the name the script would have given it.
+// Names follow the classic backup script: output-YYYY-MM-DD.tar.gz for the
+// output folder, config-YYYY-MM-DD.tar.gz for generation configs and
+// server.env.YYYY-MM-DD for the environment file, in local time. The
+// Kubernetes export adds k8s-configmap.YYYY-MM-DD.yaml and
+// k8s-secret.YYYY-MM-DD.yaml. A second backup of a kind on the same day gets
+// a time suffix (-HHMMSS), so the first backup of a day keeps the name the
+// script would have given it.
+//
+// A backup encrypted with age (package secrets) has ".age" after its name:
+// server.env.2026-11-25.age. It is the same kind as its plain form, so
+// retention treats the two alike. Files marked secret by the user are kept
+// only encrypted, as BASENAME.YYYY-MM-DD.age, and that is their kind.
 //
 // Every backup file has a sidecar NAME.sha256 in sha256sum's format, written
 // after the file itself; a backup without its sidecar is incomplete. The same
@@ -27,69 +34,116 @@ import (
 	"datasynth.dev/verify/checksum"
 )
 
-// Kinds of backup.
+// Kinds of backup. Secret files have their base name as their kind.
 const (
-	KindOutput = "output"
-	KindConfig = "config"
-	KindEnv    = "server.env"
+	KindOutput       = "output"
+	KindConfig       = "config"
+	KindEnv          = "server.env"
+	KindK8sConfigMap = "k8s-configmap"
+	KindK8sSecret    = "k8s-secret"
 )
+
+// known are the kinds with a fixed layout, in the order Parse tries them.
+var known = []string{KindOutput, KindConfig, KindEnv, KindK8sConfigMap, KindK8sSecret}
+
+// Reserved reports whether name is a kind of its own, which a secret file
+// may not be named after.
+func Reserved(name string) bool {
+	for _, k := range known {
+		if name == k {
+			return true
+		}
+	}
+	return false
+}
 
 // SidecarSuffix ends the name of every checksum sidecar.
 const SidecarSuffix = ".sha256"
+
+// EncryptedSuffix ends the name of a backup encrypted with age.
+const EncryptedSuffix = ".age"
 
 const (
 	dayLayout  = "2006-01-02"
 	timeLayout = "150405"
 )
 
-func prefix(kind string) string {
-	if kind == KindEnv {
-		return KindEnv + "."
+// layout returns what comes before and after the date in a name of kind.
+func layout(kind string) (prefix, suffix string) {
+	switch kind {
+	case KindOutput, KindConfig:
+		return kind + "-", ".tar.gz"
+	case KindK8sConfigMap, KindK8sSecret:
+		return kind + ".", ".yaml"
 	}
-	return kind + "-"
+	return kind + ".", ""
 }
 
-func suffix(kind string) string {
-	if kind == KindEnv {
-		return ""
-	}
-	return ".tar.gz"
-}
-
-// Name returns the file name for a backup of kind taken at t. taken reports
-// whether a name is already used; the plain day name is preferred and the
-// time suffix added only when it is.
-func Name(kind string, t time.Time, taken func(string) bool) string {
+// Name returns the file name for a backup of kind taken at t, encrypted or
+// not. taken reports whether a name is already used; the plain day name is
+// preferred and the time suffix added only when it is.
+func Name(kind string, t time.Time, encrypted bool, taken func(string) bool) string {
 	t = t.In(time.Local)
-	name := prefix(kind) + t.Format(dayLayout) + suffix(kind)
+	prefix, suffix := layout(kind)
+	if encrypted {
+		suffix += EncryptedSuffix
+	}
+	name := prefix + t.Format(dayLayout) + suffix
 	if !taken(name) {
 		return name
 	}
-	return prefix(kind) + t.Format(dayLayout) + "-" + t.Format(timeLayout) + suffix(kind)
+	return prefix + t.Format(dayLayout) + "-" + t.Format(timeLayout) + suffix
 }
 
 // Parse reads a backup file name. ok is false for names that are not backups
 // (sidecars included).
 func Parse(name string) (kind string, t time.Time, ok bool) {
-	for _, k := range []string{KindOutput, KindConfig, KindEnv} {
-		rest, found := strings.CutPrefix(name, prefix(k))
-		if !found {
-			continue
+	kind, t, _, ok = ParseName(name)
+	return kind, t, ok
+}
+
+// ParseName is Parse that also tells whether the backup is encrypted.
+func ParseName(name string) (kind string, t time.Time, encrypted, ok bool) {
+	plain, encrypted := strings.CutSuffix(name, EncryptedSuffix)
+	for _, k := range known {
+		if t, ok := parseLayout(plain, k); ok {
+			return k, t, encrypted, true
 		}
-		rest, found = strings.CutSuffix(rest, suffix(k))
-		if !found {
-			continue
-		}
-		if t, err := time.ParseInLocation(dayLayout, rest, time.Local); err == nil {
-			return k, t, true
-		}
-		if len(rest) == len(dayLayout)+1+len(timeLayout) && rest[len(dayLayout)] == '-' {
-			if t, err := time.ParseInLocation(dayLayout+"-"+timeLayout, rest, time.Local); err == nil {
-				return k, t, true
+	}
+	if !encrypted {
+		return "", time.Time{}, false, false
+	}
+	// A secret file: BASENAME.DATE.age, its date at the end.
+	for _, n := range []int{len(dayLayout), len(dayLayout) + 1 + len(timeLayout)} {
+		if len(plain) > n+1 && plain[len(plain)-n-1] == '.' {
+			base := plain[:len(plain)-n-1]
+			if t, ok := parseLayout(plain, base); ok && !strings.ContainsRune(base, '/') {
+				return base, t, true, true
 			}
 		}
 	}
-	return "", time.Time{}, false
+	return "", time.Time{}, false, false
+}
+
+func parseLayout(name, kind string) (time.Time, bool) {
+	prefix, suffix := layout(kind)
+	rest, found := strings.CutPrefix(name, prefix)
+	if !found {
+		return time.Time{}, false
+	}
+	rest, found = strings.CutSuffix(rest, suffix)
+	if !found {
+		return time.Time{}, false
+	}
+	if t, err := time.ParseInLocation(dayLayout, rest, time.Local); err == nil {
+		return t, true
+	}
+	if len(rest) == len(dayLayout)+1+len(timeLayout) && rest[len(dayLayout)] == '-' {
+		if t, err := time.ParseInLocation(dayLayout+"-"+timeLayout, rest, time.Local); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
 }
 
 // Backups turns a listing of file names (a folder or a bucket prefix) into

@@ -23,7 +23,7 @@ func TestNameAndParse(t *testing.T) {
 		{KindEnv, func(n string) bool { return n == "server.env.2026-11-25" }, "server.env.2026-11-25-020007"},
 	}
 	for _, tt := range tests {
-		got := Name(tt.kind, at, tt.taken)
+		got := Name(tt.kind, at, false, tt.taken)
 		if got != tt.want {
 			t.Errorf("Name(%s) = %q, want %q", tt.kind, got, tt.want)
 			continue

@@ -19,11 +19,17 @@
 // atomicfile.TempDir); those left by a restore that was killed are removed
 // at the start of the next restore into the same place.
 //
-// An environment-file backup (server.env.DATE) is restored as DIR/server.env
-// with mode 0600.
+// A single-file backup is restored into DIR under its own name: an
+// environment-file backup (server.env.DATE) as DIR/server.env, the
+// Kubernetes export as DIR/k8s-configmap.yaml and DIR/k8s-secret.yaml (which
+// `kubectl apply -f` takes back), a secret file under its base name; secrets
+// with mode 0600. A backup encrypted with age (NAME.DATE.age) is checked
+// against its sidecar, then decrypted with the identities given, whole
+// before anything is written.
 package restore
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -38,10 +44,12 @@ import (
 	"strings"
 
 	"datasynth.dev/verify"
+	"filippo.io/age"
 
 	"datasynth.dev/backup/archive"
 	"datasynth.dev/backup/catalog"
 	"datasynth.dev/backup/s3sync"
+	"datasynth.dev/backup/secrets"
 	"datasynth.dev/verify/atomicfile"
 )
 
@@ -60,6 +68,8 @@ type Options struct {
 	Progress func(label string, total int64) Progress
 	// Out receives the listing and the summary.
 	Out io.Writer
+	// Identities decrypt a backup encrypted with age (--identity).
+	Identities []age.Identity
 }
 
 // Progress shows how far a long step has got.
@@ -83,12 +93,15 @@ func Run(ctx context.Context, opts Options, log *slog.Logger) error {
 	if !opts.List && opts.To == "" {
 		return errors.New("--to is required: name the folder to restore into (it must not exist yet)")
 	}
-	kind, _, _ := catalog.Parse(path.Base(opts.Source))
-	env := kind == catalog.KindEnv
+	kind, _, encrypted, _ := catalog.ParseName(path.Base(opts.Source))
+	single := kind != "" && kind != catalog.KindOutput && kind != catalog.KindConfig
+	if encrypted && len(opts.Identities) == 0 {
+		return fmt.Errorf("%s is encrypted with age: give --identity FILE, the key file written by age-keygen or dsops secrets keygen for one of its recipients", opts.Source)
+	}
 	if !opts.List {
 		check := checkTarget
-		if env {
-			check = checkEnvTarget
+		if single {
+			check = func(to string) error { return checkFileTarget(to, restoredName(kind)) }
 		} else if fi, err := os.Lstat(opts.To); err == nil && fi.IsDir() {
 			// A restore killed while filling this folder in place left its
 			// temporary folder inside; without it the folder is empty again.
@@ -103,8 +116,8 @@ func Run(ctx context.Context, opts Options, log *slog.Logger) error {
 		return err
 	}
 	defer cleanup()
-	if env {
-		return restoreEnv(opts, file, sum, log)
+	if single {
+		return restoreSingle(opts, kind, encrypted, file, sum, log)
 	}
 	if opts.List {
 		return list(opts, file, sum)
@@ -148,13 +161,13 @@ func refuseLink(to string) error {
 	return fmt.Errorf("--to %s: %w: it is a symbolic link (to %s); name the folder itself, or remove the link", to, ErrTargetExists, target)
 }
 
-// checkEnvTarget refuses to overwrite an environment file: the folder may
-// hold other files, but not server.env.
-func checkEnvTarget(to string) error {
+// checkFileTarget refuses to overwrite a restored file: the folder may hold
+// other files, but not name.
+func checkFileTarget(to, name string) error {
 	if err := refuseLink(to); err != nil {
 		return err
 	}
-	p := filepath.Join(to, catalog.KindEnv)
+	p := filepath.Join(to, name)
 	if _, err := os.Lstat(p); err == nil {
 		return fmt.Errorf("--to %s: %w: %s is there already; move it away first, or restore into another folder and compare", to, ErrTargetExists, p)
 	}
@@ -443,9 +456,32 @@ func count(n int, noun string) string {
 	return fmt.Sprintf("%d %ss", n, noun)
 }
 
-// restoreEnv writes an environment-file backup to DIR/server.env with mode
-// 0600 after checking it. Its content is never printed.
-func restoreEnv(opts Options, file, sum string, log *slog.Logger) error {
+// restoredName is the name a single-file backup of kind is restored as.
+func restoredName(kind string) string {
+	switch kind {
+	case catalog.KindK8sConfigMap, catalog.KindK8sSecret:
+		return kind + ".yaml"
+	}
+	return kind
+}
+
+// describe names a single-file backup of kind in messages.
+func describe(kind string) string {
+	switch kind {
+	case catalog.KindEnv:
+		return "environment file"
+	case catalog.KindK8sConfigMap:
+		return "Kubernetes ConfigMap"
+	case catalog.KindK8sSecret:
+		return "Kubernetes Secret"
+	}
+	return "secret file"
+}
+
+// restoreSingle checks a single-file backup against its sidecar, decrypts
+// it if it is encrypted, and writes it to DIR under its restored name. Its
+// content is never printed; nothing is written unless every check passed.
+func restoreSingle(opts Options, kind string, encrypted bool, file, sum string, log *slog.Logger) error {
 	data, err := os.ReadFile(file)
 	if err != nil {
 		return err
@@ -454,19 +490,32 @@ func restoreEnv(opts Options, file, sum string, log *slog.Logger) error {
 	if hex.EncodeToString(got[:]) != sum {
 		return fmt.Errorf("%s: %w; the copy is damaged: restore another backup", opts.Source, ErrChecksum)
 	}
+	if encrypted {
+		if data, err = secrets.Decrypt(bytes.NewReader(data), opts.Source, opts.Identities); err != nil {
+			return err
+		}
+	}
+	how := "matches its sidecar"
+	if encrypted {
+		how = "matches its sidecar, decrypted"
+	}
 	if opts.List {
-		fmt.Fprintf(opts.Out, "# %s: environment file, %d bytes, SHA-256 %s (matches its sidecar); content not shown\n", filepath.Base(opts.Source), len(data), sum)
+		fmt.Fprintf(opts.Out, "# %s: %s, %d bytes, SHA-256 %s (%s); content not shown\n", filepath.Base(opts.Source), describe(kind), len(data), sum, how)
 		return nil
+	}
+	perm := os.FileMode(0o600)
+	if kind == catalog.KindK8sConfigMap {
+		perm = 0o640
 	}
 	if err := os.MkdirAll(opts.To, 0o700); err != nil {
 		return fmt.Errorf("--to %s: %w", opts.To, err)
 	}
-	dst := filepath.Join(opts.To, catalog.KindEnv)
-	if err := atomicfile.WriteFile(dst, data, 0o600); err != nil {
+	dst := filepath.Join(opts.To, restoredName(kind))
+	if err := atomicfile.WriteFile(dst, data, perm); err != nil {
 		return fmt.Errorf("--to %s: %w", opts.To, err)
 	}
-	log.Info("restored environment file", "backup", opts.Source, "to", dst, "mode", "0600")
-	fmt.Fprintf(opts.Out, "restored %s to %s (mode 0600); the copy matched its sidecar\n", filepath.Base(opts.Source), dst)
+	log.Info("restored", "kind", kind, "backup", opts.Source, "to", dst, "mode", fmt.Sprintf("%04o", perm), "decrypted", encrypted)
+	fmt.Fprintf(opts.Out, "restored %s to %s (mode %04o); the copy %s\n", filepath.Base(opts.Source), dst, perm, how)
 	return nil
 }
 

@@ -20,10 +20,12 @@ import (
 
 	"datasynth.dev/backup"
 	"datasynth.dev/backup/archive"
+	"datasynth.dev/backup/kube"
 	"datasynth.dev/backup/restore"
 	"datasynth.dev/backup/retention"
 	"datasynth.dev/backup/s3sync"
 	"datasynth.dev/backup/schedule"
+	"datasynth.dev/backup/secrets"
 )
 
 // defaultSettings is the settings file backup and restore read when
@@ -35,6 +37,8 @@ const defaultSettings = "/etc/datasynth/dsops.yaml"
 var settingsKeys = []string{
 	"output-dir", "env-file", "config-file", "dest", "s3", "s3-endpoint", "s3-region",
 	"s3-path-style", "s3-retry-for", "retention", "metrics-file", "schedule", "compression-level",
+	"encrypt-to", "recipients-file", "secret-file", "kubernetes-namespace", "kubeconfig",
+	"kubernetes-configmap", "kubernetes-secret", "allow-plaintext-secrets",
 }
 
 // backupOptions holds the flags of `dsops backup` as given.
@@ -52,6 +56,11 @@ type backupOptions struct {
 	level       int
 	check       bool
 	readData    bool
+	encryptTo   []string
+	recipients  []string
+	secretFiles []string
+	kube        kube.Options
+	allowPlain  bool
 }
 
 // s3Flags are the S3 flags shared by backup and restore.
@@ -111,6 +120,19 @@ deleted, nor is anything this run wrote. A backup dated more than an hour
 in the future (a skewed clock) is kept, reported and never taken as the
 newest. Nothing is deleted in a run that failed.
 
+Secrets: with --encrypt-to or --recipients-file (age public keys: age1...,
+ssh-ed25519 ..., ssh-rsa ...) the environment file, the files given with
+--secret-file and the Kubernetes Secret are written only encrypted, as
+NAME.YYYY-MM-DD.age, locally and in S3; the age command or dsops restore
+--identity reads them back. Without recipients the environment file is
+copied as it is (mode 0600) and the run says so.
+
+With --kubernetes-namespace the ConfigMap datasynth-config and the Secret
+datasynth-api-keys are exported with kubectl (as kubectl get -o yaml, less
+the fields a re-apply must not carry) as k8s-configmap.YYYY-MM-DD.yaml and
+k8s-secret.YYYY-MM-DD.yaml.age; the Secret only encrypted, unless
+--allow-plaintext-secrets.
+
 With --check nothing is written: every local backup is hashed and compared
 with its sidecar, and with --s3 every object is compared with its sidecar
 and the local copy (--read-data downloads and hashes each object too).
@@ -131,6 +153,7 @@ Exit codes:
   dsops backup --s3 s3://backups/datasynth --retention 30d
   dsops backup --dry-run
   dsops backup --check --s3 s3://backups/datasynth --read-data
+  dsops backup --recipients-file /etc/datasynth/backup-recipients.txt --kubernetes-namespace datasynth
   dsops backup --schedule "0 2 * * *" --metrics-file /var/lib/node_exporter/textfile/dsops_backup.prom`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -178,6 +201,14 @@ Exit codes:
 	f.IntVar(&o.level, "compression-level", archive.DefaultLevel, "gzip `level`, 1 (fastest) to 9 (smallest)")
 	f.BoolVar(&o.check, "check", false, "write nothing: re-read every backup in --dest (and --s3) and report damaged, incomplete or missing ones")
 	f.BoolVar(&o.readData, "read-data", false, "with --check, download every S3 object and hash it instead of trusting its metadata")
+	f.StringArrayVar(&o.encryptTo, "encrypt-to", nil, "encrypt the secrets with age to this public `recipient` (age1..., ssh-ed25519 ...; repeatable)")
+	f.StringArrayVar(&o.recipients, "recipients-file", nil, "encrypt the secrets to the recipients in this `file`, one per line (repeatable)")
+	f.StringArrayVar(&o.secretFiles, "secret-file", nil, "another `file` holding secrets, kept only encrypted as NAME.DATE.age (repeatable; needs recipients)")
+	f.StringVar(&o.kube.Namespace, "kubernetes-namespace", "", "export the ConfigMap and Secret of this `namespace` with kubectl")
+	f.StringVar(&o.kube.Kubeconfig, "kubeconfig", "", "kubeconfig `file` for kubectl (default: kubectl's own)")
+	f.StringVar(&o.kube.ConfigMap, "kubernetes-configmap", kube.DefaultConfigMap, "`name` of the ConfigMap to export")
+	f.StringVar(&o.kube.Secret, "kubernetes-secret", kube.DefaultSecret, "`name` of the Secret to export")
+	f.BoolVar(&o.allowPlain, "allow-plaintext-secrets", false, "store the Kubernetes Secret unencrypted when there are no recipients")
 	return cmd
 }
 
@@ -213,19 +244,32 @@ func (o *backupOptions) resolve(v *viper.Viper, g *globals, cmd *cobra.Command) 
 	if envFile == "none" {
 		envFile, envRequired = "", false
 	}
+	recipients, err := secrets.ParseRecipients(v.GetStringSlice("encrypt-to"), v.GetStringSlice("recipients-file"))
+	if err != nil {
+		return backup.Options{}, "", err
+	}
 	return backup.Options{
-		OutputDir:       v.GetString("output-dir"),
-		EnvFile:         envFile,
-		EnvFileRequired: envRequired,
-		ConfigFiles:     v.GetStringSlice("config-file"),
-		Dest:            v.GetString("dest"),
-		S3:              s3,
-		Retention:       window,
-		DryRun:          v.GetBool("dry-run"),
-		MetricsFile:     v.GetString("metrics-file"),
-		Level:           level,
-		Progress:        backupProgress(g.stderr),
-		Out:             g.stdout,
+		Recipients:  recipients,
+		SecretFiles: v.GetStringSlice("secret-file"),
+		Kubernetes: kube.Options{
+			Namespace:  v.GetString("kubernetes-namespace"),
+			Kubeconfig: v.GetString("kubeconfig"),
+			ConfigMap:  v.GetString("kubernetes-configmap"),
+			Secret:     v.GetString("kubernetes-secret"),
+		},
+		AllowPlaintextSecrets: v.GetBool("allow-plaintext-secrets"),
+		OutputDir:             v.GetString("output-dir"),
+		EnvFile:               envFile,
+		EnvFileRequired:       envRequired,
+		ConfigFiles:           v.GetStringSlice("config-file"),
+		Dest:                  v.GetString("dest"),
+		S3:                    s3,
+		Retention:             window,
+		DryRun:                v.GetBool("dry-run"),
+		MetricsFile:           v.GetString("metrics-file"),
+		Level:                 level,
+		Progress:              backupProgress(g.stderr),
+		Out:                   g.stdout,
 	}, spec, nil
 }
 

@@ -1,9 +1,11 @@
 package main
 
 import (
+	"filippo.io/age"
 	"github.com/spf13/cobra"
 
 	"datasynth.dev/backup/restore"
+	"datasynth.dev/backup/secrets"
 )
 
 // restoreOptions holds the flags of `dsops restore` as given.
@@ -12,6 +14,7 @@ type restoreOptions struct {
 	to       string
 	list     bool
 	s3       s3Flags
+	identity string
 }
 
 func newRestoreCmd(g *globals) *cobra.Command {
@@ -31,7 +34,12 @@ Entries with absolute paths or "..", links pointing outside DIR, hard links
 and device files are refused, and the message names the entry.
 
 An environment-file backup (server.env.YYYY-MM-DD) is restored as
-DIR/server.env with mode 0600; DIR may hold other files.
+DIR/server.env with mode 0600; DIR may hold other files. Likewise the
+Kubernetes export (DIR/k8s-configmap.yaml, DIR/k8s-secret.yaml, ready for
+kubectl apply -f) and secret files (under their own names). A backup
+encrypted with age (NAME.YYYY-MM-DD.age) needs --identity, the key file of
+one of its recipients; it is checked and decrypted whole before anything
+is written.
 
 --list prints the archive's manifest (mode, size, SHA-256, path) after
 checking the archive against its sidecar, and extracts nothing.
@@ -43,7 +51,8 @@ Exit codes:
 		Example: `  dsops restore /var/backups/datasynth/output-2026-11-25.tar.gz --to /var/lib/datasynth/output.restored
   dsops restore s3://backups/datasynth/output-2026-11-25.tar.gz --to ./recovered
   dsops restore /var/backups/datasynth/server.env.2026-11-25 --to /etc/datasynth
-  dsops restore output-2026-11-25.tar.gz --list`,
+  dsops restore output-2026-11-25.tar.gz --list
+  dsops restore server.env.2026-11-25.age --identity ~/.config/datasynth/backup-key.txt --to /etc/datasynth`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			v, err := loadSettings(cmd, o.settings)
@@ -54,13 +63,20 @@ Exit codes:
 			if err != nil {
 				return err
 			}
+			var ids []age.Identity
+			if o.identity != "" {
+				if ids, err = secrets.LoadIdentities(o.identity); err != nil {
+					return err
+				}
+			}
 			return restore.Run(cmd.Context(), restore.Options{
-				Source:   args[0],
-				To:       o.to,
-				List:     o.list,
-				S3:       s3,
-				Progress: restoreProgress(g.stderr),
-				Out:      g.stdout,
+				Identities: ids,
+				Source:     args[0],
+				To:         o.to,
+				List:       o.list,
+				S3:         s3,
+				Progress:   restoreProgress(g.stderr),
+				Out:        g.stdout,
 			}, g.logger())
 		},
 	}
@@ -68,6 +84,7 @@ Exit codes:
 	f.StringVar(&o.settings, "settings", "", "settings `file` for the S3 flags (default "+defaultSettings+" if it exists; env DSOPS_SETTINGS)")
 	f.StringVar(&o.to, "to", "", "`folder` to restore into; it must not exist yet, or be empty")
 	f.BoolVar(&o.list, "list", false, "list the archive's content instead of restoring it")
+	f.StringVar(&o.identity, "identity", "", "age identity `file` that decrypts an encrypted backup (age-keygen or dsops secrets keygen wrote it)")
 	o.s3.register(f, false)
 	return cmd
 }

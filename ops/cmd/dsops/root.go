@@ -102,6 +102,7 @@ Exit codes (each command's help gives what they mean for it):
 	root.AddCommand(newRegenerateCmd(g))
 	root.AddCommand(newBackupCmd(g))
 	root.AddCommand(newRestoreCmd(g))
+	root.AddCommand(newSecretsCmd(g))
 	root.AddCommand(newHealthCmd(g))
 	root.AddCommand(newRestartCmd(g))
 	root.AddCommand(newRunbookCmd(g))

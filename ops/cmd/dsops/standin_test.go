@@ -27,7 +27,9 @@ import (
 //     delete pod) sends SIGKILL (or SIGSTOP for -s STOP) to the pid in
 //     $STANDIN_PIDFILE, which the script's supervised server keeps current,
 //     so that the drill has a real crash or hang to time;
-//   - answers the queries dsops makes (kubectl get pods) with fixed text.
+//   - answers the queries dsops makes: kubectl get pods with fixed text,
+//     kubectl get configmap|secret NAME -o yaml with the file that
+//     $STANDIN_CONFIGMAP or $STANDIN_SECRET names.
 //
 // It does nothing else: no unit files, no rollouts. The figures a drill
 // measures through a stand-in are the script's supervisor's, not systemd's
@@ -61,9 +63,29 @@ func standIn(name string) func() {
 			signalFromPidfile(name, args)
 		case name == "kubectl" && strings.Contains(line, " get pods "):
 			fmt.Println("datasynth-6c9d7b5f4-q2x8z")
+		case name == "kubectl" && strings.HasSuffix(line, " -o yaml"):
+			serveObject(args)
 		}
 		os.Exit(0)
 	}
+}
+
+// serveObject answers `kubectl get configmap|secret NAME -o yaml` with the
+// file named by $STANDIN_CONFIGMAP or $STANDIN_SECRET (objects the scripts
+// hold in kubectl's own layout), or as kubectl answers for a missing one.
+func serveObject(args []string) {
+	kind := ""
+	for _, a := range args {
+		if a == "configmap" || a == "secret" {
+			kind = a
+		}
+	}
+	data, err := os.ReadFile(os.Getenv("STANDIN_" + strings.ToUpper(kind)))
+	if kind == "" || err != nil {
+		fmt.Fprintf(os.Stderr, "Error from server (NotFound): %ss %q not found\n", kind, args[len(args)-3])
+		os.Exit(1)
+	}
+	os.Stdout.Write(data)
 }
 
 // signalFromPidfile sends the signal of "-s SIG" (SIGKILL without one) to
