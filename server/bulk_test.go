@@ -324,13 +324,13 @@ func TestBulkJobLimit(t *testing.T) {
 
 // A tar.gz that would leave less than --min-free-disk free in the work
 // folder is refused with 507 before anything is staged; a smaller one is
-// served. The free space is a stand-in: 64 MiB, of which 32 must stay.
+// served. The free space is a stand-in: 16 MiB, of which 8 must stay.
 func TestBulkArchiveRefusedWhenDiskWouldFill(t *testing.T) {
-	free := func(string) (uint64, error) { return 64 << 20, nil }
-	ts := startWithConfig(t, twoCompanies, Options{MinFreeDisk: 32 << 20, freeBytes: free})
-	resp, data := call(t, "POST", ts.url+"/api/generate/bulk", `{"entry_count": 100000}`, "Accept", "application/gzip")
+	free := func(string) (uint64, error) { return 16 << 20, nil }
+	ts := startWithConfig(t, twoCompanies, Options{MinFreeDisk: 8 << 20, freeBytes: free})
+	resp, data := call(t, "POST", ts.url+"/api/generate/bulk", `{"entry_count": 20000}`, "Accept", "application/gzip")
 	e := wantError(t, resp, data, http.StatusInsufficientStorage, "no_space", "entry_count")
-	for _, want := range []string{"100000 entries", "--min-free-disk", "32 MiB", "64 MiB free"} {
+	for _, want := range []string{"20000 entries", "--min-free-disk keeps 8.0 MiB", "16 MiB free"} {
 		if !strings.Contains(e.Error.Message, want) {
 			t.Errorf("message %q lacks %q", e.Error.Message, want)
 		}
@@ -345,7 +345,7 @@ func TestBulkArchiveRefusedWhenDiskWouldFill(t *testing.T) {
 		t.Fatalf("a small archive: %d %.300s", resp.StatusCode, data)
 	}
 	// Streamed formats are not staged: the same count is served.
-	if resp, _ := call(t, "POST", ts.url+"/api/generate/bulk", `{"entry_count": 100000}`, "Accept", "text/csv"); resp.StatusCode != 200 {
-		t.Fatalf("CSV of 100000 entries: %d", resp.StatusCode)
+	if resp, _ := call(t, "POST", ts.url+"/api/generate/bulk", `{"entry_count": 20000}`, "Accept", "text/csv"); resp.StatusCode != 200 {
+		t.Fatalf("CSV of 20000 entries: %d", resp.StatusCode)
 	}
 }

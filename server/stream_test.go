@@ -70,13 +70,13 @@ func TestEventsStream(t *testing.T) {
 }
 
 func TestDrain(t *testing.T) {
-	ts := start(t, Options{ShutdownDelay: 300 * time.Millisecond, MaxBulkEntries: 30_000})
+	ts := start(t, Options{ShutdownDelay: 300 * time.Millisecond})
 	ws, _, err := wstest.Dial(t, ts.url+"/ws/events")
 	if err != nil {
 		t.Fatal(err)
 	}
 	ws.Run()
-	resp := startBulk(t, ts.url, 30_000)
+	resp := startBulk(t, ts.url, 10_000)
 	defer resp.Body.Close()
 
 	stopped := make(chan error, 1)
@@ -98,7 +98,7 @@ func TestDrain(t *testing.T) {
 	if err != nil {
 		t.Fatalf("bulk cut during drain: %v", err)
 	}
-	if lines := bytes.Count(rest, []byte{'\n'}); lines < 25_000 {
+	if lines := bytes.Count(rest, []byte{'\n'}); lines < 9_000 {
 		t.Fatalf("%d more lines after the first 64 KiB", lines)
 	}
 	if !bytes.HasSuffix(rest, []byte("]}}\n")) {
