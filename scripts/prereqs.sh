@@ -9,7 +9,7 @@
 set -euo pipefail
 
 declare -A package=(
-  [qemu-aarch64-static]=qemu-user-static # arm64 determinism check
+  [qemu-aarch64-static]=qemu-user-static # arm64 and 32-bit ARM determinism checks
   [promtool]=prometheus                  # Prometheus alert rule tests
   [age]=age                              # interoperability of encrypted backups
 )
