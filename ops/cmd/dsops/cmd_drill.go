@@ -44,6 +44,8 @@ measure it against the operations page's objectives:
   config-lost   back up a config and an environment file (--env-file, default
                 a made-up one), delete both, restore them, compare them byte
                 for byte and start a server on them: recovered in < 5m.
+                With --identity the environment file is backed up encrypted
+                with age to that key and decrypted with it on restore.
   all           server-crash (process), regenerate, restore and config-lost.
 
 Output: a table of objective, target, measured, met; --json prints
@@ -61,6 +63,7 @@ Exit codes:
   dsops drill server-crash --hang
   dsops drill server-crash --via compose --compose-file deploy/compose/docker-compose.yml
   dsops drill regenerate --config retail.yaml --json
+  dsops drill config-lost --identity ~/.config/datasynth/backup-key.txt
   dsops drill all`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) != 1 {
@@ -107,6 +110,7 @@ Exit codes:
 	f.StringVar(&o.Generator, "generator", "datasynth-data", "datasynth-data `program`: a name on PATH or a path")
 	f.StringVarP(&o.Config, "config", "c", "", "generation config `file` (default: the embedded demo)")
 	f.StringVar(&o.EnvFile, "env-file", "", "config-lost: environment `file` to back up (default: a made-up one)")
+	f.StringVar(&o.Identity, "identity", "", "config-lost: age identity `file`; the environment file is backed up encrypted to it and restored with it")
 	f.StringVar(&o.URL, "url", "", "compose, systemd, kubernetes: base `URL` of the server (default "+health.DefaultURL+"; kubernetes: none)")
 	f.StringVar(&o.Unit, "unit", "datasynth-server", "systemd `unit`")
 	f.StringVar(&o.ComposeFile, "compose-file", "", "Compose `file` (default: the one Compose finds)")

@@ -14,11 +14,13 @@ import (
 	"strings"
 	"time"
 
+	"filippo.io/age"
 	"github.com/subosito/gotenv"
 
 	"datasynth.dev/backup"
 	"datasynth.dev/backup/catalog"
 	"datasynth.dev/backup/restore"
+	"datasynth.dev/backup/secrets"
 	"datasynth.dev/engine/config"
 	"datasynth.dev/ops/internal/health"
 	"datasynth.dev/ops/internal/objective"
@@ -149,9 +151,10 @@ func (o *Options) logger() *slog.Logger {
 }
 
 // configLost backs up a config and an environment file as they are backed
-// up in production, loses both, restores them, compares them byte for byte
-// and starts a server on them. The restore of each file is one call of
-// package restore, the place where a decryption key would be given.
+// up in production (with Identity, the environment file encrypted with
+// age to that identity's recipient), loses both, restores them (decrypting
+// with the identity), compares them byte for byte and starts a server on
+// them.
 func (o *Options) configLost(ctx context.Context, dir string) ([]objective.Result, error) {
 	etc := filepath.Join(dir, "etc")
 	if err := os.Mkdir(etc, 0o700); err != nil {
@@ -175,8 +178,13 @@ func (o *Options) configLost(ctx context.Context, dir string) ([]objective.Resul
 			return nil, err
 		}
 	}
+	ids, recipients, err := o.keys()
+	if err != nil {
+		return nil, err
+	}
 	backups := filepath.Join(dir, "backups")
-	res, err := backup.Run(ctx, backup.Options{ConfigFiles: []string{cfg}, EnvFile: env, EnvFileRequired: true, Dest: backups, Out: io.Discard}, o.logger())
+	res, err := backup.Run(ctx, backup.Options{ConfigFiles: []string{cfg}, EnvFile: env, EnvFileRequired: true, Dest: backups,
+		Recipients: recipients, Out: io.Discard}, o.logger())
 	if err != nil {
 		return nil, err
 	}
@@ -197,7 +205,7 @@ func (o *Options) configLost(ctx context.Context, dir string) ([]objective.Resul
 	start := time.Now()
 	recovered := filepath.Join(dir, "recovered")
 	for _, b := range []struct{ name, to string }{{cfgBackup, "config"}, {envBackup, "env"}} {
-		if err := restore.Run(ctx, restore.Options{Source: filepath.Join(backups, b.name), To: filepath.Join(recovered, b.to), Out: io.Discard}, o.logger()); err != nil {
+		if err := restore.Run(ctx, restore.Options{Source: filepath.Join(backups, b.name), To: filepath.Join(recovered, b.to), Identities: ids, Out: io.Discard}, o.logger()); err != nil {
 			return nil, err
 		}
 	}
@@ -229,6 +237,28 @@ func (o *Options) configLost(ctx context.Context, dir string) ([]objective.Resul
 	}
 	return []objective.Result{objective.Measure("config recovery", objective.ConfigRecovery, took,
 		"from dsops restore of both backups to a server started on them passing every health check, with the restored API key"), identical}, nil
+}
+
+// keys loads the age identity of --identity and the recipients it
+// decrypts for; both are empty without one.
+func (o *Options) keys() ([]age.Identity, []age.Recipient, error) {
+	if o.Identity == "" {
+		return nil, nil, nil
+	}
+	ids, err := secrets.LoadIdentities(o.Identity)
+	if err != nil {
+		return nil, nil, fmt.Errorf("--identity: %w", err)
+	}
+	var recipients []age.Recipient
+	for _, id := range ids {
+		if x, ok := id.(*age.X25519Identity); ok {
+			recipients = append(recipients, x.Recipient())
+		}
+	}
+	if len(recipients) == 0 {
+		return nil, nil, fmt.Errorf("--identity %s holds no X25519 identity to encrypt the drill's backup to", o.Identity)
+	}
+	return ids, recipients, nil
 }
 
 // envFile returns the environment file to back up: the one given, or a

@@ -75,6 +75,10 @@ type Options struct {
 	// EnvFile is the environment file config-lost backs up; empty means a
 	// made-up one with an API key.
 	EnvFile string
+	// Identity is an age identity file: config-lost then backs the
+	// environment file up encrypted to it and restores it with it, as
+	// production does with dsops backup --encrypt-to.
+	Identity string
 	// URL is the server a compose, systemd or kubernetes drill watches.
 	URL string
 	// Unit, ComposeFile and Namespace name the server to those supervisors.
