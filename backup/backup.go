@@ -112,6 +112,12 @@ type Options struct {
 	// AllowPlaintextSecrets lets the Kubernetes Secret be stored without
 	// encryption when there are no Recipients.
 	AllowPlaintextSecrets bool
+
+	// OutputMode is OutputArchive (also when empty), OutputRecipe or
+	// OutputAuto; the last two need Recipes.
+	OutputMode string
+	// Recipes makes and proves recipes of the output folder.
+	Recipes RecipeMaker
 }
 
 // Progress shows how far a long step has got.
@@ -140,6 +146,10 @@ type Result struct {
 	Damaged []string
 	// Future lists backups dated in the future, as "where: name".
 	Future []string
+	// Recipe is the recipe considered for the output folder, if any, and
+	// RecipeStored the size of the recipe backup that holds it.
+	Recipe       *Recipe
+	RecipeStored int64
 }
 
 // ErrBusy means another run holds the destination's lock.
@@ -178,6 +188,9 @@ func Run(ctx context.Context, opts Options, log *slog.Logger) (Result, error) {
 	if opts.MetricsFile != "" && !opts.DryRun {
 		mr := metrics.Run{Start: start, Duration: time.Since(start), Bytes: r.res.OutputBytes, Files: r.res.OutputFiles, UploadedBytes: r.res.UploadedBytes,
 			Damaged: len(r.res.Damaged), Future: len(r.res.Future), Err: err}
+		if rec := r.res.Recipe; rec != nil {
+			mr.Recipe = &metrics.Recipe{Stored: r.res.RecipeStored, Described: rec.Described, ProvenAt: rec.ProvenAt, Proven: rec.Proven}
+		}
 		if merr := metrics.Write(opts.MetricsFile, mr); merr != nil {
 			if err == nil {
 				err = merr
@@ -185,6 +198,9 @@ func Run(ctx context.Context, opts Options, log *slog.Logger) (Result, error) {
 				log.Error("writing metrics", "err", merr)
 			}
 		}
+	}
+	if err == nil && r.proofFailed != nil {
+		err = fmt.Errorf("the output was archived, since it could not be kept as a recipe: %w", r.proofFailed)
 	}
 	if err == nil && len(r.res.Damaged) > 0 {
 		err = fmt.Errorf("%w: %s renamed with %s in %s and replaced by a fresh backup; find out what damaged it (disk, another program), then delete it", ErrDamaged, strings.Join(r.res.Damaged, ", "), DamagedSuffix, opts.Dest)
@@ -206,6 +222,9 @@ type runner struct {
 	// unfinished says why the output folder was not archived, when it
 	// holds an unfinished generation.
 	unfinished string
+	// proofFailed is set when auto mode archived because a recipe's proof
+	// failed.
+	proofFailed error
 }
 
 func (r *runner) say(format string, args ...any) {
@@ -357,12 +376,16 @@ func (r *runner) output(ctx context.Context) error {
 		r.say("skipped %s: %s holds an unfinished generation (%s)", catalog.KindOutput, dir, why)
 		return nil
 	}
+	if done, err := r.outputByMode(ctx, dir); done || err != nil {
+		return err
+	}
 	m, err := archive.Scan(ctx, dir, catalog.KindOutput, r.now)
 	if err != nil {
 		return fmt.Errorf("--output-dir: %w", err)
 	}
 	r.res.OutputFiles = m.Files
-	return r.archive(ctx, catalog.KindOutput, dir, m)
+	_, err = r.archive(ctx, catalog.KindOutput, dir, m)
+	return err
 }
 
 func (r *runner) configs(ctx context.Context) error {
@@ -373,12 +396,13 @@ func (r *runner) configs(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("--config-file: %w", err)
 	}
-	return r.archive(ctx, catalog.KindConfig, "", m)
+	_, err = r.archive(ctx, catalog.KindConfig, "", m)
+	return err
 }
 
 // archive writes the archive for m unless the newest backup of kind holds
 // the same content.
-func (r *runner) archive(ctx context.Context, kind, root string, m *archive.Manifest) error {
+func (r *runner) archive(ctx context.Context, kind, root string, m *archive.Manifest) (string, error) {
 	if prev, ok := r.reference(kind, false); ok {
 		if pm, err := readManifest(filepath.Join(r.opts.Dest, prev)); err != nil {
 			r.log.Warn("cannot read the newest backup's manifest; taking a new backup", "backup", prev, "err", err)
@@ -390,18 +414,18 @@ func (r *runner) archive(ctx context.Context, kind, root string, m *archive.Mani
 				}
 			}
 			r.say("%s unchanged since %s (%s, %s): no new archive", kind, prev, files(m.Files), humanize.IBytes(uint64(m.Bytes)))
-			return nil
+			return prev, nil
 		}
 	}
 	name, err := r.newName(kind, false)
 	if err != nil {
-		return err
+		return "", err
 	}
 	if r.opts.DryRun {
 		r.say("would write %s (%s, %s before compression)", name, files(m.Files), humanize.IBytes(uint64(m.Bytes)))
 		r.res.Created = append(r.res.Created, name)
 		r.names[name], r.names[name+catalog.SidecarSuffix] = true, true
-		return nil
+		return name, nil
 	}
 	var p Progress
 	opts := archive.Options{Level: r.opts.Level}
@@ -415,10 +439,10 @@ func (r *runner) archive(ctx context.Context, kind, root string, m *archive.Mani
 		p.Done()
 	}
 	if err != nil {
-		return fmt.Errorf("writing %s in --dest %s: %w", name, r.opts.Dest, err)
+		return "", fmt.Errorf("writing %s in --dest %s: %w", name, r.opts.Dest, err)
 	}
 	if err := catalog.WriteSidecar(r.opts.Dest, name, info.SHA256); err != nil {
-		return fmt.Errorf("writing %s%s in --dest %s: %w", name, catalog.SidecarSuffix, r.opts.Dest, err)
+		return "", fmt.Errorf("writing %s%s in --dest %s: %w", name, catalog.SidecarSuffix, r.opts.Dest, err)
 	}
 	r.created(name)
 	if kind == catalog.KindOutput {
@@ -426,7 +450,7 @@ func (r *runner) archive(ctx context.Context, kind, root string, m *archive.Mani
 	}
 	r.log.Info("archived", "kind", kind, "archive", name, "files", m.Files, "bytes", m.Bytes, "compressed", info.Size, "duration", time.Since(start).Round(time.Millisecond).String())
 	r.say("wrote %s (%s, %s, compressed to %s)", name, files(m.Files), humanize.IBytes(uint64(m.Bytes)), humanize.IBytes(uint64(info.Size)))
-	return nil
+	return name, nil
 }
 
 func (r *runner) s3(ctx context.Context) error {

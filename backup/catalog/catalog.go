@@ -4,7 +4,8 @@
 // output folder, config-YYYY-MM-DD.tar.gz for generation configs and
 // server.env.YYYY-MM-DD for the environment file, in local time. The
 // Kubernetes export adds k8s-configmap.YYYY-MM-DD.yaml and
-// k8s-secret.YYYY-MM-DD.yaml. A second backup of a kind on the same day gets
+// k8s-secret.YYYY-MM-DD.yaml, and a recipe of the output folder (what
+// regenerates it) is recipe-YYYY-MM-DD.tar.gz. A second backup of a kind on the same day gets
 // a time suffix (-HHMMSS), so the first backup of a day keeps the name the
 // script would have given it.
 //
@@ -41,10 +42,12 @@ const (
 	KindEnv          = "server.env"
 	KindK8sConfigMap = "k8s-configmap"
 	KindK8sSecret    = "k8s-secret"
+	// KindRecipe is a recipe of the output folder: what regenerates it.
+	KindRecipe = "recipe"
 )
 
 // known are the kinds with a fixed layout, in the order Parse tries them.
-var known = []string{KindOutput, KindConfig, KindEnv, KindK8sConfigMap, KindK8sSecret}
+var known = []string{KindOutput, KindConfig, KindEnv, KindK8sConfigMap, KindK8sSecret, KindRecipe}
 
 // Reserved reports whether name is a kind of its own, which a secret file
 // may not be named after.
@@ -71,7 +74,7 @@ const (
 // layout returns what comes before and after the date in a name of kind.
 func layout(kind string) (prefix, suffix string) {
 	switch kind {
-	case KindOutput, KindConfig:
+	case KindOutput, KindConfig, KindRecipe:
 		return kind + "-", ".tar.gz"
 	case KindK8sConfigMap, KindK8sSecret:
 		return kind + ".", ".yaml"

@@ -33,7 +33,22 @@ const (
 	Uploaded    = "dsops_backup_last_run_uploaded_bytes"
 	Damaged     = "dsops_backup_damaged_backups"
 	Future      = "dsops_backup_future_dated_backups"
+	// Recipe metrics, written when the output was considered as a recipe.
+	RecipeStored    = "dsops_backup_recipe_stored_bytes"
+	RecipeDescribed = "dsops_backup_recipe_described_bytes"
+	ProofTime       = "dsops_backup_recipe_last_proof_timestamp_seconds"
+	ProofSuccess    = "dsops_backup_recipe_last_proof_success"
 )
+
+// Recipe describes the recipe a run considered for the output folder.
+type Recipe struct {
+	// Stored is the size of the recipe backup; Described the size of the
+	// output it stands for.
+	Stored, Described int64
+	// ProvenAt and Proven are the last proof's time and result.
+	ProvenAt time.Time
+	Proven   bool
+}
 
 // Run is what one backup run reports.
 type Run struct {
@@ -48,7 +63,9 @@ type Run struct {
 	// Future counts backups dated in the future, locally and on S3.
 	Damaged int
 	Future  int
-	Err     error
+	// Recipe is set when the output was considered as a recipe.
+	Recipe *Recipe
+	Err    error
 }
 
 // Write replaces the textfile at path with the metrics of r.
@@ -82,6 +99,20 @@ func Write(path string, r Run) error {
 	gauge(Uploaded, "Bytes uploaded to S3 by the last run.", float64(r.UploadedBytes))
 	gauge(Damaged, "Backups the last run found damaged (their checksum does not match their sidecar) and renamed aside.", float64(r.Damaged))
 	gauge(Future, "Backups dated in the future of this host's clock, seen by the last run locally and on S3; kept, never taken as the newest.", float64(r.Future))
+	if rec := r.Recipe; rec != nil {
+		gauge(RecipeDescribed, "Size of the output folder the recipe stands for.", float64(rec.Described))
+		if rec.Stored > 0 {
+			gauge(RecipeStored, "Size of the recipe backup that stands for the output folder.", float64(rec.Stored))
+		}
+		if !rec.ProvenAt.IsZero() {
+			ok := 0.0
+			if rec.Proven {
+				ok = 1
+			}
+			gauge(ProofTime, "Unix time of the last proof that regenerating from the recipe gives the output's bytes.", float64(rec.ProvenAt.UnixMilli())/1000)
+			gauge(ProofSuccess, "1 if the last proof gave the same bytes, 0 if not.", ok)
+		}
+	}
 
 	mfs, err := reg.Gather()
 	if err != nil {

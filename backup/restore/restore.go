@@ -41,6 +41,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"datasynth.dev/verify"
@@ -51,6 +52,7 @@ import (
 	"datasynth.dev/backup/s3sync"
 	"datasynth.dev/backup/secrets"
 	"datasynth.dev/verify/atomicfile"
+	"datasynth.dev/verify/manifest"
 )
 
 // Options configure one restore.
@@ -70,7 +72,22 @@ type Options struct {
 	Out io.Writer
 	// Identities decrypt a backup encrypted with age (--identity).
 	Identities []age.Identity
+	// Regenerator turns a recipe back into its dataset; a recipe cannot be
+	// restored (only listed) without one.
+	Regenerator Regenerator
 }
+
+// Regenerator generates the dataset a recipe describes.
+type Regenerator interface {
+	// Regenerate generates the dataset of the recipe whose files are in
+	// recipeDir into out, a folder that does not exist yet. It may refuse
+	// (the pinned generator is not at hand), saying how to get it.
+	Regenerate(ctx context.Context, recipeDir, out string) error
+}
+
+// ErrNotIdentical means a dataset regenerated from a recipe is not the
+// one the recipe describes.
+var ErrNotIdentical = errors.New("the regenerated dataset is not the one the recipe describes")
 
 // Progress shows how far a long step has got.
 type Progress interface {
@@ -94,7 +111,10 @@ func Run(ctx context.Context, opts Options, log *slog.Logger) error {
 		return errors.New("--to is required: name the folder to restore into (it must not exist yet)")
 	}
 	kind, _, encrypted, _ := catalog.ParseName(path.Base(opts.Source))
-	single := kind != "" && kind != catalog.KindOutput && kind != catalog.KindConfig
+	single := kind != "" && kind != catalog.KindOutput && kind != catalog.KindConfig && kind != catalog.KindRecipe
+	if kind == catalog.KindRecipe && !opts.List && opts.Regenerator == nil {
+		return fmt.Errorf("%s is a recipe: restoring it regenerates the dataset, which this caller cannot do; use dsops restore", opts.Source)
+	}
 	if encrypted && len(opts.Identities) == 0 {
 		return fmt.Errorf("%s is encrypted with age: give --identity FILE, the key file written by age-keygen or dsops secrets keygen for one of its recipients", opts.Source)
 	}
@@ -363,51 +383,109 @@ func extract(ctx context.Context, opts Options, file, sum string, log *slog.Logg
 	if rerr != nil {
 		return fmt.Errorf("reading %s: %w", opts.Source, rerr)
 	}
+	src, what := tmp.Path, fmt.Sprintf("restored %s (%d bytes) from %s to %s; the archive matched its sidecar and every file its SHA-256", count(m.Files, "file"), m.Bytes, filepath.Base(opts.Source), to)
+	if kind, _, _ := catalog.Parse(filepath.Base(opts.Source)); kind == catalog.KindRecipe {
+		if src, err = regenerate(ctx, opts, tmp.Path); err != nil {
+			return err
+		}
+		m = &archive.Manifest{}
+		what = fmt.Sprintf("regenerated %s from the recipe %s into %s; every file matches the recipe's run manifest", count(len(mustList(src)), "file"), filepath.Base(opts.Source), to)
+	}
 	if inPlace {
-		err = moveUp(tmp, to, m)
+		err = moveUp(src, tmp, to, m.RootMode)
 	} else {
-		err = rename(tmp, to, m)
+		err = rename(src, tmp, to, m.RootMode)
 	}
 	if err != nil {
 		return fmt.Errorf("--to %s: %w", opts.To, err)
 	}
 	done = true
-	log.Info("restored", "backup", opts.Source, "to", to, "files", m.Files, "bytes", m.Bytes, "in_place", inPlace)
-	fmt.Fprintf(opts.Out, "restored %s (%d bytes) from %s to %s; the archive matched its sidecar and every file its SHA-256\n", count(m.Files, "file"), m.Bytes, filepath.Base(opts.Source), to)
+	log.Info("restored", "backup", opts.Source, "to", to, "in_place", inPlace)
+	fmt.Fprintln(opts.Out, what)
 	return nil
 }
 
-// rename puts the checked tree in place of the target, which does not exist.
-func rename(tmp *atomicfile.TempDir, to string, m *archive.Manifest) error {
-	if m.RootMode != 0 {
-		if err := os.Chmod(tmp.Path, fs.FileMode(m.RootMode)); err != nil {
+// regenerate runs the recipe extracted in recipeDir through the
+// Regenerator into a folder inside it, and proves the result is the dataset
+// the recipe describes: the same run manifest, byte for byte, and every
+// file as that manifest lists it, nothing more.
+func regenerate(ctx context.Context, opts Options, recipeDir string) (string, error) {
+	out := filepath.Join(recipeDir, ".regenerated")
+	if err := opts.Regenerator.Regenerate(ctx, recipeDir, out); err != nil {
+		return "", err
+	}
+	want, err := manifest.Read(filepath.Join(recipeDir, manifest.FileName))
+	if err != nil {
+		return "", fmt.Errorf("%s: the recipe's run manifest: %w", opts.Source, err)
+	}
+	got, err := manifest.Read(filepath.Join(out, manifest.FileName))
+	if err != nil {
+		return "", fmt.Errorf("%s: %w: %v; nothing was restored", opts.Source, ErrNotIdentical, err)
+	}
+	// The run section (run id, times, host) differs from run to run; what
+	// the dataset is made of must not.
+	if got.ConfigHash != want.ConfigHash || got.Seed != want.Seed || got.GeneratorVersion != want.GeneratorVersion || !slices.Equal(got.OutputFiles, want.OutputFiles) {
+		return "", fmt.Errorf("%s: %w: its run manifest lists other files, config, seed or generator than the recipe's; nothing was restored", opts.Source, ErrNotIdentical)
+	}
+	r, err := verify.CheckManifest(ctx, out, verify.Options{})
+	if err != nil {
+		return "", err
+	}
+	if !r.Identical() {
+		return "", fmt.Errorf("%s: %w: %s; nothing was restored", opts.Source, ErrNotIdentical, r.Summary())
+	}
+	return out, nil
+}
+
+// mustList names the entries of a folder that was just checked.
+func mustList(dir string) []string {
+	var out []string
+	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && d.Type().IsRegular() {
+			out = append(out, p)
+		}
+		return nil
+	})
+	return out
+}
+
+// rename puts the checked tree src (tmp itself, or a folder inside it) in
+// place of the target, which does not exist.
+func rename(src string, tmp *atomicfile.TempDir, to string, rootMode archive.Mode) error {
+	if rootMode != 0 {
+		if err := os.Chmod(src, fs.FileMode(rootMode)); err != nil {
 			return err
 		}
 	}
-	if err := os.Rename(tmp.Path, to); err != nil {
+	if err := os.Rename(src, to); err != nil {
 		return err
 	}
-	tmp.Release()
+	if src == tmp.Path {
+		tmp.Release()
+	} else if err := tmp.Remove(); err != nil {
+		return err
+	}
 	return atomicfile.SyncDir(filepath.Dir(to))
 }
 
-// moveUp moves the checked entries from tmp (inside the target) up into
-// the target, one rename each on the same file system, then removes tmp.
-func moveUp(tmp *atomicfile.TempDir, to string, m *archive.Manifest) error {
-	entries, err := os.ReadDir(tmp.Path)
+// moveUp moves the checked entries of src (tmp, inside the target, or a
+// folder inside it) up into the target, one rename each on the same file
+// system, then removes tmp.
+func moveUp(src string, tmp *atomicfile.TempDir, to string, rootMode archive.Mode) error {
+	entries, err := os.ReadDir(src)
 	if err != nil {
 		return err
 	}
 	for _, e := range entries {
-		if err := os.Rename(filepath.Join(tmp.Path, e.Name()), filepath.Join(to, e.Name())); err != nil {
+		if err := os.Rename(filepath.Join(src, e.Name()), filepath.Join(to, e.Name())); err != nil {
 			return fmt.Errorf("moving %s into place: %w; the folder is partly filled: empty it and restore again", e.Name(), err)
 		}
 	}
 	if err := tmp.Remove(); err != nil {
 		return err
 	}
-	if m.RootMode != 0 {
-		if err := os.Chmod(to, fs.FileMode(m.RootMode)); err != nil {
+	if rootMode != 0 {
+		if err := os.Chmod(to, fs.FileMode(rootMode)); err != nil {
 			return err
 		}
 	}

@@ -26,6 +26,7 @@ import (
 	"datasynth.dev/backup/s3sync"
 	"datasynth.dev/backup/schedule"
 	"datasynth.dev/backup/secrets"
+	"datasynth.dev/ops/internal/recipe"
 )
 
 // defaultSettings is the settings file backup and restore read when
@@ -39,6 +40,7 @@ var settingsKeys = []string{
 	"s3-path-style", "s3-retry-for", "retention", "metrics-file", "schedule", "compression-level",
 	"encrypt-to", "recipients-file", "secret-file", "kubernetes-namespace", "kubeconfig",
 	"kubernetes-configmap", "kubernetes-secret", "allow-plaintext-secrets",
+	"output-mode", "prove-every", "lock", "generator",
 }
 
 // backupOptions holds the flags of `dsops backup` as given.
@@ -61,6 +63,10 @@ type backupOptions struct {
 	secretFiles []string
 	kube        kube.Options
 	allowPlain  bool
+	outputMode  string
+	proveEvery  string
+	lockFile    string
+	generator   string
 }
 
 // s3Flags are the S3 flags shared by backup and restore.
@@ -120,6 +126,15 @@ deleted, nor is anything this run wrote. A backup dated more than an hour
 in the future (a skewed clock) is kept, reported and never taken as the
 newest. Nothing is deleted in a run that failed.
 
+The output folder is kept as an archive of its files, or as a recipe: what
+regenerates it (its config, the generator version and its run manifest,
+recipe-YYYY-MM-DD.tar.gz, a few kilobytes). --output-mode auto (the
+default) keeps a recipe when the folder is a complete, unedited generator
+run, one of --config-file made it, and a regeneration with the installed
+datasynth-data has been proven byte-identical (again every --prove-every);
+otherwise it archives, and says why in one line. --output-mode recipe makes
+any of that an error; --output-mode archive always archives.
+
 Secrets: with --encrypt-to or --recipients-file (age public keys: age1...,
 ssh-ed25519 ..., ssh-rsa ...) the environment file, the files given with
 --secret-file and the Kubernetes Secret are written only encrypted, as
@@ -147,13 +162,15 @@ Exit codes:
   0  the backup is complete (and uploaded, with --s3); with --check, every
      backup is intact
   1  the backup is complete but a damaged backup was found and renamed
-     aside; with --check, a backup is damaged, incomplete or missing
+     aside, or a recipe's proof failed and the output was archived instead;
+     with --check, a backup is damaged, incomplete or missing
   2  the backup failed or could not run; the message says what and where`,
 		Example: `  dsops backup
   dsops backup --s3 s3://backups/datasynth --retention 30d
   dsops backup --dry-run
   dsops backup --check --s3 s3://backups/datasynth --read-data
   dsops backup --recipients-file /etc/datasynth/backup-recipients.txt --kubernetes-namespace datasynth
+  dsops backup --output-mode recipe --config-file /etc/datasynth/manufacturing.yaml
   dsops backup --schedule "0 2 * * *" --metrics-file /var/lib/node_exporter/textfile/dsops_backup.prom`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -209,6 +226,10 @@ Exit codes:
 	f.StringVar(&o.kube.ConfigMap, "kubernetes-configmap", kube.DefaultConfigMap, "`name` of the ConfigMap to export")
 	f.StringVar(&o.kube.Secret, "kubernetes-secret", kube.DefaultSecret, "`name` of the Secret to export")
 	f.BoolVar(&o.allowPlain, "allow-plaintext-secrets", false, "store the Kubernetes Secret unencrypted when there are no recipients")
+	f.StringVar(&o.outputMode, "output-mode", backup.OutputAuto, "keep the output folder as an archive, a recipe, or auto (a recipe when it holds, else an archive)")
+	f.StringVar(&o.proveEvery, "prove-every", "7d", "prove a recipe by regenerating it again after this long (`window`: 7d, 1w, 36h)")
+	f.StringVar(&o.lockFile, "lock", "", "lock `file` from dsops pin for the output; its image and git tag go into the recipe")
+	f.StringVar(&o.generator, "generator", "", "datasynth-data `program` that proves recipes (default: datasynth-data on PATH)")
 	return cmd
 }
 
@@ -248,6 +269,14 @@ func (o *backupOptions) resolve(v *viper.Viper, g *globals, cmd *cobra.Command) 
 	if err != nil {
 		return backup.Options{}, "", err
 	}
+	mode := v.GetString("output-mode")
+	if !slices.Contains(backup.OutputModes, mode) {
+		return backup.Options{}, "", fmt.Errorf("--output-mode %q: want one of %s", mode, strings.Join(backup.OutputModes, ", "))
+	}
+	proveEvery, err := retention.ParseWindow(v.GetString("prove-every"))
+	if err != nil {
+		return backup.Options{}, "", fmt.Errorf("--prove-every: %w", err)
+	}
 	return backup.Options{
 		Recipients:  recipients,
 		SecretFiles: v.GetStringSlice("secret-file"),
@@ -258,18 +287,26 @@ func (o *backupOptions) resolve(v *viper.Viper, g *globals, cmd *cobra.Command) 
 			Secret:     v.GetString("kubernetes-secret"),
 		},
 		AllowPlaintextSecrets: v.GetBool("allow-plaintext-secrets"),
-		OutputDir:             v.GetString("output-dir"),
-		EnvFile:               envFile,
-		EnvFileRequired:       envRequired,
-		ConfigFiles:           v.GetStringSlice("config-file"),
-		Dest:                  v.GetString("dest"),
-		S3:                    s3,
-		Retention:             window,
-		DryRun:                v.GetBool("dry-run"),
-		MetricsFile:           v.GetString("metrics-file"),
-		Level:                 level,
-		Progress:              backupProgress(g.stderr),
-		Out:                   g.stdout,
+		OutputMode:            mode,
+		Recipes: &recipe.Maker{
+			ConfigFiles: v.GetStringSlice("config-file"),
+			LockFile:    v.GetString("lock"),
+			Generator:   v.GetString("generator"),
+			ProveEvery:  proveEvery,
+			Log:         g.logger(),
+		},
+		OutputDir:       v.GetString("output-dir"),
+		EnvFile:         envFile,
+		EnvFileRequired: envRequired,
+		ConfigFiles:     v.GetStringSlice("config-file"),
+		Dest:            v.GetString("dest"),
+		S3:              s3,
+		Retention:       window,
+		DryRun:          v.GetBool("dry-run"),
+		MetricsFile:     v.GetString("metrics-file"),
+		Level:           level,
+		Progress:        backupProgress(g.stderr),
+		Out:             g.stdout,
 	}, spec, nil
 }
 

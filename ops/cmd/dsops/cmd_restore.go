@@ -6,15 +6,17 @@ import (
 
 	"datasynth.dev/backup/restore"
 	"datasynth.dev/backup/secrets"
+	"datasynth.dev/ops/internal/recipe"
 )
 
 // restoreOptions holds the flags of `dsops restore` as given.
 type restoreOptions struct {
-	settings string
-	to       string
-	list     bool
-	s3       s3Flags
-	identity string
+	settings  string
+	to        string
+	list      bool
+	s3        s3Flags
+	identity  string
+	generator string
 }
 
 func newRestoreCmd(g *globals) *cobra.Command {
@@ -41,6 +43,13 @@ encrypted with age (NAME.YYYY-MM-DD.age) needs --identity, the key file of
 one of its recipients; it is checked and decrypted whole before anything
 is written.
 
+A recipe (recipe-YYYY-MM-DD.tar.gz) is restored by regenerating its dataset
+with the pinned generator: the installed datasynth-data when its generator
+version is the recipe's, else the image the recipe's lock names, through
+Docker; otherwise it refuses and names the version and how to get it. The
+result is checked against the recipe's run manifest: it is byte-identical,
+or nothing is left under DIR.
+
 --list prints the archive's manifest (mode, size, SHA-256, path) after
 checking the archive against its sidecar, and extracts nothing.
 
@@ -52,7 +61,8 @@ Exit codes:
   dsops restore s3://backups/datasynth/output-2026-11-25.tar.gz --to ./recovered
   dsops restore /var/backups/datasynth/server.env.2026-11-25 --to /etc/datasynth
   dsops restore output-2026-11-25.tar.gz --list
-  dsops restore server.env.2026-11-25.age --identity ~/.config/datasynth/backup-key.txt --to /etc/datasynth`,
+  dsops restore server.env.2026-11-25.age --identity ~/.config/datasynth/backup-key.txt --to /etc/datasynth
+  dsops restore /var/backups/datasynth/recipe-2026-11-25.tar.gz --to /var/lib/datasynth/output.restored`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			v, err := loadSettings(cmd, o.settings)
@@ -70,13 +80,14 @@ Exit codes:
 				}
 			}
 			return restore.Run(cmd.Context(), restore.Options{
-				Identities: ids,
-				Source:     args[0],
-				To:         o.to,
-				List:       o.list,
-				S3:         s3,
-				Progress:   restoreProgress(g.stderr),
-				Out:        g.stdout,
+				Identities:  ids,
+				Regenerator: &recipe.Regenerator{Generator: o.generator, Stderr: g.stderr},
+				Source:      args[0],
+				To:          o.to,
+				List:        o.list,
+				S3:          s3,
+				Progress:    restoreProgress(g.stderr),
+				Out:         g.stdout,
 			}, g.logger())
 		},
 	}
@@ -85,6 +96,7 @@ Exit codes:
 	f.StringVar(&o.to, "to", "", "`folder` to restore into; it must not exist yet, or be empty")
 	f.BoolVar(&o.list, "list", false, "list the archive's content instead of restoring it")
 	f.StringVar(&o.identity, "identity", "", "age identity `file` that decrypts an encrypted backup (age-keygen or dsops secrets keygen wrote it)")
+	f.StringVar(&o.generator, "generator", "", "datasynth-data `program` that regenerates a recipe (default: datasynth-data on PATH)")
 	o.s3.register(f, false)
 	return cmd
 }
