@@ -528,6 +528,14 @@ func (p *parser) crossChecks(cfg *Config) {
 				c.Code, c.AnnualVolume, c.VolumeWeight, cfg.Global.PeriodMonths)
 		}
 	}
+	if o := cfg.Output; o.Compression == "lz4" || o.Compression == "snappy" {
+		for _, f := range o.Formats {
+			if f != "parquet" {
+				p.warn(nil, "output.compression", "%s compresses Parquet pages only; %s files are written uncompressed (use gzip or zstd for them)", o.Compression, f)
+				break
+			}
+		}
+	}
 	if len(t.LineBuckets) == 0 {
 		p.add(nil, "transactions.line_item_distribution", "no line count has a positive share")
 	}

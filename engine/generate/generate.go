@@ -35,10 +35,8 @@ import (
 	"sync"
 	"time"
 
-	"datasynth.dev/engine/chart"
 	"datasynth.dev/engine/config"
 	"datasynth.dev/engine/genversion"
-	"datasynth.dev/engine/internal/csvrow"
 	"datasynth.dev/engine/ledger"
 	"datasynth.dev/verify/atomicfile"
 	"datasynth.dev/verify/manifest"
@@ -97,13 +95,9 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("output %q: %w", opts.Output, err)
 	}
-	for _, f := range cfg.Output.Formats {
-		if f != "csv" {
-			return nil, fmt.Errorf("output.formats: %s files are not written by this build yet; use [csv]", f)
-		}
-	}
-	if cfg.Output.Compression != "" {
-		return nil, fmt.Errorf("output.compression: %s is not written by this build yet", cfg.Output.Compression)
+	c, err := textCodec(cfg)
+	if err != nil {
+		return nil, err
 	}
 	pl, err := planTarget(target, opts.Overwrite)
 	if err != nil {
@@ -150,10 +144,10 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	m.Statistics.Accounts = len(ch.Accounts)
 
 	log.Info("generating", "output", target, "seed", opts.Seed, "entries", cfg.TotalEntries(), "threads", threads)
-	if err := writeMaster(ctx, w, cfg, opts.Seed); err != nil {
+	if err := writeMaster(ctx, w, cfg, opts.Seed, c); err != nil {
 		return nil, err
 	}
-	if err := writeJournal(ctx, w, cfg, opts, ch, threads, &m.Statistics); err != nil {
+	if err := writeJournal(ctx, w, cfg, opts, ch, threads, &m.Statistics, c); err != nil {
 		return nil, err
 	}
 
@@ -217,12 +211,13 @@ type writer struct {
 // a sink that writes the file and computes its SHA-256, so nothing is read
 // back to checksum it.
 type file struct {
-	w    *writer
-	rel  string
-	f    *os.File
-	s    *sink
-	buf  *bufio.Writer
-	rows int64
+	w      *writer
+	rel    string
+	format string
+	f      *os.File
+	s      *sink
+	buf    *bufio.Writer
+	rows   int64
 }
 
 // sink writes to the file and the hash, and starts writeback of what was
@@ -247,7 +242,7 @@ func (s *sink) Write(p []byte) (int, error) {
 	return n, err
 }
 
-func (w *writer) create(rel string, header []byte) (*file, error) {
+func (w *writer) create(rel, format string, header []byte) (*file, error) {
 	full := filepath.Join(w.dir, filepath.FromSlash(rel))
 	if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
 		return nil, err
@@ -257,18 +252,12 @@ func (w *writer) create(rel string, header []byte) (*file, error) {
 		return nil, err
 	}
 	s := &sink{f: f, h: sha256.New()}
-	out := &file{w: w, rel: rel, f: f, s: s, buf: bufio.NewWriterSize(s, 1<<20)}
+	out := &file{w: w, rel: rel, format: format, f: f, s: s, buf: bufio.NewWriterSize(s, 1<<20)}
 	if _, err := out.buf.Write(header); err != nil {
 		f.Close()
 		return nil, err
 	}
 	return out, nil
-}
-
-func (f *file) write(p []byte, rows int64) error {
-	f.rows += rows
-	_, err := f.buf.Write(p)
-	return err
 }
 
 // reserve appends p to the file's checksum and size and returns the offset
@@ -316,7 +305,7 @@ func (f *file) close() error {
 		return fmt.Errorf("writing %s: %w", f.rel, err)
 	}
 	f.w.files = append(f.w.files, manifest.File{
-		Path: f.rel, Format: "csv", RecordCount: f.rows, SizeBytes: f.s.n,
+		Path: f.rel, Format: f.format, RecordCount: f.rows, SizeBytes: f.s.n,
 		SHA256: hex.EncodeToString(f.s.h.Sum(nil)),
 	})
 	return nil
@@ -324,37 +313,6 @@ func (f *file) close() error {
 
 // abort closes the file after a failure; the temporary folder is removed.
 func (f *file) abort() { f.f.Close() }
-
-// writeMaster writes the chart of accounts and the master-data tables, one
-// file per table, from the same rows MasterData streams.
-func writeMaster(ctx context.Context, w *writer, cfg *config.Config, seed uint64) error {
-	var cur *MasterTable
-	var f *file
-	err := MasterData(ctx, StreamOptions{Config: cfg, Seed: seed}, func(t *MasterTable, row []byte) error {
-		if t != cur {
-			if f != nil {
-				if err := f.close(); err != nil {
-					f = nil
-					return err
-				}
-			}
-			var err error
-			if f, err = w.create(t.Path, csvrow.Header(t.Columns...)); err != nil {
-				f = nil
-				return err
-			}
-			cur = t
-		}
-		return f.write(row, 1)
-	})
-	if err != nil {
-		if f != nil {
-			f.abort()
-		}
-		return err
-	}
-	return f.close()
-}
 
 // job is one block of journal entries; seq is its position in the file.
 type job struct {
@@ -436,7 +394,7 @@ func (c *committer) finish(seq int64, blk *ledger.Block, batch []placed) ([]plac
 // runJournal generates every journal block of l on threads workers and
 // hands them to order (strictly in file order, one at a time) and then to
 // write (concurrently, at the offset order returned). write may be nil.
-func runJournal(ctx context.Context, l *ledger.Ledger, threads int, order func(*ledger.Block) (int64, error), write func(*ledger.Block, int64) error) error {
+func runJournal(ctx context.Context, l *ledger.Ledger, threads int, encode func(blk *ledger.Block, seq, blocks int64), order func(*ledger.Block) (int64, error), write func(*ledger.Block, int64) error) error {
 	if write == nil {
 		write = func(*ledger.Block, int64) error { return nil }
 	}
@@ -451,6 +409,10 @@ func runJournal(ctx context.Context, l *ledger.Ledger, threads int, order func(*
 		c.free <- new(ledger.Block)
 	}
 
+	var blocks int64
+	for ci := range l.Companies() {
+		blocks += l.Blocks(ci)
+	}
 	g, gctx := errgroup.WithContext(ctx)
 	jobs := make(chan job)
 	g.Go(func() error {
@@ -486,7 +448,7 @@ func runJournal(ctx context.Context, l *ledger.Ledger, threads int, order func(*
 					return nil
 				}
 				l.Generate(j.company, j.block, blk)
-				blk.EncodeCSV()
+				encode(blk, j.seq, blocks)
 				var err error
 				if batch, err = c.finish(j.seq, blk, batch); err != nil {
 					return err
@@ -495,61 +457,4 @@ func runJournal(ctx context.Context, l *ledger.Ledger, threads int, order func(*
 		})
 	}
 	return g.Wait()
-}
-
-func writeJournal(ctx context.Context, w *writer, cfg *config.Config, opts Options, ch *chart.Chart, threads int, st *manifest.Statistics) error {
-	je, err := w.create("journal_entries.csv", JournalHeader())
-	if err != nil {
-		return err
-	}
-	var labels *file
-	if cfg.Fraud.Enabled {
-		if labels, err = w.create("labels/anomaly_labels.csv", LabelHeader()); err != nil {
-			je.abort()
-			return err
-		}
-	}
-	abort := func() {
-		je.abort()
-		if labels != nil {
-			labels.abort()
-		}
-	}
-
-	total := cfg.TotalEntries()
-	var done int64
-	order := func(blk *ledger.Block) (int64, error) {
-		off, err := je.reserve(blk.CSV, blk.Lines)
-		if err != nil {
-			return 0, err
-		}
-		if labels != nil && len(blk.Labels) > 0 {
-			if err := labels.write(blk.Labels, blk.Fraud); err != nil {
-				return 0, err
-			}
-		}
-		st.JournalEntries += blk.Entries
-		st.LineItems += blk.Lines
-		st.FraudEntries += blk.Fraud
-		done += blk.Entries
-		if opts.Progress != nil {
-			opts.Progress(done, total)
-		}
-		return off, nil
-	}
-	write := func(blk *ledger.Block, off int64) error { return je.writeAt(blk.CSV, off) }
-	if err := runJournal(ctx, ledger.New(cfg, opts.Seed, ch), threads, order, write); err != nil {
-		abort()
-		return err
-	}
-	if err := je.close(); err != nil {
-		if labels != nil {
-			labels.abort()
-		}
-		return err
-	}
-	if labels != nil {
-		return labels.close()
-	}
-	return nil
 }

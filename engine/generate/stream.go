@@ -11,6 +11,7 @@ import (
 	"datasynth.dev/engine/ledger"
 	"datasynth.dev/engine/masterdata"
 	"datasynth.dev/engine/rng"
+	"datasynth.dev/engine/table"
 	"datasynth.dev/verify/manifest"
 )
 
@@ -65,7 +66,8 @@ func Journal(ctx context.Context, opts StreamOptions, emit func(*ledger.Block) e
 	if threads <= 0 {
 		threads = runtime.NumCPU()
 	}
-	err = runJournal(ctx, ledger.New(cfg, opts.Seed, ch), threads, func(blk *ledger.Block) (int64, error) {
+	encode := func(blk *ledger.Block, _, _ int64) { blk.EncodeCSV() }
+	err = runJournal(ctx, ledger.New(cfg, opts.Seed, ch), threads, encode, func(blk *ledger.Block) (int64, error) {
 		if err := emit(blk); err != nil {
 			return 0, err
 		}
@@ -83,54 +85,55 @@ func Journal(ctx context.Context, opts StreamOptions, emit func(*ledger.Block) e
 }
 
 // chartColumns are DataSynth's account fields, in its order.
-var chartColumns = []string{"account_number", "short_description", "long_description", "account_type",
-	"sub_type", "account_class", "account_group", "is_control_account", "is_suspense_account",
-	"parent_account", "hierarchy_level", "normal_debit_balance", "is_postable"}
-
-// MasterTable is one master-data table as Run writes it under master_data/.
-type MasterTable struct {
-	// Path is the file's path in a dataset folder, e.g.
-	// "master_data/vendors.csv".
-	Path    string
-	Name    string
-	Columns []string
+var chartColumns = []table.Column{
+	{Name: "account_number"}, {Name: "short_description"}, {Name: "long_description"}, {Name: "account_type"},
+	{Name: "sub_type"}, {Name: "account_class"}, {Name: "account_group"},
+	{Name: "is_control_account", Kind: table.Bool}, {Name: "is_suspense_account", Kind: table.Bool},
+	{Name: "parent_account", Optional: true}, {Name: "hierarchy_level", Kind: table.Int},
+	{Name: "normal_debit_balance", Kind: table.Bool}, {Name: "is_postable", Kind: table.Bool},
 }
 
-// MasterData generates the chart of accounts and the master-data tables of
-// opts.Config. For each file, in the order Run writes them, it calls emit
-// once per row (a CSV record ending in a newline, without the header). The
-// header of a table is csv of its Columns; header plus rows is byte for byte
-// the file Run writes.
-func MasterData(ctx context.Context, opts StreamOptions, emit func(t *MasterTable, row []byte) error) error {
+// MasterTable is one master-data table as Run writes it: the chart of
+// accounts, or a table under master_data/.
+type MasterTable struct {
+	// Path is the table's CSV file in a dataset folder, e.g.
+	// "master_data/vendors.csv"; other formats change the extension.
+	Path string
+	Name string
+	// Columns are the column names; Cols the columns with their kinds.
+	Columns []string
+	Cols    []table.Column
+}
+
+func newMasterTable(dir, name string, cols []table.Column) *MasterTable {
+	t := &MasterTable{Path: dir + name + ".csv", Name: name, Cols: cols}
+	for _, c := range cols {
+		t.Columns = append(t.Columns, c.Name)
+	}
+	return t
+}
+
+// MasterRows generates the chart of accounts and the master-data tables of
+// opts.Config. For each table, in the order Run writes them, it calls emit
+// once per row with the row's typed values (reused after emit returns).
+func MasterRows(ctx context.Context, opts StreamOptions, emit func(t *MasterTable, row []table.Value) error) error {
 	cfg := opts.Config
 	ch, err := Chart(cfg)
 	if err != nil {
 		return err
 	}
-	coa := &MasterTable{Path: "chart_of_accounts.csv", Name: "chart_of_accounts", Columns: chartColumns}
-	var r csvrow.Row
+	coa := newMasterTable("", "chart_of_accounts", chartColumns)
+	var row []table.Value
 	for _, a := range ch.Accounts {
-		r.Reset()
-		r.Str(a.Number)
-		r.Str(a.Name)
-		r.Str(a.LongName)
-		r.Str(a.Type)
-		r.Str(a.SubType)
-		r.Str(a.Class)
-		r.Str(a.Group)
-		r.Bool(a.Control)
-		r.Bool(a.Suspense)
-		r.Str(a.Parent)
-		r.Int(int64(a.Level))
-		r.Bool(a.NormalBalance == "debit")
-		r.Bool(a.Postable)
-		r.End()
-		if err := emit(coa, r.B); err != nil {
+		row = append(row[:0], table.Str(a.Number), table.Str(a.Name), table.Str(a.LongName), table.Str(a.Type),
+			table.Str(a.SubType), table.Str(a.Class), table.Str(a.Group), table.B(a.Control), table.B(a.Suspense),
+			table.OptStr(a.Parent), table.I(int64(a.Level)), table.B(a.NormalBalance == "debit"), table.B(a.Postable))
+		if err := emit(coa, row); err != nil {
 			return err
 		}
 	}
 	for _, t := range masterdata.Tables(cfg.Global.StartDate) {
-		mt := &MasterTable{Path: "master_data/" + t.Name + ".csv", Name: t.Name, Columns: t.Columns}
+		mt := newMasterTable("master_data/", t.Name, t.Columns)
 		for _, c := range cfg.Companies {
 			s := masterdata.SizesFor(c, cfg.ChartOfAccounts.Complexity)
 			rs := rng.New(opts.Seed, "master", t.Name, c.Code)
@@ -140,14 +143,23 @@ func MasterData(ctx context.Context, opts StreamOptions, emit func(t *MasterTabl
 						return err
 					}
 				}
-				r.Reset()
-				t.Row(c, s, i, rs, &r)
-				r.End()
-				if err := emit(mt, r.B); err != nil {
+				row = t.Row(c, s, i, rs, row[:0])
+				if err := emit(mt, row); err != nil {
 					return fmt.Errorf("%s: %w", mt.Path, err)
 				}
 			}
 		}
 	}
 	return nil
+}
+
+// MasterData is MasterRows with each row as a CSV record (ending in a
+// newline, without the header). The header of a table is csvrow.Header of
+// its Columns; header plus rows is byte for byte the CSV file Run writes.
+func MasterData(ctx context.Context, opts StreamOptions, emit func(t *MasterTable, row []byte) error) error {
+	var b []byte
+	return MasterRows(ctx, opts, func(t *MasterTable, row []table.Value) error {
+		b = table.AppendCSV(b[:0], t.Cols, row)
+		return emit(t, b)
+	})
 }

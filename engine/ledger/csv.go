@@ -5,6 +5,7 @@ import (
 
 	"datasynth.dev/engine/internal/csvrow"
 	"datasynth.dev/engine/money"
+	"datasynth.dev/engine/table"
 )
 
 // EncodeCSV sets b.CSV to the rows of journal_entries.csv for the block's
@@ -52,9 +53,12 @@ func (b *Block) EncodeCSV() {
 			out = append(out, ",,,,\n"...)
 		}
 		items = items[d.lines:]
-		if d.fraud != noFraud {
-			labels = l.appendCSVLabel(labels, co, d)
-		}
+	}
+	if b.Fraud > 0 {
+		_ = b.LabelRows(func(row []table.Value) error {
+			labels = table.AppendCSV(labels, LabelTable, row)
+			return nil
+		})
 	}
 	b.CSV, b.Labels = out, labels
 }
@@ -132,43 +136,6 @@ func (co *company) party(d *document) *idPrefix {
 
 // referenceBase is added to a document's sequence number in its reference.
 const referenceBase = 100_000_000
-
-// appendCSVLabel appends the labels/anomaly_labels.csv row of a fraudulent
-// document.
-func (l *Ledger) appendCSVLabel(b []byte, co *company, d *document) []byte {
-	info := &fraudInfo[d.fraud]
-	day := l.days[d.day].date
-	b = append(b, "ANO-"...)
-	b = appendUUID(b, d.idHi, d.idLo)
-	b = append(b, ",Fraud,"...)
-	b = append(b, info.typeName...)
-	b = append(b, ',')
-	b = appendUUID(b, d.idHi, d.idLo)
-	b = append(b, ',')
-	b = append(b, d.tmpl.docType...)
-	b = append(b, ',')
-	b = append(b, co.code.csv...)
-	b = append(b, ',')
-	b = append(b, day...)
-	b = append(b, ',')
-	b = append(b, day...)
-	b = append(b, " 00:00:00,1,"...)
-	b = strconv.AppendInt(b, int64(info.severity), 10)
-	b = append(b, ',')
-	b = csvrow.Field(b, info.description)
-	b = append(b, ",true,"...)
-	b = money.AppendMinor(b, d.total, co.digits)
-	b = append(b, ',')
-	b = csvrow.Field(b, string(l.appendRelated(nil, co, d)))
-	b = append(b, ",,,"...)
-	b = append(b, d.fraud.String()...)
-	b = append(b, ",,,RandomRate,"...)
-	b = csvrow.Field(b, `{"RandomRate":{"base_rate":`+l.fraudRate+`}}`)
-	b = append(b, `,,[],,,`...)
-	b = strconv.AppendUint(b, l.seed, 10)
-	b = append(b, ",{}\n"...)
-	return b
-}
 
 // appendRelated appends related_entities: a JSON array of the user who
 // posted and the vendor or customer, if any.

@@ -34,7 +34,7 @@ func (e *EntryEncoder) Encode(b *Block, emit func(entry []byte) error) error {
 			if n > 0 {
 				o = append(o, ',')
 			}
-			o = l.appendJSONLine(o, co, n, &it)
+			o = l.appendJSONLine(o, co, n, &it, false)
 		}
 		items = items[d.lines:]
 		o = append(o, "]}"...)
@@ -94,8 +94,9 @@ func (l *Ledger) appendJSONHeader(o []byte, co *company, d *document) []byte {
 }
 
 // appendJSONLine appends line item n (zero-based) of a document as an
-// object.
-func (l *Ledger) appendJSONLine(o []byte, co *company, n int, it *lineItem) []byte {
+// object. Without a cost centre, cost_center and profit_center are "" (the
+// server's events), or null when nulls is set (the JSON files).
+func (l *Ledger) appendJSONLine(o []byte, co *company, n int, it *lineItem, nulls bool) []byte {
 	o = append(o, `{"line_number":`...)
 	o = strconv.AppendInt(o, int64(n+1), 10)
 	o = append(o, `,"gl_account":`...)
@@ -115,6 +116,8 @@ func (l *Ledger) appendJSONLine(o []byte, co *company, n int, it *lineItem) []by
 		o = co.costCenter.appendJSON(o, it.costCenter)
 		o = append(o, `,"profit_center":`...)
 		o = co.profitCenter.appendJSON(o, co.pcOfCC[it.costCenter])
+	} else if nulls {
+		o = append(o, `null,"profit_center":null`...)
 	} else {
 		o = append(o, `"","profit_center":""`...)
 	}

@@ -83,6 +83,8 @@ type company struct {
 	custs   int
 
 	// Identifiers and fields as the encoders write them.
+	rateMicro                                  int64
+	userIDs, ccID, pcID                        []string
 	code, currency                             field
 	user, costCenter, profitCenter, vend, cust idPrefix
 	pcOfCC                                     []int32 // profit centre index of each cost centre
@@ -159,8 +161,16 @@ func New(cfg *config.Config, seed uint64, ch *chart.Chart) *Ledger {
 			vend:         newIDPrefix("V-"+c.Code+"-", 6),
 			cust:         newIDPrefix("C-"+c.Code+"-", 6),
 		}
+		co.rateMicro = money.Rate(c.Currency, cfg.Global.GroupCurrency)
 		for i := range s.CostCenters {
 			co.pcOfCC = append(co.pcOfCC, int32(s.ProfitCenterOf(i)))
+			co.ccID = append(co.ccID, masterdata.CostCenterID(c.Code, i))
+		}
+		for i := range s.ProfitCenters {
+			co.pcID = append(co.pcID, masterdata.ProfitCenterID(c.Code, i))
+		}
+		for i := range s.Employees {
+			co.userIDs = append(co.userIDs, masterdata.UserID(c.Code, i))
 		}
 		l.companies = append(l.companies, co)
 	}
@@ -267,6 +277,10 @@ type Block struct {
 	Entries int64
 	Lines   int64
 	Fraud   int64
+	// Encoded and Offsets belong to the caller: room for the block in other
+	// encodings, and the file offsets they go to. Generate leaves them be.
+	Encoded [][]byte
+	Offsets []int64
 
 	l       *Ledger
 	company int

@@ -15,9 +15,9 @@ import (
 	"time"
 
 	"datasynth.dev/engine/config"
-	"datasynth.dev/engine/internal/csvrow"
 	"datasynth.dev/engine/money"
 	"datasynth.dev/engine/rng"
+	"datasynth.dev/engine/table"
 )
 
 // Sizes are the row counts of one company's master data.
@@ -75,10 +75,28 @@ func pad(v, width int) string {
 // Table is one master-data file.
 type Table struct {
 	Name    string // file name without extension, e.g. "vendors"
-	Columns []string
+	Columns []table.Column
 	Rows    func(Sizes) int
-	// Row appends row i of company c to r, drawing from rand.
-	Row func(c config.Company, s Sizes, i int, r *rand.Rand, row *csvrow.Row)
+	// Row appends row i of company c to row, drawing from rand.
+	Row func(c config.Company, s Sizes, i int, r *rand.Rand, row []table.Value) []table.Value
+}
+
+func text(names ...string) []table.Column {
+	out := make([]table.Column, len(names))
+	for i, n := range names {
+		out[i] = table.Column{Name: n, Kind: table.Text}
+	}
+	return out
+}
+
+// col returns cols with the named column's kind set.
+func col(cols []table.Column, name string, k table.Kind) []table.Column {
+	for i := range cols {
+		if cols[i].Name == name {
+			cols[i].Kind = k
+		}
+	}
+	return cols
 }
 
 var departments = []string{"Finance", "Procurement", "Sales", "Operations", "Human Resources", "IT", "Logistics", "Marketing", "Legal", "Executive"}
@@ -129,88 +147,93 @@ func taxID(r *rand.Rand, country string) string {
 
 // Tables lists the master-data files in the order they are written.
 func Tables(start time.Time) []Table {
-	sinceStart := func(r *rand.Rand, maxDays int) string {
-		return start.AddDate(0, 0, -1-r.IntN(maxDays)).Format(time.DateOnly)
+	sinceStart := func(r *rand.Rand, maxDays int) table.Value {
+		return table.D(table.Days(start.AddDate(0, 0, -1-r.IntN(maxDays))))
 	}
 	return []Table{
 		{
 			Name:    "cost_centers",
-			Columns: []string{"cost_center", "company_code", "name", "department", "profit_center", "valid_from"},
+			Columns: col(text("cost_center", "company_code", "name", "department", "profit_center", "valid_from"), "valid_from", table.Date),
 			Rows:    func(s Sizes) int { return s.CostCenters },
-			Row: func(c config.Company, s Sizes, i int, r *rand.Rand, row *csvrow.Row) {
+			Row: func(c config.Company, s Sizes, i int, r *rand.Rand, row []table.Value) []table.Value {
 				dept := departments[i%len(departments)]
-				row.Str(CostCenterID(c.Code, i))
-				row.Str(c.Code)
-				row.Str(fmt.Sprintf("%s %d", dept, i/len(departments)+1))
-				row.Str(dept)
-				row.Str(ProfitCenterID(c.Code, s.ProfitCenterOf(i)))
-				row.Str(sinceStart(r, 3650))
+				row = append(row, table.Str(CostCenterID(c.Code, i)))
+				row = append(row, table.Str(c.Code))
+				row = append(row, table.Str(fmt.Sprintf("%s %d", dept, i/len(departments)+1)))
+				row = append(row, table.Str(dept))
+				row = append(row, table.Str(ProfitCenterID(c.Code, s.ProfitCenterOf(i))))
+				row = append(row, sinceStart(r, 3650))
+				return row
 			},
 		},
 		{
 			Name:    "employees",
-			Columns: []string{"employee_id", "user_id", "company_code", "first_name", "last_name", "department", "cost_center", "job_title", "approval_limit", "hire_date"},
+			Columns: col(col(text("employee_id", "user_id", "company_code", "first_name", "last_name", "department", "cost_center", "job_title", "approval_limit", "hire_date"), "approval_limit", table.Amount), "hire_date", table.Date),
 			Rows:    func(s Sizes) int { return s.Employees },
-			Row: func(c config.Company, s Sizes, i int, r *rand.Rand, row *csvrow.Row) {
+			Row: func(c config.Company, s Sizes, i int, r *rand.Rand, row []table.Value) []table.Value {
 				cc := i % s.CostCenters
-				row.Str(EmployeeID(c.Code, i))
-				row.Str(UserID(c.Code, i))
-				row.Str(c.Code)
-				row.Str(pick(r, firstNames))
-				row.Str(pick(r, lastNames))
-				row.Str(departments[cc%len(departments)])
-				row.Str(CostCenterID(c.Code, cc))
-				row.Str(pick(r, jobTitles))
-				row.Minor(int64(1+r.IntN(5))*money.Pow10(3+r.IntN(3))*100, 2)
-				row.Str(sinceStart(r, 7300))
+				row = append(row, table.Str(EmployeeID(c.Code, i)))
+				row = append(row, table.Str(UserID(c.Code, i)))
+				row = append(row, table.Str(c.Code))
+				row = append(row, table.Str(pick(r, firstNames)))
+				row = append(row, table.Str(pick(r, lastNames)))
+				row = append(row, table.Str(departments[cc%len(departments)]))
+				row = append(row, table.Str(CostCenterID(c.Code, cc)))
+				row = append(row, table.Str(pick(r, jobTitles)))
+				row = append(row, table.A(int64(1+r.IntN(5))*money.Pow10(3+r.IntN(3))*100, 2))
+				row = append(row, sinceStart(r, 7300))
+				return row
 			},
 		},
 		{
 			Name:    "vendors",
-			Columns: []string{"vendor_id", "company_code", "name", "country", "currency", "category", "payment_terms_days", "tax_id", "created_date"},
+			Columns: col(col(text("vendor_id", "company_code", "name", "country", "currency", "category", "payment_terms_days", "tax_id", "created_date"), "payment_terms_days", table.Int), "created_date", table.Date),
 			Rows:    func(s Sizes) int { return s.Vendors },
-			Row: func(c config.Company, s Sizes, i int, r *rand.Rand, row *csvrow.Row) {
-				row.Str(VendorID(c.Code, i))
-				row.Str(c.Code)
-				row.Str(orgName(r))
-				row.Str(c.Country)
-				row.Str(c.Currency)
-				row.Str(pick(r, vendorCategories))
-				row.Int(pick(r, paymentTerms))
-				row.Str(taxID(r, c.Country))
-				row.Str(sinceStart(r, 3650))
+			Row: func(c config.Company, s Sizes, i int, r *rand.Rand, row []table.Value) []table.Value {
+				row = append(row, table.Str(VendorID(c.Code, i)))
+				row = append(row, table.Str(c.Code))
+				row = append(row, table.Str(orgName(r)))
+				row = append(row, table.Str(c.Country))
+				row = append(row, table.Str(c.Currency))
+				row = append(row, table.Str(pick(r, vendorCategories)))
+				row = append(row, table.I(pick(r, paymentTerms)))
+				row = append(row, table.Str(taxID(r, c.Country)))
+				row = append(row, sinceStart(r, 3650))
+				return row
 			},
 		},
 		{
 			Name:    "customers",
-			Columns: []string{"customer_id", "company_code", "name", "country", "currency", "segment", "credit_limit", "payment_terms_days", "created_date"},
+			Columns: col(col(col(text("customer_id", "company_code", "name", "country", "currency", "segment", "credit_limit", "payment_terms_days", "created_date"), "credit_limit", table.Amount), "payment_terms_days", table.Int), "created_date", table.Date),
 			Rows:    func(s Sizes) int { return s.Customers },
-			Row: func(c config.Company, s Sizes, i int, r *rand.Rand, row *csvrow.Row) {
-				row.Str(CustomerID(c.Code, i))
-				row.Str(c.Code)
-				row.Str(orgName(r))
-				row.Str(c.Country)
-				row.Str(c.Currency)
-				row.Str(pick(r, segments))
-				row.Minor(int64(1+r.IntN(9))*money.Pow10(3+r.IntN(4))*money.Pow10(c.Digits()), c.Digits())
-				row.Int(pick(r, paymentTerms))
-				row.Str(sinceStart(r, 3650))
+			Row: func(c config.Company, s Sizes, i int, r *rand.Rand, row []table.Value) []table.Value {
+				row = append(row, table.Str(CustomerID(c.Code, i)))
+				row = append(row, table.Str(c.Code))
+				row = append(row, table.Str(orgName(r)))
+				row = append(row, table.Str(c.Country))
+				row = append(row, table.Str(c.Currency))
+				row = append(row, table.Str(pick(r, segments)))
+				row = append(row, table.A(int64(1+r.IntN(9))*money.Pow10(3+r.IntN(4))*money.Pow10(c.Digits()), c.Digits()))
+				row = append(row, table.I(pick(r, paymentTerms)))
+				row = append(row, sinceStart(r, 3650))
+				return row
 			},
 		},
 		{
 			Name:    "materials",
-			Columns: []string{"material_id", "company_code", "description", "material_type", "base_unit", "standard_price", "currency"},
+			Columns: col(text("material_id", "company_code", "description", "material_type", "base_unit", "standard_price", "currency"), "standard_price", table.Amount),
 			Rows:    func(s Sizes) int { return s.Materials },
-			Row: func(c config.Company, s Sizes, i int, r *rand.Rand, row *csvrow.Row) {
+			Row: func(c config.Company, s Sizes, i int, r *rand.Rand, row []table.Value) []table.Value {
 				k := pick(r, materialKinds)
-				row.Str(MaterialID(c.Code, i))
-				row.Str(c.Code)
-				row.Str(fmt.Sprintf("%s %s-%d", k.noun, string(rune('A'+r.IntN(26))), 100+r.IntN(900)))
-				row.Str(k.typ)
-				row.Str(k.unit)
+				row = append(row, table.Str(MaterialID(c.Code, i)))
+				row = append(row, table.Str(c.Code))
+				row = append(row, table.Str(fmt.Sprintf("%s %s-%d", k.noun, string(rune('A'+r.IntN(26))), 100+r.IntN(900))))
+				row = append(row, table.Str(k.typ))
+				row = append(row, table.Str(k.unit))
 				digits := c.Digits()
-				row.Minor(int64(priceUnits.Draw(r))*money.Pow10(digits), digits)
-				row.Str(c.Currency)
+				row = append(row, table.A(int64(priceUnits.Draw(r))*money.Pow10(digits), digits))
+				row = append(row, table.Str(c.Currency))
+				return row
 			},
 		},
 	}

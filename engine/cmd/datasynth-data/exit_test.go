@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"datasynth.dev/engine/genversion"
 	"github.com/spf13/pflag"
 )
 
@@ -151,7 +152,7 @@ func TestHelpTexts(t *testing.T) {
 // means verbose, as in DataSynth.
 func TestVersionAndVerbose(t *testing.T) {
 	var out, errOut strings.Builder
-	if code := run([]string{"-V"}, &out, io.Discard); code != exitOK || out.String() != "datasynth-data dev (generator 2.0.0, commit unknown)\n" {
+	if code := run([]string{"-V"}, &out, io.Discard); code != exitOK || out.String() != "datasynth-data dev (generator "+genversion.Version+", commit unknown)\n" {
 		t.Fatalf("-V: exit %d, %q", code, out.String())
 	}
 	out.Reset()

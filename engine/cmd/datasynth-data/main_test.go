@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"datasynth.dev/engine/genversion"
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
@@ -19,6 +20,10 @@ func TestMain(m *testing.M) {
 func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata/script",
+		Setup: func(env *testscript.Env) error {
+			env.Setenv("GENVERSION", genversion.Version)
+			return nil
+		},
 		RequireExplicitExec: true,
 		RequireUniqueNames:  true,
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){

@@ -1,0 +1,246 @@
+package generate
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"datasynth.dev/engine/ledger"
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/decimal128"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	pqfile "github.com/apache/arrow-go/v18/parquet/file"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+	"github.com/klauspost/compress/zstd"
+)
+
+// open returns a reader of a dataset file, decompressed by its extension.
+func open(t *testing.T, path string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	switch {
+	case strings.HasSuffix(path, ".gz"):
+		r, err := gzip.NewReader(bytes.NewReader(data)) // reads every member
+		if err != nil {
+			t.Fatal(err)
+		}
+		if data, err = io.ReadAll(r); err != nil {
+			t.Fatal(err)
+		}
+	case strings.HasSuffix(path, ".zst"):
+		d, err := zstd.NewReader(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if data, err = d.DecodeAll(data, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return data
+}
+
+// readCSVRows reads a CSV file (any compression) as header and rows.
+func readCSVRows(t *testing.T, path string) ([]string, [][]string) {
+	t.Helper()
+	recs, err := csv.NewReader(bytes.NewReader(open(t, path))).ReadAll()
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return recs[0], recs[1:]
+}
+
+// readParquetRows reads a Parquet file with Apache Arrow's reader (not the
+// library that wrote it) and renders every value as the CSV writes it.
+func readParquetRows(t *testing.T, path string) ([]string, [][]string) {
+	t.Helper()
+	rdr, err := pqfile.OpenParquetFile(path, false)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	defer rdr.Close()
+	fr, err := pqarrow.NewFileReader(rdr, pqarrow.ArrowReadProperties{}, memory.DefaultAllocator)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tbl, err := fr.ReadTable(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tbl.Release()
+	var names []string
+	for _, f := range tbl.Schema().Fields() {
+		names = append(names, f.Name)
+	}
+	rows := make([][]string, tbl.NumRows())
+	for i := range rows {
+		rows[i] = make([]string, len(names))
+	}
+	for c := range names {
+		r := 0
+		for _, chunk := range tbl.Column(c).Data().Chunks() {
+			for i := 0; i < chunk.Len(); i++ {
+				rows[r][c] = arrowText(t, chunk, i)
+				r++
+			}
+		}
+	}
+	return names, rows
+}
+
+func arrowText(t *testing.T, a arrow.Array, i int) string {
+	if a.IsNull(i) {
+		return ""
+	}
+	switch a := a.(type) {
+	case *array.String:
+		return a.Value(i)
+	case *array.Binary:
+		return string(a.Value(i))
+	case *array.Boolean:
+		return strconv.FormatBool(a.Value(i))
+	case *array.Int32:
+		return strconv.Itoa(int(a.Value(i)))
+	case *array.Int64:
+		return strconv.FormatInt(a.Value(i), 10)
+	case *array.Date32:
+		return a.Value(i).ToTime().Format(time.DateOnly)
+	case *array.Decimal128:
+		scale := a.DataType().(*arrow.Decimal128Type).Scale
+		return decimalText(a.Value(i), scale)
+	}
+	t.Fatalf("unexpected Arrow type %s", a.DataType())
+	return ""
+}
+
+// decimalText renders a decimal without trailing zeros beyond the point,
+// for comparison with the CSV's currency digits.
+func decimalText(v decimal128.Num, scale int32) string {
+	s := v.ToString(scale)
+	if strings.Contains(s, ".") {
+		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	}
+	return s
+}
+
+// sameAmount compares CSV text with Parquet text numerically where both
+// are decimals ("12.50" and "12.5", "7" and "7").
+func sameValue(csvText, pqText string) bool {
+	if csvText == pqText {
+		return true
+	}
+	if strings.Contains(csvText, ".") {
+		trimmed := strings.TrimRight(strings.TrimRight(csvText, "0"), ".")
+		if trimmed == "-0" || trimmed == "" {
+			trimmed = "0"
+		}
+		return trimmed == pqText
+	}
+	return false
+}
+
+// TestFormatsAgree reads every file of the Parquet and JSON reference
+// datasets and checks it against the same table in CSV: Parquet row by
+// row and value by value through Apache Arrow's reader, JSON Lines and
+// JSON by their record counts and the journal's amounts. The manifest's
+// record counts must match what is in the files.
+func TestFormatsAgree(t *testing.T) {
+	cfg := load(t, "testdata/golden/parquet-zstd.yaml")
+	cfg.Output.Formats = []string{"parquet", "csv", "json", "json_lines"}
+	res := gen(t, cfg, 3)
+	counts := map[string]int64{}
+	for _, f := range res.Manifest.OutputFiles {
+		counts[f.Path] = f.RecordCount
+	}
+	for _, f := range res.Manifest.OutputFiles {
+		if f.Format != "parquet" {
+			continue
+		}
+		base := strings.TrimSuffix(f.Path, ".parquet")
+		pqNames, pqRows := readParquetRows(t, filepath.Join(res.Dir, f.Path))
+		csvNames, csvRows := readCSVRows(t, filepath.Join(res.Dir, base+".csv.zst"))
+		if strings.Join(pqNames, ",") != strings.Join(csvNames, ",") {
+			t.Fatalf("%s: Parquet columns %v, CSV %v", base, pqNames, csvNames)
+		}
+		if len(pqRows) != len(csvRows) || int64(len(pqRows)) != f.RecordCount {
+			t.Fatalf("%s: %d Parquet rows, %d CSV rows, manifest %d", base, len(pqRows), len(csvRows), f.RecordCount)
+		}
+		for i := range pqRows {
+			for c := range pqNames {
+				if !sameValue(csvRows[i][c], pqRows[i][c]) {
+					t.Fatalf("%s row %d %s: Parquet %q, CSV %q", base, i, pqNames[c], pqRows[i][c], csvRows[i][c])
+				}
+			}
+		}
+		// JSON Lines: one object per record (per entry for the journal).
+		lines := 0
+		sc := bufio.NewScanner(bytes.NewReader(open(t, filepath.Join(res.Dir, base+".jsonl.zst"))))
+		sc.Buffer(nil, 64<<20)
+		for sc.Scan() {
+			if !json.Valid(sc.Bytes()) {
+				t.Fatalf("%s.jsonl line %d is not JSON", base, lines+1)
+			}
+			lines++
+		}
+		var all []json.RawMessage
+		if err := json.Unmarshal(open(t, filepath.Join(res.Dir, base+".json.zst")), &all); err != nil {
+			t.Fatalf("%s.json: %v", base, err)
+		}
+		want := int64(len(csvRows))
+		if base == "journal_entries" {
+			want = res.Manifest.Statistics.JournalEntries
+		}
+		if int64(lines) != want || int64(len(all)) != want ||
+			counts[base+".jsonl.zst"] != want || counts[base+".json.zst"] != want {
+			t.Fatalf("%s: %d JSON Lines, %d JSON records, manifest %d/%d, want %d", base, lines, len(all),
+				counts[base+".jsonl.zst"], counts[base+".json.zst"], want)
+		}
+	}
+	// The JSON journal nests lines under their document, DataSynth's shape:
+	// the lines of the CSV, in order.
+	var entries []struct {
+		Header map[string]any   `json:"header"`
+		Lines  []map[string]any `json:"lines"`
+	}
+	if err := json.Unmarshal(open(t, filepath.Join(res.Dir, "journal_entries.json.zst")), &entries); err != nil {
+		t.Fatal(err)
+	}
+	_, csvRows := readCSVRows(t, filepath.Join(res.Dir, "journal_entries.csv.zst"))
+	next := 0
+	for _, e := range entries {
+		for _, line := range e.Lines {
+			row := csvRows[next]
+			next++
+			for i, col := range ledger.Columns {
+				v, ok := e.Header[col]
+				if i >= ledger.HeaderColumns {
+					v, ok = line[col]
+				}
+				got := ""
+				if ok && v != nil {
+					got = fmt.Sprint(v)
+				}
+				if got != row[i] {
+					t.Fatalf("entry %v %s: JSON %q, CSV %q", e.Header["document_id"], col, got, row[i])
+				}
+			}
+		}
+	}
+	if next != len(csvRows) {
+		t.Fatalf("JSON entries hold %d lines, CSV %d", next, len(csvRows))
+	}
+}

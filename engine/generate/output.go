@@ -1,0 +1,367 @@
+package generate
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"fmt"
+	"io"
+	"sync"
+
+	"datasynth.dev/engine/chart"
+	"datasynth.dev/engine/config"
+	"datasynth.dev/engine/internal/csvrow"
+	"datasynth.dev/engine/ledger"
+	"datasynth.dev/engine/table"
+	"datasynth.dev/verify/manifest"
+	"github.com/klauspost/compress/zstd"
+	"github.com/parquet-go/parquet-go"
+)
+
+// codec compresses text files (csv, json, json_lines) with gzip or zstd.
+// A file is written as independent members (gzip) or frames (zstd), one per
+// block of journal entries, so that workers compress in parallel and the
+// bytes still do not depend on the thread count; gunzip, zstd and every
+// library that reads these formats read concatenated members as one
+// stream. nil means no compression.
+type codec struct {
+	name  string
+	level int
+	zenc  *zstd.Encoder
+	gz    sync.Pool
+}
+
+// textCodec returns the codec for text files, or nil: lz4 and snappy apply
+// to Parquet pages only.
+func textCodec(cfg *config.Config) (*codec, error) {
+	o := cfg.Output
+	switch o.Compression {
+	case "gzip":
+		c := &codec{name: "gzip", level: o.Level}
+		c.gz.New = func() any { w, _ := gzip.NewWriterLevel(nil, o.Level); return w }
+		return c, nil
+	case "zstd":
+		enc, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.EncoderLevelFromZstd(o.Level)), zstd.WithEncoderConcurrency(1))
+		if err != nil {
+			return nil, err
+		}
+		return &codec{name: "zstd", level: o.Level, zenc: enc}, nil
+	}
+	return nil, nil
+}
+
+func (c *codec) ext() string {
+	switch {
+	case c == nil:
+		return ""
+	case c.name == "gzip":
+		return ".gz"
+	}
+	return ".zst"
+}
+
+// block appends src to dst as one member or frame.
+func (c *codec) block(dst, src []byte) []byte {
+	if c.zenc != nil {
+		return c.zenc.EncodeAll(src, dst)
+	}
+	buf := bytes.NewBuffer(dst)
+	w := c.gz.Get().(*gzip.Writer)
+	w.Reset(buf)
+	w.Write(src)
+	w.Close()
+	c.gz.Put(w)
+	return buf.Bytes()
+}
+
+// stream compresses what is written to it into w, one member or frame.
+type stream struct {
+	c   *codec
+	w   io.Writer
+	buf []byte
+}
+
+func (s *stream) Write(p []byte) (int, error) { s.buf = append(s.buf, p...); return len(p), nil }
+
+// Close compresses what was written, a whole table of master data or
+// labels (a few megabytes at most), and writes it.
+func (s *stream) Close() error {
+	if s.c == nil {
+		_, err := s.w.Write(s.buf)
+		return err
+	}
+	_, err := s.w.Write(s.c.block(nil, s.buf))
+	return err
+}
+
+// tableFile is one table written in one format.
+type tableFile struct {
+	f   *file
+	out *stream
+	tw  table.Writer
+}
+
+// openTable creates the files of a table (path without extension, e.g.
+// "master_data/vendors") in every configured format.
+func openTable(w *writer, cfg *config.Config, c *codec, path string, cols []table.Column) ([]*tableFile, error) {
+	var out []*tableFile
+	for _, format := range cfg.Output.Formats {
+		tf := &tableFile{}
+		rel := path + "." + config.FormatExtension(format)
+		var dst io.Writer
+		if format == "parquet" {
+			f, err := w.create(rel, format, nil)
+			if err != nil {
+				return nil, err
+			}
+			tf.f, dst = f, f.buf
+		} else {
+			f, err := w.create(rel+c.ext(), format, nil)
+			if err != nil {
+				return nil, err
+			}
+			tf.f, tf.out = f, &stream{c: c, w: f.buf}
+			dst = tf.out
+		}
+		tw, err := table.NewWriter(format, dst, cols, cfg.Output.Compression, cfg.Output.Level)
+		if err != nil {
+			tf.f.abort()
+			return nil, err
+		}
+		tf.tw = tw
+		out = append(out, tf)
+	}
+	return out, nil
+}
+
+func writeRow(tfs []*tableFile, row []table.Value) error {
+	for _, tf := range tfs {
+		if err := tf.tw.Write(row); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func closeTable(tfs []*tableFile) error {
+	var first error
+	for _, tf := range tfs {
+		err := tf.tw.Close()
+		if err == nil && tf.out != nil {
+			err = tf.out.Close()
+		}
+		tf.f.rows = tf.tw.Rows()
+		if err == nil {
+			err = tf.f.close()
+		} else {
+			tf.f.abort()
+		}
+		if first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
+func abortTable(tfs []*tableFile) {
+	for _, tf := range tfs {
+		tf.f.abort()
+	}
+}
+
+// writeMaster writes the chart of accounts and the master-data tables, one
+// file per table and format, from the rows MasterRows streams.
+func writeMaster(ctx context.Context, w *writer, cfg *config.Config, seed uint64, c *codec) error {
+	var cur *MasterTable
+	var tfs []*tableFile
+	err := MasterRows(ctx, StreamOptions{Config: cfg, Seed: seed}, func(t *MasterTable, row []table.Value) error {
+		if t != cur {
+			err := closeTable(tfs)
+			tfs = nil
+			if err != nil {
+				return err
+			}
+			if tfs, err = openTable(w, cfg, c, t.Path[:len(t.Path)-len(".csv")], t.Cols); err != nil {
+				return err
+			}
+			cur = t
+		}
+		return writeRow(tfs, row)
+	})
+	if err != nil {
+		abortTable(tfs)
+		return err
+	}
+	return closeTable(tfs)
+}
+
+// journalText is journal_entries in a text format: blocks are encoded (and
+// compressed) by the workers, then placed at their offsets in order.
+type journalText struct {
+	f      *file
+	format string
+	// perEntry: record_count counts entries (json, json_lines), not lines.
+	perEntry bool
+}
+
+func writeJournal(ctx context.Context, w *writer, cfg *config.Config, opts Options, ch *chart.Chart, threads int, st *manifest.Statistics, c *codec) error {
+	var texts []*journalText
+	var pq *file
+	var pw *parquet.GenericWriter[ledger.JournalRow]
+	var labels []*tableFile
+	abort := func() {
+		for _, t := range texts {
+			t.f.abort()
+		}
+		if pq != nil {
+			pq.abort()
+		}
+		abortTable(labels)
+	}
+	for _, format := range cfg.Output.Formats {
+		rel := "journal_entries." + config.FormatExtension(format)
+		if format == "parquet" {
+			f, err := w.create(rel, format, nil)
+			if err != nil {
+				abort()
+				return err
+			}
+			pq = f
+			popts, err := table.ParquetOptions(cfg.Output.Compression, cfg.Output.Level)
+			if err != nil {
+				abort()
+				return err
+			}
+			pw = parquet.NewGenericWriter[ledger.JournalRow](f.buf, popts...)
+			continue
+		}
+		var header []byte
+		switch format {
+		case "csv":
+			header = csvrow.Header(ledger.Columns...)
+		case "json":
+			header = []byte("[\n")
+		}
+		if c != nil && header != nil {
+			header = c.block(nil, header)
+		}
+		f, err := w.create(rel+c.ext(), format, header)
+		if err != nil {
+			abort()
+			return err
+		}
+		texts = append(texts, &journalText{f: f, format: format, perEntry: format != "csv"})
+	}
+	if cfg.Fraud.Enabled {
+		var err error
+		if labels, err = openTable(w, cfg, c, "labels/anomaly_labels", ledger.LabelTable); err != nil {
+			abort()
+			return err
+		}
+	}
+
+	// Encoded[i] holds text format i of a block, ready to write;
+	// Encoded[n+i] its uncompressed form when it is compressed.
+	n := len(texts)
+	encode := func(blk *ledger.Block, seq, blocks int64) {
+		if len(blk.Encoded) != 2*n {
+			blk.Encoded, blk.Offsets = make([][]byte, 2*n), make([]int64, n)
+		}
+		for i, t := range texts {
+			raw := blk.Encoded[i][:0]
+			if c != nil {
+				raw = blk.Encoded[n+i][:0]
+			}
+			switch t.format {
+			case "csv":
+				blk.EncodeCSV()
+				raw = blk.CSV
+			case "json_lines":
+				raw = blk.AppendJSON(raw, "\n", false)
+			case "json":
+				last := seq == blocks-1
+				raw = blk.AppendJSON(raw, ",\n", last)
+				if last {
+					raw = append(raw, "\n]\n"...)
+				}
+			}
+			if c != nil {
+				if t.format != "csv" {
+					blk.Encoded[n+i] = raw
+				}
+				blk.Encoded[i] = c.block(blk.Encoded[i][:0], raw)
+			} else {
+				blk.Encoded[i] = raw
+			}
+		}
+	}
+	total := cfg.TotalEntries()
+	var done int64
+	var rows []ledger.JournalRow
+	order := func(blk *ledger.Block) (int64, error) {
+		for i, t := range texts {
+			n := blk.Lines
+			if t.perEntry {
+				n = blk.Entries
+			}
+			off, err := t.f.reserve(blk.Encoded[i], n)
+			if err != nil {
+				return 0, err
+			}
+			blk.Offsets[i] = off
+		}
+		if pw != nil {
+			rows = blk.JournalRows(rows[:0])
+			if _, err := pw.Write(rows); err != nil {
+				return 0, fmt.Errorf("journal_entries.parquet: %w", err)
+			}
+			pq.rows += int64(len(rows))
+		}
+		if labels != nil && blk.Fraud > 0 {
+			if err := blk.LabelRows(func(row []table.Value) error { return writeRow(labels, row) }); err != nil {
+				return 0, err
+			}
+		}
+		st.JournalEntries += blk.Entries
+		st.LineItems += blk.Lines
+		st.FraudEntries += blk.Fraud
+		done += blk.Entries
+		if opts.Progress != nil {
+			opts.Progress(done, total)
+		}
+		return 0, nil
+	}
+	write := func(blk *ledger.Block, _ int64) error {
+		for i, t := range texts {
+			if err := t.f.writeAt(blk.Encoded[i], blk.Offsets[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if err := runJournal(ctx, ledger.New(cfg, opts.Seed, ch), threads, encode, order, write); err != nil {
+		abort()
+		return err
+	}
+	var first error
+	keep := func(err error) {
+		if first == nil {
+			first = err
+		}
+	}
+	for _, t := range texts {
+		keep(t.f.close())
+	}
+	if pw != nil {
+		if err := pw.Close(); err != nil {
+			pq.abort()
+			keep(err)
+		} else {
+			keep(pq.close())
+		}
+	}
+	if labels != nil {
+		keep(closeTable(labels))
+	}
+	return first
+}

@@ -1,0 +1,327 @@
+// Package table writes rows of typed values in every output format: CSV,
+// JSON (one array), JSON Lines and Parquet. A table is a list of columns,
+// each with a kind; a row is one Value per column. The same rows give the
+// same values in every format: CSV and JSON hold their exact text, Parquet
+// their typed form (dates as DATE, amounts as DECIMAL(18,4), booleans as
+// BOOLEAN, integers as INT64, text as UTF-8 strings, a missing optional
+// value as null).
+//
+// Tables with few rows (chart, master data, labels) use it directly; the
+// journal, which has most of the rows, has encoders of its own in package
+// ledger built on the same conventions.
+package table
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"reflect"
+	"strconv"
+	"time"
+
+	"datasynth.dev/engine/internal/csvrow"
+	"datasynth.dev/engine/money"
+	"github.com/parquet-go/parquet-go"
+)
+
+// Kind is the type of a column.
+type Kind uint8
+
+const (
+	Text   Kind = iota // a string
+	Int                // a whole number
+	Bool               // true or false
+	Date               // days since 1970-01-01, written YYYY-MM-DD
+	Amount             // minor units with Digits fractional digits
+	JSON               // JSON text: a value in JSON, a string elsewhere
+)
+
+// AmountScale is the scale of every DECIMAL column in Parquet: four
+// fractional digits hold every ISO 4217 currency's minor unit.
+const AmountScale = 4
+
+// Column is one column of a table.
+type Column struct {
+	Name string
+	Kind Kind
+	// Optional columns may hold Null values (empty in CSV, null in JSON
+	// and Parquet).
+	Optional bool
+}
+
+// Value is one cell. Int holds Int, Bool (0 or 1), Date and Amount values.
+type Value struct {
+	Str    string
+	Int    int64
+	Digits int8
+	Null   bool
+}
+
+// Str, I, B, D, A and Null make values.
+func Str(s string) Value              { return Value{Str: s} }
+func I(v int64) Value                 { return Value{Int: v} }
+func D(days int32) Value              { return Value{Int: int64(days)} }
+func A(minor int64, digits int) Value { return Value{Int: minor, Digits: int8(digits)} }
+func Null() Value                     { return Value{Null: true} }
+func B(v bool) Value {
+	if v {
+		return Value{Int: 1}
+	}
+	return Value{}
+}
+
+// OptStr is Str, or Null for "".
+func OptStr(s string) Value {
+	if s == "" {
+		return Null()
+	}
+	return Str(s)
+}
+
+var epoch = time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// Days returns t as days since 1970-01-01.
+func Days(t time.Time) int32 { return int32(t.Sub(epoch).Hours() / 24) }
+
+// AppendText appends the text of v as CSV and JSON strings hold it.
+func AppendText(b []byte, k Kind, v Value) []byte {
+	switch k {
+	case Int:
+		return strconv.AppendInt(b, v.Int, 10)
+	case Bool:
+		return strconv.AppendBool(b, v.Int != 0)
+	case Date:
+		return epoch.AddDate(0, 0, int(v.Int)).AppendFormat(b, time.DateOnly)
+	case Amount:
+		return money.AppendMinor(b, v.Int, int(v.Digits))
+	}
+	return append(b, v.Str...)
+}
+
+// Writer writes the rows of one table to one file.
+type Writer interface {
+	// Write writes one row; it may keep a reference to nothing in it.
+	Write(row []Value) error
+	// Close writes what the format needs at the end (it does not close
+	// the underlying writer).
+	Close() error
+	// Rows is the number of rows written.
+	Rows() int64
+}
+
+// NewWriter returns a Writer of format (csv, json, json_lines, parquet) for
+// the columns. codec is Parquet's page compression ("" for none).
+func NewWriter(format string, w io.Writer, cols []Column, codec string, level int) (Writer, error) {
+	switch format {
+	case "csv":
+		tw := &textWriter{w: w, cols: cols, format: format}
+		tw.buf = csvrow.Header(columnNames(cols)...)
+		return tw, nil
+	case "json":
+		return &textWriter{w: w, cols: cols, format: format, buf: []byte("[\n")}, nil
+	case "json_lines":
+		return &textWriter{w: w, cols: cols, format: format}, nil
+	case "parquet":
+		return newParquetWriter(w, cols, codec, level)
+	}
+	return nil, fmt.Errorf("table: unknown format %q", format)
+}
+
+func columnNames(cols []Column) []string {
+	out := make([]string, len(cols))
+	for i, c := range cols {
+		out[i] = c.Name
+	}
+	return out
+}
+
+// textWriter writes CSV, JSON and JSON Lines.
+type textWriter struct {
+	w      io.Writer
+	cols   []Column
+	format string
+	buf    []byte
+	rows   int64
+	keys   [][]byte // `"name":` per column, for JSON
+}
+
+func (t *textWriter) Rows() int64 { return t.rows }
+
+func (t *textWriter) Write(row []Value) error {
+	b := t.buf
+	switch t.format {
+	case "csv":
+		b = AppendCSV(b, t.cols, row)
+	default:
+		if t.format == "json" && t.rows > 0 {
+			b = append(b, ",\n"...)
+		}
+		b = t.appendObject(b, row)
+		if t.format == "json_lines" {
+			b = append(b, '\n')
+		}
+	}
+	t.rows++
+	t.buf = b[:0]
+	_, err := t.w.Write(b)
+	return err
+}
+
+// AppendCSV appends a row as one CSV record, newline included.
+func AppendCSV(b []byte, cols []Column, row []Value) []byte {
+	for i, c := range cols {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		v := row[i]
+		if v.Null {
+			continue
+		}
+		if c.Kind == Text || c.Kind == JSON {
+			b = csvrow.Field(b, v.Str)
+		} else {
+			b = AppendText(b, c.Kind, v)
+		}
+	}
+	return append(b, '\n')
+}
+
+// appendObject appends a row as a JSON object, keys in column order.
+func (t *textWriter) appendObject(b []byte, row []Value) []byte {
+	if t.keys == nil {
+		for _, c := range t.cols {
+			t.keys = append(t.keys, append(AppendJSONString(nil, c.Name), ':'))
+		}
+	}
+	b = append(b, '{')
+	for i, c := range t.cols {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, t.keys[i]...)
+		v := row[i]
+		switch {
+		case v.Null:
+			b = append(b, "null"...)
+		case c.Kind == Int || c.Kind == Bool:
+			b = AppendText(b, c.Kind, v)
+		case c.Kind == JSON:
+			b = append(b, v.Str...)
+		case c.Kind == Text:
+			b = AppendJSONString(b, v.Str)
+		default: // dates and exact amounts are strings
+			b = append(b, '"')
+			b = AppendText(b, c.Kind, v)
+			b = append(b, '"')
+		}
+	}
+	return append(b, '}')
+}
+
+func (t *textWriter) Close() error {
+	if t.format == "json" {
+		end := "]\n"
+		if t.rows > 0 {
+			end = "\n]\n"
+		}
+		_, err := io.WriteString(t.w, end)
+		return err
+	}
+	return nil
+}
+
+// parquetWriter writes rows to a Parquet file whose schema follows the
+// columns, in their order.
+type parquetWriter struct {
+	w    *parquet.GenericWriter[any]
+	cols []Column
+	row  parquet.Row
+	rows int64
+}
+
+// RowGroupRows bounds the rows of one Parquet row group, and so the memory
+// a writer holds.
+const RowGroupRows = 64 * 1024
+
+// Schema returns the Parquet schema of the columns, fields in column order.
+func Schema(name string, cols []Column) *parquet.Schema {
+	fields := make([]reflect.StructField, len(cols))
+	for i, c := range cols {
+		var typ reflect.Type
+		tag := c.Name
+		switch c.Kind {
+		case Int:
+			typ = reflect.TypeFor[int64]()
+		case Bool:
+			typ = reflect.TypeFor[bool]()
+		case Date:
+			typ, tag = reflect.TypeFor[int32](), tag+",date"
+		case Amount:
+			typ, tag = reflect.TypeFor[int64](), tag+fmt.Sprintf(",decimal(%d:18)", AmountScale)
+		default:
+			typ = reflect.TypeFor[string]()
+		}
+		if c.Optional {
+			tag += ",optional"
+		}
+		fields[i] = reflect.StructField{Name: fmt.Sprintf("F%d", i), Type: typ, Tag: reflect.StructTag(`parquet:"` + tag + `"`)}
+	}
+	return parquet.NewSchema(name, parquet.SchemaOf(reflect.New(reflect.StructOf(fields)).Interface()))
+}
+
+func newParquetWriter(w io.Writer, cols []Column, codec string, level int) (*parquetWriter, error) {
+	opts, err := ParquetOptions(codec, level)
+	if err != nil {
+		return nil, err
+	}
+	opts = append(opts, Schema("row", cols))
+	return &parquetWriter{w: parquet.NewGenericWriter[any](w, opts...), cols: cols}, nil
+}
+
+func (p *parquetWriter) Rows() int64 { return p.rows }
+
+func (p *parquetWriter) Write(row []Value) error {
+	r := p.row[:0]
+	for i, c := range p.cols {
+		v := row[i]
+		def := 0
+		if c.Optional {
+			def = 1
+		}
+		var pv parquet.Value
+		switch {
+		case v.Null:
+			pv, def = parquet.NullValue(), 0
+		case c.Kind == Int:
+			pv = parquet.Int64Value(v.Int)
+		case c.Kind == Bool:
+			pv = parquet.BooleanValue(v.Int != 0)
+		case c.Kind == Date:
+			pv = parquet.Int32Value(int32(v.Int))
+		case c.Kind == Amount:
+			pv = parquet.Int64Value(v.Int * money.Pow10(AmountScale-int(v.Digits)))
+		default:
+			pv = parquet.ByteArrayValue([]byte(v.Str))
+		}
+		r = append(r, pv.Level(0, def, i))
+	}
+	p.row = r
+	p.rows++
+	_, err := p.w.WriteRows([]parquet.Row{r})
+	return err
+}
+
+func (p *parquetWriter) Close() error { return p.w.Close() }
+
+// AppendJSONString appends s as a JSON string, as encoding/json writes it
+// but without its HTML escaping.
+func AppendJSONString(b []byte, s string) []byte {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(s); err != nil {
+		panic("table: encoding a string as JSON: " + err.Error())
+	}
+	return append(b, bytes.TrimSuffix(buf.Bytes(), []byte("\n"))...)
+}
