@@ -19,7 +19,7 @@ func TestMain(m *testing.M) {
 
 func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
-		Dir:                 "testdata/script",
+		Dir: "testdata/script",
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("GENVERSION", genversion.Version)
 			return nil
