@@ -42,7 +42,7 @@ for _ in $(seq "${REPEAT:-3}"); do
   rm -f "$work/output.tar.gz"
   tar_times+=("$(timeit tar czf "$work/output.tar.gz" -C "$work" output)")
   rm -rf "$work/dest"
-  ds_times+=("$(timeit bin/dsops backup --output-dir "$work/output" --env-file none --dest "$work/dest")")
+  ds_times+=("$(timeit bin/dsops backup --output-mode archive --output-dir "$work/output" --env-file none --dest "$work/dest")")
 done
 tar_s=$(min "${tar_times[@]}")
 ds_s=$(min "${ds_times[@]}")
