@@ -54,13 +54,13 @@ output: {formats: [csv]}
 func TestConfigAPI(t *testing.T) {
 	ts := start(t, Options{})
 	resp, data := call(t, "GET", ts.url+"/api/config", "")
-	v := decode[configView](t, data)
-	if resp.StatusCode != 200 || v.Source != config.DemoName || v.TotalEntries != 25000 || *v.Seed != 42 || !strings.Contains(v.YAML, "Northwind") {
+	v := decode[configBody](t, data)
+	if resp.StatusCode != 200 || v.Source != config.DemoName || v.TotalEntries != 25000 || *v.Config.Seed != 42 || !strings.Contains(v.YAML, "Northwind") {
 		t.Fatalf("GET demo: %d %+v", resp.StatusCode, v)
 	}
 
 	resp, data = call(t, "POST", ts.url+"/api/config", twoCompanies, "Content-Type", "application/yaml")
-	v = decode[configView](t, data)
+	v = decode[configBody](t, data)
 	if resp.StatusCode != 200 || v.Source != "POST /api/config" || len(v.Companies) != 2 || v.Companies[1].Entries != 2500 || v.TotalEntries != 4166 {
 		t.Fatalf("POST yaml: %d %s", resp.StatusCode, data)
 	}
@@ -70,7 +70,7 @@ func TestConfigAPI(t *testing.T) {
  "companies": [{"code": "E1", "name": "Summit", "currency": "USD", "country": "US", "annual_transaction_volume": "ten_k"}],
  "chart_of_accounts": {"complexity": "small"}, "output": {"formats": ["csv"]}}`
 	resp, data = call(t, "POST", ts.url+"/api/config", jsonCfg, "Content-Type", "application/json")
-	if v := decode[configView](t, data); resp.StatusCode != 200 || v.Industry != "energy" {
+	if v := decode[configBody](t, data); resp.StatusCode != 200 || v.Config.Industry != "energy" {
 		t.Fatalf("POST json: %d %s", resp.StatusCode, data)
 	}
 
@@ -90,8 +90,8 @@ func TestConfigAPI(t *testing.T) {
 	}
 	// Nothing changed.
 	_, data = call(t, "GET", ts.url+"/api/config", "")
-	if v := decode[configView](t, data); v.Industry != "energy" {
-		t.Fatalf("config changed by an invalid POST: %s", v.Industry)
+	if v := decode[configBody](t, data); v.Config.Industry != "energy" {
+		t.Fatalf("config changed by an invalid POST: %s", v.Config.Industry)
 	}
 
 	resp, data = call(t, "POST", ts.url+"/api/config", twoCompanies, "Content-Type", "text/html")
@@ -119,7 +119,7 @@ func TestReloadKeepsConfigOnFailure(t *testing.T) {
 		t.Fatalf("reload problems: %+v", e.Error)
 	}
 	_, data = call(t, "GET", ts.url+"/api/config", "")
-	if v := decode[configView](t, data); v.Industry != "retail" || v.Source != file {
+	if v := decode[configBody](t, data); v.Config.Industry != "retail" || v.Source != file {
 		t.Fatalf("after a failed reload: %+v", v)
 	}
 	if resp, _ := call(t, "GET", ts.url+"/ready", ""); resp.StatusCode != 200 {
@@ -138,7 +138,7 @@ func TestReloadKeepsConfigOnFailure(t *testing.T) {
 
 	write(strings.Replace(twoCompanies, "industry: retail", "industry: healthcare", 1))
 	resp, data = call(t, "POST", ts.url+"/api/config/reload", "")
-	if v := decode[configView](t, data); resp.StatusCode != 200 || v.Industry != "healthcare" {
+	if v := decode[configBody](t, data); resp.StatusCode != 200 || v.Config.Industry != "healthcare" {
 		t.Fatalf("reload: %d %s", resp.StatusCode, data)
 	}
 	if !m.LastReloadSuccess.Load() || m.ReloadSuccess.Load() != 1 {
@@ -153,8 +153,8 @@ func TestReloadKeepsConfigOnFailure(t *testing.T) {
 		t.Fatalf("reload of a missing file: %v", err)
 	}
 	_, data = call(t, "GET", ts.url+"/api/config", "")
-	if v := decode[configView](t, data); v.Industry != "healthcare" {
-		t.Fatalf("config lost after a failed SIGHUP reload: %s", v.Industry)
+	if v := decode[configBody](t, data); v.Config.Industry != "healthcare" {
+		t.Fatalf("config lost after a failed SIGHUP reload: %s", v.Config.Industry)
 	}
 }
 
@@ -188,6 +188,8 @@ func FuzzPostConfig(f *testing.F) {
 	f.Add([]byte("global: &a [*a]\n"))
 	f.Add([]byte("companies:\n  - {annual_transaction_volume: {custom: 99999999999999999999}}\n"))
 	f.Add([]byte("\xff\xfe"))
+	f.Add([]byte(flatRetail))
+	f.Add([]byte(`{"industry": "Retail", "companies": [null, {"code": 5}], "seed": 1e30}`))
 	s, err := New(Options{})
 	if err != nil {
 		f.Fatal(err)

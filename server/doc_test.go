@@ -19,6 +19,7 @@ const docKey = "docs-example-key-0123456789"
 
 // docExample is one `curl` line of the docs and the block after it.
 type docExample struct {
+	section string // the ## heading the example is under
 	line    int
 	curl    string
 	kind    string // json or text
@@ -37,13 +38,15 @@ func docExamples(t *testing.T, file string) []docExample {
 	var out []docExample
 	var cur *docExample
 	var block []string
-	kind, inBlock, n := "", false, 0
+	kind, inBlock, n, section := "", false, 0, ""
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
 		n++
 		line := sc.Text()
 		m := fence.FindStringSubmatch(line)
 		switch {
+		case !inBlock && strings.HasPrefix(line, "## "):
+			section = line
 		case m != nil && !inBlock:
 			inBlock, kind, block = true, m[1], nil
 		case m != nil && inBlock:
@@ -51,7 +54,7 @@ func docExamples(t *testing.T, file string) []docExample {
 			text := strings.Join(block, "\n")
 			switch {
 			case kind == "sh" && strings.HasPrefix(text, "curl "):
-				out = append(out, docExample{line: n, curl: text})
+				out = append(out, docExample{section: section, line: n, curl: text})
 				cur = &out[len(out)-1]
 			case (kind == "json" || kind == "text") && cur != nil:
 				cur.kind, cur.expects = kind, text
@@ -66,14 +69,19 @@ func docExamples(t *testing.T, file string) []docExample {
 
 // TestDocExamples runs every curl example of docs/server.md against a
 // server with the demo config and API key $KEY, and checks the documented
-// answer.
+// answer. The examples of one section (## heading) run in order against
+// one server; each section gets a fresh one.
 func TestDocExamples(t *testing.T) {
-	ts := start(t, Options{APIKeys: []string{docKey}})
 	examples := docExamples(t, filepath.Join("..", "docs", "server.md"))
 	if len(examples) < 15 {
 		t.Fatalf("found %d examples in docs/server.md", len(examples))
 	}
+	var ts *testServer
+	section := ""
 	for _, ex := range examples {
+		if ts == nil || ex.section != section {
+			ts, section = start(t, Options{APIKeys: []string{docKey}}), ex.section
+		}
 		t.Run(fmt.Sprintf("line_%d", ex.line), func(t *testing.T) {
 			if ex.expects == "" {
 				t.Fatalf("docs/server.md:%d: the example has no answer block", ex.line)

@@ -42,6 +42,12 @@ func DecodeJSON(r *http.Request, dst any) *RequestError {
 	if rerr != nil {
 		return rerr
 	}
+	return DecodeJSONBytes(data, dst)
+}
+
+// DecodeJSONBytes is DecodeJSON on a body already read, or on one member
+// of it (see Within).
+func DecodeJSONBytes(data []byte, dst any) *RequestError {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil
 	}
@@ -109,6 +115,10 @@ func describeToken(tok json.Token) string {
 		return "a boolean"
 	case nil:
 		return "null"
+	case map[string]any:
+		return "an object"
+	case []any:
+		return "an array"
 	}
 	return fmt.Sprint(tok)
 }
@@ -160,4 +170,40 @@ func jsonFields(dst any) []string {
 		}
 	}
 	return out
+}
+
+// Within places an error found in a member of a body: its field becomes
+// path.field (path alone when it had no field), and its message starts
+// with path.
+func (e *RequestError) Within(path string) *RequestError {
+	if e == nil {
+		return nil
+	}
+	out := *e
+	if out.Body.Field == "" {
+		out.Body.Field = path
+	} else {
+		out.Body.Field = path + "." + out.Body.Field
+	}
+	out.Body.Message = path + ": " + out.Body.Message
+	return &out
+}
+
+// Number is a JSON number kept as written, for values that are decimals
+// to be checked and used exactly (a rate, a weight) rather than through a
+// float. Anything but a number literal is a type error naming the field.
+type Number string
+
+// UnmarshalJSON accepts a number literal only: not a string holding one,
+// which encoding/json's json.Number would take.
+func (n *Number) UnmarshalJSON(b []byte) error {
+	var v any
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	if _, ok := v.(float64); !ok {
+		return &json.UnmarshalTypeError{Value: describeToken(v), Type: reflect.TypeFor[float64]()}
+	}
+	*n = Number(b)
+	return nil
 }

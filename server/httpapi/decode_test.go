@@ -43,3 +43,43 @@ func TestDecodeJSON(t *testing.T) {
 		})
 	}
 }
+
+func TestNumber(t *testing.T) {
+	type body struct {
+		Rate   *Number `json:"fraud_rate"`
+		Weight Number  `json:"volume_weight"`
+	}
+	for _, tt := range []struct {
+		in, want, field, msg string
+	}{
+		{`{"fraud_rate": 0.050}`, "0.050", "", ""},
+		{`{"fraud_rate": 1e-2}`, "1e-2", "", ""},
+		{`{"fraud_rate": "0.05"}`, "", "fraud_rate", "fraud_rate must be a number, got a string"},
+		{`{"fraud_rate": true}`, "", "fraud_rate", "fraud_rate must be a number, got a boolean"},
+		{`{"fraud_rate": {}}`, "", "fraud_rate", "fraud_rate must be a number, got an object"},
+		{`{"volume_weight": null}`, "", "volume_weight", "volume_weight must be a number, got null"},
+	} {
+		var b body
+		e := DecodeJSONBytes([]byte(tt.in), &b)
+		switch {
+		case tt.field == "" && (e != nil || b.Rate == nil || string(*b.Rate) != tt.want):
+			t.Errorf("%s: got %v, %v", tt.in, b.Rate, e)
+		case tt.field != "" && (e == nil || e.Body.Field != tt.field || e.Body.Message != tt.msg):
+			t.Errorf("%s: got %+v, want %q on %s", tt.in, e, tt.msg, tt.field)
+		}
+	}
+}
+
+func TestWithin(t *testing.T) {
+	type company struct {
+		Code string `json:"code"`
+	}
+	e := DecodeJSONBytes([]byte(`{"code": 1}`), &company{}).Within("companies[2]")
+	if e.Body.Field != "companies[2].code" || !strings.HasPrefix(e.Body.Message, "companies[2]: code must be a string") {
+		t.Fatalf("got %+v", e.Body)
+	}
+	e = DecodeJSONBytes([]byte(`[]`), &company{}).Within("companies[0]")
+	if e.Body.Field != "companies[0]" {
+		t.Fatalf("got %+v", e.Body)
+	}
+}

@@ -6,11 +6,14 @@
 //
 // An error body is
 //
-//	{"error": {"code": "...", "message": "...", "field": "..."}, "request_id": "..."}
+//	{"success": false, "message": "...",
+//	 "error": {"code": "...", "message": "...", "field": "..."}, "request_id": "..."}
 //
 // where code is a stable word a program can test, message says what was
 // wrong and what to do, and field names the offending request field when
-// there is one. Decoding refuses what encoding/json would quietly accept:
+// there is one. The top-level success and message are DataSynth's
+// {success, message} answer, so that its clients read our failures as
+// they read its own; message repeats error.message. Decoding refuses what encoding/json would quietly accept:
 // unknown fields, a key given twice, data after the object.
 //
 // The package depends on nothing else in the server.
@@ -42,6 +45,8 @@ type Error struct {
 }
 
 type errorBody struct {
+	Success   bool   `json:"success"`
+	Message   string `json:"message"`
 	Error     Error  `json:"error"`
 	RequestID string `json:"request_id"`
 }
@@ -75,7 +80,7 @@ func WriteError(w http.ResponseWriter, status int, code, msg, field string) {
 // WriteErrorBody answers with e and the request id that the router put in
 // the response headers.
 func WriteErrorBody(w http.ResponseWriter, status int, e Error) {
-	WriteBytes(w, status, MarshalLine(errorBody{Error: e, RequestID: w.Header().Get("X-Request-Id")}))
+	WriteBytes(w, status, MarshalLine(errorBody{Message: e.Message, Error: e, RequestID: w.Header().Get("X-Request-Id")}))
 }
 
 // WriteJSON answers with v as JSON.
@@ -83,7 +88,7 @@ func WriteJSON(w http.ResponseWriter, status int, v any) {
 	b, err := json.Marshal(v)
 	if err != nil {
 		status = http.StatusInternalServerError
-		b = []byte(`{"error":{"code":"internal","message":"encoding the response failed"}}`)
+		b = []byte(`{"success":false,"message":"encoding the response failed","error":{"code":"internal","message":"encoding the response failed"}}`)
 	}
 	WriteBytes(w, status, append(b, '\n'))
 }
