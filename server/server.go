@@ -292,8 +292,8 @@ func New(opts Options) (*Server, error) {
 	})
 	s.streams = stream.New(stream.Options{
 		Log: s.log, Metrics: s.metrics, Jobs: s.jobs,
-		Plan: func(seed *uint64) (*bulk.Plan, *httpapi.RequestError) {
-			return s.bulk.Plan(&bulk.Request{Seed: seed})
+		Plan: func(seed *uint64, inject *bool) (*bulk.Plan, *httpapi.RequestError) {
+			return s.bulk.Plan(&bulk.Request{Seed: seed, InjectAnomalies: inject})
 		},
 		Snapshot: s.snapshot, Draining: s.draining.Load,
 		Buffer: opts.StreamBuffer, MaxEventsPerSecond: opts.MaxEventsPerSecond, MetricsInterval: opts.MetricsInterval,
@@ -328,6 +328,7 @@ func (s *Server) routes() http.Handler {
 	for _, action := range []string{"start", "stop", "pause", "resume"} {
 		rt.Handle(post, "/api/stream/"+action, router.Protected, s.streams.HandleControl(action))
 	}
+	rt.Handle(post, "/api/stream/trigger/{pattern}", router.Protected, s.streams.HandleTrigger)
 	rt.Handle(get, "/api/stream/status", router.Protected, s.streams.HandleStatus)
 	rt.Handle(get, "/ws/events", router.Protected, s.streams.HandleEvents)
 	rt.Handle(get, "/ws/metrics", router.Protected, s.streams.HandleMetrics)

@@ -68,6 +68,7 @@ type day struct {
 	days    int32 // since 1970-01-01
 	fy, fp  string
 	weekend bool
+	season  Season // the closing window the day is in, if any
 }
 
 type company struct {
@@ -229,10 +230,13 @@ func (l *Ledger) calendar(cfg *config.Config) {
 			switch {
 			case fp == g.FiscalYearMonths:
 				w = scale(w, s.YearEnd)
+				l.days[len(l.days)-1].season = YearEnd
 			case fp%3 == 0:
 				w = scale(w, s.QuarterEnd)
+				l.days[len(l.days)-1].season = QuarterEnd
 			default:
 				w = scale(w, s.MonthEnd)
+				l.days[len(l.days)-1].season = MonthEnd
 			}
 		}
 		weights = append(weights, w)

@@ -151,8 +151,16 @@ func (s *Set) Reload(trigger string, ok bool) {
 }
 
 // Snapshot is the JSON form of the main metrics, served by /api/metrics and
-// sent every second on /ws/metrics.
+// sent every second on /ws/metrics. Its first fields are DataSynth's
+// MetricsResponse (uptime_seconds is fractional here); the rest are this
+// server's, some of them the same figures under their older names.
 type Snapshot struct {
+	TotalEntriesGenerated   int64   `json:"total_entries_generated"`
+	TotalAnomaliesInjected  int64   `json:"total_anomalies_injected"`
+	SessionEntries          int64   `json:"session_entries"`
+	SessionEntriesPerSecond float64 `json:"session_entries_per_second"`
+	TotalStreamEvents       int64   `json:"total_stream_events"`
+
 	UptimeSeconds       float64 `json:"uptime_seconds"`
 	Ready               bool    `json:"ready"`
 	EntriesGenerated    int64   `json:"entries_generated"`
@@ -174,23 +182,29 @@ type Snapshot struct {
 // Snapshot reads the current values.
 func (s *Set) Snapshot() Snapshot {
 	b, st := s.EntriesBulk.Load(), s.EntriesStream.Load()
+	up := time.Since(s.started).Seconds()
 	return Snapshot{
-		UptimeSeconds:       time.Since(s.started).Seconds(),
-		Ready:               s.Ready.Load(),
-		EntriesGenerated:    b + st,
-		EntriesBulk:         b,
-		EntriesStream:       st,
-		AnomaliesInjected:   s.Anomalies.Load(),
-		ActiveStreams:       s.StreamsEvents.Load(),
-		ActiveMetricStreams: s.StreamsMetrics.Load(),
-		StreamEvents:        s.StreamEvents.Load(),
-		SlowClientsDropped:  s.SlowClients.Load(),
-		StreamsRefused:      s.StreamsRefusedServer.Load() + s.StreamsRefusedKey.Load(),
-		RateLimited:         s.RateLimited.Load(),
-		BulkJobsActive:      s.BulkActive.Load(),
-		BulkJobsRejected:    s.BulkRejected.Load(),
-		ConfigReloadsOK:     s.ReloadSuccess.Load(),
-		ConfigReloadsFailed: s.ReloadFailure.Load(),
+		TotalEntriesGenerated:   b + st,
+		TotalAnomaliesInjected:  s.Anomalies.Load(),
+		SessionEntries:          b + st,
+		SessionEntriesPerSecond: float64(b+st) / max(up, 1e-9),
+		TotalStreamEvents:       s.StreamEvents.Load(),
+		UptimeSeconds:           up,
+		Ready:                   s.Ready.Load(),
+		EntriesGenerated:        b + st,
+		EntriesBulk:             b,
+		EntriesStream:           st,
+		AnomaliesInjected:       s.Anomalies.Load(),
+		ActiveStreams:           s.StreamsEvents.Load(),
+		ActiveMetricStreams:     s.StreamsMetrics.Load(),
+		StreamEvents:            s.StreamEvents.Load(),
+		SlowClientsDropped:      s.SlowClients.Load(),
+		StreamsRefused:          s.StreamsRefusedServer.Load() + s.StreamsRefusedKey.Load(),
+		RateLimited:             s.RateLimited.Load(),
+		BulkJobsActive:          s.BulkActive.Load(),
+		BulkJobsRejected:        s.BulkRejected.Load(),
+		ConfigReloadsOK:         s.ReloadSuccess.Load(),
+		ConfigReloadsFailed:     s.ReloadFailure.Load(),
 	}
 }
 

@@ -1,8 +1,16 @@
 // Package stream serves the WebSocket streams of datasynth-server:
 // GET /ws/events (the journal entries of the config in use, as events at a
 // rate the client asks for), GET /ws/metrics (a metrics snapshot every
-// interval), and the controls POST /api/stream/{start,stop,pause,resume}
-// and GET /api/stream/status.
+// interval), the controls POST /api/stream/{start,stop,pause,resume} and
+// GET /api/stream/status, and POST /api/stream/trigger/{pattern}.
+//
+// The controls, the trigger and the events speak DataSynth's shapes: start
+// takes its StreamRequest (events_per_second, max_events,
+// inject_anomalies, for the event streams opened after it), every control
+// answers {success, message} and the status, and an event carries
+// DataSynth's EventUpdate fields beside this server's own (type, seq, and
+// the whole entry as data). A triggered pattern chooses among the entries
+// of the dataset, never makes one up (see pattern).
 //
 // A stream costs the server a bounded amount of memory whatever its client
 // does. The number of streams is capped server-wide (MaxStreams) and per
@@ -29,18 +37,14 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	"datasynth.dev/engine/generate"
-	"datasynth.dev/engine/ledger"
 	"datasynth.dev/server/bulk"
 	"datasynth.dev/server/httpapi"
 	"datasynth.dev/server/metrics"
 	"github.com/coder/websocket"
-	"golang.org/x/time/rate"
 )
 
 // Stream states, set by POST /api/stream/{start,stop,pause,resume}.
@@ -66,8 +70,9 @@ type Options struct {
 	// Jobs is the parent context of every stream: when it ends, streams
 	// end at once (the end of a drain).
 	Jobs context.Context
-	// Plan gives the data of an event stream with an optional seed.
-	Plan func(seed *uint64) (*bulk.Plan, *httpapi.RequestError)
+	// Plan gives the data of an event stream: the config in use with an
+	// optional seed, and fraud.enabled set when inject is not nil.
+	Plan func(seed *uint64, inject *bool) (*bulk.Plan, *httpapi.RequestError)
 	// Snapshot is the /ws/metrics message.
 	Snapshot func() metrics.Snapshot
 	// Buffer is how many events a client may fall behind before it is
@@ -91,6 +96,9 @@ type Hub struct {
 
 	mu    sync.Mutex
 	state string
+	// set is what the last POST /api/stream/start asked of the event
+	// streams opened after it.
+	set settings
 	// resumed is closed when a pause ends; a new one is made by a pause.
 	resumed chan struct{}
 	conns   map[*stream]struct{}
@@ -103,6 +111,13 @@ type Hub struct {
 	// hold.
 	parked atomic.Int64
 	queued atomic.Int64
+
+	// trig is the last pattern triggered; trigSeq numbers them, and
+	// trigTaken tells whether an event stream has applied the last one
+	// (see HandleTrigger).
+	trig      atomic.Pointer[trigger]
+	trigSeq   atomic.Int64
+	trigTaken atomic.Bool
 }
 
 // stream is one open WebSocket.
@@ -129,90 +144,6 @@ func New(opts Options) *Hub {
 	resumed := make(chan struct{})
 	close(resumed)
 	return &Hub{opts: opts, state: StateRunning, resumed: resumed, conns: map[*stream]struct{}{}, perKey: map[string]int{}}
-}
-
-// Status is the answer of the stream controls.
-type Status struct {
-	State           string `json:"state"`
-	ActiveStreams   int64  `json:"active_streams"`
-	MetricStreams   int64  `json:"active_metric_streams"`
-	EventsSent      int64  `json:"events_sent"`
-	SlowClientsShut int64  `json:"slow_clients_dropped"`
-	Refused         int64  `json:"streams_refused"`
-}
-
-func (h *Hub) status() Status {
-	h.mu.Lock()
-	state := h.state
-	h.mu.Unlock()
-	m := h.opts.Metrics
-	return Status{State: state, ActiveStreams: m.StreamsEvents.Load(), MetricStreams: m.StreamsMetrics.Load(),
-		EventsSent: m.StreamEvents.Load(), SlowClientsShut: m.SlowClients.Load(),
-		Refused: m.StreamsRefusedServer.Load() + m.StreamsRefusedKey.Load()}
-}
-
-// HandleStatus serves GET /api/stream/status.
-func (h *Hub) HandleStatus(w http.ResponseWriter, r *http.Request) {
-	httpapi.WriteJSON(w, http.StatusOK, h.status())
-}
-
-// HandleControl serves POST /api/stream/{action}. start turns streaming on
-// (after stop or pause); stop closes every event stream with a close frame
-// and refuses new ones; pause holds events on open streams; resume lets
-// them flow again.
-func (h *Hub) HandleControl(action string) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		var body struct{}
-		if e := httpapi.DecodeJSON(r, &body); e != nil {
-			e.Write(w)
-			return
-		}
-		h.mu.Lock()
-		from := h.state
-		var conflict string
-		switch action {
-		case "start":
-			h.setState(StateRunning)
-		case "stop":
-			h.setState(StateStopped)
-			for st := range h.conns {
-				if st.events {
-					st.cancel(&closeCause{closeStopped, "streaming stopped by POST /api/stream/stop"})
-				}
-			}
-		case "pause":
-			if from == StateStopped {
-				conflict = "streaming is stopped; POST /api/stream/start first"
-			} else {
-				h.setState(StatePaused)
-			}
-		case "resume":
-			if from == StateStopped {
-				conflict = "streaming is stopped; POST /api/stream/start to resume it"
-			} else {
-				h.setState(StateRunning)
-			}
-		}
-		h.mu.Unlock()
-		if conflict != "" {
-			httpapi.WriteError(w, http.StatusConflict, "stream_stopped", conflict, "")
-			return
-		}
-		info := httpapi.InfoOf(r)
-		h.opts.Log.Info("stream control", "action", action, "from", from, "request_id", info.ID, "client", info.Client)
-		httpapi.WriteJSON(w, http.StatusOK, h.status())
-	}
-}
-
-// setState changes the state; h.mu is held.
-func (h *Hub) setState(to string) {
-	if to == StatePaused && h.state != StatePaused {
-		h.resumed = make(chan struct{})
-	}
-	if to != StatePaused && h.state == StatePaused {
-		close(h.resumed)
-	}
-	h.state = to
 }
 
 // waitRunning blocks while streaming is paused. It returns false when ctx
@@ -360,152 +291,6 @@ func (st *stream) gauge() *atomic.Int64 {
 	return &st.m.StreamsMetrics
 }
 
-// eventParams are the query parameters of /ws/events.
-type eventParams struct {
-	rate int
-	seed *uint64
-}
-
-func (h *Hub) parseEventParams(r *http.Request) (eventParams, *httpapi.RequestError) {
-	q := r.URL.Query()
-	p := eventParams{rate: 10}
-	for k := range q {
-		if k != "events_per_second" && k != "seed" {
-			return p, httpapi.BadRequest("unknown_field", k, "unknown query parameter %q (allowed: events_per_second, seed)", k)
-		}
-	}
-	if v := q.Get("events_per_second"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > h.opts.MaxEventsPerSecond {
-			return p, httpapi.BadRequest("invalid_field", "events_per_second", "events_per_second %q must be a whole number from 1 to %d", v, h.opts.MaxEventsPerSecond)
-		}
-		p.rate = n
-	}
-	if v := q.Get("seed"); v != "" {
-		n, err := strconv.ParseUint(v, 10, 64)
-		if err != nil {
-			return p, httpapi.BadRequest("invalid_field", "seed", "seed %q must be a whole number from 0 to 18446744073709551615", v)
-		}
-		p.seed = &n
-	}
-	return p, nil
-}
-
-// errSlow ends a stream whose client fell a whole buffer behind.
-var errSlow = errors.New("client too slow")
-
-// HandleEvents serves GET /ws/events: the journal entries of the config
-// in use, in the order datasynth-data writes them, as JSON events at the
-// requested rate. When every entry has been sent the stream closes
-// normally.
-func (h *Hub) HandleEvents(w http.ResponseWriter, r *http.Request) {
-	params, e := h.parseEventParams(r)
-	if e != nil {
-		e.Write(w)
-		return
-	}
-	h.mu.Lock()
-	state := h.state
-	h.mu.Unlock()
-	if state == StateStopped {
-		httpapi.WriteError(w, http.StatusServiceUnavailable, "stream_stopped", "streaming is stopped; POST /api/stream/start to allow streams", "")
-		return
-	}
-	p, e := h.opts.Plan(params.seed)
-	if e != nil {
-		e.Write(w)
-		return
-	}
-	st, ctx := h.open(w, r, true)
-	if st == nil {
-		return
-	}
-	defer h.done(st)
-	conn, m := st.conn, h.opts.Metrics
-	info := httpapi.InfoOf(r)
-	log := h.opts.Log.With("request_id", info.ID, "client", info.Client)
-	log.Info("event stream open", "events_per_second", params.rate, "seed", p.Seed, "entries", p.Config.TotalEntries())
-
-	out := make(chan []byte, h.opts.Buffer)
-	writerDone := make(chan error, 1)
-	go func() {
-		var err error
-		for msg := range out {
-			// Once the stream ends, queued events are dropped, not sent:
-			// the close frame goes next.
-			if err != nil || ctx.Err() != nil {
-				continue
-			}
-			if err = h.write(conn, msg); err == nil {
-				m.StreamEvents.Add(1)
-				m.EntriesStream.Add(1)
-			}
-		}
-		writerDone <- err
-	}()
-
-	err := h.produce(ctx, p, params.rate, out)
-	if errors.Is(err, errSlow) {
-		m.SlowClients.Add(1)
-		st.cancel(&closeCause{closeSlow, fmt.Sprintf("client too slow: fell %d events behind", h.opts.Buffer)})
-	}
-	close(out)
-	wErr := <-writerDone
-	var cc *closeCause
-	cause := context.Cause(ctx)
-	switch {
-	case errors.As(cause, &cc):
-	case err == nil && wErr == nil:
-		cc = &closeCause{closeDone, fmt.Sprintf("all %d entries sent", p.Config.TotalEntries())}
-	default:
-		// The client went away or a write failed: nothing more to say.
-		_ = conn.CloseNow()
-		log.Info("event stream ended", "error", errors.Join(err, wErr))
-		return
-	}
-	log.Info("event stream closing", "code", int(cc.code), "reason", cc.reason)
-	if err := conn.Close(cc.code, cc.reason); err != nil {
-		_ = conn.CloseNow()
-	}
-}
-
-// produce generates entries and queues them as events at rate per second
-// until the dataset ends, ctx ends or the queue overflows (errSlow).
-func (h *Hub) produce(ctx context.Context, p *bulk.Plan, perSecond int, out chan<- []byte) error {
-	// A burst is a tenth of a second's events, but never more than half the
-	// buffer: a burst alone must not make a prompt client look slow.
-	lim := rate.NewLimiter(rate.Limit(perSecond), max(1, min(perSecond/10, h.opts.Buffer/2)))
-	var enc ledger.EntryEncoder
-	var seq int64
-	_, err := generate.Journal(ctx, generate.StreamOptions{Config: p.Config, Seed: p.Seed, Threads: 1}, func(b *ledger.Block) error {
-		// Anomalies count when their block is queued.
-		h.opts.Metrics.Anomalies.Add(b.Fraud)
-		return enc.Encode(b, func(entry []byte) error {
-			if !h.waitRunning(ctx) {
-				return context.Cause(ctx)
-			}
-			if err := lim.Wait(ctx); err != nil {
-				return context.Cause(ctx)
-			}
-			seq++
-			msg := make([]byte, 0, len(entry)+64)
-			msg = append(msg, `{"type":"journal_entry","seq":`...)
-			msg = strconv.AppendInt(msg, seq, 10)
-			msg = append(msg, `,"data":`...)
-			msg = append(msg, entry...)
-			msg = append(msg, '}')
-			select {
-			case out <- msg:
-				h.queued.Add(1)
-				return nil
-			default:
-				return errSlow
-			}
-		})
-	})
-	return err
-}
-
 // errClientGone ends a stream whose client closed it or went away.
 var errClientGone = errors.New("client closed the stream")
 
@@ -527,10 +312,17 @@ func (h *Hub) write(conn *websocket.Conn, msg []byte) error {
 	return conn.Write(ctx, websocket.MessageText, msg)
 }
 
-// metricsEvent is one /ws/metrics message.
+// metricsEvent is one /ws/metrics message: DataSynth's MetricsUpdate
+// fields (timestamp, total_entries, total_anomalies, entries_per_second,
+// and, from the snapshot, active_streams and uptime_seconds), then this
+// server's type, time and snapshot.
 type metricsEvent struct {
-	Type string `json:"type"`
-	Time string `json:"time"`
+	Timestamp        string  `json:"timestamp"`
+	TotalEntries     int64   `json:"total_entries"`
+	TotalAnomalies   int64   `json:"total_anomalies"`
+	EntriesPerSecond float64 `json:"entries_per_second"`
+	Type             string  `json:"type"`
+	Time             string  `json:"time"`
 	metrics.Snapshot
 }
 
@@ -546,7 +338,10 @@ func (h *Hub) HandleMetrics(w http.ResponseWriter, r *http.Request) {
 	t := time.NewTicker(h.opts.MetricsInterval)
 	defer t.Stop()
 	for ctx.Err() == nil {
-		b, err := json.Marshal(metricsEvent{Type: "metrics", Time: time.Now().UTC().Format(time.RFC3339Nano), Snapshot: h.opts.Snapshot()})
+		snap := h.opts.Snapshot()
+		now := time.Now().UTC().Format(time.RFC3339Nano)
+		b, err := json.Marshal(metricsEvent{Timestamp: now, TotalEntries: snap.TotalEntriesGenerated, TotalAnomalies: snap.TotalAnomaliesInjected,
+			EntriesPerSecond: snap.SessionEntriesPerSecond, Type: "metrics", Time: now, Snapshot: snap})
 		if err == nil {
 			err = h.write(conn, b)
 		}

@@ -49,7 +49,9 @@ func newHarness(t *testing.T, opts Options, yaml string) *harness {
 	ctx, cancel := context.WithCancel(context.Background())
 	opts.Log = slog.New(slog.DiscardHandler)
 	opts.Metrics, opts.Jobs = m, ctx
-	opts.Plan = func(seed *uint64) (*bulk.Plan, *httpapi.RequestError) { return svc.Plan(&bulk.Request{Seed: seed}) }
+	opts.Plan = func(seed *uint64, inject *bool) (*bulk.Plan, *httpapi.RequestError) {
+		return svc.Plan(&bulk.Request{Seed: seed, InjectAnomalies: inject})
+	}
 	opts.Snapshot = m.Snapshot
 	opts.Draining = func() bool { return false }
 	def := func(v *int, d int) {
@@ -77,6 +79,7 @@ func newHarness(t *testing.T, opts Options, yaml string) *harness {
 	mux.HandleFunc("GET /ws/events", client(h.HandleEvents))
 	mux.HandleFunc("GET /ws/metrics", client(h.HandleMetrics))
 	mux.HandleFunc("GET /api/stream/status", h.HandleStatus)
+	mux.HandleFunc("POST /api/stream/trigger/{pattern}", h.HandleTrigger)
 	for _, a := range []string{"start", "stop", "pause", "resume"} {
 		mux.HandleFunc("POST /api/stream/"+a, h.HandleControl(a))
 	}
@@ -156,8 +159,8 @@ func TestStreamControl(t *testing.T) {
 			t.Fatalf("%s: %d %s", action, code, data)
 		}
 		if status == 200 {
-			var st Status
-			if err := json.Unmarshal(data, &st); err != nil || st.State != state {
+			var st controlBody
+			if err := json.Unmarshal(data, &st); err != nil || st.State != state || !st.Success || st.Message == "" {
 				t.Fatalf("%s: %s, want state %s", action, data, state)
 			}
 		}
@@ -230,6 +233,14 @@ func TestMetricsStream(t *testing.T) {
 		}
 		if m.Type != "metrics" || m.UptimeSeconds <= prev || m.Metric != 1 {
 			t.Fatalf("snapshot %d: %+v", i, m)
+		}
+		// DataSynth's MetricsUpdate fields.
+		var raw map[string]any
+		_ = json.Unmarshal(c.Next(t), &raw)
+		for _, k := range []string{"timestamp", "total_entries", "total_anomalies", "entries_per_second", "active_streams", "uptime_seconds"} {
+			if _, ok := raw[k]; !ok {
+				t.Fatalf("snapshot lacks DataSynth's %s: %v", k, raw)
+			}
 		}
 		prev = m.UptimeSeconds
 	}
