@@ -30,27 +30,37 @@ type generateOptions struct {
 	fraudRate  config.Decimal
 	// fraudRateSet: --fraud-rate switches fraud on with that rate.
 	fraudRateSet bool
+	ds           dataSynthFlags
 }
 
 func newGenerateCmd(g *globals) *cobra.Command {
 	var o generateOptions
 	cmd := &cobra.Command{
-		Use:   "generate (--config FILE | --demo) [--output DIR]",
+		Use:   "generate [--config FILE | --demo] [--output DIR]",
 		Short: "Generate a dataset from a config and a seed",
-		Long: `Generate a dataset from a config and a seed.
+		Long: `Generate a dataset from a config and a seed. Without --config, the
+embedded demo config is used, as DataSynth does.
 
 The dataset is written into a temporary folder beside DIR and renamed into
 place when complete, so DIR never holds a half-written dataset. DIR must not
 exist or be empty unless --overwrite is given. The seed comes from --seed,
 else from global.seed in the config; a config without a seed gets a random
-one, printed and recorded in run_manifest.json.` + exitCodes(
+one, printed and recorded in run_manifest.json.
+
+DataSynth's flags work: -s/--seed, --months, --fiscal-year-months,
+--fraud-rate, --fraud-scenario, --max-threads, --memory-limit, --scale,
+--preset. Its flags for features this generator does not have (--banking,
+--audit, --graph-export, --fingerprint, --scenario-pack, --stream-target,
+--stream-api-key, --stream-batch-size, --stream-file, --quality-gate,
+--append, --export-format) are refused with exit 2.` + exitCodes(
 			"0", "the dataset is complete under DIR, run_manifest.json last",
 			"1", "the run failed (for example a write error); nothing was left under DIR",
 			"2", "invalid flags or config, or DIR is a file or a non-empty folder (see\n       --overwrite); nothing was generated",
 			"130", "interrupted by SIGINT or SIGTERM; nothing was left under DIR"),
 		Example: `  datasynth-data generate --demo --output ./demo-output
   datasynth-data generate --config config.yaml --output ./recovered-output
-  datasynth-data generate --config config.yaml --output out --seed 7 --threads 4 --json`,
+  datasynth-data generate --config config.yaml --output out --seed 7 --threads 4 --json
+  datasynth-data generate -c config.yaml -o out --months 3 --fraud-scenario vendor_kickback`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o.seedSet = cmd.Flags().Changed("seed")
@@ -68,6 +78,7 @@ one, printed and recorded in run_manifest.json.` + exitCodes(
 	f.BoolVar(&o.json, "json", false, "print a JSON summary on standard output")
 	f.BoolVar(&o.overwrite, "overwrite", false, "replace a non-empty output folder")
 	f.Var(&decimalFlag{v: &o.fraudRate, max: config.Decimal{Micro: config.MicroPerUnit}}, "fraud-rate", "share of fraudulent journal entries, 0..1; switches fraud.enabled on")
+	addDataSynthFlags(f, &o.ds)
 	return cmd
 }
 
@@ -98,7 +109,7 @@ func loadConfig(file string, demo bool) (*config.Config, error) {
 	case demo:
 		return config.Demo()
 	case file == "":
-		return nil, invalid(fmt.Errorf("no config given; pass --config FILE (create one with `datasynth-data init`) or --demo"))
+		return config.Demo()
 	}
 	cfg, err := config.Load(file)
 	if err != nil {
@@ -122,11 +133,24 @@ func runGenerate(cmd *cobra.Command, g *globals, o generateOptions) error {
 	if err != nil {
 		return err
 	}
+	if o.configFile == "" && !o.demo && !o.quiet {
+		fmt.Fprintln(stderr, "note: no --config given; using the embedded demo config (see --help)")
+	}
 	for _, w := range cfg.Warnings {
 		fmt.Fprintln(stderr, "warning:", w)
 	}
+	notes, err := applyDataSynthFlags(cmd, &o.ds, cfg)
+	if err != nil {
+		return err
+	}
+	for _, n := range notes {
+		fmt.Fprintln(stderr, "note:", n)
+	}
 	if o.fraudRateSet {
 		cfg.Fraud.Enabled, cfg.Fraud.Rate = true, o.fraudRate
+	}
+	if o.threads == 0 && o.ds.maxThreads != 0 {
+		o.threads = o.ds.maxThreads
 	}
 	seed := cfg.Global.Seed
 	switch {
