@@ -25,6 +25,7 @@ import (
 	"datasynth.dev/ops/internal/health"
 	"datasynth.dev/ops/internal/objective"
 	"datasynth.dev/ops/internal/pinning"
+	"datasynth.dev/ops/internal/recipe"
 	"datasynth.dev/ops/internal/serverproc"
 	"datasynth.dev/verify"
 	"datasynth.dev/verify/generator"
@@ -96,7 +97,10 @@ func (o *Options) regenerate(ctx context.Context, dir string) ([]objective.Resul
 			len(l.OutputFiles), took.Seconds(), l.Seed, l.GeneratorVersion, rep.Summary()))}, nil
 }
 
-// restore backs up a dataset, loses it and restores it.
+// restore backs up a dataset both ways dsops backup keeps an output
+// folder, as an archive of its files and as a recipe (its config, lock and
+// run manifest, proven by a regeneration), loses it, and restores it from
+// each, checking both identical to the original.
 func (o *Options) restore(ctx context.Context, dir string) ([]objective.Result, error) {
 	cfg, err := o.configFile(dir)
 	if err != nil {
@@ -106,34 +110,49 @@ func (o *Options) restore(ctx context.Context, dir string) ([]objective.Result, 
 	if err := o.generate(ctx, cfg, output); err != nil {
 		return nil, err
 	}
-	backups := filepath.Join(dir, "backups")
-	res, err := backup.Run(ctx, backup.Options{OutputDir: output, Dest: backups, Out: io.Discard}, o.logger())
-	if err != nil {
-		return nil, err
+	type way struct {
+		mode, kind, name string
+		backup           string
 	}
-	archive, err := created(res, catalog.KindOutput)
-	if err != nil {
-		return nil, err
+	ways := []*way{{mode: backup.OutputArchive, kind: catalog.KindOutput, name: "archive"}, {mode: backup.OutputRecipe, kind: catalog.KindRecipe, name: "recipe"}}
+	for _, w := range ways {
+		dest := filepath.Join(dir, "backups-"+w.name)
+		res, err := backup.Run(ctx, backup.Options{OutputDir: output, Dest: dest, Out: io.Discard, OutputMode: w.mode,
+			Recipes: &recipe.Maker{ConfigFiles: []string{cfg}, Generator: o.Generator, Log: o.logger()}}, o.logger())
+		if err != nil {
+			return nil, err
+		}
+		name, err := created(res, w.kind)
+		if err != nil {
+			return nil, err
+		}
+		w.backup = filepath.Join(dest, name)
+		o.say("dsops backup --output-mode %s wrote %s", w.mode, name)
 	}
-	o.say("dsops backup wrote %s", archive)
 	original := filepath.Join(dir, "original")
 	if err := os.Rename(output, original); err != nil {
 		return nil, err
 	}
 	o.say("moved the dataset away")
-	start := time.Now()
-	restored := filepath.Join(dir, "restored")
-	if err := restore.Run(ctx, restore.Options{Source: filepath.Join(backups, archive), To: restored, Out: io.Discard}, o.logger()); err != nil {
-		return nil, err
+	var results []objective.Result
+	for _, w := range ways {
+		start := time.Now()
+		restored := filepath.Join(dir, "restored-"+w.name)
+		err := restore.Run(ctx, restore.Options{Source: w.backup, To: restored, Out: io.Discard,
+			Regenerator: &recipe.Regenerator{Generator: o.Generator}}, o.logger())
+		if err != nil {
+			return nil, err
+		}
+		rep, err := verify.Run(ctx, verify.Request{Original: original, Recovered: restored}, verify.Options{})
+		if err != nil {
+			return nil, err
+		}
+		took := time.Since(start)
+		o.say("restored from the %s and compared in %.3fs: %s", w.name, took.Seconds(), rep.Summary())
+		results = append(results, objective.Exact("restore from backup ("+w.name+"), identical", differences(rep),
+			fmt.Sprintf("dsops restore %s and dsops verify in %.3fs: %s", filepath.Base(w.backup), took.Seconds(), rep.Summary())))
 	}
-	rep, err := verify.Run(ctx, verify.Request{Original: original, Recovered: restored}, verify.Options{})
-	if err != nil {
-		return nil, err
-	}
-	took := time.Since(start)
-	o.say("restored and compared in %.3fs: %s", took.Seconds(), rep.Summary())
-	return []objective.Result{objective.Exact("restore from backup, identical", differences(rep),
-		fmt.Sprintf("dsops restore %s and dsops verify in %.3fs: %s", archive, took.Seconds(), rep.Summary()))}, nil
+	return results, nil
 }
 
 // created returns the backup of kind that a run wrote.
