@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Generation benchmark: journal-entry lines per second per core and peak RSS
 # of datasynth-data at 1 and 2 threads, next to a ceiling measured in the same
-# run (csvceiling: formats and writes rows of the same shape, no generation).
+# run (csvceiling: formats and writes rows of the same shape, no generation);
+# then the same data as Parquet and as JSON Lines on one thread, as ratios
+# to CSV, with their peak RSS.
 #
 #   scripts/bench/generate.sh [ENTRIES]     # default 1,300,000 entries (~5M lines)
 #
@@ -49,15 +51,26 @@ read -r g2 g2kb < <(run 2 bin/datasynth-data generate --config "$work/bench.yaml
 # Peak RSS must not grow with volume: four times the entries, once.
 sed "s/custom: $entries/custom: $((entries * 4))/" "$work/bench.yaml" >"$work/bench4.yaml"
 read -r g4 g4kb < <(REPEAT=1 run 2 bin/datasynth-data generate --config "$work/bench4.yaml" --output "$work/out" -q --threads 2)
+# Other formats, one thread, the same rows.
+sed 's/formats: \[csv\]/formats: [parquet]/' "$work/bench.yaml" >"$work/parquet.yaml"
+sed 's/formats: \[csv\]/formats: [json_lines]/' "$work/bench.yaml" >"$work/jsonl.yaml"
+read -r p1 p1kb < <(run 1 bin/datasynth-data generate --config "$work/parquet.yaml" --output "$work/out" -q --threads 1)
+read -r j1 j1kb < <(run 1 bin/datasynth-data generate --config "$work/jsonl.yaml" --output "$work/out" -q --threads 1)
+sed "s/custom: $entries/custom: $((entries * 4))/" "$work/parquet.yaml" >"$work/parquet4.yaml"
+read -r p4 p4kb < <(REPEAT=1 run 2 bin/datasynth-data generate --config "$work/parquet4.yaml" --output "$work/out" -q --threads 2)
 
-python3 - "$lines" "$c1" "$g1" "$g2" "$c1kb" "$g1kb" "$g2kb" "${BENCH_DIR:-/dev/shm}" "$g4kb" <<'PY'
+python3 - "$lines" "$c1" "$g1" "$g2" "$c1kb" "$g1kb" "$g2kb" "${BENCH_DIR:-/dev/shm}" "$g4kb" "$p1" "$p1kb" "$j1" "$j1kb" "$p4kb" <<'PY'
 import sys
 lines, c1, g1, g2 = int(sys.argv[1]), *map(float, sys.argv[2:5])
 c1kb, g1kb, g2kb = map(int, sys.argv[5:8])
+p1, p1kb, j1, j1kb, p4kb = float(sys.argv[10]), int(sys.argv[11]), float(sys.argv[12]), int(sys.argv[13]), int(sys.argv[14])
 print(f"journal-entry lines          {lines:,}  (output under {sys.argv[8]}; fastest of the repeats)")
 print(f"ceiling, 1 core              {lines/c1:,.0f} lines/s")
 print(f"datasynth-data, 1 thread     {lines/g1:,.0f} lines/s per core  ({lines/g1/(lines/c1):.2f} of ceiling), peak RSS {g1kb/1024:.0f} MB")
 print(f"datasynth-data, 2 threads    {lines/g2/2:,.0f} lines/s per core  (speed-up 1->2 threads: {g1/g2:.2f}x), peak RSS {g2kb/1024:.0f} MB")
 print(f"4x the entries, 2 threads    peak RSS {int(sys.argv[9])/1024:.0f} MB")
+print(f"Parquet, 1 thread            {lines/p1:,.0f} lines/s per core  ({g1/p1:.2f} of CSV), peak RSS {p1kb/1024:.0f} MB")
+print(f"JSON Lines, 1 thread         {lines/j1:,.0f} lines/s per core  ({g1/j1:.2f} of CSV), peak RSS {j1kb/1024:.0f} MB")
+print(f"Parquet, 4x the entries      peak RSS {p4kb/1024:.0f} MB (2 threads)")
 print(f"DataSynth's claim            680,000 line items/s on one thread; ~1.5 GB per 1M entries")
 PY
