@@ -12,7 +12,7 @@ import (
 // TestCronJobReferencesExist checks that every ConfigMap, Secret and volume
 // claim the backup CronJob mounts is defined in deploy/kubernetes or, for
 // Secrets, by a template in deploy/kubernetes/secrets, and that the objects
-// the operations page names exist.
+// the disaster-recovery guide names exist.
 func TestCronJobReferencesExist(t *testing.T) {
 	defined := map[string]bool{}
 	var refs []string
@@ -50,11 +50,11 @@ func TestCronJobReferencesExist(t *testing.T) {
 			}
 		}
 	}
-	// The names the operations page uses in its commands.
+	// The names the disaster-recovery guide uses in its commands.
 	for _, want := range []string{"Namespace/datasynth", "Deployment/datasynth", "Service/datasynth",
 		"ConfigMap/datasynth-config", "Secret/datasynth-api-keys", "PodDisruptionBudget/datasynth"} {
 		if !defined[want] {
-			t.Errorf("deploy/kubernetes defines no %s, which the operations page names", want)
+			t.Errorf("deploy/kubernetes defines no %s, which the disaster-recovery guide names", want)
 		}
 	}
 	if len(refs) < 5 {
@@ -83,7 +83,7 @@ func walk(v any, visit func(string, map[string]any)) {
 	}
 }
 
-// TestOperationsPageNames checks the other names the operations page's
+// TestOperationsPageNames checks the other names the disaster-recovery guide's
 // restart commands use: the Compose service and the systemd unit.
 func TestOperationsPageNames(t *testing.T) {
 	data, err := os.ReadFile("../deploy/compose/docker-compose.yml")

@@ -11,7 +11,7 @@
 #
 #   diff <(cd a && sha256sum * | sort) <(cd b && sha256sum * | sort)
 #
-# which hashes exactly what the page's `diff <(sha256sum a/* | sort)
+# which hashes exactly what the classic `diff <(sha256sum a/* | sort)
 # <(sha256sum b/* | sort)` hashes; entering each folder first keeps the
 # folder name out of the lines, so that identical trees compare equal. Its
 # two sha256sum processes run in parallel, one per tree.

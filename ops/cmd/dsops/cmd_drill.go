@@ -20,7 +20,7 @@ func newDrillCmd(g *globals) *cobra.Command {
 		Use:   "drill " + strings.Join(drill.Names, "|"),
 		Short: "Rehearse a recovery against real components and measure it against the objectives",
 		Long: `Rehearse a recovery in a scratch folder of its own (never on your data) and
-measure it against the operations page's objectives:
+measure it against the objectives of docs/disaster-recovery.md:
 
   server-crash  start datasynth-server, kill it (SIGKILL) and time the
                 restarted process until every dsops health check passes:

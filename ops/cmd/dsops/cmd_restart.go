@@ -30,9 +30,9 @@ func newRestartCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "restart --via systemd|compose|kubernetes",
 		Short: "Restart datasynth-server through its supervisor and time it back to healthy",
-		Long: `Restart datasynth-server with the operations page's own procedure, then wait
-until every check of dsops health passes and report the time it took against
-the recovery-time objective.
+		Long: `Restart datasynth-server with the procedure of docs/disaster-recovery.md,
+then wait until every check of dsops health passes and report the time it
+took against the recovery-time objective.
 
   --via systemd     systemctl restart UNIT
   --via compose     docker compose -f FILE restart datasynth-server
@@ -41,7 +41,7 @@ the recovery-time objective.
                     kubectl -n NAMESPACE rollout status deployment/datasynth
 
 Each command is printed before it runs; --dry-run prints them and runs
-nothing. The server is stateless: a restart loses only what the page lists
+nothing. The server is stateless: a restart loses only what the guide lists
 (counters, streams, in-memory config, rate-limit buckets).
 
 The time is measured from the first command to the first moment every health

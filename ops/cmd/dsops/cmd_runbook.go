@@ -25,8 +25,9 @@ func newRunbookCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "runbook list | show NAME | run NAME",
 		Short: "List, show and run the incident runbooks",
-		Long: `Runbooks turn the operations page's recovery scenarios, restart procedures
-and alert responses into steps dsops walks an on-call engineer through.
+		Long: `Runbooks turn the recovery scenarios and restart procedures of
+docs/disaster-recovery.md, and the responses to each alert, into steps dsops
+walks an on-call engineer through.
 
 Built in: server-crash, node-failure, config-lost and historical-data (the
 four recovery scenarios), restart, and one runbook per alert rule in

@@ -1,5 +1,5 @@
 // Package drill rehearses recoveries against real components and measures
-// them against the operations page's objectives: `dsops drill`.
+// them against the disaster-recovery guide's objectives: `dsops drill`.
 //
 // Every drill works in a scratch folder of its own, never on the caller's
 // data, and breaks something on purpose before it times the way back:

@@ -233,14 +233,14 @@ func TestCronJobRunsDsops(t *testing.T) {
 	if err != nil || !strings.Contains(out, "dsops backup") {
 		t.Fatalf("the CronJob's command does not run dsops backup: %v\n%s", err, out)
 	}
-	// The same with the image alone, as the page's docker run does.
+	// The same with the image alone, as the guide's docker run does.
 	if out, err := run("docker", "run", "--rm", dsopsImage(), "backup", "--help"); err != nil || !strings.Contains(out, "dsops backup") {
 		t.Errorf("docker run %s backup --help: %v\n%s", dsopsImage(), err, out)
 	}
 }
 
 // TestPinnedRegenerationThroughImage: datasynth-data in the server image,
-// run as the operations page shows, writes the bytes the local program
+// run as the disaster-recovery guide shows, writes the bytes the local program
 // writes.
 func TestPinnedRegenerationThroughImage(t *testing.T) {
 	dir := t.TempDir()
@@ -272,7 +272,7 @@ func TestPinnedRegenerationThroughImage(t *testing.T) {
 }
 
 // TestComposeProject brings up the shipped compose file (with the test
-// overlay) and runs the page's recovery procedures on it: the healthcheck,
+// overlay) and runs the guide's recovery procedures on it: the healthcheck,
 // `docker compose restart datasynth-server` through dsops restart, a killed
 // server brought back by the restart policy (dsops drill server-crash --via
 // compose), and the backup job writing to S3, restored and verified.

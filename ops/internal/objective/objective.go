@@ -14,7 +14,7 @@ import (
 	"time"
 )
 
-// The targets of the operations page's table of recovery-time objectives.
+// The targets of the disaster-recovery guide's table of recovery-time objectives.
 const (
 	// ServerProcess: a crashed or restarted server answers again.
 	ServerProcess = 30 * time.Second

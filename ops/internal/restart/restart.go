@@ -1,5 +1,5 @@
 // Package restart restarts datasynth-server through its supervisor, with
-// the operations page's own commands, and measures the time until the
+// the disaster-recovery guide's own commands, and measures the time until the
 // server is healthy again: `dsops restart`.
 //
 // The commands are the page's, unchanged, so that what an operator reads
@@ -14,7 +14,7 @@
 // `docker-compose` otherwise (Debian's package is the latter). Every
 // command is printed before it runs; a dry run prints and runs nothing.
 // After the commands, health is polled until every check passes; the time
-// from the first command to healthy is judged against the page's objective
+// from the first command to healthy is judged against the guide's objective
 // (server process < 30 s; on Kubernetes, full service < 2 min).
 package restart
 
@@ -42,7 +42,7 @@ const (
 // Vias lists the supervisors in the order the help names them.
 var Vias = []string{Systemd, Compose, Kubernetes}
 
-// Names the operations page uses.
+// Names the disaster-recovery guide uses.
 const (
 	DefaultUnit       = "datasynth-server"
 	ComposeService    = "datasynth-server"

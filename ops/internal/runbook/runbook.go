@@ -49,7 +49,7 @@ import (
 
 // Kinds of runbook.
 const (
-	KindScenario  = "scenario"  // a recovery scenario of the operations page
+	KindScenario  = "scenario"  // a recovery scenario of the disaster-recovery guide
 	KindProcedure = "procedure" // a routine procedure (restart, backup)
 	KindAlert     = "alert"     // the answer to one alert rule
 )
@@ -324,7 +324,7 @@ func (set Set) add(file, source string, data []byte) error {
 }
 
 // Sorted returns the runbooks by kind (scenarios, procedures, alerts), then
-// by title, which puts the scenarios in the page's order.
+// by title, which puts the scenarios in the guide's order.
 func (set Set) Sorted() []*Book {
 	order := map[string]int{KindScenario: 0, KindProcedure: 1, KindAlert: 2}
 	books := make([]*Book, 0, len(set))
