@@ -8,6 +8,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -96,6 +97,41 @@ func TestBulkCSVMatchesCLI(t *testing.T) {
 	}
 	if m.Statistics.JournalEntries != 3001 || m.Statistics.FraudEntries != 0 || m.ConfigHash != p.ConfigHash || resp.Header.Get("X-Datasynth-Config-Hash") != p.ConfigHash {
 		t.Fatalf("manifest %+v hash %s, plan hash %s", m.Statistics, m.ConfigHash, p.ConfigHash)
+	}
+}
+
+// Without Accept, or asking for JSON, a bulk request answers DataSynth's
+// summary: the counts of a real generation, the same as the manifest of
+// the CLI run of the same plan.
+func TestBulkSummary(t *testing.T) {
+	ts := startWithConfig(t, twoCompanies, Options{})
+	_, m := cli(t, []byte(twoCompanies), 7)
+	for _, accept := range []string{"", "application/json", "*/*", "application/json, application/x-ndjson;q=0.5"} {
+		resp, data := call(t, "POST", ts.url+"/api/generate/bulk", `{"include_master_data": true}`, "Accept", accept)
+		body := decode[map[string]any](t, data)
+		for k, kind := range map[string]string{"success": "bool", "entries_generated": "float64", "duration_ms": "float64", "anomaly_count": "float64"} {
+			if got := fmt.Sprintf("%T", body[k]); got != kind {
+				t.Fatalf("Accept %q: DataSynth's %s is %s, want %s: %s", accept, k, got, kind, data)
+			}
+		}
+		sum := decode[bulk.Summary](t, data)
+		masterRows := 0
+		for _, f := range m.OutputFiles {
+			if f.Path == "chart_of_accounts.csv" || strings.HasPrefix(f.Path, "master_data/") {
+				masterRows += int(f.RecordCount)
+			}
+		}
+		if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/json" || !sum.Success ||
+			sum.EntriesGenerated != m.Statistics.JournalEntries || sum.AnomalyCount != m.Statistics.FraudEntries || sum.AnomalyCount == 0 ||
+			sum.LineItems != m.Statistics.LineItems || sum.MasterRecords == nil || *sum.MasterRecords != int64(masterRows) ||
+			sum.Seed != 7 || sum.ConfigHash != m.ConfigHash || resp.Header.Get("X-Datasynth-Config-Hash") != m.ConfigHash {
+			t.Fatalf("Accept %q: %d %s; manifest %+v, %d master rows", accept, resp.StatusCode, data, m.Statistics, masterRows)
+		}
+	}
+	// entry_count is honoured (DataSynth's own server ignores it).
+	_, data := call(t, "POST", ts.url+"/api/generate/bulk", `{"entry_count": 1234, "inject_anomalies": false}`)
+	if sum := decode[bulk.Summary](t, data); sum.EntriesGenerated != 1234 || sum.AnomalyCount != 0 || sum.MasterRecords != nil {
+		t.Fatalf("entry_count 1234: %s", data)
 	}
 }
 
@@ -271,6 +307,7 @@ func TestBulkValidation(t *testing.T) {
 func startBulk(t *testing.T, url string, entries int) *http.Response {
 	t.Helper()
 	req, _ := http.NewRequest("POST", url+"/api/generate/bulk", strings.NewReader(`{"entry_count": `+strconv.Itoa(entries)+`}`))
+	req.Header.Set("Accept", "application/x-ndjson")
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)

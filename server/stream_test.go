@@ -61,7 +61,7 @@ func TestEventsStream(t *testing.T) {
 		t.Fatalf("active streams %d", ts.metrics.StreamsEvents.Load())
 	}
 	// The stream follows the order of the data datasynth-data writes.
-	_, data := call(t, "POST", ts.url+"/api/generate/bulk", `{"seed": 5}`, "X-API-Key", testKey)
+	_, data := call(t, "POST", ts.url+"/api/generate/bulk", `{"seed": 5}`, "X-API-Key", testKey, "Accept", "application/x-ndjson")
 	line, _, _ := bufio.NewReader(bytes.NewReader(data)).ReadLine()
 	var bulkFirst ndjsonLine
 	if err := json.Unmarshal(line, &bulkFirst); err != nil || bulkFirst.Data["document_id"] != first.Data["document_id"] {

@@ -71,7 +71,7 @@ echo "idle: $idle"
 # delayed by its own load) keep a bulk generation each running.
 loads=()
 for _ in 1 2; do
-  (while curl -sf -o /dev/null -X POST -d "{\"entry_count\": $entries}" "$url/api/generate/bulk"; do :; done) &
+  (while curl -sf -o /dev/null -X POST -H 'Accept: application/x-ndjson' -d "{\"entry_count\": $entries}" "$url/api/generate/bulk"; do :; done) &
   loads+=("$!")
 done
 sleep 1

@@ -62,26 +62,31 @@ func New(opts Options) *Service {
 	return &Service{opts: opts, jobs: make(chan struct{}, opts.MaxJobs)}
 }
 
-// Bulk output formats, chosen by the Accept header.
+// Bulk answers, chosen by the Accept header: DataSynth's summary of a
+// generation, or the data itself in one of three formats.
 const (
-	formatNDJSON = "application/x-ndjson"
-	formatCSV    = "text/csv"
-	formatTarGz  = "application/gzip"
+	formatSummary = "application/json"
+	formatNDJSON  = "application/x-ndjson"
+	formatCSV     = "text/csv"
+	formatTarGz   = "application/gzip"
 )
 
 var formatAliases = map[string]string{
+	"application/json":     formatSummary,
 	"application/x-ndjson": formatNDJSON, "application/jsonl": formatNDJSON, "application/ndjson": formatNDJSON,
 	"text/csv":         formatCSV,
 	"application/gzip": formatTarGz, "application/x-gzip": formatTarGz, "application/x-tar+gzip": formatTarGz,
 	"application/x-gtar": formatTarGz,
 }
 
-// negotiate picks the bulk format from an Accept header: the supported
-// type with the highest q, the earliest on a tie; */* and no header mean
-// NDJSON. ok is false when nothing acceptable is supported.
+// negotiate picks the bulk answer from an Accept header: the supported
+// type with the highest q, the earliest on a tie. No header, */* and
+// application/* mean the JSON summary, the answer DataSynth's clients
+// expect; the data comes only to a client that asks for its format. ok is
+// false when nothing acceptable is supported.
 func negotiate(accept string) (string, bool) {
 	if strings.TrimSpace(accept) == "" {
-		return formatNDJSON, true
+		return formatSummary, true
 	}
 	best, bestQ := "", 0.0
 	for _, part := range strings.Split(accept, ",") {
@@ -97,7 +102,7 @@ func negotiate(accept string) (string, bool) {
 		}
 		f := formatAliases[mt]
 		if mt == "*/*" || mt == "application/*" {
-			f = formatNDJSON
+			f = formatSummary
 		}
 		if f != "" && q > bestQ {
 			best, bestQ = f, q
@@ -116,7 +121,7 @@ func (s *Service) HandleBulk(w http.ResponseWriter, r *http.Request) {
 	format, ok := negotiate(r.Header.Get("Accept"))
 	if !ok {
 		httpapi.WriteError(w, http.StatusNotAcceptable, "not_acceptable",
-			fmt.Sprintf("Accept %q names no format this endpoint writes; ask for %s, %s or %s", r.Header.Get("Accept"), formatNDJSON, formatCSV, formatTarGz), "")
+			fmt.Sprintf("Accept %q names no format this endpoint writes; ask for %s (a summary), %s, %s or %s", r.Header.Get("Accept"), formatSummary, formatNDJSON, formatCSV, formatTarGz), "")
 		return
 	}
 	master := req.IncludeMasterData != nil && *req.IncludeMasterData
@@ -150,9 +155,12 @@ func (s *Service) HandleBulk(w http.ResponseWriter, r *http.Request) {
 
 	start := time.Now()
 	var err error
-	if format == formatTarGz {
+	switch format {
+	case formatSummary:
+		err = s.writeSummary(w, r, p, master)
+	case formatTarGz:
 		err = s.writeArchive(w, r, p)
-	} else {
+	default:
 		err = s.writeJournal(w, r, p, format, master)
 	}
 	switch {

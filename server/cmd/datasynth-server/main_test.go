@@ -369,7 +369,9 @@ func TestSIGTERMDrainsInFlight(t *testing.T) {
 		t.Fatal(err)
 	}
 	const entries = 20_000
-	resp, err := http.Post(url+"/api/generate/bulk", "application/json", strings.NewReader(`{"entry_count": 20000}`))
+	req, _ := http.NewRequest("POST", url+"/api/generate/bulk", strings.NewReader(`{"entry_count": 20000}`))
+	req.Header.Set("Accept", "application/x-ndjson")
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
