@@ -135,6 +135,58 @@ func TestBulkSummary(t *testing.T) {
 	}
 }
 
+// sameAsCLI checks that a tar.gz answer holds, under one top folder, the
+// files of the CLI's dataset in dir, byte for byte, and a manifest that
+// differs from the CLI's only in its run block (time, host, run id).
+func sameAsCLI(t *testing.T, data []byte, dir string, want *manifest.Manifest) {
+	t.Helper()
+	gz, err := gzip.NewReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := tar.NewReader(gz)
+	files := map[string][]byte{}
+	top := ""
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if top == "" {
+			top = h.Name
+		}
+		if !strings.HasPrefix(h.Name, top) {
+			t.Fatalf("%s outside the top folder %s", h.Name, top)
+		}
+		if h.Typeflag == tar.TypeReg {
+			b, _ := io.ReadAll(tr)
+			files[strings.TrimPrefix(h.Name, top)] = b
+		}
+	}
+	if len(files) != len(want.OutputFiles)+1 {
+		t.Fatalf("%d files in the archive, %d in the CLI's manifest", len(files), len(want.OutputFiles))
+	}
+	for _, f := range want.OutputFiles {
+		if !bytes.Equal(files[f.Path], readFile(t, filepath.Join(dir, f.Path))) {
+			t.Errorf("%s differs from the CLI's", f.Path)
+		}
+	}
+	got, err := manifest.Parse(manifest.FileName, files[manifest.FileName])
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := *want
+	got.Run, w.Run = nil, nil
+	a, _ := manifest.Marshal(got)
+	b, _ := manifest.Marshal(&w)
+	if !bytes.Equal(a, b) {
+		t.Errorf("manifests differ outside the run block:\n%s\n%s", a, b)
+	}
+}
+
 // ndjsonLine is one line of a bulk NDJSON response.
 type ndjsonLine struct {
 	Type  string         `json:"type"`
@@ -227,51 +279,7 @@ func TestBulkArchiveMatchesCLI(t *testing.T) {
 	_, planData := call(t, "POST", ts.url+"/api/generate/plan", req)
 	dir, want := cli(t, []byte(decode[bulk.PlanBody](t, planData).ConfigYAML), 7)
 
-	gz, err := gzip.NewReader(bytes.NewReader(data))
-	if err != nil {
-		t.Fatal(err)
-	}
-	tr := tar.NewReader(gz)
-	files := map[string][]byte{}
-	top := ""
-	for {
-		h, err := tr.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		if top == "" {
-			top = h.Name
-		}
-		if !strings.HasPrefix(h.Name, top) {
-			t.Fatalf("%s outside the top folder %s", h.Name, top)
-		}
-		if h.Typeflag == tar.TypeReg {
-			b, _ := io.ReadAll(tr)
-			files[strings.TrimPrefix(h.Name, top)] = b
-		}
-	}
-	if len(files) != len(want.OutputFiles)+1 {
-		t.Fatalf("%d files in the archive, %d in the CLI's manifest", len(files), len(want.OutputFiles))
-	}
-	for _, f := range want.OutputFiles {
-		if !bytes.Equal(files[f.Path], readFile(t, filepath.Join(dir, f.Path))) {
-			t.Errorf("%s differs from the CLI's", f.Path)
-		}
-	}
-	// The manifests differ only in their run block (time, host, run id).
-	got, err := manifest.Parse(manifest.FileName, files[manifest.FileName])
-	if err != nil {
-		t.Fatal(err)
-	}
-	got.Run, want.Run = nil, nil
-	a, _ := manifest.Marshal(got)
-	b, _ := manifest.Marshal(want)
-	if !bytes.Equal(a, b) {
-		t.Errorf("manifests differ outside the run block:\n%s\n%s", a, b)
-	}
+	sameAsCLI(t, data, dir, want)
 	// The staging folder is gone.
 	if left, _ := filepath.Glob(filepath.Join(ts.opts.WorkDir, ".datasynth-bulk-*")); len(left) > 0 {
 		t.Errorf("staging left behind: %v", left)

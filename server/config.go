@@ -35,34 +35,12 @@ func bodyOf(l *loaded, message string) configBody {
 		Success: true, Message: message, Config: flatViewOf(c),
 		Source: l.source, LoadedAt: l.loadedAt.UTC().Format(time.RFC3339),
 		TotalEntries: c.TotalEntries(), Companies: bulk.Companies(c),
-		Warnings: problems(c.Warnings), YAML: string(l.text),
+		Warnings: httpapi.Problems(c.Warnings), YAML: string(l.text),
 	}
 	if c.Global.HasSeed {
 		b.ConfigHash = c.Hash(c.Global.Seed)
 	}
 	return b
-}
-
-func problems(ps config.Problems) []httpapi.Problem {
-	out := make([]httpapi.Problem, 0, len(ps))
-	for _, p := range ps {
-		out = append(out, httpapi.Problem{Line: p.Line, Column: p.Col, Field: p.Path, Message: p.Msg, Text: p.String()})
-	}
-	return out
-}
-
-// configError turns a failed load into an error body: field problems for
-// config.Problems, a message otherwise.
-func configError(err error, code string) httpapi.Error {
-	var ps config.Problems
-	if errors.As(err, &ps) {
-		e := httpapi.Error{Code: code, Message: fmt.Sprintf("%d problem(s) in the config; nothing was changed", len(ps)), Problems: problems(ps)}
-		if len(ps) > 0 {
-			e.Field = ps[0].Path
-		}
-		return e
-	}
-	return httpapi.Error{Code: code, Message: err.Error() + "; nothing was changed"}
 }
 
 func (s *Server) handleGetConfig(w http.ResponseWriter, r *http.Request) {
@@ -117,7 +95,7 @@ func (s *Server) handlePostConfig(w http.ResponseWriter, r *http.Request) {
 		message = "config updated from DataSynth's flat form and in use"
 	} else if cfg, err = config.Parse(configSource, data); err != nil {
 		s.metrics.Reload("api_post", false)
-		httpapi.WriteErrorBody(w, http.StatusBadRequest, configError(err, "invalid_config"))
+		httpapi.WriteErrorBody(w, http.StatusBadRequest, httpapi.ConfigError(err, "invalid_config"))
 		return
 	}
 	s.reloadMu.Lock()
@@ -133,7 +111,7 @@ func (s *Server) handleReload(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, ErrNoConfigFile):
 		httpapi.WriteError(w, http.StatusConflict, "no_config_file", err.Error(), "")
 	case err != nil:
-		httpapi.WriteErrorBody(w, http.StatusUnprocessableEntity, configError(err, "reload_failed"))
+		httpapi.WriteErrorBody(w, http.StatusUnprocessableEntity, httpapi.ConfigError(err, "reload_failed"))
 	default:
 		l := s.cfg.Load()
 		if l == nil {

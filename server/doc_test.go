@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 // docKey is the $KEY of the examples in docs/server.md.
@@ -70,7 +71,9 @@ func docExamples(t *testing.T, file string) []docExample {
 // TestDocExamples runs every curl example of docs/server.md against a
 // server with the demo config and API key $KEY, and checks the documented
 // answer. The examples of one section (## heading) run in order against
-// one server; each section gets a fresh one.
+// one server; each section gets a fresh one. $JOB is the id of the last
+// job submitted, and a GET of a job that is queued or running is repeated
+// until the job has ended, as a client polls.
 func TestDocExamples(t *testing.T) {
 	examples := docExamples(t, filepath.Join("..", "docs", "server.md"))
 	if len(examples) < 15 {
@@ -78,24 +81,37 @@ func TestDocExamples(t *testing.T) {
 	}
 	var ts *testServer
 	section := ""
+	env := map[string]string{}
 	for _, ex := range examples {
 		if ts == nil || ex.section != section {
 			ts, section = start(t, Options{APIKeys: []string{docKey}}), ex.section
+			env = map[string]string{"KEY": docKey}
 		}
 		t.Run(fmt.Sprintf("line_%d", ex.line), func(t *testing.T) {
 			if ex.expects == "" {
 				t.Fatalf("docs/server.md:%d: the example has no answer block", ex.line)
 			}
-			req, err := curlRequest(ex.curl, map[string]string{"KEY": docKey}, ts.url)
-			if err != nil {
-				t.Fatalf("docs/server.md:%d: %v", ex.line, err)
+			var body []byte
+			for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+				req, err := curlRequest(ex.curl, env, ts.url)
+				if err != nil {
+					t.Fatalf("docs/server.md:%d: %v", ex.line, err)
+				}
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				body, _ = io.ReadAll(resp.Body)
+				resp.Body.Close()
+				var job struct{ ID, Status string }
+				_ = json.Unmarshal(body, &job)
+				if req.Method == "POST" && strings.HasSuffix(req.URL.Path, "/api/jobs/submit") && job.ID != "" {
+					env["JOB"] = job.ID
+				}
+				if req.Method != "GET" || (job.Status != "queued" && job.Status != "running") || time.Now().After(deadline) {
+					break
+				}
 			}
-			resp, err := http.DefaultClient.Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			body, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
 			if ex.kind == "json" {
 				var want, got any
 				if err := json.Unmarshal([]byte(ex.expects), &want); err != nil {

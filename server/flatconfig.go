@@ -192,7 +192,7 @@ func (s *Server) fromFlat(data []byte) (*config.Config, []byte, *httpapi.Request
 	}
 	cfg, err := config.Parse(flatSource, text)
 	if err != nil {
-		e := configError(flatProblems(err), "invalid_config")
+		e := httpapi.ConfigError(flatProblems(err), "invalid_config")
 		return nil, nil, &httpapi.RequestError{Status: http.StatusBadRequest, Body: e}
 	}
 	return cfg, text, nil

@@ -22,10 +22,11 @@
 //
 //	server ──┬── router ─── auth, ratelimit
 //	         ├── stream ──┐
+//	         ├── jobs ────┤
 //	         ├── bulk ◄───┘
 //	         └── notify
 //
-// router, stream and bulk answer through httpapi (the JSON and error
+// router, stream, jobs and bulk answer through httpapi (the JSON and error
 // conventions) and count in metrics; bulk and stream use the engine. None
 // of them imports this package or the router.
 package server
@@ -50,6 +51,7 @@ import (
 	"datasynth.dev/server/auth"
 	"datasynth.dev/server/bulk"
 	"datasynth.dev/server/httpapi"
+	"datasynth.dev/server/jobs"
 	"datasynth.dev/server/metrics"
 	"datasynth.dev/server/notify"
 	"datasynth.dev/server/ratelimit"
@@ -97,12 +99,19 @@ type Options struct {
 	WorkDir     string
 	MinFreeDisk uint64
 
-	// MaxBulkJobs bounds concurrent bulk generations; beyond it the server
-	// answers 503 with Retry-After. MaxBulkEntries bounds entry_count.
-	// BulkThreads is the generating goroutines per job (0: one per CPU).
+	// MaxBulkJobs bounds concurrent generations, bulk requests and jobs
+	// together; beyond it a bulk request is answered 503 with Retry-After
+	// and a job waits in its queue. MaxBulkEntries bounds entry_count and
+	// a job's entries. BulkThreads is the generating goroutines per
+	// generation (0: one per CPU).
 	MaxBulkJobs    int
 	MaxBulkEntries int64
 	BulkThreads    int
+
+	// JobTTL is how long a finished job and its dataset are kept;
+	// MaxJobs caps the jobs held at once (queued, running, kept).
+	JobTTL  time.Duration
+	MaxJobs int
 
 	// StreamBuffer is how many events a WebSocket client may fall behind
 	// before it is closed as too slow. MaxEventsPerSecond bounds the rate a
@@ -123,6 +132,8 @@ type Options struct {
 	now func() time.Time
 	// freeBytes measures the work folder's free space (tests set it).
 	freeBytes func(string) (uint64, error)
+	// afterFunc times the expiry of jobs (tests set it).
+	afterFunc func(time.Duration, func()) func() bool
 }
 
 // Defaults returns the documented defaults.
@@ -141,6 +152,8 @@ func Defaults() Options {
 		MinFreeDisk:        256 << 20,
 		MaxBulkJobs:        2,
 		MaxBulkEntries:     100_000_000,
+		JobTTL:             time.Hour,
+		MaxJobs:            100,
 		StreamBuffer:       64,
 		MaxEventsPerSecond: 10_000,
 		MetricsInterval:    time.Second,
@@ -188,6 +201,8 @@ func (o *Options) fill() {
 		o.MaxBulkEntries = d.MaxBulkEntries
 	}
 	positive(&o.BulkThreads, runtime.NumCPU())
+	set(&o.JobTTL, d.JobTTL)
+	positive(&o.MaxJobs, d.MaxJobs)
 	positive(&o.StreamBuffer, d.StreamBuffer)
 	positive(&o.MaxEventsPerSecond, d.MaxEventsPerSecond)
 	positive(&o.MaxStreams, d.MaxStreams)
@@ -225,6 +240,7 @@ type Server struct {
 	handler http.Handler
 	bulk    *bulk.Service
 	streams *stream.Hub
+	queue   *jobs.Queue
 
 	cfg    atomic.Pointer[loaded]
 	cfgErr atomic.Pointer[string] // why no config is loaded, while cfg is nil
@@ -238,10 +254,10 @@ type Server struct {
 	// notify speaks sd_notify when Run serves under systemd.
 	notify *notify.Notifier
 
-	// jobs is the parent context of requests and streams; it is cancelled
-	// when the drain timeout runs out.
-	jobs       context.Context
-	cancelJobs context.CancelFunc
+	// base is the parent context of requests and streams; it is
+	// cancelled when the drain timeout runs out.
+	base       context.Context
+	cancelBase context.CancelFunc
 }
 
 // ErrNoConfigFile is returned by Reload when the server was started
@@ -262,7 +278,7 @@ func New(opts Options) (*Server, error) {
 			Version: opts.Version, Commit: opts.Commit, GeneratorVersion: generate.GeneratorVersion,
 		}),
 	}
-	s.jobs, s.cancelJobs = context.WithCancel(context.Background())
+	s.base, s.cancelBase = context.WithCancel(context.Background())
 	keys, err := s.loadKeys()
 	if err != nil {
 		return nil, err
@@ -291,13 +307,17 @@ func New(opts Options) (*Server, error) {
 		WriteTimeout: opts.WriteTimeout, ProgramVersion: opts.Version,
 	})
 	s.streams = stream.New(stream.Options{
-		Log: s.log, Metrics: s.metrics, Jobs: s.jobs,
+		Log: s.log, Metrics: s.metrics, Jobs: s.base,
 		Plan: func(seed *uint64, inject *bool) (*bulk.Plan, *httpapi.RequestError) {
 			return s.bulk.Plan(&bulk.Request{Seed: seed, InjectAnomalies: inject})
 		},
 		Snapshot: s.snapshot, Draining: s.draining.Load,
 		Buffer: opts.StreamBuffer, MaxEventsPerSecond: opts.MaxEventsPerSecond, MetricsInterval: opts.MetricsInterval,
 		WriteTimeout: opts.WriteTimeout, MaxStreams: opts.MaxStreams, MaxPerKey: opts.MaxStreamsPerKey,
+	})
+	s.queue = jobs.New(jobs.Options{
+		Bulk: s.bulk, Config: s.config, Log: s.log, Metrics: s.metrics, TTL: opts.JobTTL, MaxJobs: opts.MaxJobs,
+		AfterFunc: opts.afterFunc,
 	})
 	s.handler = s.routes()
 	s.updateReady()
@@ -330,6 +350,11 @@ func (s *Server) routes() http.Handler {
 	}
 	rt.Handle(post, "/api/stream/trigger/{pattern}", router.Protected, s.streams.HandleTrigger)
 	rt.Handle(get, "/api/stream/status", router.Protected, s.streams.HandleStatus)
+	rt.Handle(post, "/api/jobs/submit", router.Protected, s.queue.HandleSubmit)
+	rt.Handle(get, "/api/jobs", router.Protected, s.queue.HandleList)
+	rt.Handle(get, "/api/jobs/{id}", router.Protected, s.queue.HandleGet)
+	rt.Handle(post, "/api/jobs/{id}/cancel", router.Protected, s.queue.HandleCancel)
+	rt.Handle(get, "/api/jobs/{id}/download", router.Protected, s.queue.HandleDownload)
 	rt.Handle(get, "/ws/events", router.Protected, s.streams.HandleEvents)
 	rt.Handle(get, "/ws/metrics", router.Protected, s.streams.HandleMetrics)
 	return rt
@@ -506,7 +531,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		IdleTimeout:       s.opts.IdleTimeout,
 		MaxHeaderBytes:    maxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
-		BaseContext:       func(net.Listener) context.Context { return s.jobs },
+		BaseContext:       func(net.Listener) context.Context { return s.base },
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
@@ -514,7 +539,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 
 	select {
 	case err := <-errc:
-		s.cancelJobs()
+		s.cancelBase()
 		_ = hs.Close()
 		return fmt.Errorf("serving on %s: %w", ln.Addr(), err)
 	case <-ctx.Done():
@@ -533,6 +558,10 @@ func (s *Server) drain(hs *http.Server, errc <-chan error) error {
 	if s.opts.ShutdownDelay > 0 {
 		time.Sleep(s.opts.ShutdownDelay)
 	}
+	// Jobs are not requests: they stop now, and their datasets go once
+	// the downloads in flight are over.
+	s.queue.Shutdown()
+	defer s.queue.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), s.opts.DrainTimeout)
 	defer cancel()
 	closed := make(chan struct{})
@@ -544,10 +573,10 @@ func (s *Server) drain(hs *http.Server, errc <-chan error) error {
 	<-closed
 	if err != nil {
 		s.log.Warn("drain timeout reached; cutting the remaining connections", "error", err)
-		s.cancelJobs()
+		s.cancelBase()
 		_ = hs.Close()
 	}
-	s.cancelJobs()
+	s.cancelBase()
 	s.streams.Wait()
 	if serr := <-errc; serr != nil && !errors.Is(serr, http.ErrServerClosed) {
 		return serr

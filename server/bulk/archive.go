@@ -4,6 +4,7 @@ import (
 	"archive/tar"
 	"bufio"
 	"compress/gzip"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -21,58 +22,113 @@ import (
 	"github.com/dustin/go-humanize"
 )
 
-// writeArchive generates the dataset with generate.Run into a staging
-// folder under WorkDir, exactly as datasynth-data does, then sends it as a
-// tar.gz under one top-level folder. The staging folder is removed.
-func (s *Service) writeArchive(w http.ResponseWriter, r *http.Request, p *Plan) error {
-	ctx := r.Context()
+// Staged is a dataset that Stage generated into a staging folder under
+// WorkDir, exactly as datasynth-data writes it. The folder stays claimed
+// (and so safe from RemoveStale) until Remove.
+type Staged struct {
+	// Dir is the dataset folder; Top names it in an archive.
+	Dir      string
+	Top      string
+	Manifest *manifest.Manifest
+	tmp      *atomicfile.TempDir
+}
+
+// Remove deletes the staging folder.
+func (st *Staged) Remove() { st.tmp.Remove() }
+
+// Stage estimates the size of the dataset of p, holds that much of the
+// work folder while it generates (refusing with 507 when that would leave
+// less than MinFreeDisk free), and generates it with generate.Run into a
+// new staging folder. A client's problem comes back as an
+// *httpapi.RequestError; the end of ctx as its error; anything else is
+// the server's.
+func (s *Service) Stage(ctx context.Context, p *Plan) (*Staged, error) {
 	need, err := estimate(ctx, p)
 	if err != nil {
-		if ctx.Err() == nil {
-			httpapi.WriteError(w, http.StatusInternalServerError, "generation_failed", "estimating the dataset's size failed; the request id identifies it in the server log", "")
-		}
-		return err
+		return nil, err
 	}
 	release, rerr := s.reserve(need, p)
 	if rerr != nil {
-		rerr.Write(w)
-		return rerr
+		return nil, rerr
 	}
 	defer release()
-	st, err := atomicfile.MkdirTemp(s.opts.WorkDir, stagePrefix)
+	tmp, err := atomicfile.MkdirTemp(s.opts.WorkDir, stagePrefix)
 	if err != nil {
-		httpapi.WriteError(w, http.StatusInsufficientStorage, "no_space", fmt.Sprintf("cannot stage the dataset in %s: %v", s.opts.WorkDir, err), "")
-		return err
+		return nil, &httpapi.RequestError{Status: http.StatusInsufficientStorage, Body: httpapi.Error{Code: "no_space",
+			Message: fmt.Sprintf("cannot stage the dataset in %s: %v", s.opts.WorkDir, err)}}
 	}
-	defer st.Remove()
-	dir := filepath.Join(st.Path, "dataset")
+	dir := filepath.Join(tmp.Path, "dataset")
 	res, err := generate.Run(ctx, generate.Options{
 		Config: p.Config, Seed: p.Seed, Output: dir, Threads: s.opts.Threads,
 		ProgramVersion: s.opts.ProgramVersion, Logger: s.opts.Log,
 	})
 	if err != nil {
-		switch {
-		case ctx.Err() != nil:
-		case errors.Is(err, syscall.ENOSPC):
-			httpapi.WriteError(w, http.StatusInsufficientStorage, "no_space", fmt.Sprintf("the work folder %s ran out of space while staging the dataset", s.opts.WorkDir), "")
-		default:
-			httpapi.WriteError(w, http.StatusInternalServerError, "generation_failed", "generating the dataset failed; the request id identifies it in the server log", "")
+		tmp.Remove()
+		if errors.Is(err, syscall.ENOSPC) && ctx.Err() == nil {
+			return nil, &httpapi.RequestError{Status: http.StatusInsufficientStorage, Body: httpapi.Error{Code: "no_space",
+				Message: fmt.Sprintf("the work folder %s ran out of space while staging the dataset", s.opts.WorkDir)}}
 		}
+		return nil, err
+	}
+	return &Staged{Dir: dir, Top: "datasynth-" + p.Config.Hash(p.Seed)[:12], Manifest: res.Manifest, tmp: tmp}, nil
+}
+
+// CheckSpace tells, with Stage's 507, whether the dataset of p would fit
+// in the work folder now, without holding the space: the job queue
+// refuses up front what it could not stage.
+func (s *Service) CheckSpace(ctx context.Context, p *Plan) error {
+	need, err := estimate(ctx, p)
+	if err != nil {
 		return err
 	}
-	stats := res.Manifest.Statistics
+	release, rerr := s.reserve(need, p)
+	if rerr != nil {
+		return rerr
+	}
+	release()
+	return nil
+}
+
+// writeArchive stages the dataset of p and sends it as a tar.gz; the
+// staging folder is removed after.
+func (s *Service) writeArchive(w http.ResponseWriter, r *http.Request, p *Plan) error {
+	st, err := s.Stage(r.Context(), p)
+	if err != nil {
+		s.stageFailed(w, r, err)
+		return err
+	}
+	defer st.Remove()
+	stats := st.Manifest.Statistics
 	s.opts.Metrics.EntriesBulk.Add(stats.JournalEntries)
 	s.opts.Metrics.Anomalies.Add(stats.FraudEntries)
-
-	top := "datasynth-" + p.Config.Hash(p.Seed)[:12]
-	w.Header().Set("Content-Type", formatTarGz)
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s.tar.gz"`, top))
 	identify(w, p)
+	return s.SendArchive(w, r, st)
+}
+
+// stageFailed answers a request whose staging failed, unless the client
+// went away.
+func (s *Service) stageFailed(w http.ResponseWriter, r *http.Request, err error) {
+	var rerr *httpapi.RequestError
+	switch {
+	case errors.As(err, &rerr):
+		rerr.Write(w)
+	case r.Context().Err() != nil:
+	default:
+		httpapi.WriteError(w, http.StatusInternalServerError, "generation_failed", "generating the dataset failed; the request id identifies it in the server log", "")
+	}
+}
+
+// SendArchive answers with a staged dataset as a tar.gz under one
+// top-level folder. After the headers are sent a failure can only cut the
+// connection, so that a truncated archive never looks complete.
+func (s *Service) SendArchive(w http.ResponseWriter, r *http.Request, st *Staged) error {
+	w.Header().Set("Content-Type", formatTarGz)
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s.tar.gz"`, st.Top))
 	w.WriteHeader(http.StatusOK)
 	bw := bufio.NewWriterSize(deadlineWriter{w, http.NewResponseController(w), s.opts.WriteTimeout}, streamBuffer)
-	if err := writeTarGz(bw, dir, top, res.Manifest); err != nil {
-		if ctx.Err() == nil {
-			s.opts.Log.Error("bulk archive failed after its headers; cutting the connection", "request_id", httpapi.InfoOf(r).ID, "error", err)
+	if err := writeTarGz(bw, st.Dir, st.Top, st.Manifest); err != nil {
+		if r.Context().Err() == nil {
+			s.opts.Log.Error("archive failed after its headers; cutting the connection", "request_id", httpapi.InfoOf(r).ID, "error", err)
 			panic(http.ErrAbortHandler)
 		}
 		return err
@@ -95,8 +151,8 @@ func (s *Service) reserve(need uint64, p *Plan) (release func(), _ *httpapi.Requ
 	if free < held || free-held < need || free-held-need < s.opts.MinFreeDisk {
 		s.opts.Metrics.ArchivesRefused.Add(1)
 		return nil, &httpapi.RequestError{Status: http.StatusInsufficientStorage, Body: httpapi.Error{Code: "no_space", Field: "entry_count",
-			Message: fmt.Sprintf("the tar.gz of %d entries needs about %s staged in %s, which has %s free (%s of it held by archives in progress), and --min-free-disk keeps %s free; "+
-				"ask for a smaller entry_count, or for NDJSON or CSV, which are not staged",
+			Message: fmt.Sprintf("the dataset of %d entries needs about %s staged in %s, which has %s free (%s of it held by stagings in progress), and --min-free-disk keeps %s free; "+
+				"ask for fewer entries, or, from /api/generate/bulk, for NDJSON or CSV, which are not staged",
 				p.Config.TotalEntries(), humanize.IBytes(need), s.opts.WorkDir, humanize.IBytes(free), humanize.IBytes(held), humanize.IBytes(s.opts.MinFreeDisk))}}
 	}
 	s.reserved += need

@@ -3,6 +3,7 @@ package bulk
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -170,6 +171,18 @@ func (s *Service) HandleBulk(w http.ResponseWriter, r *http.Request) {
 		s.opts.Log.Info("bulk stopped: the client went away or the server is shutting down", "request_id", httpapi.InfoOf(r).ID, "format", format, "elapsed_seconds", time.Since(start).Seconds())
 	default:
 		s.opts.Log.Error("bulk failed", "request_id", httpapi.InfoOf(r).ID, "format", format, "error", err)
+	}
+}
+
+// Acquire waits for one of the MaxJobs generation slots, which bulk
+// requests share with the job queue, until ctx ends. A bulk request does
+// not wait: it is refused with 503 when every slot is taken.
+func (s *Service) Acquire(ctx context.Context) (release func(), err error) {
+	select {
+	case s.jobs <- struct{}{}:
+		return func() { <-s.jobs }, nil
+	case <-ctx.Done():
+		return nil, context.Cause(ctx)
 	}
 }
 

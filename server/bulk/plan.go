@@ -59,6 +59,11 @@ func (s *Service) Plan(req *Request) (*Plan, *httpapi.RequestError) {
 		return nil, &httpapi.RequestError{Status: http.StatusServiceUnavailable, Body: httpapi.Error{Code: "no_config",
 			Message: "no valid config is loaded; POST /api/config or fix the file and reload"}}
 	}
+	return s.PlanConfig(cfg, req)
+}
+
+// PlanConfig is Plan for a config other than the one in use.
+func (s *Service) PlanConfig(cfg *config.Config, req *Request) (*Plan, *httpapi.RequestError) {
 	base := *cfg
 	if req.InjectAnomalies != nil {
 		base.Fraud.Enabled = *req.InjectAnomalies

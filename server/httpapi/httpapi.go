@@ -16,16 +16,45 @@
 // they read its own; message repeats error.message. Decoding refuses what encoding/json would quietly accept:
 // unknown fields, a key given twice, data after the object.
 //
-// The package depends on nothing else in the server.
+// The package depends on nothing else in the server; it reads the
+// engine's config problems to report them.
 package httpapi
 
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
+
+	"datasynth.dev/engine/config"
 )
+
+// ConfigError is the error body of a config that failed to load: every
+// problem, located, for config.Problems; the message otherwise. Either way
+// the message says that nothing was changed.
+func ConfigError(err error, code string) Error {
+	var ps config.Problems
+	if errors.As(err, &ps) {
+		e := Error{Code: code, Message: fmt.Sprintf("%d problem(s) in the config; nothing was changed", len(ps)), Problems: Problems(ps)}
+		if len(ps) > 0 {
+			e.Field = ps[0].Path
+		}
+		return e
+	}
+	return Error{Code: code, Message: err.Error() + "; nothing was changed"}
+}
+
+// Problems turns config problems (errors or warnings) into their JSON
+// form.
+func Problems(ps config.Problems) []Problem {
+	out := make([]Problem, 0, len(ps))
+	for _, p := range ps {
+		out = append(out, Problem{Line: p.Line, Column: p.Col, Field: p.Path, Message: p.Msg, Text: p.String()})
+	}
+	return out
+}
 
 // Problem is one located problem of a config.
 type Problem struct {

@@ -51,6 +51,11 @@ type Set struct {
 	ReloadSuccess        atomic.Int64
 	ReloadFailure        atomic.Int64
 	LastReloadSuccess    atomic.Bool
+	EntriesJob           atomic.Int64
+	// JobsHeld counts the jobs held by state (queued, running, completed,
+	// failed, cancelled); JobsEnded the jobs that reached an end state.
+	JobsHeld  map[string]*atomic.Int64
+	JobsEnded map[string]*atomic.Int64
 	// KeysReloadOK is false while the API-keys file failed to reload and
 	// no key is accepted.
 	KeysReloadOK atomic.Bool
@@ -97,15 +102,27 @@ func New(b Build) *Set {
 			Namespace: Namespace, Name: name, Help: help, ConstLabels: labels,
 		}, f))
 	}
-	const entriesHelp = "Journal entries generated and sent, by source (bulk, stream)."
+	const entriesHelp = "Journal entries generated, by source (bulk, stream, job); bulk summaries count entries generated but not sent."
 	counter("entries_generated_total", entriesHelp, prometheus.Labels{"source": "bulk"}, &s.EntriesBulk)
 	counter("entries_generated_total", entriesHelp, prometheus.Labels{"source": "stream"}, &s.EntriesStream)
+	counter("entries_generated_total", entriesHelp, prometheus.Labels{"source": "job"}, &s.EntriesJob)
+	s.JobsHeld, s.JobsEnded = map[string]*atomic.Int64{}, map[string]*atomic.Int64{}
+	for _, state := range []string{"queued", "running", "completed", "failed", "cancelled"} {
+		s.JobsHeld[state] = new(atomic.Int64)
+		n := s.JobsHeld[state]
+		gauge("jobs", "Jobs held now, by state (queued, running, completed, failed, cancelled); finished jobs are held until --job-ttl after they end.",
+			prometheus.Labels{"state": state}, func() float64 { return float64(n.Load()) })
+	}
+	for _, state := range []string{"completed", "failed", "cancelled"} {
+		s.JobsEnded[state] = new(atomic.Int64)
+		counter("jobs_ended_total", "Jobs that ended, by state (completed, failed, cancelled).", prometheus.Labels{"state": state}, s.JobsEnded[state])
+	}
 	counter("anomalies_injected_total", "Journal entries generated as injected anomalies (fraud scenarios).", nil, &s.Anomalies)
 	counter("stream_events_total", "Events sent on /ws/events.", nil, &s.StreamEvents)
 	counter("stream_slow_clients_dropped_total", "WebSocket clients closed because they fell a full buffer behind.", nil, &s.SlowClients)
 	counter("rate_limited_requests_total", "Requests answered 429 by the per-client rate limit.", nil, &s.RateLimited)
 	counter("bulk_jobs_rejected_total", "Bulk generation requests answered 503 because the concurrent job limit was reached.", nil, &s.BulkRejected)
-	counter("bulk_archives_refused_total", "tar.gz bulk requests answered 507 because staging them would leave less than --min-free-disk free.", nil, &s.ArchivesRefused)
+	counter("bulk_archives_refused_total", "tar.gz bulk requests and job submissions answered 507, and jobs failed, because staging them would leave less than --min-free-disk free.", nil, &s.ArchivesRefused)
 	const refusedHelp = "WebSocket streams refused with 503 because a stream limit was reached, by limit (server: --max-streams, key: --max-streams-per-key)."
 	counter("stream_refused_total", refusedHelp, prometheus.Labels{"limit": "server"}, &s.StreamsRefusedServer)
 	counter("stream_refused_total", refusedHelp, prometheus.Labels{"limit": "key"}, &s.StreamsRefusedKey)
@@ -166,6 +183,7 @@ type Snapshot struct {
 	EntriesGenerated    int64   `json:"entries_generated"`
 	EntriesBulk         int64   `json:"entries_generated_bulk"`
 	EntriesStream       int64   `json:"entries_generated_stream"`
+	EntriesJob          int64   `json:"entries_generated_job"`
 	AnomaliesInjected   int64   `json:"anomalies_injected"`
 	ActiveStreams       int64   `json:"active_streams"`
 	ActiveMetricStreams int64   `json:"active_metric_streams"`
@@ -181,17 +199,18 @@ type Snapshot struct {
 
 // Snapshot reads the current values.
 func (s *Set) Snapshot() Snapshot {
-	b, st := s.EntriesBulk.Load(), s.EntriesStream.Load()
+	b, st, j := s.EntriesBulk.Load(), s.EntriesStream.Load(), s.EntriesJob.Load()
 	up := time.Since(s.started).Seconds()
 	return Snapshot{
-		TotalEntriesGenerated:   b + st,
+		TotalEntriesGenerated:   b + st + j,
 		TotalAnomaliesInjected:  s.Anomalies.Load(),
-		SessionEntries:          b + st,
-		SessionEntriesPerSecond: float64(b+st) / max(up, 1e-9),
+		SessionEntries:          b + st + j,
+		SessionEntriesPerSecond: float64(b+st+j) / max(up, 1e-9),
 		TotalStreamEvents:       s.StreamEvents.Load(),
 		UptimeSeconds:           up,
 		Ready:                   s.Ready.Load(),
-		EntriesGenerated:        b + st,
+		EntriesGenerated:        b + st + j,
+		EntriesJob:              j,
 		EntriesBulk:             b,
 		EntriesStream:           st,
 		AnomaliesInjected:       s.Anomalies.Load(),

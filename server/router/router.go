@@ -75,7 +75,7 @@ type Router struct {
 	mux  *http.ServeMux
 
 	mu      sync.Mutex
-	methods map[string][]string // by path, for Allow
+	methods []string // every method a route serves, sorted, for Allow
 }
 
 // New returns a router with no routes: every path is a 404.
@@ -83,38 +83,51 @@ func New(opts Options) *Router {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	rt := &Router{opts: opts, mux: http.NewServeMux(), methods: map[string][]string{}}
-	rt.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		httpapi.WriteError(w, http.StatusNotFound, "not_found", fmt.Sprintf("no endpoint %s; see docs/server.md for the API", r.URL.Path), "")
-	})
+	rt := &Router{opts: opts, mux: http.NewServeMux()}
+	rt.mux.HandleFunc("/", rt.unrouted)
 	return rt
 }
 
-// Handle serves method on path with h. A GET route also answers HEAD, as
-// ServeMux does.
+// Handle serves method on path (a ServeMux path, wildcards included) with
+// h. A GET route also answers HEAD, as ServeMux does.
 func (rt *Router) Handle(method, path string, access Access, h http.HandlerFunc) {
 	rt.mu.Lock()
 	defer rt.mu.Unlock()
-	if _, ok := rt.methods[path]; !ok {
-		// The bare path matches the methods no pattern names: a 405.
-		rt.mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) { rt.notAllowed(w, r, path) })
+	for _, m := range []string{method, http.MethodHead} {
+		if !slices.Contains(rt.methods, m) && (m == method || method == http.MethodGet) {
+			rt.methods = append(rt.methods, m)
+		}
 	}
-	rt.methods[path] = append(rt.methods[path], method)
-	if method == http.MethodGet {
-		rt.methods[path] = append(rt.methods[path], http.MethodHead)
-	}
-	slices.Sort(rt.methods[path])
+	slices.Sort(rt.methods)
 	rt.mux.Handle(method+" "+path, rt.route(path, access, h))
 }
 
-func (rt *Router) notAllowed(w http.ResponseWriter, r *http.Request, path string) {
-	state(r).info.Route = path
+// unrouted answers what no route matched: a 405 with Allow when the path
+// has routes for other methods, else a 404. The other methods are found
+// by asking the mux, so that a path matches here exactly as it would
+// there, wildcards included.
+func (rt *Router) unrouted(w http.ResponseWriter, r *http.Request) {
 	rt.mu.Lock()
-	allowed := rt.methods[path]
+	methods := rt.methods
 	rt.mu.Unlock()
+	var allowed []string
+	route := ""
+	for _, m := range methods {
+		probe := *r
+		probe.Method = m
+		if _, pattern := rt.mux.Handler(&probe); pattern != "/" && pattern != "" {
+			allowed = append(allowed, m)
+			_, route, _ = strings.Cut(pattern, " ")
+		}
+	}
+	if len(allowed) == 0 {
+		httpapi.WriteError(w, http.StatusNotFound, "not_found", fmt.Sprintf("no endpoint %s; see docs/server.md for the API", r.URL.Path), "")
+		return
+	}
+	state(r).info.Route = route
 	w.Header().Set("Allow", strings.Join(allowed, ", "))
 	httpapi.WriteError(w, http.StatusMethodNotAllowed, "method_not_allowed",
-		fmt.Sprintf("%s does not accept %s; use %s", path, r.Method, strings.Join(allowed, " or ")), "")
+		fmt.Sprintf("%s does not accept %s; use %s", r.URL.Path, r.Method, strings.Join(allowed, " or ")), "")
 }
 
 // securityHeaders go on every response. The slices are shared: net/http

@@ -31,6 +31,11 @@ func newRouter(t *testing.T, keysErr error) *Router {
 	rt.Handle(http.MethodGet, "/api/thing", Protected, ok)
 	rt.Handle(http.MethodPost, "/api/thing", Protected, ok)
 	rt.Handle(http.MethodPost, "/api/panic", Protected, func(http.ResponseWriter, *http.Request) { panic("boom") })
+	// A fixed path beside a wildcard of another method, as the job API
+	// has them.
+	rt.Handle(http.MethodPost, "/api/items/submit", Protected, ok)
+	rt.Handle(http.MethodGet, "/api/items/{id}", Protected, ok)
+	rt.Handle(http.MethodPost, "/api/items/{id}/cancel", Protected, ok)
 	return rt
 }
 
@@ -66,6 +71,9 @@ func TestRouting(t *testing.T) {
 		{"DELETE", "/open", "GET, HEAD"},
 		{"PUT", "/api/thing", "GET, HEAD, POST"},
 		{"GET", "/api/panic", "POST"},
+		{"PUT", "/api/items/submit", "GET, HEAD, POST"},
+		{"POST", "/api/items/42", "GET, HEAD"},
+		{"GET", "/api/items/42/cancel", "POST"},
 	} {
 		w := serve(rt, tt.method, tt.path, "X-API-Key", key)
 		if msg := errorOf(t, w, 405, "method_not_allowed"); w.Header().Get("Allow") != tt.allow || !strings.Contains(msg, tt.path) {

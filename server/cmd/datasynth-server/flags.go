@@ -31,10 +31,11 @@ type flagValues struct {
 	rateLimit                                         float64
 	rateBurst, maxBulkJobs, bulkThreads, streamBuffer int
 	maxEventsPerSecond, maxStreams, maxStreamsPerKey  int
+	maxJobs                                           int
 	maxBulkEntries                                    int64
 	maxBody, minFreeDisk                              byteSize
 	drainTimeout, shutdownDelay, readHeaderTimeout    time.Duration
-	readTimeout, writeTimeout, idleTimeout            time.Duration
+	readTimeout, writeTimeout, idleTimeout, jobTTL    time.Duration
 }
 
 func (v *flagValues) register(f *pflag.FlagSet) {
@@ -57,8 +58,10 @@ func (v *flagValues) register(f *pflag.FlagSet) {
 	f.DurationVar(&v.idleTimeout, "idle-timeout", d.IdleTimeout, "how long an idle keep-alive connection stays open")
 	f.StringVar(&v.workDir, "work-dir", d.WorkDir, "folder for staging tar.gz bulk responses; /ready checks its free space")
 	f.Var(&v.minFreeDisk, "min-free-disk", "/ready fails, and a tar.gz that would leave less is refused, below this free space in --work-dir")
-	f.IntVar(&v.maxBulkJobs, "max-bulk-jobs", d.MaxBulkJobs, "concurrent bulk generations; more get 503 with Retry-After")
-	f.Int64Var(&v.maxBulkEntries, "max-bulk-entries", d.MaxBulkEntries, "largest entry_count of one bulk request")
+	f.IntVar(&v.maxBulkJobs, "max-bulk-jobs", d.MaxBulkJobs, "concurrent generations of bulk requests and jobs; more bulk requests get 503 with Retry-After, more jobs wait")
+	f.Int64Var(&v.maxBulkEntries, "max-bulk-entries", d.MaxBulkEntries, "largest entry_count of one bulk request, and most entries of one job")
+	f.DurationVar(&v.jobTTL, "job-ttl", d.JobTTL, "how long a finished job and its dataset are kept for download")
+	f.IntVar(&v.maxJobs, "max-jobs", d.MaxJobs, "jobs held at once (queued, running, or finished and kept); more submissions get 503")
 	f.IntVar(&v.bulkThreads, "bulk-threads", 0, "generating goroutines per bulk job (0: one per CPU); never changes the output")
 	f.IntVar(&v.streamBuffer, "stream-buffer", d.StreamBuffer, "events a WebSocket client may fall behind before it is closed as too slow")
 	f.IntVar(&v.maxEventsPerSecond, "max-events-per-second", d.MaxEventsPerSecond, "highest events_per_second a /ws/events client may ask for")
@@ -132,6 +135,7 @@ func (v *flagValues) options(fromEnv map[string]bool, stderr io.Writer) (server.
 	atLeast("max-events-per-second", int64(v.maxEventsPerSecond), 1)
 	atLeast("max-streams", int64(v.maxStreams), 1)
 	atLeast("max-streams-per-key", int64(v.maxStreamsPerKey), 1)
+	atLeast("max-jobs", int64(v.maxJobs), 1)
 	if v.maxBody == 0 || uint64(v.maxBody) > math.MaxInt64 {
 		bad("max-body", v.maxBody.String(), "must be above 0 and below 8 EiB")
 	}
@@ -139,7 +143,7 @@ func (v *flagValues) options(fromEnv map[string]bool, stderr io.Writer) (server.
 		flag string
 		d    time.Duration
 	}{{"drain-timeout", v.drainTimeout}, {"read-header-timeout", v.readHeaderTimeout},
-		{"read-timeout", v.readTimeout}, {"write-timeout", v.writeTimeout}, {"idle-timeout", v.idleTimeout}} {
+		{"read-timeout", v.readTimeout}, {"write-timeout", v.writeTimeout}, {"idle-timeout", v.idleTimeout}, {"job-ttl", v.jobTTL}} {
 		if d.d <= 0 {
 			bad(d.flag, d.d, "must be above 0")
 		}
@@ -160,6 +164,7 @@ func (v *flagValues) options(fromEnv map[string]bool, stderr io.Writer) (server.
 		MaxBulkJobs: v.maxBulkJobs, MaxBulkEntries: v.maxBulkEntries, BulkThreads: v.bulkThreads,
 		StreamBuffer: v.streamBuffer, MaxEventsPerSecond: v.maxEventsPerSecond,
 		MaxStreams: v.maxStreams, MaxStreamsPerKey: v.maxStreamsPerKey,
+		JobTTL: v.jobTTL, MaxJobs: v.maxJobs,
 		Version: version, Commit: commit,
 	}
 	hopts := &slog.HandlerOptions{Level: level, ReplaceAttr: durationText}

@@ -78,6 +78,8 @@ func TestFlagsAndEnvironment(t *testing.T) {
 		{[]string{"--max-body", "0"}, nil, "--max-body 0B: must be above 0"},
 		{[]string{"--drain-timeout", "0s"}, nil, "--drain-timeout 0s: must be above 0"},
 		{nil, map[string]string{"DATASYNTH_MAX_STREAMS": "0"}, "DATASYNTH_MAX_STREAMS 0: is below 1"},
+		{[]string{"--job-ttl", "0s"}, nil, "--job-ttl 0s: must be above 0"},
+		{nil, map[string]string{"DATASYNTH_MAX_JOBS": "0"}, "DATASYNTH_MAX_JOBS 0: is below 1"},
 		{[]string{"--log-level", "INFO"}, nil, `--log-level "INFO": use debug, info, warn or error`},
 		{[]string{"--log-format", "xml"}, nil, `--log-format "xml": use json or text`},
 	} {

@@ -46,9 +46,11 @@ func newRootCmd(stdout, stderr io.Writer, lookupEnv func(string) (string, bool))
 		Short: "Serve deterministic synthetic accounting data over HTTP and WebSocket",
 		Long: `datasynth-server answers health, readiness and metrics probes, keeps a
 generation config in memory, streams bulk generations (NDJSON, CSV or a
-tar.gz of the whole dataset, byte-identical to datasynth-data) and serves
-journal entries as WebSocket events. It keeps no state on disk: restart it
-at any time.
+tar.gz of the whole dataset, byte-identical to datasynth-data), runs
+generation jobs whose datasets are kept for --job-ttl, and serves journal
+entries as WebSocket events. It speaks DataSynth's REST shapes, so its
+clients work unchanged. It keeps no state across restarts: restart it at
+any time (queued and finished jobs are lost; clients resubmit).
 
 Every flag can also be set in the environment as DATASYNTH_<FLAG> with
 dashes as underscores, for example DATASYNTH_API_KEYS=key1,key2 or
