@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
+	"time"
 
 	"datasynth.dev/engine/generate"
 	"datasynth.dev/server/httpapi"
@@ -40,15 +42,26 @@ func healthPrefix(o Options) []byte {
 	return b[:i]
 }
 
+// handleLive answers DataSynth's {alive, timestamp}.
 func (s *Server) handleLive(w http.ResponseWriter, r *http.Request) {
-	httpapi.WriteBytes(w, http.StatusOK, liveJSON)
+	b := make([]byte, 0, 64)
+	b = append(b, `{"alive":true,"timestamp":"`...)
+	b = time.Now().UTC().AppendFormat(b, time.RFC3339Nano)
+	httpapi.WriteBytes(w, http.StatusOK, append(b, "\"}\n"...))
 }
 
-var liveJSON = []byte(`{"alive":true}` + "\n")
-
+// readyBody is DataSynth's readiness answer (ready, message, checks) and
+// the reasons the server is not ready.
 type readyBody struct {
-	Ready   bool     `json:"ready"`
-	Reasons []string `json:"reasons,omitempty"`
+	Ready   bool         `json:"ready"`
+	Message string       `json:"message"`
+	Checks  []readyCheck `json:"checks"`
+	Reasons []string     `json:"reasons,omitempty"`
+}
+
+type readyCheck struct {
+	Name   string `json:"name"`
+	Status string `json:"status"`
 }
 
 func (s *Server) handleReady(w http.ResponseWriter, r *http.Request) {
@@ -58,15 +71,38 @@ func (s *Server) handleReady(w http.ResponseWriter, r *http.Request) {
 
 // readyJSON is the status and body of /ready.
 func (s *Server) readyJSON() (int, []byte) {
-	reasons := s.readiness()
-	s.metrics.Ready.Store(len(reasons) == 0)
-	if len(reasons) > 0 {
-		return http.StatusServiceUnavailable, httpapi.MarshalLine(readyBody{Reasons: reasons})
+	cs := s.readiness()
+	why := reasons(cs)
+	s.metrics.Ready.Store(len(why) == 0)
+	if len(why) == 0 {
+		return http.StatusOK, readyTrue
 	}
-	return http.StatusOK, readyTrue
+	return http.StatusServiceUnavailable, httpapi.MarshalLine(readyBodyOf(cs))
 }
 
-var readyTrue = httpapi.MarshalLine(readyBody{Ready: true})
+func readyBodyOf(cs []check) readyBody {
+	b := readyBody{Ready: true, Message: "ready", Reasons: reasons(cs)}
+	for _, c := range cs {
+		status := "ok"
+		if c.reason != "" {
+			status, b.Ready = "fail", false
+		}
+		b.Checks = append(b.Checks, readyCheck{c.name, status})
+	}
+	if !b.Ready {
+		b.Message = "not ready: " + strings.Join(b.Reasons, "; ")
+	}
+	return b
+}
+
+// readyTrue is the body of every 200 from /ready: every check ok.
+var readyTrue = func() []byte {
+	cs := make([]check, len(checkNames))
+	for i, name := range checkNames {
+		cs[i].name = name
+	}
+	return httpapi.MarshalLine(readyBodyOf(cs))
+}()
 
 func (s *Server) handlePrometheus(w http.ResponseWriter, r *http.Request) {
 	s.updateReady()

@@ -489,32 +489,55 @@ func (s *Server) reloadKeys() error {
 	return nil
 }
 
-// readiness returns the reasons the server is not ready; none means ready.
-func (s *Server) readiness() []string {
-	var reasons []string
+// check is one condition of readiness: its name (DataSynth names its
+// checks config, memory and disk; this server has no memory check) and,
+// when it fails, why.
+type check struct{ name, reason string }
+
+// checkNames are the conditions of readiness, in the order readiness
+// checks them.
+var checkNames = []string{"shutdown", "config", "api_keys", "disk"}
+
+// readiness checks every condition.
+func (s *Server) readiness() []check {
+	cs := make([]check, len(checkNames))
+	for i, name := range checkNames {
+		cs[i].name = name
+	}
 	if s.draining.Load() {
-		reasons = append(reasons, "draining: the server is shutting down")
+		cs[0].reason = "draining: the server is shutting down"
 	}
 	if s.cfg.Load() == nil {
 		msg := "no valid config loaded"
 		if e := s.cfgErr.Load(); e != nil {
 			msg += ": " + *e
 		}
-		reasons = append(reasons, msg)
+		cs[1].reason = msg
 	}
 	if e := s.keysErr.Load(); e != nil {
-		reasons = append(reasons, fmt.Sprintf("API keys file failed to reload, so no API key is accepted: %v; fix the file and reload (SIGHUP)", *e))
+		cs[2].reason = fmt.Sprintf("API keys file failed to reload, so no API key is accepted: %v; fix the file and reload (SIGHUP)", *e)
 	}
 	if free, err := s.opts.freeBytes(s.opts.WorkDir); err != nil {
-		reasons = append(reasons, fmt.Sprintf("work folder %s: %v", s.opts.WorkDir, err))
+		cs[3].reason = fmt.Sprintf("work folder %s: %v", s.opts.WorkDir, err)
 	} else if free < s.opts.MinFreeDisk {
-		reasons = append(reasons, fmt.Sprintf("disk nearly full: %s free in %s, below the %s minimum (--min-free-disk)",
-			humanize.IBytes(free), s.opts.WorkDir, humanize.IBytes(s.opts.MinFreeDisk)))
+		cs[3].reason = fmt.Sprintf("disk nearly full: %s free in %s, below the %s minimum (--min-free-disk)",
+			humanize.IBytes(free), s.opts.WorkDir, humanize.IBytes(s.opts.MinFreeDisk))
 	}
-	return reasons
+	return cs
 }
 
-func (s *Server) updateReady() { s.metrics.Ready.Store(len(s.readiness()) == 0) }
+// reasons are why the checks fail; none means ready.
+func reasons(cs []check) []string {
+	var out []string
+	for _, c := range cs {
+		if c.reason != "" {
+			out = append(out, c.reason)
+		}
+	}
+	return out
+}
+
+func (s *Server) updateReady() { s.metrics.Ready.Store(len(reasons(s.readiness())) == 0) }
 
 // maxHeaderBytes bounds the request head; net/http answers a larger one
 // with its own plain-text 431 and closes the connection.

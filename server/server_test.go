@@ -188,12 +188,17 @@ func TestProbes(t *testing.T) {
 	if id := resp.Header.Get("X-Request-Id"); len(id) != 16 {
 		t.Errorf("X-Request-Id %q", id)
 	}
-	resp, _ = call(t, "GET", ts.url+"/live", "", "X-Request-Id", "proxy-id-1")
-	if resp.StatusCode != 200 || resp.Header.Get("X-Request-Id") != "proxy-id-1" {
-		t.Errorf("/live: %d, request id %q", resp.StatusCode, resp.Header.Get("X-Request-Id"))
+	resp, data = call(t, "GET", ts.url+"/live", "", "X-Request-Id", "proxy-id-1")
+	live := decode[struct {
+		Alive     bool   `json:"alive"`
+		Timestamp string `json:"timestamp"`
+	}](t, data)
+	if _, err := time.Parse(time.RFC3339Nano, live.Timestamp); resp.StatusCode != 200 || resp.Header.Get("X-Request-Id") != "proxy-id-1" || !live.Alive || err != nil {
+		t.Errorf("/live: %d, request id %q, %s", resp.StatusCode, resp.Header.Get("X-Request-Id"), data)
 	}
 	resp, data = call(t, "GET", ts.url+"/ready", "")
-	if resp.StatusCode != 200 || decode[readyBody](t, data).Ready != true {
+	ready := decode[readyBody](t, data)
+	if resp.StatusCode != 200 || !ready.Ready || ready.Message != "ready" || len(ready.Checks) != 4 || ready.Checks[1] != (readyCheck{"config", "ok"}) {
 		t.Errorf("/ready: %d %s", resp.StatusCode, data)
 	}
 	resp, data = call(t, "GET", ts.url+"/metrics", "")
@@ -218,7 +223,8 @@ func TestReadyDiskNearlyFull(t *testing.T) {
 	ts := start(t, Options{MinFreeDisk: 1 << 62})
 	resp, data := call(t, "GET", ts.url+"/ready", "")
 	r := decode[readyBody](t, data)
-	if resp.StatusCode != 503 || len(r.Reasons) != 1 || !strings.Contains(r.Reasons[0], "disk nearly full") {
+	if resp.StatusCode != 503 || len(r.Reasons) != 1 || !strings.Contains(r.Reasons[0], "disk nearly full") ||
+		r.Ready || r.Checks[3] != (readyCheck{"disk", "fail"}) || r.Checks[1].Status != "ok" || !strings.HasPrefix(r.Message, "not ready: disk nearly full") {
 		t.Fatalf("/ready: %d %s", resp.StatusCode, data)
 	}
 }

@@ -41,6 +41,9 @@ type Request struct {
 	Seed              *uint64 `json:"seed"`
 }
 
+// dataSynthFraudRate is DataSynth's default fraud.fraud_rate, 0.005.
+var dataSynthFraudRate = config.Decimal{Micro: 5_000}
+
 // Plan is a checked request: the effective config and seed.
 type Plan struct {
 	Config    *config.Config
@@ -49,7 +52,8 @@ type Plan struct {
 }
 
 // Plan derives the effective config of a request from the config in use:
-// inject_anomalies sets fraud.enabled, entry_count rescales the companies
+// inject_anomalies sets fraud.enabled (at DataSynth's default rate when
+// the config's fraud_rate is 0), entry_count rescales the companies
 // (config.WithTotalEntries) and the seed is the request's, else the
 // config's, else a random one. The effective config always carries its
 // seed, so its YAML reproduces the data with datasynth-data.
@@ -67,6 +71,11 @@ func (s *Service) PlanConfig(cfg *config.Config, req *Request) (*Plan, *httpapi.
 	base := *cfg
 	if req.InjectAnomalies != nil {
 		base.Fraud.Enabled = *req.InjectAnomalies
+		if base.Fraud.Enabled && base.Fraud.Rate.Micro == 0 {
+			// Asked to inject, with a rate of none: DataSynth's
+			// default rate, as the effective config shows.
+			base.Fraud.Rate = dataSynthFraudRate
+		}
 	}
 	n := base.TotalEntries()
 	given := req.EntryCount != nil && *req.EntryCount != 0

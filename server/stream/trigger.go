@@ -84,6 +84,18 @@ func patternNames() []string {
 	return append(names, uniform)
 }
 
+// suggestPattern is the pattern a mistyped or half-remembered name most
+// likely meant: a month end is DataSynth's period end (its wrapper's
+// trigger_month_end sends period_end_spike).
+func suggestPattern(name string) string {
+	for short, p := range map[string]string{"month_end": "period_end_spike", "quarter_end": "quarter_end_spike", "year_end": "year_end_spike"} {
+		if strings.HasPrefix(name, short) {
+			return p
+		}
+	}
+	return config.Suggest(name, patternNames())
+}
+
 // Burst sizes of a trigger: the events each stream sends under it.
 const (
 	defaultBurst = 100
@@ -141,7 +153,7 @@ func (h *Hub) HandleTrigger(w http.ResponseWriter, r *http.Request) {
 		return
 	case p == nil && name != uniform:
 		msg := fmt.Sprintf("unknown pattern %q", name)
-		if s := config.Suggest(name, patternNames()); s != "" {
+		if s := suggestPattern(name); s != "" {
 			msg += fmt.Sprintf("; did you mean %q?", s)
 		}
 		httpapi.BadRequest("unknown_pattern", "pattern", "%s (valid patterns: %s)", msg, strings.Join(patternNames(), ", ")).Write(w)

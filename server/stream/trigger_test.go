@@ -43,7 +43,9 @@ func TestTriggerRefusals(t *testing.T) {
 		status        int
 		code, message string
 	}{
-		{hs, "month_end", 400, "unknown_pattern", `unknown pattern "month_end" (valid patterns: year_end_spike, period_end_spike, quarter_end_spike, holiday_cluster, fraud_cluster, uniform)`},
+		{hs, "month_end", 400, "unknown_pattern", `unknown pattern "month_end"; did you mean "period_end_spike"? (valid patterns: year_end_spike, period_end_spike, quarter_end_spike, holiday_cluster, fraud_cluster, uniform)`},
+		{hs, "year_end", 400, "unknown_pattern", `did you mean "year_end_spike"?`},
+		{hs, "surge", 400, "unknown_pattern", `unknown pattern "surge" (valid patterns:`},
 		{hs, "fraud_clustr", 400, "unknown_pattern", `did you mean "fraud_cluster"?`},
 		{hs, "error_cluster", 422, "pattern_unavailable", "injects fraud, not data-entry errors"},
 		{hs, "custom:black_friday", 422, "pattern_unavailable", "defines no custom patterns"},
