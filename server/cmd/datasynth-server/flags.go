@@ -56,7 +56,7 @@ func (v *flagValues) register(f *pflag.FlagSet) {
 	f.DurationVar(&v.readTimeout, "read-timeout", d.ReadTimeout, "time allowed to read a whole request, body included")
 	f.DurationVar(&v.writeTimeout, "write-timeout", d.WriteTimeout, "time allowed for each write of a response; a client that reads nothing for this long is cut off")
 	f.DurationVar(&v.idleTimeout, "idle-timeout", d.IdleTimeout, "how long an idle keep-alive connection stays open")
-	f.StringVar(&v.workDir, "work-dir", d.WorkDir, "folder for staging tar.gz bulk responses; /ready checks its free space")
+	f.StringVar(&v.workDir, "work-dir", d.WorkDir, "folder for staging tar.gz bulk responses and keeping the datasets of jobs; /ready checks its free space")
 	f.Var(&v.minFreeDisk, "min-free-disk", "/ready fails, and a tar.gz that would leave less is refused, below this free space in --work-dir")
 	f.IntVar(&v.maxBulkJobs, "max-bulk-jobs", d.MaxBulkJobs, "concurrent generations of bulk requests and jobs; more bulk requests get 503 with Retry-After, more jobs wait")
 	f.Int64Var(&v.maxBulkEntries, "max-bulk-entries", d.MaxBulkEntries, "largest entry_count of one bulk request, and most entries of one job")
