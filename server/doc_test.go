@@ -2,6 +2,7 @@ package server
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -13,6 +14,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/coder/websocket"
 )
 
 // docKey is the $KEY of the examples in docs/server.md.
@@ -54,7 +57,7 @@ func docExamples(t *testing.T, file string) []docExample {
 			inBlock = false
 			text := strings.Join(block, "\n")
 			switch {
-			case kind == "sh" && strings.HasPrefix(text, "curl "):
+			case kind == "sh" && (strings.HasPrefix(text, "curl ") || strings.HasPrefix(text, "websocat ")):
 				out = append(out, docExample{section: section, line: n, curl: text})
 				cur = &out[len(out)-1]
 			case (kind == "json" || kind == "text") && cur != nil:
@@ -92,25 +95,14 @@ func TestDocExamples(t *testing.T) {
 				t.Fatalf("docs/server.md:%d: the example has no answer block", ex.line)
 			}
 			var body []byte
-			for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
-				req, err := curlRequest(ex.curl, env, ts.url)
-				if err != nil {
-					t.Fatalf("docs/server.md:%d: %v", ex.line, err)
-				}
-				resp, err := http.DefaultClient.Do(req)
-				if err != nil {
-					t.Fatal(err)
-				}
-				body, _ = io.ReadAll(resp.Body)
-				resp.Body.Close()
-				var job struct{ ID, Status string }
-				_ = json.Unmarshal(body, &job)
-				if req.Method == "POST" && strings.HasSuffix(req.URL.Path, "/api/jobs/submit") && job.ID != "" {
-					env["JOB"] = job.ID
-				}
-				if req.Method != "GET" || (job.Status != "queued" && job.Status != "running") || time.Now().After(deadline) {
-					break
-				}
+			var err error
+			if strings.HasPrefix(ex.curl, "websocat ") {
+				body, err = firstMessage(ex.curl, env, ts.url)
+			} else {
+				body, err = runCurl(ex.curl, env, ts.url)
+			}
+			if err != nil {
+				t.Fatalf("docs/server.md:%d: %v", ex.line, err)
 			}
 			if ex.kind == "json" {
 				var want, got any
@@ -247,6 +239,69 @@ func curlRequest(cmd string, env map[string]string, base string) (*http.Request,
 	}
 	req.Header = header
 	return req, nil
+}
+
+// runCurl runs a curl example and returns the answer. It remembers the id
+// of a submitted job as $JOB, and repeats a GET that answers a job still
+// queued or running until the job has ended.
+func runCurl(cmd string, env map[string]string, base string) ([]byte, error) {
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		req, err := curlRequest(cmd, env, base)
+		if err != nil {
+			return nil, err
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return nil, err
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		var job struct{ ID, Status string }
+		_ = json.Unmarshal(body, &job)
+		if req.Method == "POST" && strings.HasSuffix(req.URL.Path, "/api/jobs/submit") && job.ID != "" {
+			env["JOB"] = job.ID
+		}
+		if req.Method != "GET" || (job.Status != "queued" && job.Status != "running") || time.Now().After(deadline) {
+			return body, nil
+		}
+	}
+}
+
+// firstMessage runs the websocat command lines of the docs (-H 'Name:
+// value' and one URL on ws://localhost:3000) and returns the first
+// message of the stream.
+func firstMessage(cmd string, env map[string]string, base string) ([]byte, error) {
+	words, err := shellWords(cmd, env)
+	if err != nil {
+		return nil, err
+	}
+	header, url := http.Header{}, ""
+	for i := 1; i < len(words); i++ {
+		switch w := words[i]; {
+		case w == "-H" && i+1 < len(words):
+			i++
+			k, v, _ := strings.Cut(words[i], ":")
+			header.Add(k, strings.TrimSpace(v))
+		case strings.HasPrefix(w, "-"):
+			return nil, fmt.Errorf("websocat option %s is not understood by the test", w)
+		default:
+			url = w
+		}
+	}
+	rest, ok := strings.CutPrefix(url, "ws://localhost:3000")
+	if !ok {
+		return nil, fmt.Errorf("URL %q is not on ws://localhost:3000", url)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	conn, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(base, "http")+rest, &websocket.DialOptions{HTTPHeader: header})
+	if err != nil {
+		return nil, err
+	}
+	defer conn.CloseNow()
+	conn.SetReadLimit(1 << 20)
+	_, msg, err := conn.Read(ctx)
+	return msg, err
 }
 
 // shellWords splits a command line the way a POSIX shell would for the
