@@ -138,7 +138,7 @@ func TestReloadKeepsConfigOnFailure(t *testing.T) {
 
 	write(strings.Replace(twoCompanies, "industry: retail", "industry: healthcare", 1))
 	resp, data = call(t, "POST", ts.url+"/api/config/reload", "")
-	if v := decode[configBody](t, data); resp.StatusCode != 200 || v.Config.Industry != "healthcare" {
+	if v := decode[configBody](t, data); resp.StatusCode != 200 || v.Config.Industry != "healthcare" || !v.Success || v.Message != "config file reloaded and in use" {
 		t.Fatalf("reload: %d %s", resp.StatusCode, data)
 	}
 	if !m.LastReloadSuccess.Load() || m.ReloadSuccess.Load() != 1 {

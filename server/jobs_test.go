@@ -168,7 +168,7 @@ func TestJobSubmitErrors(t *testing.T) {
 		{"invalid config", mustJSON(t, map[string]any{"config": badConfig}), 400, "invalid_config", "global.industry"},
 		{"unknown field", `{"demo": true, "entries": 5}`, 400, "unknown_field", "entries"},
 		{"seed type", `{"demo": true, "seed": "x"}`, 400, "invalid_field", "seed"},
-		{"too many entries", mustJSON(t, map[string]any{"config": strings.Replace(twoCompanies, "ten_k", "one_m", 1)}), 400, "invalid_field", "entry_count"},
+		{"too many entries", mustJSON(t, map[string]any{"config": strings.Replace(twoCompanies, "ten_k", "one_m", 1)}), 400, "invalid_field", "config"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			resp, data := call(t, "POST", ts.url+"/api/jobs/submit", tt.body)

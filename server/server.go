@@ -317,7 +317,7 @@ func New(opts Options) (*Server, error) {
 	})
 	s.queue = jobs.New(jobs.Options{
 		Bulk: s.bulk, Config: s.config, Log: s.log, Metrics: s.metrics, TTL: opts.JobTTL, MaxJobs: opts.MaxJobs,
-		AfterFunc: opts.afterFunc,
+		MaxEntries: opts.MaxBulkEntries, AfterFunc: opts.afterFunc,
 	})
 	s.handler = s.routes()
 	s.updateReady()

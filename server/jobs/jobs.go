@@ -59,8 +59,10 @@ type Options struct {
 	Metrics *metrics.Set
 	// TTL is how long a finished job and its dataset are kept.
 	TTL time.Duration
-	// MaxJobs caps the jobs held at once.
-	MaxJobs int
+	// MaxJobs caps the jobs held at once; MaxEntries the journal entries
+	// of one job.
+	MaxJobs    int
+	MaxEntries int64
 	// AfterFunc runs f after d, as time.AfterFunc does, and returns what
 	// stops it (nil: time.AfterFunc; tests set it to expire jobs when
 	// they choose).
@@ -232,6 +234,10 @@ func (q *Queue) HandleSubmit(w http.ResponseWriter, r *http.Request) {
 	cfg, e := q.configOf(&req)
 	if e != nil {
 		e.Write(w)
+		return
+	}
+	if n := cfg.TotalEntries(); n > q.opts.MaxEntries {
+		httpapi.BadRequest("invalid_field", "config", "the job's config describes %d journal entries, above the limit of %d (--max-bulk-entries); lower its volumes, weights or period_months", n, q.opts.MaxEntries).Write(w)
 		return
 	}
 	p, e := q.opts.Bulk.PlanConfig(cfg, &bulk.Request{Seed: req.Seed})
