@@ -98,6 +98,11 @@ func TestDocExamples(t *testing.T) {
 			var err error
 			if strings.HasPrefix(ex.curl, "websocat ") {
 				body, err = firstMessage(ex.curl, env, ts.url)
+				// The next example starts once the server has closed the
+				// stream, as it would after websocat exits.
+				waitFor(t, "the stream to close", func() bool {
+					return ts.metrics.StreamsEvents.Load() == 0 && ts.metrics.StreamsMetrics.Load() == 0
+				})
 			} else {
 				body, err = runCurl(ex.curl, env, ts.url)
 			}
