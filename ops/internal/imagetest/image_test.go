@@ -20,6 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"gopkg.in/yaml.v3"
 
+	"datasynth.dev/backup"
 	"datasynth.dev/backup/restore"
 	"datasynth.dev/backup/s3sync"
 	"datasynth.dev/engine/config"
@@ -30,6 +31,8 @@ import (
 	"datasynth.dev/ops/internal/restart"
 	"datasynth.dev/ops/internal/serverproc"
 	"datasynth.dev/verify"
+	"datasynth.dev/verify/lock"
+	"datasynth.dev/verify/manifest"
 )
 
 var (
@@ -268,6 +271,59 @@ func TestPinnedRegenerationThroughImage(t *testing.T) {
 		var buf bytes.Buffer
 		_ = r.WriteText(&buf, false)
 		t.Errorf("the image's datasynth-data differs from the local one:\n%s", buf.String())
+	}
+}
+
+// TestRecipeRestoreThroughImage: a recipe whose lock names the server image
+// is restored through Docker when the installed datasynth-data is another
+// generator, and the regenerated dataset is the original, byte for byte.
+func TestRecipeRestoreThroughImage(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "config.yaml")
+	if err := os.WriteFile(cfg, config.DemoYAML(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(generatortest.Build(t, version), "datasynth-data")
+	output := filepath.Join(dir, "output")
+	if out, err := run(bin, "generate", "--config", cfg, "--output", output, "-q"); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	m, err := manifest.Read(filepath.Join(output, manifest.FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pinned := filepath.Join(dir, "datasynth.lock")
+	if err := lock.WriteFile(pinned, &lock.Lock{Format: lock.Format, ProgramVersion: m.ProgramVersion, GeneratorVersion: m.GeneratorVersion,
+		Config: "config.yaml", ConfigHash: m.ConfigHash, Seed: m.Seed, Image: serverImage(), OutputFiles: m.OutputFiles}); err != nil {
+		t.Fatal(err)
+	}
+	quiet := slog.New(slog.DiscardHandler)
+	res, err := backup.Run(ctx, backup.Options{OutputDir: output, Dest: filepath.Join(dir, "backups"), OutputMode: backup.OutputRecipe,
+		Recipes: &recipe.Maker{ConfigFiles: []string{cfg}, LockFile: pinned, Generator: bin}}, quiet)
+	if err != nil || len(res.Created) != 1 {
+		t.Fatalf("backup: %v, created %v", err, res.Created)
+	}
+	// The installed program is another generator: only the image can do it.
+	other := filepath.Join(dir, "other", "datasynth-data")
+	os.MkdirAll(filepath.Dir(other), 0o755)
+	if err := os.WriteFile(other, []byte("#!/bin/sh\necho '{\"program_version\":\"0.1.0\",\"generator_version\":\"0.1.0\"}'\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	restored := filepath.Join(dir, "restored")
+	err = restore.Run(ctx, restore.Options{Source: filepath.Join(dir, "backups", res.Created[0]), To: restored,
+		Regenerator: &recipe.Regenerator{Generator: other, Stderr: testWriter{t}}}, quiet)
+	if err != nil {
+		t.Fatalf("restore through %s: %v", serverImage(), err)
+	}
+	r, err := verify.Run(ctx, verify.Request{Original: output, Recovered: restored}, verify.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.Identical() {
+		var buf bytes.Buffer
+		_ = r.WriteText(&buf, false)
+		t.Errorf("the dataset regenerated through the image differs:\n%s", buf.String())
 	}
 }
 
