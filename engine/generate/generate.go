@@ -109,23 +109,19 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if err := os.MkdirAll(pl.tmpParent, 0o755); err != nil {
 		return nil, fmt.Errorf("creating the folder for %s: %w", target, err)
 	}
-	tmp, err := os.MkdirTemp(pl.tmpParent, pl.tmpPrefix)
+	// The claim tells a later run that this folder is in use, not left by a
+	// killed run.
+	claimed, err := atomicfile.MkdirTemp(pl.tmpParent, pl.tmpPrefix)
 	if err != nil {
 		return nil, fmt.Errorf("creating a temporary folder in %s: %w", pl.tmpParent, err)
 	}
+	tmp := claimed.Path
 	keep := false
 	defer func() {
 		if !keep {
-			os.RemoveAll(tmp)
+			claimed.Remove()
 		}
 	}()
-	// The lock tells a later run that this folder is in use, not left by a
-	// killed run.
-	unlock, err := lockDir(tmp)
-	if err != nil {
-		return nil, fmt.Errorf("locking the temporary folder: %w", err)
-	}
-	defer unlock()
 
 	ch, err := Chart(cfg)
 	if err != nil {
@@ -179,12 +175,12 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		return nil, err
 	}
 	if pl.inPlace {
-		err = installInPlace(tmp, target)
+		err = installInPlace(claimed, target)
 	} else {
 		// MkdirTemp creates the folder private; the dataset gets ordinary
 		// folder permissions once it is complete.
 		if err = os.Chmod(tmp, 0o755); err == nil {
-			err = install(tmp, target)
+			err = install(claimed, target)
 			keep = err == nil
 		}
 	}

@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"datasynth.dev/verify/atomicfile"
 	"datasynth.dev/verify/manifest"
@@ -25,30 +24,6 @@ const InsideTempPrefix = ".datasynth.tmp-"
 // into place.
 func besidePrefix(target string) string { return "." + filepath.Base(target) + ".tmp-" }
 
-// oldSuffix marks a previous dataset moved aside by install.
-const oldSuffix = ".old"
-
-// isTempName reports whether name is prefix followed by decimal digits (the
-// names os.MkdirTemp creates), with oldSuffix after them when old is set.
-func isTempName(name, prefix string, old bool) bool {
-	rest, ok := strings.CutPrefix(name, prefix)
-	if !ok {
-		return false
-	}
-	if old {
-		rest = strings.TrimSuffix(rest, oldSuffix)
-	}
-	if rest == "" {
-		return false
-	}
-	for _, c := range rest {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
-}
-
 // plan says where a run writes and how it installs the result.
 type plan struct {
 	target string
@@ -58,27 +33,17 @@ type plan struct {
 	inPlace bool
 	// tmpParent and tmpPrefix say where the temporary folder goes.
 	tmpParent, tmpPrefix string
-	// stale lists temporary folders of earlier runs that were killed.
-	stale []string
+	// insideStale is set when target holds temporary folders of earlier
+	// in-place runs (".datasynth.tmp-N").
+	insideStale bool
 }
 
 // planTarget checks the output path and decides how to write it. A file,
 // or a non-empty folder without overwrite, is refused. Temporary folders
-// left by killed runs for this target (".NAME.tmp-N" beside it,
-// ".datasynth.tmp-N" inside it) do not count as content; planTarget lists
-// them in stale but removes nothing.
+// of this target (".NAME.tmp-N" beside it, ".datasynth.tmp-N" inside it)
+// do not count as content; planTarget removes nothing.
 func planTarget(target string, overwrite bool) (*plan, error) {
 	p := &plan{target: target, tmpParent: filepath.Dir(target), tmpPrefix: besidePrefix(target)}
-	siblings, err := os.ReadDir(p.tmpParent)
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("output %s: %w", target, err)
-	}
-	for _, e := range siblings {
-		if e.IsDir() && isTempName(e.Name(), p.tmpPrefix, true) {
-			p.stale = append(p.stale, filepath.Join(p.tmpParent, e.Name()))
-		}
-	}
-
 	fi, err := os.Lstat(target)
 	if errors.Is(err, fs.ErrNotExist) {
 		return p, nil
@@ -95,8 +60,8 @@ func planTarget(target string, overwrite bool) (*plan, error) {
 	}
 	content := 0
 	for _, e := range entries {
-		if e.IsDir() && isTempName(e.Name(), InsideTempPrefix, false) {
-			p.stale = append(p.stale, filepath.Join(target, e.Name()))
+		if e.IsDir() && atomicfile.IsTempDirName(e.Name(), InsideTempPrefix) {
+			p.insideStale = true
 			continue
 		}
 		content++
@@ -116,27 +81,22 @@ func planTarget(target string, overwrite bool) (*plan, error) {
 	return p, nil
 }
 
-// removeStale deletes the temporary folders of killed runs listed in p,
-// skipping any that a running generation still holds.
+// removeStale deletes the temporary folders that killed runs left for
+// this target, beside it and inside it; folders that a running generation
+// claims (atomicfile.TempDir) are left alone.
 func (p *plan) removeStale(log *slog.Logger) error {
-	for _, dir := range p.stale {
-		release, ok, err := tryLockDir(dir)
-		if errors.Is(err, fs.ErrNotExist) {
-			continue
+	places := [][2]string{{filepath.Dir(p.target), besidePrefix(p.target)}}
+	if p.insideStale {
+		places = append(places, [2]string{p.target, InsideTempPrefix})
+	}
+	for _, pl := range places {
+		removed, err := atomicfile.RemoveStale(pl[0], pl[1])
+		for _, dir := range removed {
+			log.Info("removed the temporary folder of a killed run", "folder", dir)
 		}
 		if err != nil {
-			return fmt.Errorf("checking the leftover temporary folder %s: %w", dir, err)
+			return err
 		}
-		if !ok {
-			log.Info("leaving a temporary folder that a running generation holds", "folder", dir)
-			continue
-		}
-		err = os.RemoveAll(dir)
-		release()
-		if err != nil {
-			return fmt.Errorf("removing the leftover temporary folder %s of a killed run: %w", dir, err)
-		}
-		log.Info("removed the temporary folder of a killed run", "folder", dir)
 	}
 	return nil
 }
@@ -146,7 +106,8 @@ func (p *plan) removeStale(log *slog.Logger) error {
 // its run_manifest.json is removed first, so that from then on the folder
 // no longer looks finished, then its other entries; the new entries follow,
 // run_manifest.json last. Other runs' live temporary folders are left alone.
-func installInPlace(tmp, target string) error {
+func installInPlace(claimed *atomicfile.TempDir, target string) error {
+	tmp := claimed.Path
 	old, err := os.ReadDir(target)
 	if err != nil {
 		return err
@@ -159,7 +120,7 @@ func installInPlace(tmp, target string) error {
 	}
 	for _, e := range old {
 		path := filepath.Join(target, e.Name())
-		if path == tmp || e.Name() == manifest.FileName || isTempName(e.Name(), InsideTempPrefix, false) {
+		if path == tmp || e.Name() == manifest.FileName || atomicfile.IsTempDirName(e.Name(), InsideTempPrefix) {
 			continue
 		}
 		if err := os.RemoveAll(path); err != nil {
@@ -190,31 +151,42 @@ func installInPlace(tmp, target string) error {
 	if err := atomicfile.SyncDir(target); err != nil {
 		return err
 	}
-	return os.Remove(tmp)
+	return claimed.Remove()
 }
 
 // install moves the finished folder tmp to target. An existing target is
-// first moved aside, then removed once the new folder is in place.
-func install(tmp, target string) error {
-	var old string
+// first moved aside into a claimed temporary folder beside it (so that a
+// run killed at that moment leaves it to the next run's clean-up, and a
+// concurrent run leaves it alone), then removed once the new folder is in
+// place.
+func install(tmp *atomicfile.TempDir, target string) error {
+	var old *atomicfile.TempDir
+	aside := ""
 	if _, err := os.Lstat(target); err == nil {
-		old = tmp + oldSuffix
-		if err := os.Rename(target, old); err != nil {
+		if old, err = atomicfile.MkdirTemp(filepath.Dir(target), besidePrefix(target)); err != nil {
+			return fmt.Errorf("making room to move the previous %s aside: %w", target, err)
+		}
+		defer old.Release()
+		aside = filepath.Join(old.Path, filepath.Base(target))
+		if err := os.Rename(target, aside); err != nil {
+			old.Remove()
 			return fmt.Errorf("moving the previous %s aside: %w", target, err)
 		}
 	}
-	if err := os.Rename(tmp, target); err != nil {
-		if old != "" {
-			_ = os.Rename(old, target)
+	if err := os.Rename(tmp.Path, target); err != nil {
+		if old != nil {
+			_ = os.Rename(aside, target)
+			old.Remove()
 		}
 		return fmt.Errorf("moving the finished dataset into %s: %w", target, err)
 	}
+	tmp.Release()
 	if err := atomicfile.SyncDir(filepath.Dir(target)); err != nil {
 		return err
 	}
-	if old != "" {
-		if err := os.RemoveAll(old); err != nil {
-			return fmt.Errorf("removing the previous dataset %s: %w", old, err)
+	if old != nil {
+		if err := old.Remove(); err != nil {
+			return fmt.Errorf("removing the previous dataset %s: %w", aside, err)
 		}
 	}
 	return nil

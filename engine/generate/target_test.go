@@ -7,30 +7,9 @@ import (
 	"slices"
 	"testing"
 
+	"datasynth.dev/verify/atomicfile"
 	"datasynth.dev/verify/manifest"
 )
-
-func TestIsTempName(t *testing.T) {
-	for _, c := range []struct {
-		name, prefix string
-		old, want    bool
-	}{
-		{".datasynth.tmp-123", InsideTempPrefix, false, true},
-		{".datasynth.tmp-", InsideTempPrefix, false, false},
-		{".datasynth.tmp-12a", InsideTempPrefix, false, false},
-		{".datasynth.tmp-12.old", InsideTempPrefix, false, false},
-		{"datasynth.tmp-12", InsideTempPrefix, false, false},
-		{".out.tmp-4242", ".out.tmp-", true, true},
-		{".out.tmp-4242.old", ".out.tmp-", true, true},
-		{".out.tmp-.old", ".out.tmp-", true, false},
-		{".out.tmp-4242.bak", ".out.tmp-", true, false},
-		{".output.tmp-1", ".out.tmp-", true, false},
-	} {
-		if got := isTempName(c.name, c.prefix, c.old); got != c.want {
-			t.Errorf("isTempName(%q, %q, %v) = %v", c.name, c.prefix, c.old, got)
-		}
-	}
-}
 
 func names(t *testing.T, dir string) []string {
 	t.Helper()
@@ -56,27 +35,31 @@ func mkdirs(t *testing.T, paths ...string) {
 }
 
 // TestStaleTemporariesBeside: temporary folders of killed runs beside the
-// target (".out.tmp-N", and ".out.tmp-N.old" from a killed replacement) are
-// removed by the next run for that target; look-alikes, other targets'
-// folders and a folder that a live process holds are kept.
+// target (".out.tmp-N", whether a dataset being built or a previous one
+// moved aside by a killed replacement) are removed by the next run for that
+// target; look-alikes, other targets' folders and a folder that a live
+// process claims are kept.
 func TestStaleTemporariesBeside(t *testing.T) {
 	cfg := load(t, "testdata/golden/manufacturing-small.yaml")
 	dir := t.TempDir()
-	mkdirs(t, filepath.Join(dir, ".out.tmp-111"), filepath.Join(dir, ".out.tmp-222.old"),
-		filepath.Join(dir, ".out.tmp-333"), filepath.Join(dir, ".out.tmp-mine"), filepath.Join(dir, ".other.tmp-444"))
+	mkdirs(t, filepath.Join(dir, ".out.tmp-111"), filepath.Join(dir, ".out.tmp-222", "out"),
+		filepath.Join(dir, ".out.tmp-333.old"), filepath.Join(dir, ".out.tmp-mine"), filepath.Join(dir, ".other.tmp-444"))
 	os.WriteFile(filepath.Join(dir, ".out.tmp-555"), []byte("a file, not a run's folder"), 0o644)
-	release, err := lockDir(filepath.Join(dir, ".out.tmp-333"))
+	live, err := atomicfile.MkdirTemp(dir, ".out.tmp-")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer release()
+	defer live.Release()
 
-	if _, err := Run(context.Background(), Options{Config: cfg, Seed: 1, Output: filepath.Join(dir, "out"), Threads: 2}); err != nil {
-		t.Fatal(err)
-	}
-	want := []string{".other.tmp-444", ".out.tmp-333", ".out.tmp-555", ".out.tmp-mine", "out"}
-	if got := names(t, dir); !slices.Equal(got, want) {
-		t.Fatalf("after the run the parent holds %v, want %v", got, want)
+	for _, overwrite := range []bool{false, true} {
+		if _, err := Run(context.Background(), Options{Config: cfg, Seed: 1, Output: filepath.Join(dir, "out"), Threads: 2, Overwrite: overwrite}); err != nil {
+			t.Fatal(err)
+		}
+		want := []string{".other.tmp-444", ".out.tmp-333.old", ".out.tmp-555", ".out.tmp-mine", filepath.Base(live.Path), "out"}
+		slices.Sort(want)
+		if got := names(t, dir); !slices.Equal(got, want) {
+			t.Fatalf("after the run (overwrite %v) the parent holds %v, want %v", overwrite, got, want)
+		}
 	}
 }
 
