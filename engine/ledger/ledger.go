@@ -77,7 +77,14 @@ type company struct {
 	entries int64
 	digits  int
 	rate    string
-	amounts rng.LogUniform
+	// ranges are the amount ranges of the templates, by index, then of
+	// manualRevenue; minAmount and maxAmount the config's limits, in
+	// minor units.
+	ranges               []amountRange
+	minAmount, maxAmount int64
+	// thresholds are the fraud approval thresholds above min_amount and
+	// at most max_amount, in minor units, or max_amount alone.
+	thresholds []int64
 	users   int // employees, each a possible created_by
 	ccs     int // cost centres
 	vendors int
@@ -151,7 +158,7 @@ func New(cfg *config.Config, seed uint64, ch *chart.Chart) *Ledger {
 		co := company{
 			cfg: c, sizes: s, entries: c.Entries(cfg.Global.PeriodMonths), digits: digits,
 			rate:    ExchangeRate(c.Currency, cfg.Global.GroupCurrency),
-			amounts: rng.NewLogUniform(uint64(min), uint64(max)),
+			minAmount: min, maxAmount: max,
 			users:   s.Employees, ccs: s.CostCenters, vendors: s.Vendors, custs: s.Customers,
 			code: newField(c.Code), currency: newField(c.Currency),
 			// The same identifiers as masterdata.UserID, CostCenterID,
@@ -163,6 +170,22 @@ func New(cfg *config.Config, seed uint64, ch *chart.Chart) *Ledger {
 			cust:         newIDPrefix("C-"+c.Code+"-", 6),
 		}
 		co.rateMicro = money.Rate(c.Currency, cfg.Global.GroupCurrency)
+		for _, th := range l.thresholds {
+			if v := th.Minor(digits); v > min && v <= max {
+				co.thresholds = append(co.thresholds, v)
+			}
+		}
+		if len(co.thresholds) == 0 {
+			co.thresholds = []int64{max}
+		}
+		perUSD := money.Rate("USD", c.Currency)
+		for _, t := range append(l.templates[:len(l.templates):len(l.templates)], manualRevenue) {
+			p, ok := amountProfiles[t.name]
+			if !ok {
+				p = defaultProfile
+			}
+			co.ranges = append(co.ranges, newAmountRange(p, perUSD, digits, min, max))
+		}
 		for i := range s.CostCenters {
 			co.pcOfCC = append(co.pcOfCC, int32(s.ProfitCenterOf(i)))
 			co.ccID = append(co.ccID, masterdata.CostCenterID(c.Code, i))
@@ -290,6 +313,7 @@ type Block struct {
 	company int
 	docs    []document
 	items   []lineItem
+	parts   []int64 // scratch for the amounts of one document
 	// lastPay is the index of the block's last regular vendor payment, or
 	// -1: what a duplicate payment repeats.
 	lastPay int
@@ -347,7 +371,9 @@ func (l *Ledger) document(co *company, seq int64, r *rand.Rand, out *Block) {
 	if bucket.Max > bucket.Min {
 		nLines += r.IntN(bucket.Max - bucket.Min + 1)
 	}
-	t := &l.templates[l.tmplPick.Pick(r)]
+	tIdx := l.tmplPick.Pick(r)
+	t := &l.templates[tIdx]
+	rIdx := tIdx // the amount range
 	dayIdx := lead + l.dayPick.Pick(r)
 	docIdx := dayIdx
 	if r.IntN(100) >= 70 {
@@ -378,12 +404,16 @@ func (l *Ledger) document(co *company, seq int64, r *rand.Rand, out *Block) {
 		case fraudSuspense:
 			other = suspenseRoles
 		case fraudFictitious:
+			// An invented entry is typed by hand: a few lines.
 			d.source = "manual"
+			nLines = min(nLines, 4)
 		case fraudRevenue:
 			t, other = &manualRevenue, manualRevenue.other
+			rIdx = len(l.templates)
 			d.source = "manual"
 		case fraudCapitalization:
 			t, other = &capitalizedExpense, capitalizedExpense.other
+			rIdx = vendorInvoice
 			if d.partyKind != vendor {
 				d.partyKind, d.party = vendor, int32(r.IntN(co.vendors))
 			}
@@ -407,39 +437,49 @@ func (l *Ledger) document(co *company, seq int64, r *rand.Rand, out *Block) {
 	}
 	d.tmpl, d.fraud, d.day, d.docDay, d.lines = t, fraud, int32(dayIdx), int32(docIdx), int32(nLines)
 
-	// Amounts: the many side draws, the other side splits the total.
+	// Amounts: each line of the many side is drawn from the range of the
+	// document's kind, scaled down where the lines together could exceed
+	// max_amount (scaling keeps the log-uniform shape); the other side
+	// splits their total. Every line stays within min_amount..max_amount.
 	manyN := nLines - 1
 	otherN := 1
 	if nLines >= 4 && len(other) >= 2 {
 		manyN, otherN = nLines-2, 2
 	}
+	if lim := co.maxAmount / co.minAmount; int64(manyN) > lim {
+		manyN = int(lim)
+	}
+	rg := co.ranges[rIdx]
+	if lineMax := co.maxAmount / int64(manyN); rg.hi > lineMax {
+		rg = rg.below(lineMax, co.minAmount)
+	}
 	first := len(out.items)
 	var total int64
 	for range manyN {
 		var a int64
-		switch fraud {
-		case fraudSplit:
-			th := l.thresholds[r.IntN(len(l.thresholds))].Minor(co.digits)
-			a = th - 1 - int64(r.Uint64N(uint64(max(1, th/20))))
-			a = max(a, 1)
-		case fraudFictitious:
-			p := money.Pow10(co.digits + 3)
-			a = (l.amount(co, r)/p + 1) * p
-		default:
-			a = l.amount(co, r)
+		if fraud == fraudSplit {
+			// Just below an approval threshold the limits allow.
+			th := co.thresholds[r.IntN(len(co.thresholds))]
+			a = max(th-1-int64(r.Uint64N(uint64(max(1, th/20)))), co.minAmount)
+		} else {
+			a = rg.draw(r, l.benford)
+			if fraud == fraudFictitious {
+				a = max(roundAmount(a, co.digits), co.minAmount)
+			}
 		}
 		out.items = append(out.items, lineItem{amount: a})
 		total += a
 	}
-	if otherN == 2 && total < 2 {
+	if otherN == 2 && total < 2*co.minAmount {
 		otherN = 1
 	}
-	if otherN == 2 {
-		part := 1 + int64(r.Uint64N(uint64(total-1)))
-		out.items = append(out.items, lineItem{amount: part}, lineItem{amount: total - part})
-	} else {
-		out.items = append(out.items, lineItem{amount: total})
+	nLines = manyN + otherN
+	d.lines = int32(nLines)
+	parts := split(out.parts[:0], r, total, otherN, co.minAmount)
+	for _, a := range parts {
+		out.items = append(out.items, lineItem{amount: a})
 	}
+	out.parts = parts[:0]
 
 	for i := range out.items[first:] {
 		it := &out.items[first+i]
@@ -486,14 +526,6 @@ func (l *Ledger) add(out *Block, d document, total int64) {
 	if d.fraud != noFraud {
 		out.Fraud++
 	}
-}
-
-// amount draws one line amount in minor units.
-func (l *Ledger) amount(co *company, r *rand.Rand) int64 {
-	if l.benford {
-		return int64(co.amounts.Draw(r))
-	}
-	return int64(co.amounts.Uniform(r))
 }
 
 // nearestWeekend moves a posting day to the closest weekend day inside the

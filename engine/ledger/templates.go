@@ -58,11 +58,13 @@ var templates = []template{
 		[]chart.Role{chart.OtherIncome}, []chart.Role{chart.Bank}},
 	{"loan_repayment", "SA", "R2R", "manual", "Loan repayment", "16", noParty, true,
 		[]chart.Role{chart.Borrowings}, []chart.Role{chart.Bank}},
+	{"expense_claim", "SA", "H2R", "manual", "Employee expense claim", "17", noParty, true,
+		[]chart.Role{chart.Opex}, []chart.Role{chart.Bank}},
 }
 
 // baseWeights are the shares of templates (in the order above) for a
 // typical trading company; industries adjust them.
-var baseWeights = []uint64{200, 140, 100, 160, 120, 80, 50, 20, 8, 50, 20, 25, 10, 5}
+var baseWeights = []uint64{200, 140, 100, 160, 120, 80, 50, 20, 8, 50, 20, 25, 10, 5, 60}
 
 // industryWeights override shares where an industry differs markedly.
 var industryWeights = map[string]map[string]uint64{
@@ -88,8 +90,12 @@ func templateWeights(industry string) []uint64 {
 	return w
 }
 
-// vendorPayment is the index of the vendor payment template.
-const vendorPayment = 1
+// vendorInvoice and vendorPayment are the indexes of the vendor invoice
+// and payment templates.
+const (
+	vendorInvoice = 0
+	vendorPayment = 1
+)
 
 // manualRevenue is the posting of a revenue-manipulation fraud: a manual
 // entry that books revenue against receivables outside the sales process.
@@ -129,7 +135,7 @@ var fraudInfo = [fraudKinds]struct {
 	description string
 }{
 	{"SuspenseAccountAbuse", 4, "balanced through a suspense account instead of the business account"},
-	{"FictitiousTransaction", 4, "manual entry with amounts rounded to whole thousands, typical of invented figures"},
+	{"FictitiousTransaction", 4, "manual entry with amounts rounded to three significant digits, typical of invented figures"},
 	{"RevenueManipulation", 5, "manual revenue booked against receivables outside the sales process"},
 	{"ExpenseCapitalization", 4, "a running cost from a vendor invoice capitalised as a fixed asset"},
 	{"SplitTransaction", 4, "amount just below an approval threshold"},
