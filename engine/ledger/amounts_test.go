@@ -170,4 +170,3 @@ func TestAmountShapes(t *testing.T) {
 		t.Fatalf("%d fraud lines, most common fraud amount %d times", fraudLines, ftop)
 	}
 }
-

@@ -85,10 +85,10 @@ type company struct {
 	// thresholds are the fraud approval thresholds above min_amount and
 	// at most max_amount, in minor units, or max_amount alone.
 	thresholds []int64
-	users   int // employees, each a possible created_by
-	ccs     int // cost centres
-	vendors int
-	custs   int
+	users      int // employees, each a possible created_by
+	ccs        int // cost centres
+	vendors    int
+	custs      int
 
 	// Identifiers and fields as the encoders write them.
 	rateMicro                                  int64
@@ -157,9 +157,9 @@ func New(cfg *config.Config, seed uint64, ch *chart.Chart) *Ledger {
 		max := cfg.Transactions.MaxAmount.Minor(digits)
 		co := company{
 			cfg: c, sizes: s, entries: c.Entries(cfg.Global.PeriodMonths), digits: digits,
-			rate:    ExchangeRate(c.Currency, cfg.Global.GroupCurrency),
+			rate:      ExchangeRate(c.Currency, cfg.Global.GroupCurrency),
 			minAmount: min, maxAmount: max,
-			users:   s.Employees, ccs: s.CostCenters, vendors: s.Vendors, custs: s.Customers,
+			users: s.Employees, ccs: s.CostCenters, vendors: s.Vendors, custs: s.Customers,
 			code: newField(c.Code), currency: newField(c.Currency),
 			// The same identifiers as masterdata.UserID, CostCenterID,
 			// ProfitCenterID, VendorID and CustomerID.
