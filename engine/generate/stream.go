@@ -10,7 +10,6 @@ import (
 	"datasynth.dev/engine/internal/csvrow"
 	"datasynth.dev/engine/ledger"
 	"datasynth.dev/engine/masterdata"
-	"datasynth.dev/engine/rng"
 	"datasynth.dev/engine/table"
 	"datasynth.dev/verify/manifest"
 )
@@ -132,11 +131,11 @@ func MasterRows(ctx context.Context, opts StreamOptions, emit func(t *MasterTabl
 			return err
 		}
 	}
-	for _, t := range masterdata.Tables(cfg.Global.StartDate) {
+	for _, t := range masterdata.Tables(masterdata.NewEnv(cfg, ch)) {
 		mt := newMasterTable("master_data/", t.Name, t.Columns)
 		for _, c := range cfg.Companies {
 			s := masterdata.SizesFor(c, cfg.ChartOfAccounts.Complexity)
-			rs := rng.New(opts.Seed, "master", t.Name, c.Code)
+			rs := masterdata.Stream(opts.Seed, t.Name, c.Code)
 			for i := range t.Rows(s) {
 				if i%4096 == 0 {
 					if err := ctx.Err(); err != nil {

@@ -1,5 +1,5 @@
-// Package masterdata generates a company's master data: vendors, customers,
-// materials, employees and cost centres.
+// Package masterdata generates a company's master data: cost centres,
+// employees, vendors, customers, materials and fixed assets.
 //
 // Identifiers are pure functions of company code and index (VendorID,
 // UserID, CostCenterID, ...), so the journal-entry generator can reference
@@ -11,9 +11,11 @@ package masterdata
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"time"
 
+	"datasynth.dev/engine/chart"
 	"datasynth.dev/engine/config"
 	"datasynth.dev/engine/money"
 	"datasynth.dev/engine/rng"
@@ -22,7 +24,7 @@ import (
 
 // Sizes are the row counts of one company's master data.
 type Sizes struct {
-	Vendors, Customers, Materials, Employees, CostCenters, ProfitCenters int
+	Vendors, Customers, Materials, Employees, CostCenters, ProfitCenters, FixedAssets int
 }
 
 // SizesFor scales master data with the company's annual volume: a company
@@ -37,6 +39,7 @@ func SizesFor(c config.Company, complexity string) Sizes {
 		Employees:     15 + int(v/4000),
 		CostCenters:   cc,
 		ProfitCenters: cc/4 + 1,
+		FixedAssets:   20 + int(v/1000),
 	}
 }
 
@@ -72,6 +75,27 @@ func pad(v, width int) string {
 	return s
 }
 
+// Env is what master data depends on besides the company and the seed.
+type Env struct {
+	// Start is the dataset's first day; Months its length.
+	Start  time.Time
+	Months int
+	// Industry is global.industry; Chart the run's chart of accounts.
+	Industry string
+	Chart    *chart.Chart
+}
+
+// NewEnv returns the Env of a config and its chart.
+func NewEnv(cfg *config.Config, ch *chart.Chart) Env {
+	return Env{Start: cfg.Global.StartDate, Months: cfg.Global.PeriodMonths, Industry: cfg.Global.Industry, Chart: ch}
+}
+
+// Stream is the random stream of one table's rows for one company. Rows
+// are drawn from it in order, so row i depends on the rows before it.
+func Stream(seed uint64, table, companyCode string) *rand.Rand {
+	return rng.New(seed, "master", table, companyCode)
+}
+
 // Table is one master-data file.
 type Table struct {
 	Name    string // file name without extension, e.g. "vendors"
@@ -87,6 +111,22 @@ func text(names ...string) []table.Column {
 		out[i] = table.Column{Name: n, Kind: table.Text}
 	}
 	return out
+}
+
+// kinds sets the kind of the named columns.
+func kinds(cols []table.Column, k table.Kind, names ...string) {
+	for _, n := range names {
+		col(cols, n, k)
+	}
+}
+
+// optional marks the named columns optional.
+func optional(cols []table.Column, names ...string) {
+	for i := range cols {
+		if slices.Contains(names, cols[i].Name) {
+			cols[i].Optional = true
+		}
+	}
 }
 
 // col returns cols with the named column's kind set.
@@ -146,7 +186,8 @@ func taxID(r *rand.Rand, country string) string {
 }
 
 // Tables lists the master-data files in the order they are written.
-func Tables(start time.Time) []Table {
+func Tables(env Env) []Table {
+	start := env.Start
 	sinceStart := func(r *rand.Rand, maxDays int) table.Value {
 		return table.D(table.Days(start.AddDate(0, 0, -1-r.IntN(maxDays))))
 	}
@@ -236,6 +277,7 @@ func Tables(start time.Time) []Table {
 				return row
 			},
 		},
+		fixedAssetTable(env),
 	}
 }
 
