@@ -143,6 +143,9 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if err := writeMaster(ctx, w, cfg, opts.Seed, c); err != nil {
 		return nil, err
 	}
+	if err := writeFX(w, cfg, opts.Seed, c); err != nil {
+		return nil, err
+	}
 	if err := writeJournal(ctx, w, cfg, opts, ch, threads, &m.Statistics, c); err != nil {
 		return nil, err
 	}

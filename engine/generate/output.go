@@ -10,6 +10,7 @@ import (
 
 	"datasynth.dev/engine/chart"
 	"datasynth.dev/engine/config"
+	"datasynth.dev/engine/fx"
 	"datasynth.dev/engine/internal/csvrow"
 	"datasynth.dev/engine/ledger"
 	"datasynth.dev/engine/table"
@@ -191,6 +192,21 @@ func writeMaster(ctx context.Context, w *writer, cfg *config.Config, seed uint64
 	if err != nil {
 		abortTable(tfs)
 		return err
+	}
+	return closeTable(tfs)
+}
+
+// writeFX writes fx/daily_rates: the exchange rates that the journal's
+// exchange_rate column takes, one row per day and currency pair (none when
+// every company books in the group currency).
+func writeFX(w *writer, cfg *config.Config, seed uint64, c *codec) error {
+	tfs, err := openTable(w, cfg, c, fx.Path, fx.Columns)
+	if err != nil {
+		return err
+	}
+	if err := fx.ForConfig(cfg, seed).Rows(func(row []table.Value) error { return writeRow(tfs, row) }); err != nil {
+		abortTable(tfs)
+		return fmt.Errorf("%s: %w", fx.Path, err)
 	}
 	return closeTable(tfs)
 }

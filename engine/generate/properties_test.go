@@ -61,7 +61,8 @@ func minor(t *testing.T, s string) int64 {
 
 // TestJournalProperties generates a year of retail data and checks what an
 // auditor would check first: balance, referential integrity, the posting
-// calendar, Benford's law and the line-count shape.
+// calendar, exchange rates from fx/daily_rates, Benford's law and the
+// line-count shape.
 func TestJournalProperties(t *testing.T) {
 	cfg := load(t, "testdata/golden/retail-medium.yaml")
 	res := gen(t, cfg, 2)
@@ -71,6 +72,27 @@ func TestJournalProperties(t *testing.T) {
 	costCenters := column(t, dir, "master_data/cost_centers.csv", "cost_center")
 	users := column(t, dir, "master_data/employees.csv", "user_id")
 	labels := column(t, dir, "labels/anomaly_labels.csv", "document_id")
+
+	// The day's rate of each currency into the group currency.
+	spot := map[string]string{}
+	{
+		cols, r, done := readCSV(t, dir, "fx/daily_rates.csv")
+		for {
+			rec, err := r.Read()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rec[cols["to_currency"]] != cfg.Global.GroupCurrency {
+				t.Fatalf("fx/daily_rates: rate into %s, group currency is %s", rec[cols["to_currency"]], cfg.Global.GroupCurrency)
+			}
+			spot[rec[cols["date"]]+" "+rec[cols["from_currency"]]] = rec[cols["spot_rate"]]
+		}
+		done()
+	}
+	foreignRates := map[string]bool{}
 
 	cols, r, done := readCSV(t, dir, "journal_entries.csv")
 	defer done()
@@ -112,6 +134,15 @@ func TestJournalProperties(t *testing.T) {
 			}
 			if fp, _ := strconv.Atoi(rec[cols["fiscal_period"]]); fp != int(pd.Month()) {
 				t.Fatalf("document %s: fiscal period %d for %s", id, fp, pd.Format(time.DateOnly))
+			}
+			want, ok := spot[rec[cols["posting_date"]]+" "+rec[cols["currency"]]]
+			if rec[cols["currency"]] == cfg.Global.GroupCurrency {
+				want, ok = "1.000000", true
+			} else {
+				foreignRates[want] = true
+			}
+			if got := rec[cols["exchange_rate"]]; !ok || got != want {
+				t.Fatalf("document %s (%s, %s): exchange_rate %s, fx/daily_rates has %q", id, rec[cols["currency"]], rec[cols["posting_date"]], got, want)
 			}
 			if rec[cols["is_fraud"]] == "true" {
 				fraudDocs[id] = true
@@ -155,6 +186,9 @@ func TestJournalProperties(t *testing.T) {
 			firstDigit[v]++
 			amounts++
 		}
+	}
+	if len(foreignRates) < 100 {
+		t.Fatalf("entries in a foreign currency use %d distinct rates over a year", len(foreignRates))
 	}
 	if int64(docs) != res.Manifest.Statistics.JournalEntries {
 		t.Fatalf("%d documents, manifest says %d", docs, res.Manifest.Statistics.JournalEntries)

@@ -42,7 +42,7 @@ func TestOverwriteMountPoint(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"chart_of_accounts.csv", "journal_entries.csv", "labels", "master_data", manifest.FileName}
+	want := []string{"chart_of_accounts.csv", "fx", "journal_entries.csv", "labels", "master_data", manifest.FileName}
 	if got := names(t, mnt); !slices.Equal(got, want) {
 		t.Fatalf("mount point holds %v, want %v", got, want)
 	}

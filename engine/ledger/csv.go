@@ -84,7 +84,7 @@ func (l *Ledger) appendCSVHeader(h []byte, co *company, d *document) []byte {
 	h = append(h, ',')
 	h = append(h, co.currency.csv...)
 	h = append(h, ',')
-	h = append(h, co.rate...)
+	h = append(h, co.rates[d.day]...)
 	h = append(h, ',')
 	h = append(h, t.refPrefix...)
 	h = strconv.AppendInt(h, referenceBase+d.seq, 10)

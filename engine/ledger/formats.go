@@ -150,7 +150,7 @@ func (b *Block) JournalRows(dst []JournalRow) []JournalRow {
 			r := JournalRow{
 				DocumentID: id, CompanyCode: co.cfg.Code, FiscalYear: int32(fy), FiscalPeriod: int32(fp),
 				PostingDate: day.days, DocumentDate: docDay.days, DocumentType: t.docType, Currency: co.cfg.Currency,
-				ExchangeRate: co.rateMicro, Reference: ref, HeaderText: text, CreatedBy: user, Source: d.source,
+				ExchangeRate: co.rateMicros[d.day], Reference: ref, HeaderText: text, CreatedBy: user, Source: d.source,
 				BusinessProcess: t.process, Ledger: "0L", IsFraud: d.fraud != noFraud, IsAnomaly: d.fraud != noFraud,
 				LineNumber: int32(n + 1), GLAccount: l.chart.Accounts[it.account].Number,
 				LineText: l.chart.Accounts[it.account].Name,

@@ -67,7 +67,7 @@ func (l *Ledger) appendJSONHeader(o []byte, co *company, d *document) []byte {
 	o = append(o, `","currency":`...)
 	o = append(o, co.currency.json...)
 	o = append(o, `,"exchange_rate":"`...)
-	o = append(o, co.rate...)
+	o = append(o, co.rates[d.day]...)
 	o = append(o, `","reference":"`...)
 	o = append(o, t.refPrefix...)
 	o = strconv.AppendInt(o, referenceBase+d.seq, 10)

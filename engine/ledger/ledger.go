@@ -23,6 +23,7 @@ import (
 
 	"datasynth.dev/engine/chart"
 	"datasynth.dev/engine/config"
+	"datasynth.dev/engine/fx"
 	"datasynth.dev/engine/masterdata"
 	"datasynth.dev/engine/money"
 	"datasynth.dev/engine/rng"
@@ -56,12 +57,6 @@ var LabelColumns = []string{
 	"parent_anomaly_id", "child_anomaly_ids", "scenario_id", "run_id", "generation_seed", "metadata_json",
 }
 
-// ExchangeRate formats the rate from currency from to currency to with six
-// decimals, from money's fixed table.
-func ExchangeRate(from, to string) string {
-	return string(money.AppendMinor(nil, money.Rate(from, to), money.RateScale))
-}
-
 // day is one calendar day of the posting calendar, pre-formatted.
 type day struct {
 	date    string
@@ -76,7 +71,11 @@ type company struct {
 	sizes   masterdata.Sizes
 	entries int64
 	digits  int
-	rate    string
+	// rates and rateMicros are the exchange rate into the group
+	// currency on each day of the calendar (Ledger.days), as text and in
+	// millionths: the day's rate from the run's fx table, or 1.
+	rates      []string
+	rateMicros []int64
 	// ranges are the amount ranges of the templates, by index, then of
 	// manualRevenue; minAmount and maxAmount the config's limits, in
 	// minor units.
@@ -91,7 +90,6 @@ type company struct {
 	custs      int
 
 	// Identifiers and fields as the encoders write them.
-	rateMicro                                  int64
 	userIDs, ccID, pcID                        []string
 	code, currency                             field
 	user, costCenter, profitCenter, vend, cust idPrefix
@@ -130,6 +128,7 @@ func New(cfg *config.Config, seed uint64, ch *chart.Chart) *Ledger {
 		l.acctName = append(l.acctName, newField(a.Name))
 	}
 	l.calendar(cfg)
+	rates := fx.ForConfig(cfg, seed)
 
 	l.lines = cfg.Transactions.LineBuckets
 	var weights []uint64
@@ -157,7 +156,6 @@ func New(cfg *config.Config, seed uint64, ch *chart.Chart) *Ledger {
 		max := cfg.Transactions.MaxAmount.Minor(digits)
 		co := company{
 			cfg: c, sizes: s, entries: c.Entries(cfg.Global.PeriodMonths), digits: digits,
-			rate:      ExchangeRate(c.Currency, cfg.Global.GroupCurrency),
 			minAmount: min, maxAmount: max,
 			users: s.Employees, ccs: s.CostCenters, vendors: s.Vendors, custs: s.Customers,
 			code: newField(c.Code), currency: newField(c.Currency),
@@ -169,7 +167,7 @@ func New(cfg *config.Config, seed uint64, ch *chart.Chart) *Ledger {
 			vend:         newIDPrefix("V-"+c.Code+"-", 6),
 			cust:         newIDPrefix("C-"+c.Code+"-", 6),
 		}
-		co.rateMicro = money.Rate(c.Currency, cfg.Global.GroupCurrency)
+		co.rates, co.rateMicros = l.dailyRates(rates, c.Currency, cfg.Global.GroupCurrency)
 		for _, th := range l.thresholds {
 			if v := th.Minor(digits); v > min && v <= max {
 				co.thresholds = append(co.thresholds, v)
@@ -199,6 +197,26 @@ func New(cfg *config.Config, seed uint64, ch *chart.Chart) *Ledger {
 		l.companies = append(l.companies, co)
 	}
 	return l
+}
+
+// dailyRates returns the rate from currency from into to on each day of
+// the calendar, as text and in millionths. Days before the start (document
+// dates only) take the first day's rate.
+func (l *Ledger) dailyRates(t *fx.Table, from, to string) ([]string, []int64) {
+	texts, micros := make([]string, len(l.days)), make([]int64, len(l.days))
+	pair := t.Index(from, to)
+	for i := range l.days {
+		m := int64(money.Pow10(money.RateScale)) // the same currency
+		if pair >= 0 {
+			m = t.Rate(pair, i-lead)
+		}
+		if i > 0 && m == micros[i-1] {
+			texts[i], micros[i] = texts[i-1], m
+			continue
+		}
+		texts[i], micros[i] = string(money.AppendMinor(nil, m, money.RateScale)), m
+	}
+	return texts, micros
 }
 
 func micros(ds []config.Decimal) []uint64 {

@@ -32,16 +32,6 @@ func TestAppendUUID(t *testing.T) {
 	}
 }
 
-func TestExchangeRate(t *testing.T) {
-	for _, c := range []struct{ from, to, want string }{
-		{"USD", "USD", "1.000000"}, {"EUR", "USD", "1.086957"}, {"USD", "EUR", "0.920000"}, {"JPY", "USD", "0.006667"},
-	} {
-		if got := ExchangeRate(c.from, c.to); got != c.want {
-			t.Errorf("ExchangeRate(%s, %s) = %s, want %s", c.from, c.to, got, c.want)
-		}
-	}
-}
-
 func TestDaysToMonthEnd(t *testing.T) {
 	day := func(s string) time.Time { d, _ := time.Parse(time.DateOnly, s); return d }
 	for _, c := range []struct {

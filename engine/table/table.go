@@ -2,9 +2,9 @@
 // JSON (one array), JSON Lines and Parquet. A table is a list of columns,
 // each with a kind; a row is one Value per column. The same rows give the
 // same values in every format: CSV and JSON hold their exact text, Parquet
-// their typed form (dates as DATE, amounts as DECIMAL(18,4), booleans as
-// BOOLEAN, integers as INT64, text as UTF-8 strings, a missing optional
-// value as null).
+// their typed form (dates as DATE, amounts as DECIMAL(18,4), exchange
+// rates as DECIMAL(18,6), booleans as BOOLEAN, integers as INT64, text as
+// UTF-8 strings, a missing optional value as null).
 //
 // Tables with few rows (chart, master data, labels) use it directly; the
 // journal, which has most of the rows, has encoders of its own in package
@@ -35,6 +35,7 @@ const (
 	Date               // days since 1970-01-01, written YYYY-MM-DD
 	Amount             // minor units with Digits fractional digits
 	JSON               // JSON text: a value in JSON, a string elsewhere
+	Rate               // an exchange rate in millionths, written with six decimals
 )
 
 // AmountScale is the scale of every DECIMAL column in Parquet: four
@@ -64,6 +65,7 @@ func I(v int64) Value                 { return Value{Int: v} }
 func D(days int32) Value              { return Value{Int: int64(days)} }
 func A(minor int64, digits int) Value { return Value{Int: minor, Digits: int8(digits)} }
 func Null() Value                     { return Value{Null: true} }
+func R(micro int64) Value             { return Value{Int: micro} }
 func B(v bool) Value {
 	if v {
 		return Value{Int: 1}
@@ -95,6 +97,8 @@ func AppendText(b []byte, k Kind, v Value) []byte {
 		return epoch.AddDate(0, 0, int(v.Int)).AppendFormat(b, time.DateOnly)
 	case Amount:
 		return money.AppendMinor(b, v.Int, int(v.Digits))
+	case Rate:
+		return money.AppendMinor(b, v.Int, money.RateScale)
 	}
 	return append(b, v.Str...)
 }
@@ -220,6 +224,11 @@ func (t *textWriter) appendObject(b []byte, row []Value) []byte {
 }
 
 func (t *textWriter) Close() error {
+	if t.format == "csv" && t.rows == 0 {
+		// An empty table still has its header.
+		_, err := t.w.Write(t.buf)
+		return err
+	}
 	if t.format == "json" {
 		end := "]\n"
 		if t.rows > 0 {
@@ -259,6 +268,8 @@ func Schema(name string, cols []Column) *parquet.Schema {
 			typ, tag = reflect.TypeFor[int32](), tag+",date"
 		case Amount:
 			typ, tag = reflect.TypeFor[int64](), tag+fmt.Sprintf(",decimal(%d:18)", AmountScale)
+		case Rate:
+			typ, tag = reflect.TypeFor[int64](), tag+fmt.Sprintf(",decimal(%d:18)", money.RateScale)
 		default:
 			typ = reflect.TypeFor[string]()
 		}
@@ -301,6 +312,8 @@ func (p *parquetWriter) Write(row []Value) error {
 			pv = parquet.Int32Value(int32(v.Int))
 		case c.Kind == Amount:
 			pv = parquet.Int64Value(v.Int * money.Pow10(AmountScale-int(v.Digits)))
+		case c.Kind == Rate:
+			pv = parquet.Int64Value(v.Int)
 		default:
 			pv = parquet.ByteArrayValue([]byte(v.Str))
 		}
