@@ -69,7 +69,7 @@ func TestJournalProperties(t *testing.T) {
 	dir := res.Dir
 
 	accounts := column(t, dir, "chart_of_accounts.csv", "account_number")
-	costCenters := column(t, dir, "master_data/cost_centers.csv", "cost_center")
+	costCenters := column(t, dir, "master_data/cost_centers.csv", "id")
 	users := column(t, dir, "master_data/employees.csv", "user_id")
 	labels := column(t, dir, "labels/anomaly_labels.csv", "document_id")
 
@@ -166,8 +166,8 @@ func TestJournalProperties(t *testing.T) {
 			if !ok {
 				t.Fatalf("document %s: cost_center %q is not in master data", id, cc)
 			}
-			if row[4] != rec[cols["profit_center"]] {
-				t.Fatalf("document %s: profit_center %q, cost centre %s belongs to %s", id, rec[cols["profit_center"]], cc, row[4])
+			if row[9] != rec[cols["profit_center"]] { // profit_center
+				t.Fatalf("document %s: profit_center %q, cost centre %s belongs to %s", id, rec[cols["profit_center"]], cc, row[9])
 			}
 		}
 		d, c := minor(t, rec[cols["debit_amount"]]), minor(t, rec[cols["credit_amount"]])

@@ -184,7 +184,7 @@ type assetEnv struct {
 	chart      *chart.Chart
 	weights    *rng.Weighted
 	industry   string
-	accounts   map[string]int // chart index by account name (postable)
+	accounts   *accounts
 	scalers    map[string]*usdScaler
 }
 
@@ -199,33 +199,42 @@ var costs = func() map[string]rng.LogUniform {
 
 func newAssetEnv(env Env) *assetEnv {
 	a := &assetEnv{start: env.Start, end: env.Start.AddDate(0, env.Months, -1), chart: env.Chart, industry: env.Industry,
-		accounts: map[string]int{}, scalers: map[string]*usdScaler{}}
+		accounts: newAccounts(env.Chart), scalers: map[string]*usdScaler{}}
 	ia, ok := industryAssets[env.Industry]
 	if !ok {
 		ia = industryAssets["manufacturing"]
 	}
 	a.weights = rng.NewWeighted(ia.weights[:])
-	if env.Chart != nil {
-		for i, acc := range env.Chart.Accounts {
-			if _, dup := a.accounts[acc.Name]; acc.Postable && !dup {
-				a.accounts[acc.Name] = i
-			}
+	return a
+}
+
+// accounts finds postable accounts of a chart by name.
+type accounts struct {
+	chart  *chart.Chart
+	byName map[string]int
+}
+
+func newAccounts(ch *chart.Chart) *accounts {
+	a := &accounts{chart: ch, byName: map[string]int{}}
+	for i, acc := range ch.Accounts {
+		if _, dup := a.byName[acc.Name]; acc.Postable && !dup {
+			a.byName[acc.Name] = i
 		}
 	}
 	return a
 }
 
-// account returns the chart index of the postable account named name, or
-// the first account of role when the chart is too small to hold it.
-func (a *assetEnv) account(name string, role chart.Role) int {
-	if i, ok := a.accounts[name]; ok {
+// find returns the chart index of the postable account named name, or the
+// first account of role when the chart is too small to hold it.
+func (a *accounts) find(name string, role chart.Role) int {
+	if i, ok := a.byName[name]; ok {
 		return i
 	}
-	if ids := a.chart.ByRole(role); len(ids) > 0 {
-		return ids[0]
-	}
-	return -1
+	return a.chart.ByRole(role)[0]
 }
+
+// number is the account number of chart index i.
+func (a *accounts) number(i int) string { return a.chart.Accounts[i].Number }
 
 // FixedAssets returns company c's fixed assets in the order of
 // master_data/fixed_assets: the rows that file holds for c, drawn from the
@@ -324,11 +333,11 @@ func (ae *assetEnv) draw(c config.Company, s Sizes, i int, r *rand.Rand) FixedAs
 		a.Status = AssetFullyDepreciated
 	}
 
-	a.AssetAccount = ae.account(ci.asset, chart.FixedAssets)
-	a.AccumAccount = ae.account(ci.accum, chart.AccumDepr)
-	a.ExpenseAccount = ae.account(ci.expense, chart.Depreciation)
-	a.GainLossAccount = ae.account("Gain on disposal of assets", chart.OtherIncome)
-	a.ClearingAccount = ae.account("GR/IR clearing", chart.GRIR)
+	a.AssetAccount = ae.accounts.find(ci.asset, chart.FixedAssets)
+	a.AccumAccount = ae.accounts.find(ci.accum, chart.AccumDepr)
+	a.ExpenseAccount = ae.accounts.find(ci.expense, chart.Depreciation)
+	a.GainLossAccount = ae.accounts.find("Gain on disposal of assets", chart.OtherIncome)
+	a.ClearingAccount = ae.accounts.find("GR/IR clearing", chart.GRIR)
 	return a
 }
 
@@ -493,7 +502,7 @@ func fixedAssetTable(env Env) Table {
 				ae = newAssetEnv(env)
 			}
 			a := ae.draw(c, s, i, r)
-			acct := func(i int) string { return ae.chart.Accounts[i].Number }
+			acct := ae.accounts.number
 			date := func(t time.Time) table.Value {
 				if t.IsZero() {
 					return table.Null()
