@@ -1,6 +1,7 @@
 package masterdata
 
 import (
+	"encoding/json"
 	"slices"
 	"strings"
 	"testing"
@@ -279,6 +280,60 @@ func TestMasterDataDeterministic(t *testing.T) {
 		}
 		if same(a, other) {
 			t.Errorf("%s: seeds 42 and 43 give the same rows", tb.Name)
+		}
+	}
+}
+
+// TestReferencesResolve checks that every identifier one master-data file
+// names exists in the file it points to, for a company with fewer
+// employees than cost centres and one with more.
+func TestReferencesResolve(t *testing.T) {
+	for _, volume := range []int64{10_000, 400_000} {
+		c := config.Company{Code: "1000", Name: "Harbor Retail Inc.", Currency: "USD", Country: "US", AnnualVolume: volume}
+		env := testEnv(t, "retail", 400)
+		s := SizesFor(c, "medium")
+		ids := map[string]map[string]bool{}
+		rows := map[string][]record{}
+		for _, tb := range Tables(env) {
+			rows[tb.Name] = generateTable(t, env, 1, tb.Name, c, s)
+			key := tb.Columns[0].Name
+			ids[tb.Name] = map[string]bool{}
+			for _, rec := range rows[tb.Name] {
+				if ids[tb.Name][rec[key].Str] {
+					t.Fatalf("%s: %s %s twice", tb.Name, key, rec[key].Str)
+				}
+				ids[tb.Name][rec[key].Str] = true
+			}
+		}
+		for _, ref := range []struct{ from, col, to string }{
+			{"cost_centers", "parent_id", "cost_centers"}, {"cost_centers", "responsible_person", "employees"},
+			{"employees", "cost_center", "cost_centers"}, {"employees", "manager_id", "employees"},
+			{"materials", "preferred_vendor_id", "vendors"}, {"fixed_assets", "vendor_id", "vendors"},
+			{"fixed_assets", "cost_center", "cost_centers"},
+		} {
+			set := 0
+			for _, rec := range rows[ref.from] {
+				if v := rec[ref.col]; !v.Null {
+					set++
+					if !ids[ref.to][v.Str] {
+						t.Errorf("volume %d: %s.%s %q is not in %s", volume, ref.from, ref.col, v.Str, ref.to)
+					}
+				}
+			}
+			if set == 0 {
+				t.Errorf("volume %d: %s.%s is never set", volume, ref.from, ref.col)
+			}
+		}
+		for _, rec := range rows["employees"] {
+			var reports []string
+			if err := json.Unmarshal([]byte(rec["direct_reports"].Str), &reports); err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range reports {
+				if !ids["employees"][r] {
+					t.Errorf("volume %d: %s reports to nobody known: %s", volume, rec["employee_id"].Str, r)
+				}
+			}
 		}
 	}
 }

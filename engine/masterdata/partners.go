@@ -15,7 +15,7 @@ var paymentTerms = []struct {
 	name string
 	days int64
 }{
-	{"net30", 30}, {"net30", 30}, {"net30", 30}, {"net45", 45}, {"net60", 60}, {"net15", 45},
+	{"net30", 30}, {"net30", 30}, {"net30", 30}, {"net45", 45}, {"net60", 60}, {"net15", 15},
 	{"two_ten_net30", 30}, {"net90", 90}, {"end_of_month", 30},
 }
 
