@@ -34,6 +34,15 @@ type canonical struct {
 	SourceWeights      []string           `json:"source_weights"`
 	MonthEndDays       int                `json:"month_end_days"`
 	Seasonality        []string           `json:"seasonality"`
+	// HR is left out while it holds DataSynth's defaults, so that the
+	// hashes of configs without an hr section stay as they were.
+	HR *canonicalHR `json:"hr,omitempty"`
+}
+
+type canonicalHR struct {
+	Payroll      bool     `json:"payroll"`
+	PayFrequency string   `json:"pay_frequency"`
+	TaxRates     []string `json:"tax_rates"`
 }
 
 type canonicalCompany struct {
@@ -80,6 +89,9 @@ func (c *Config) Canonical(seed uint64) []byte {
 		MonthEndDays:       s.MonthEndDays,
 		Seasonality: append(strs([]Decimal{s.MonthEnd, s.QuarterEnd, s.YearEnd, s.Weekend}),
 			strs(s.Weekday[:])...),
+	}
+	if h := c.HR; h != defaults().HR {
+		k.HR = &canonicalHR{h.Payroll, h.PayFrequency, strs([]Decimal{h.FederalTax, h.StateTax, h.FICA})}
 	}
 	for _, co := range c.Companies {
 		k.Companies = append(k.Companies, canonicalCompany{co.Code, co.Name, co.Currency, co.Country, co.AnnualVolume, co.VolumeWeight.String()})

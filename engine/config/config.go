@@ -78,6 +78,7 @@ type Config struct {
 	Output          Output
 	Fraud           Fraud
 	Transactions    Transactions
+	HR              HR
 
 	// Source names where the config came from, for messages.
 	Source string
@@ -170,6 +171,22 @@ type Transactions struct {
 	// recurring and adjustment entries; otherwise each kind of document
 	// has its own source.
 	SourceWeights []Decimal
+}
+
+// PayFrequencies are the values of hr.payroll.pay_frequency: how often
+// payroll runs post.
+var PayFrequencies = []string{"monthly", "semimonthly", "biweekly", "weekly"}
+
+// HR is what the `hr` section decides of the journal: the payroll runs.
+type HR struct {
+	// Payroll is hr.payroll.enabled: post a payroll run per company and
+	// pay period.
+	Payroll bool
+	// PayFrequency is one of PayFrequencies.
+	PayFrequency string
+	// FederalTax, StateTax and FICA are the shares of gross pay withheld
+	// (hr.payroll.tax_rates).
+	FederalTax, StateTax, FICA Decimal
 }
 
 // LineBucket is a range of line counts and its weight.

@@ -211,3 +211,33 @@ func TestSizeBound(t *testing.T) {
 		t.Fatalf("Load(/dev/zero): %v", err)
 	}
 }
+
+// TestHRPayroll: hr.payroll decides the payroll runs; its defaults leave
+// the hash of a config without an hr section as it was, any other value
+// changes it, and the YAML written back keeps it.
+func TestHRPayroll(t *testing.T) {
+	a, _ := Parse("a.yaml", []byte(base))
+	b, err := Parse("b.yaml", []byte(base+"hr:\n  payroll:\n    pay_frequency: biweekly\n    tax_rates: {fica: 0.062}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	same, _ := Parse("s.yaml", []byte(base+"hr:\n  payroll:\n    enabled: true\n    pay_frequency: monthly\n"))
+	if b.HR.PayFrequency != "biweekly" || b.HR.FICA.String() != "0.062" || !b.HR.Payroll {
+		t.Fatalf("parsed %+v", b.HR)
+	}
+	if a.Hash(1) != same.Hash(1) || a.Hash(1) == b.Hash(1) {
+		t.Fatal("the hash does not follow hr.payroll")
+	}
+	back, err := Parse("back.yaml", b.YAML())
+	if err != nil || back.Hash(1) != b.Hash(1) {
+		t.Fatalf("YAML round trip: %v", err)
+	}
+	for doc, want := range map[string]string{
+		"hr:\n  payroll:\n    pay_frequency: fortnightly\n":          `hr.payroll.pay_frequency: "fortnightly" is not allowed`,
+		"hr:\n  payroll:\n    tax_rates: {federal_effective: 0.9}\n": "federal_effective + state_effective + fica is 1.0265, more than all of gross pay",
+	} {
+		if _, err := Parse("c.yaml", []byte(base+doc)); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: %v, want %q", doc, err, want)
+		}
+	}
+}

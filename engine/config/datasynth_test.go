@@ -16,7 +16,7 @@ import (
 
 // implemented are the top-level sections this generator decodes key by
 // key; every other DataSynth section is accepted whole, with one warning.
-var implemented = []string{"global", "companies", "chart_of_accounts", "output", "fraud", "transactions"}
+var implemented = []string{"global", "companies", "chart_of_accounts", "output", "fraud", "transactions", "hr"}
 
 func section(path string) string {
 	s, _, _ := strings.Cut(path, ".")
@@ -113,6 +113,7 @@ func sampleValues(path, kind string) []string {
 // sampleOverrides are values the generator needs where the generic sample
 // would be refused (a currency must be one, a company code must be set).
 var sampleOverrides = map[string][]string{
+	"hr.payroll.pay_frequency":                     {`"weekly"`, `"biweekly"`},
 	"global.seed":                                  {"1", "2"},
 	"global.industry":                              {"retail", "energy"},
 	"global.start_date":                            {`"2024-02-01"`, `"2023-01-01"`},

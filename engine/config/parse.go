@@ -113,6 +113,8 @@ func defaults() *Config {
 			TypeWeights:        decimals("0.25", "0.15", "0.10", "0.10", "0.15", "0.10", "0.10", "0.05"),
 			ApprovalThresholds: decimals("1000", "5000", "10000", "25000", "50000", "100000"),
 		},
+		// DataSynth's payroll defaults.
+		HR: HR{Payroll: true, PayFrequency: "monthly", FederalTax: Decimal{220_000}, StateTax: Decimal{50_000}, FICA: Decimal{76_500}},
 		Transactions: Transactions{
 			// Share of entries by line count, per 10,000, in the shape
 			// observed in real general ledgers: two-line entries dominate,

@@ -40,6 +40,12 @@ var noEffect = map[string]string{
 	"transactions.amounts.nice_number_probability":  "amounts are not rounded to nice numbers",
 	"transactions.benford.tolerance":                "a validation tolerance; amounts follow Benford's law by construction",
 	"transactions.benford.exempt_sources":           "every source follows the same amount distribution",
+	"hr.enabled":                                    "HR's own files (payroll runs, time sheets, expense reports) are not written; payroll postings are in the journal either way",
+	"hr.payroll.salary_ranges":                      "payroll amounts come from the employees' salaries in master data",
+	"hr.payroll.benefits_enrollment_rate":           "payroll postings withhold taxes only",
+	"hr.payroll.retirement_participation_rate":      "payroll postings withhold taxes only",
+	"hr.time_attendance":                            "time sheets are not generated",
+	"hr.expenses":                                   "expense reports are not generated; expense claims post as journal entries",
 }
 
 // ignoreNoEffect warns about a DataSynth key listed in noEffect.
@@ -59,6 +65,7 @@ func (p *parser) root(n *yaml.Node, cfg *Config) {
 		{"output", true, func(n *yaml.Node, path string) { p.output(n, path, &cfg.Output) }},
 		{"fraud", false, func(n *yaml.Node, path string) { p.fraud(n, path, &cfg.Fraud) }},
 		{"transactions", false, func(n *yaml.Node, path string) { p.transactions(n, path, &cfg.Transactions) }},
+		{"hr", false, func(n *yaml.Node, path string) { p.hr(n, path, &cfg.HR) }},
 	}, func(k, v *yaml.Node, path string) {
 		// A DataSynth section this generator does not implement: one
 		// warning, unless the section switches itself off.
@@ -510,6 +517,44 @@ func (p *parser) seasonality(n *yaml.Node, path string, s *Seasonality) {
 			p.warn(nil, join(path, "day_of_week_patterns"), "is false, so the weekday multipliers given are not used")
 		}
 		s.Weekday = [5]Decimal{one, one, one, one, one}
+	}
+}
+
+// hr reads the payroll keys of the `hr` section; the rest of it (time
+// and attendance, expense reports) warns.
+func (p *parser) hr(n *yaml.Node, path string, h *HR) {
+	rate := func(d *Decimal) func(n *yaml.Node, path string) {
+		return func(n *yaml.Node, path string) { *d = p.decimal(n, path, Decimal{0}, Decimal{MicroPerUnit}) }
+	}
+	p.mapping(n, path, []field{
+		{"enabled", false, func(n *yaml.Node, path string) {
+			// HR's own files are not written; payroll postings are part
+			// of the journal either way.
+			if p.boolean(n, path) {
+				p.ignoreNoEffect(p.keys[path], n, path)
+			}
+		}},
+		{"payroll", false, func(n *yaml.Node, path string) {
+			p.mapping(n, path, []field{
+				{"enabled", false, func(n *yaml.Node, path string) { h.Payroll = p.boolean(n, path) }},
+				{"pay_frequency", false, func(n *yaml.Node, path string) {
+					if f := p.enum(n, path, PayFrequencies); f != "" {
+						h.PayFrequency = f
+					}
+				}},
+				{"tax_rates", false, func(n *yaml.Node, path string) {
+					p.mapping(n, path, []field{
+						{"federal_effective", false, rate(&h.FederalTax)},
+						{"state_effective", false, rate(&h.StateTax)},
+						{"fica", false, rate(&h.FICA)},
+					}, p.ignoreNoEffect)
+				}},
+			}, p.ignoreNoEffect)
+		}},
+	}, p.ignoreNoEffect)
+	if h.FederalTax.Micro+h.StateTax.Micro+h.FICA.Micro > MicroPerUnit {
+		p.add(n, join(path, "payroll.tax_rates"), "federal_effective + state_effective + fica is %s, more than all of gross pay; lower them",
+			Decimal{h.FederalTax.Micro + h.StateTax.Micro + h.FICA.Micro})
 	}
 }
 

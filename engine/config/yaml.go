@@ -107,6 +107,13 @@ func (c *Config) YAML() []byte {
 		),
 		"transactions", transactions,
 	)
+	if h := c.HR; h != defaults().HR {
+		root.Content = append(root.Content, str("hr"), mapping("payroll", mapping(
+			"enabled", boolean(h.Payroll),
+			"pay_frequency", str(h.PayFrequency),
+			"tax_rates", mapping("federal_effective", decimal(h.FederalTax), "state_effective", decimal(h.StateTax), "fica", decimal(h.FICA)),
+		)))
+	}
 	out, err := yaml.Marshal(root)
 	if err != nil {
 		// Only plain scalars, sequences and mappings are encoded.

@@ -355,7 +355,13 @@ func writeJournal(ctx context.Context, w *writer, cfg *config.Config, opts Optio
 		}
 		return nil
 	}
-	if err := runJournal(ctx, ledger.New(cfg, opts.Seed, ch), threads, encode, order, write); err != nil {
+	l := ledger.New(cfg, opts.Seed, ch)
+	if opts.Logger != nil {
+		for _, w := range l.Warnings() {
+			opts.Logger.Warn(w)
+		}
+	}
+	if err := runJournal(ctx, l, threads, encode, order, write); err != nil {
 		abort()
 		return err
 	}

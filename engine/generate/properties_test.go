@@ -94,6 +94,26 @@ func TestJournalProperties(t *testing.T) {
 	}
 	foreignRates := map[string]bool{}
 
+	// A month's gross pay per company: its employees' base salaries over
+	// twelve, as master_data/employees holds them.
+	monthlyPay := map[string]int64{}
+	{
+		cols, r, done := readCSV(t, dir, "master_data/employees.csv")
+		for {
+			rec, err := r.Read()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			monthlyPay[rec[cols["company_code"]]] += minor(t, rec[cols["base_salary"]]) / 12
+		}
+		done()
+	}
+	payroll := map[string]int64{} // gross pay by document
+	payrollDocs := map[string]string{}
+
 	cols, r, done := readCSV(t, dir, "journal_entries.csv")
 	defer done()
 	start, end := cfg.Global.StartDate, cfg.Global.EndDate()
@@ -178,6 +198,10 @@ func TestJournalProperties(t *testing.T) {
 			t.Fatalf("document %s: local_amount is not debit minus credit", id)
 		}
 		balance[id] += d - c
+		if rec[cols["document_type"]] == "PR" && d > 0 {
+			payroll[id] += d
+			payrollDocs[id] = rec[cols["company_code"]]
+		}
 		if !fraudDocs[id] {
 			v := d + c
 			for v >= 10 {
@@ -185,6 +209,16 @@ func TestJournalProperties(t *testing.T) {
 			}
 			firstDigit[v]++
 			amounts++
+		}
+	}
+	// Payroll: a run per company and month, each paying the employees'
+	// monthly salaries.
+	if len(payroll) != 12*len(cfg.Companies) {
+		t.Fatalf("%d payroll runs for %d companies over 12 months", len(payroll), len(cfg.Companies))
+	}
+	for id, gross := range payroll {
+		if co := payrollDocs[id]; gross != monthlyPay[co] {
+			t.Fatalf("payroll run %s of %s pays %d, the employees' salaries %d a month", id, co, gross, monthlyPay[co])
 		}
 	}
 	if len(foreignRates) < 100 {

@@ -84,10 +84,14 @@ type company struct {
 	// thresholds are the fraud approval thresholds above min_amount and
 	// at most max_amount, in minor units, or max_amount alone.
 	thresholds []int64
-	users      int // employees, each a possible created_by
-	ccs        int // cost centres
-	vendors    int
-	custs      int
+	// sched are the company's recurring postings; accrualRange the range
+	// of month-end accrual estimates.
+	sched        schedule
+	accrualRange amountRange
+	users        int // employees, each a possible created_by
+	ccs          int // cost centres
+	vendors      int
+	custs        int
 
 	// Identifiers and fields as the encoders write them.
 	userIDs, ccID, pcID                        []string
@@ -115,6 +119,17 @@ type Ledger struct {
 	fraudRate  string
 	benford    bool
 	companies  []company
+
+	// Recurring postings: their templates, the accounts they post to
+	// (chart indexes), the payroll's withholding rates in millionths, and
+	// warnings about companies too small to hold them.
+	payroll, depreciation, accrual                   *template
+	acctSalaries, acctPayrollTax, acctSocialSecurity int32
+	acctPayrollBank                                  int32
+	accruals                                         [][2]int32 // expense, liability
+	taxMicro, ficaMicro                              int64
+	payFrequency                                     string
+	warnings                                         []string
 }
 
 // lead is how many days before the period a document date may fall.
@@ -138,7 +153,47 @@ func New(cfg *config.Config, seed uint64, ch *chart.Chart) *Ledger {
 	l.linePick = rng.NewWeighted(weights)
 
 	l.templates = templates
-	l.tmplPick = rng.NewWeighted(templateWeights(cfg.Global.Industry))
+	weights = templateWeights(cfg.Global.Industry)
+	for i := range l.templates {
+		// Recurring postings follow the calendar (recurring.go).
+		switch t := &l.templates[i]; t.name {
+		case "payroll":
+			l.payroll, weights[i] = t, 0
+		case "depreciation":
+			l.depreciation, weights[i] = t, 0
+		case "accrual":
+			l.accrual, weights[i] = t, 0
+		}
+	}
+	l.tmplPick = rng.NewWeighted(weights)
+	named := map[string]int32{}
+	for i, a := range ch.Accounts {
+		if _, dup := named[a.Name]; a.Postable && !dup {
+			named[a.Name] = int32(i)
+		}
+	}
+	// account is the postable account named name, or the first of role
+	// in a chart too small to hold it.
+	account := func(name string, role chart.Role) int32 {
+		if i, ok := named[name]; ok {
+			return i
+		}
+		return int32(ch.ByRole(role)[0])
+	}
+	l.acctSalaries = account("Salaries and wages", chart.Personnel)
+	l.acctPayrollTax = account("Payroll taxes payable", chart.PayrollLiab)
+	l.acctSocialSecurity = account("Social security payable", chart.PayrollLiab)
+	l.acctPayrollBank = account("Payroll bank account", chart.Bank)
+	for i, k := range accrualKinds {
+		role := chart.Opex
+		if i == 0 {
+			role = chart.Personnel
+		}
+		l.accruals = append(l.accruals, [2]int32{account(k.expense, role), account(k.liability, chart.Accrued)})
+	}
+	h := cfg.HR
+	l.taxMicro, l.ficaMicro, l.payFrequency = h.FederalTax.Micro+h.StateTax.Micro, h.FICA.Micro, h.PayFrequency
+	env := masterdata.NewEnv(cfg, ch)
 	if w := cfg.Transactions.SourceWeights; w != nil {
 		l.sourcePick = rng.NewWeighted(micros(w))
 	}
@@ -168,6 +223,7 @@ func New(cfg *config.Config, seed uint64, ch *chart.Chart) *Ledger {
 			cust:         newIDPrefix("C-"+c.Code+"-", 6),
 		}
 		co.rates, co.rateMicros = l.dailyRates(rates, c.Currency, cfg.Global.GroupCurrency)
+		co.accrualRange = newAmountRange(amountProfile{1_000, 2}, money.Rate("USD", c.Currency), digits, min, max)
 		for _, th := range l.thresholds {
 			if v := th.Minor(digits); v > min && v <= max {
 				co.thresholds = append(co.thresholds, v)
@@ -194,10 +250,16 @@ func New(cfg *config.Config, seed uint64, ch *chart.Chart) *Ledger {
 		for i := range s.Employees {
 			co.userIDs = append(co.userIDs, masterdata.UserID(c.Code, i))
 		}
+		if w := l.plan(cfg, &co, env); w != "" {
+			l.warnings = append(l.warnings, w)
+		}
 		l.companies = append(l.companies, co)
 	}
 	return l
 }
+
+// Warnings are the problems New found that do not stop generation.
+func (l *Ledger) Warnings() []string { return l.warnings }
 
 // dailyRates returns the rate from currency from into to on each day of
 // the calendar, as text and in millionths. Days before the start (document
@@ -378,7 +440,13 @@ func (l *Ledger) Generate(ci int, n int64, out *Block) {
 	r := rng.Block(l.seed, n, "journal", co.cfg.Code)
 	first := n * BlockSize
 	last := min(first+BlockSize, co.entries)
+	k := co.sched.next(first)
 	for seq := first; seq < last; seq++ {
+		if k < len(co.sched.posts) && co.sched.posts[k].seq == seq {
+			l.recurringDoc(co, &co.sched.posts[k], out)
+			k++
+			continue
+		}
 		l.document(co, seq, r, out)
 	}
 }

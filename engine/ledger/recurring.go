@@ -1,0 +1,380 @@
+package ledger
+
+import (
+	"math/rand/v2"
+	"slices"
+	"strconv"
+	"time"
+
+	"datasynth.dev/engine/chart"
+	"datasynth.dev/engine/config"
+	"datasynth.dev/engine/masterdata"
+	"datasynth.dev/engine/rng"
+)
+
+// Recurring postings follow the calendar, not a random draw: a payroll run
+// per company and pay period, a depreciation run per company and month,
+// and a month-end accrual per company and month, reversed on the first day
+// of the next month (the last month's accrual stays open: its reversal
+// belongs to the period after the dataset).
+//
+// They take their places among a company's documents by sequence number:
+// the company's R recurring postings, in date order, sit at sequence
+// numbers spread evenly over its N documents ((2j+1)N/2R for the j-th), so
+// every block knows from the schedule alone which of its documents are
+// recurring and never needs another block. Each recurring posting draws
+// from its own stream (seed, "recurring", company, kind, period), so an
+// accrual and its reversal hold the same lines wherever they land. A
+// company with fewer documents than recurring postings gets none of them,
+// with a warning.
+
+type recurKind int8
+
+const (
+	recPayroll recurKind = iota
+	recDepreciation
+	recAccrual
+	recReversal
+)
+
+var recurNames = [...]string{"payroll", "depreciation", "accrual", "reversal"}
+
+// recurring is one scheduled posting.
+type recurring struct {
+	seq    int64
+	day    int32 // posting day, index into Ledger.days
+	kind   recurKind
+	period int32 // pay period or month, from 0
+	// month is the calendar month of a depreciation run or accrual.
+	year  int
+	month time.Month
+}
+
+// accrualReversal is the posting that reverses a month-end accrual.
+var accrualReversal = template{"accrual_reversal", "SA", "R2R", "manual", "Reversal of month-end accrual", "10", noParty, false,
+	[]chart.Role{chart.Opex, chart.Personnel}, []chart.Role{chart.Accrued}}
+
+// employeeCost is what payroll needs of an employee.
+type employeeCost struct {
+	costCenter int
+	annual     int64 // base salary, minor units
+}
+
+// salaries returns the employees' annual base salaries and cost centres,
+// as master_data/employees holds them.
+func salaries(seed uint64, env masterdata.Env, c config.Company, s masterdata.Sizes) []employeeCost {
+	emps := masterdata.Employees(seed, env, c, s)
+	out := make([]employeeCost, len(emps))
+	for i, e := range emps {
+		out[i] = employeeCost{costCenter: e.CostCenter, annual: e.BaseSalary}
+	}
+	return out
+}
+
+// schedule holds what a company's recurring postings need.
+type schedule struct {
+	posts  []recurring
+	assets []masterdata.FixedAsset
+	// gross is the gross pay of one pay period by cost centre.
+	gross []int64
+	// user posts the runs: the first employee in finance.
+	user int32
+}
+
+// payPeriods returns the pay dates of the period for a pay frequency: the
+// last weekday of each month (monthly), also of each 15th (semimonthly),
+// or of every second or every week counted from the start (biweekly,
+// weekly), whenever the pay period ends inside the dataset.
+func payPeriods(freq string, start, end time.Time) []time.Time {
+	var ends []time.Time
+	switch freq {
+	case "biweekly", "weekly":
+		n := 14
+		if freq == "weekly" {
+			n = 7
+		}
+		for t := start.AddDate(0, 0, n-1); !t.After(end); t = t.AddDate(0, 0, n) {
+			ends = append(ends, t)
+		}
+	default:
+		for m := time.Date(start.Year(), start.Month(), 1, 0, 0, 0, 0, time.UTC); !m.After(end); m = m.AddDate(0, 1, 0) {
+			if freq == "semimonthly" {
+				if mid := m.AddDate(0, 0, 14); !mid.Before(start) && !mid.After(end) {
+					ends = append(ends, mid)
+				}
+			}
+			if last := m.AddDate(0, 1, -1); !last.Before(start) && !last.After(end) {
+				ends = append(ends, last)
+			}
+		}
+	}
+	out := make([]time.Time, 0, len(ends))
+	for _, t := range ends {
+		for t.Weekday() == time.Saturday || t.Weekday() == time.Sunday {
+			t = t.AddDate(0, 0, -1)
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+// periodsPerYear is how many pay periods a year has.
+var periodsPerYear = map[string]int64{"monthly": 12, "semimonthly": 24, "biweekly": 26, "weekly": 52}
+
+// plan builds company co's schedule. It returns a warning when the
+// company has too few documents to hold it.
+func (l *Ledger) plan(cfg *config.Config, co *company, env masterdata.Env) string {
+	g := cfg.Global
+	start, end := g.StartDate, g.EndDate()
+	dayOf := func(t time.Time) int32 { return int32(t.Sub(start).Hours()/24) + lead }
+	var posts []recurring
+	sc := &co.sched
+	if cfg.HR.Payroll {
+		emps := salaries(l.seed, env, co.cfg, co.sizes)
+		ppy := periodsPerYear[cfg.HR.PayFrequency]
+		sc.gross = make([]int64, co.sizes.CostCenters)
+		for _, e := range emps {
+			sc.gross[e.costCenter] += e.annual / ppy
+		}
+		for i, t := range payPeriods(cfg.HR.PayFrequency, start, end) {
+			posts = append(posts, recurring{day: dayOf(t), kind: recPayroll, period: int32(i)})
+		}
+	}
+	sc.assets = masterdata.FixedAssets(l.seed, env, co.cfg, co.sizes)
+	i := int32(0)
+	for m := time.Date(start.Year(), start.Month(), 1, 0, 0, 0, 0, time.UTC); !m.After(end); m = m.AddDate(0, 1, 0) {
+		last := m.AddDate(0, 1, -1)
+		if last.Before(start) || last.After(end) {
+			continue
+		}
+		if len(masterdata.MonthlyDepreciation(sc.assets, m.Year(), m.Month())) > 0 {
+			posts = append(posts, recurring{day: dayOf(last), kind: recDepreciation, period: i, year: m.Year(), month: m.Month()})
+		}
+		posts = append(posts, recurring{day: dayOf(last), kind: recAccrual, period: i, year: m.Year(), month: m.Month()})
+		if next := last.AddDate(0, 0, 1); !next.After(end) {
+			posts = append(posts, recurring{day: dayOf(next), kind: recReversal, period: i, year: m.Year(), month: m.Month()})
+		}
+		i++
+	}
+	slices.SortStableFunc(posts, func(a, b recurring) int { return int(a.day) - int(b.day) })
+	n, r := co.entries, int64(len(posts))
+	if r > n {
+		return co.cfg.Code + ": " + strconv.FormatInt(n, 10) + " journal entries cannot hold its " + strconv.FormatInt(r, 10) +
+			" recurring postings (payroll runs, depreciation runs, month-end accruals and their reversals); they are left out: raise annual_transaction_volume"
+	}
+	for j := range posts {
+		posts[j].seq = (2*int64(j) + 1) * n / (2 * r)
+	}
+	sc.posts = posts
+	sc.user = co.userIn(masterdata.Finance)
+	return ""
+}
+
+// userIn returns the first employee of department dept, or employee 0.
+func (co *company) userIn(dept int) int32 {
+	for i := range co.users {
+		if masterdata.EmployeeDepartment(co.sizes, i) == dept {
+			return int32(i)
+		}
+	}
+	return 0
+}
+
+// next returns the index of the first scheduled posting at or after seq.
+func (s *schedule) next(seq int64) int {
+	i, _ := slices.BinarySearchFunc(s.posts, seq, func(p recurring, seq int64) int {
+		switch {
+		case p.seq < seq:
+			return -1
+		case p.seq > seq:
+			return 1
+		}
+		return 0
+	})
+	return i
+}
+
+// recurringDoc appends the scheduled posting p of company co.
+func (l *Ledger) recurringDoc(co *company, p *recurring, out *Block) {
+	kind := p.kind
+	if kind == recReversal {
+		kind = recAccrual // the same lines as the accrual it reverses
+	}
+	r := rng.New(l.seed, "recurring", co.cfg.Code, recurNames[kind], strconv.Itoa(int(p.period)))
+	d := document{seq: p.seq, party: -1, partyKind: noParty, day: p.day, docDay: p.day, fraud: noFraud}
+	d.idHi, d.idLo = r.Uint64(), r.Uint64()
+	if p.kind == recReversal {
+		// Its own document id, from a stream of its own; the lines follow
+		// from the accrual's draws.
+		ids := rng.New(l.seed, "recurring", co.cfg.Code, recurNames[recReversal], strconv.Itoa(int(p.period)))
+		d.idHi, d.idLo = ids.Uint64(), ids.Uint64()
+	}
+	first := len(out.items)
+	sc := &co.sched
+	switch p.kind {
+	case recPayroll:
+		d.tmpl, d.source, d.user = l.payroll, "recurring", sc.user
+		l.payrollLines(co, out)
+	case recDepreciation:
+		d.tmpl, d.source, d.user = l.depreciation, "recurring", sc.user
+		for _, dl := range masterdata.MonthlyDepreciation(sc.assets, p.year, p.month) {
+			out.items = append(out.items, lineItem{account: int32(dl.Expense), costCenter: int32(dl.CostCenter), amount: dl.Amount, debit: true})
+		}
+		// One credit per accumulated-depreciation account.
+		for _, dl := range masterdata.MonthlyDepreciation(sc.assets, p.year, p.month) {
+			l.credit(out, first, int32(dl.Accumulated), dl.Amount)
+		}
+	case recAccrual, recReversal:
+		d.tmpl, d.source, d.user = l.accrual, "adjustment", sc.user
+		if p.kind == recReversal {
+			d.tmpl = &accrualReversal
+		}
+		l.accrualLines(co, r, out)
+		if p.kind == recReversal {
+			for i := range out.items[first:] {
+				out.items[first+i].debit = !out.items[first+i].debit
+			}
+		}
+	}
+	items := fitLimits(out.items[first:], co.minAmount, co.maxAmount)
+	out.items = append(out.items[:first], items...)
+	if len(items) == 0 {
+		// Nothing to post within the limits: an ordinary document takes
+		// the slot, drawn from the posting's stream.
+		l.document(co, p.seq, r, out)
+		return
+	}
+	var total int64
+	for _, it := range out.items[first:] {
+		if it.debit {
+			total += it.amount
+		}
+	}
+	d.lines = int32(len(out.items) - first)
+	l.add(out, d, total)
+}
+
+// credit adds amount to the credit line of account among the items from
+// first, or appends one.
+func (l *Ledger) credit(out *Block, first int, account int32, amount int64) {
+	for i := first; i < len(out.items); i++ {
+		if it := &out.items[i]; !it.debit && it.account == account {
+			it.amount += amount
+			return
+		}
+	}
+	out.items = append(out.items, lineItem{account: account, costCenter: -1, amount: amount})
+}
+
+// payrollLines posts one pay period: gross pay by cost centre to salaries,
+// the withheld taxes to their liabilities, the net pay from the bank.
+func (l *Ledger) payrollLines(co *company, out *Block) {
+	var gross int64
+	for cc, g := range co.sched.gross {
+		if g > 0 {
+			out.items = append(out.items, lineItem{account: l.acctSalaries, costCenter: int32(cc), amount: g, debit: true})
+			gross += g
+		}
+	}
+	tax := mulDiv(uint64(gross), uint64(l.taxMicro), config.MicroPerUnit)
+	fica := mulDiv(uint64(gross), uint64(l.ficaMicro), config.MicroPerUnit)
+	net := gross - int64(tax) - int64(fica)
+	for _, c := range []struct {
+		account int32
+		amount  int64
+	}{{l.acctPayrollTax, int64(tax)}, {l.acctSocialSecurity, int64(fica)}, {l.acctPayrollBank, net}} {
+		if c.amount > 0 {
+			out.items = append(out.items, lineItem{account: c.account, costCenter: -1, amount: c.amount})
+		}
+	}
+}
+
+// accrualKinds are the month-end accruals: an expense and the liability
+// it accrues to. Bonuses accrue a share of the month's payroll; the others
+// are estimates drawn from the accrual range.
+var accrualKinds = []struct{ expense, liability string }{
+	{"Bonuses", "Accrued bonuses"},
+	{"Utilities", "Accrued utilities"},
+	{"Audit fees", "Accrued expenses"},
+	{"Consulting fees", "Accrued expenses"},
+}
+
+// accrualLines posts one month-end accrual.
+func (l *Ledger) accrualLines(co *company, r *rand.Rand, out *Block) {
+	first := len(out.items)
+	var payroll int64
+	for _, g := range co.sched.gross {
+		payroll += g
+	}
+	ppm := periodsPerYear[l.payFrequency] / 12
+	for i, k := range l.accruals {
+		var a int64
+		if i == 0 {
+			// Bonuses: 5 to 10% of the month's gross pay.
+			a = payroll * max(ppm, 1) * int64(5+r.IntN(6)) / 100
+		} else {
+			a = co.accrualRange.draw(r, l.benford)
+		}
+		if a <= 0 {
+			continue
+		}
+		out.items = append(out.items, lineItem{account: k[0], costCenter: int32(r.IntN(co.ccs)), amount: a, debit: true})
+		l.credit(out, first, k[1], a)
+	}
+}
+
+// fitLimits makes every line of a computed posting lie within
+// min_amount..max_amount without changing either side's total: a line
+// below min folds into the largest line of its side, a line above max
+// splits into equal lines. A posting that cannot be fitted (a side total
+// below min, or limits so narrow that no equal split fits) gives nil.
+func fitLimits(items []lineItem, min, max int64) []lineItem {
+	var debit, credit int64
+	for _, it := range items {
+		if it.debit {
+			debit += it.amount
+		} else {
+			credit += it.amount
+		}
+	}
+	if debit < min || credit < min || debit != credit {
+		return nil
+	}
+	out := items[:0:0]
+	for _, side := range []bool{true, false} {
+		big := -1
+		for i, it := range items {
+			if it.debit == side && (big < 0 || it.amount > items[big].amount) {
+				big = i
+			}
+		}
+		var folded int64
+		for i, it := range items {
+			if it.debit == side && i != big && it.amount < min {
+				folded += it.amount
+			}
+		}
+		for i, it := range items {
+			if it.debit != side || (i != big && it.amount < min) {
+				continue
+			}
+			if i == big {
+				it.amount += folded
+			}
+			k := (it.amount + max - 1) / max
+			part, rest := it.amount/k, it.amount%k
+			if part < min {
+				return nil // limits narrower than half of max: no split fits
+			}
+			for j := range k {
+				p := it
+				p.amount = part
+				if j < rest {
+					p.amount++
+				}
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
