@@ -533,3 +533,38 @@ func fixedAssetTable(env Env) Table {
 		},
 	}
 }
+
+// AccountBalance is the balance of one chart account (an index into the
+// chart's Accounts), in minor units: positive for a debit balance,
+// negative for a credit balance.
+type AccountBalance struct {
+	Account int
+	Amount  int64
+}
+
+// AssetBalances is what the assets carry on the first day of year-month:
+// the cost of every asset bought before that month and not yet disposed
+// of, as a debit on its asset account, and their accumulated depreciation,
+// as a credit on the accumulated-depreciation account; by account, in
+// chart order, zero balances left out. On the dataset's first day these
+// are the opening balances of the fixed-asset accounts.
+func AssetBalances(assets []FixedAsset, year int, month time.Month) []AccountBalance {
+	first := time.Date(year, month, 1, 0, 0, 0, 0, time.UTC)
+	sum := map[int]int64{}
+	for i := range assets {
+		a := &assets[i]
+		if !a.Acquired.Before(first) || !a.Disposed.IsZero() && a.Disposed.Before(first) {
+			continue
+		}
+		sum[a.AssetAccount] += a.Cost
+		sum[a.AccumAccount] -= a.AccumulatedBefore(year, month)
+	}
+	var out []AccountBalance
+	for acct, v := range sum {
+		if v != 0 {
+			out = append(out, AccountBalance{acct, v})
+		}
+	}
+	slices.SortFunc(out, func(x, y AccountBalance) int { return cmp.Compare(x.Account, y.Account) })
+	return out
+}

@@ -195,3 +195,58 @@ func TestFixedAssetRowsMatchAPI(t *testing.T) {
 		}
 	}
 }
+
+// TestAssetBalancesRollForward checks that the balances at the start of a
+// month, that month's depreciation run and the month's purchases give the
+// next month's balances, and that cost always exceeds
+// accumulated depreciation.
+func TestAssetBalancesRollForward(t *testing.T) {
+	env := testEnv(t, "manufacturing", 400)
+	s := SizesFor(testCompany, "medium")
+	assets := FixedAssets(5, env, testCompany, s)
+	for m := time.January; m < time.December; m++ {
+		before := map[int]int64{}
+		var cost, accum int64
+		for _, b := range AssetBalances(assets, 2024, m) {
+			before[b.Account] = b.Amount
+			switch env.Chart.Accounts[b.Account].Role {
+			case chart.FixedAssets:
+				cost += b.Amount
+			case chart.AccumDepr:
+				accum -= b.Amount
+			default:
+				t.Fatalf("balance on account %d of role %s", b.Account, env.Chart.Accounts[b.Account].Role)
+			}
+		}
+		if cost <= 0 || accum <= 0 || accum >= cost {
+			t.Fatalf("month %d: cost %d, accumulated depreciation %d", m, cost, accum)
+		}
+		for _, l := range MonthlyDepreciation(assets, 2024, m) {
+			before[l.Accumulated] -= l.Amount
+		}
+		for i := range assets {
+			a := &assets[i]
+			if a.Acquired.Year() == 2024 && a.Acquired.Month() == m {
+				before[a.AssetAccount] += a.Cost // its first month's depreciation is in the run
+			}
+		}
+		for _, b := range AssetBalances(assets, 2024, m+1) {
+			if before[b.Account] != b.Amount {
+				t.Errorf("month %d: account %d rolls forward to %d, balances say %d", m+1, b.Account, before[b.Account], b.Amount)
+			}
+		}
+	}
+}
+
+func TestMonthlyPayAddsUp(t *testing.T) {
+	for _, base := range []int64{0, 11, 12, 5_200_000, 7_300_007} {
+		e := Employee{BaseSalary: base}
+		var sum int64
+		for m := 1; m <= 12; m++ {
+			sum += e.MonthlyPay(m)
+		}
+		if sum != base {
+			t.Errorf("base %d: twelve months pay %d", base, sum)
+		}
+	}
+}

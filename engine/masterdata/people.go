@@ -439,3 +439,14 @@ func appendEmployee(row []table.Value, c config.Company, s Sizes, e Employee) []
 		table.D(table.Days(e.Hired)), table.Null(), table.Str(site(c)), table.B(false), table.Null(),
 		table.A(e.BaseSalary, digits), table.Str(c.Currency))
 }
+
+// MonthlyPay is the employee's base pay for month m (1..12) of a year:
+// BaseSalary in twelve parts that add up to it exactly, the odd minor
+// units paid in the first months.
+func (e Employee) MonthlyPay(m int) int64 {
+	pay := e.BaseSalary / 12
+	if int64(m) <= e.BaseSalary%12 {
+		pay++
+	}
+	return pay
+}
