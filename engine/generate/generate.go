@@ -35,6 +35,7 @@ import (
 	"sync"
 	"time"
 
+	"datasynth.dev/engine/balance"
 	"datasynth.dev/engine/config"
 	"datasynth.dev/engine/genversion"
 	"datasynth.dev/engine/ledger"
@@ -146,7 +147,12 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if err := writeFX(w, cfg, opts.Seed, c); err != nil {
 		return nil, err
 	}
-	if err := writeJournal(ctx, w, cfg, opts, ch, threads, &m.Statistics, c); err != nil {
+	l := ledger.New(cfg, opts.Seed, ch)
+	tally := balance.NewTally(ch, l.Periods(), l.Companies())
+	if err := writeJournal(ctx, w, cfg, opts, l, tally, threads, &m.Statistics, c); err != nil {
+		return nil, err
+	}
+	if err := writeBalances(w, cfg, opts.Seed, ch, l, tally, c); err != nil {
 		return nil, err
 	}
 

@@ -8,6 +8,7 @@ import (
 	"io"
 	"sync"
 
+	"datasynth.dev/engine/balance"
 	"datasynth.dev/engine/chart"
 	"datasynth.dev/engine/config"
 	"datasynth.dev/engine/fx"
@@ -220,7 +221,7 @@ type journalText struct {
 	perEntry bool
 }
 
-func writeJournal(ctx context.Context, w *writer, cfg *config.Config, opts Options, ch *chart.Chart, threads int, st *manifest.Statistics, c *codec) error {
+func writeJournal(ctx context.Context, w *writer, cfg *config.Config, opts Options, l *ledger.Ledger, tally *balance.Tally, threads int, st *manifest.Statistics, c *codec) error {
 	var texts []*journalText
 	var pq *file
 	var pw *parquet.GenericWriter[ledger.JournalRow]
@@ -338,6 +339,7 @@ func writeJournal(ctx context.Context, w *writer, cfg *config.Config, opts Optio
 				return 0, err
 			}
 		}
+		tally.Add(blk)
 		st.JournalEntries += blk.Entries
 		st.LineItems += blk.Lines
 		st.FraudEntries += blk.Fraud
@@ -355,7 +357,6 @@ func writeJournal(ctx context.Context, w *writer, cfg *config.Config, opts Optio
 		}
 		return nil
 	}
-	l := ledger.New(cfg, opts.Seed, ch)
 	if opts.Logger != nil {
 		for _, w := range l.Warnings() {
 			opts.Logger.Warn(w)
@@ -386,4 +387,52 @@ func writeJournal(ctx context.Context, w *writer, cfg *config.Config, opts Optio
 		keep(closeTable(labels))
 	}
 	return first
+}
+
+// writeBalances writes each company's opening balances, the trial balances
+// of every period from the tally of the journal, and balance_validation.json
+// with the checks they pass.
+func writeBalances(w *writer, cfg *config.Config, seed uint64, ch *chart.Chart, l *ledger.Ledger, tally *balance.Tally, c *codec) error {
+	v := balance.NewValidation(ch)
+	sheets := make([]*balance.Sheet, len(cfg.Companies))
+	currencies := make([]string, len(cfg.Companies))
+	tfs, err := openTable(w, cfg, c, "balance/opening_balances", balance.OpeningColumns)
+	if err != nil {
+		return err
+	}
+	emit := func(row []table.Value) error { return writeRow(tfs, row) }
+	for ci, co := range cfg.Companies {
+		sheets[ci], currencies[ci] = balance.Opening(cfg, seed, ch, ci, l.AnnualSales(ci)), co.Currency
+		v.Opening(sheets[ci], co.Currency)
+		if err := sheets[ci].Rows(ch, co.Currency, emit); err != nil {
+			abortTable(tfs)
+			return fmt.Errorf("balance/opening_balances: %w", err)
+		}
+	}
+	if err := closeTable(tfs); err != nil {
+		return err
+	}
+	if tfs, err = openTable(w, cfg, c, "period_close/trial_balances", balance.TrialBalanceColumns); err != nil {
+		return err
+	}
+	if err := tally.TrialBalances(sheets, currencies, v, func(row []table.Value) error { return writeRow(tfs, row) }); err != nil {
+		abortTable(tfs)
+		return fmt.Errorf("period_close/trial_balances: %w", err)
+	}
+	if err := closeTable(tfs); err != nil {
+		return err
+	}
+	for _, co := range cfg.Companies {
+		v.Expect(co.Code, co.Entries(cfg.Global.PeriodMonths))
+	}
+	data, err := v.JSON()
+	if err != nil {
+		return err
+	}
+	f, err := w.create(balance.ValidationFile, "json", data)
+	if err != nil {
+		return err
+	}
+	f.rows = 1
+	return f.close()
 }

@@ -5,11 +5,13 @@ import (
 	"fmt"
 	"runtime"
 
+	"datasynth.dev/engine/balance"
 	"datasynth.dev/engine/chart"
 	"datasynth.dev/engine/config"
 	"datasynth.dev/engine/internal/csvrow"
 	"datasynth.dev/engine/ledger"
 	"datasynth.dev/engine/masterdata"
+	"datasynth.dev/engine/money"
 	"datasynth.dev/engine/table"
 	"datasynth.dev/verify/manifest"
 )
@@ -161,4 +163,39 @@ func MasterData(ctx context.Context, opts StreamOptions, emit func(t *MasterTabl
 		b = table.AppendCSV(b[:0], t.Cols, row)
 		return emit(t, b)
 	})
+}
+
+// BalanceBytes estimates the size of balance/opening_balances.csv and
+// period_close/trial_balances.csv as Run writes them for opts, without
+// generating the journal: their rows are known in advance (one per company
+// and postable account, and per fiscal period for trial balances), and each
+// amount is counted at the width of the company's largest opening balance,
+// which few amounts exceed.
+func BalanceBytes(opts StreamOptions) (uint64, error) {
+	cfg := opts.Config
+	ch, err := Chart(cfg)
+	if err != nil {
+		return 0, err
+	}
+	l := ledger.New(cfg, opts.Seed, ch)
+	periods := uint64(len(l.Periods()))
+	var n uint64
+	for ci, co := range cfg.Companies {
+		s := balance.Opening(cfg, opts.Seed, ch, ci, l.AnnualSales(ci))
+		var top int64
+		for _, b := range s.Balances {
+			top = max(top, b, -b)
+		}
+		amount := uint64(len(money.AppendMinor(nil, -top, s.Digits))) + 1
+		fixed := uint64(len(co.Code)+len(co.Currency)) + 2*10 + 12 // dates, fiscal year and period, commas
+		for _, a := range ch.Accounts {
+			if !a.Postable {
+				continue
+			}
+			text := fixed + uint64(len(a.Number)+len(a.Name)+len(balance.Category(&a))+len(a.Type)) + 2
+			n += text + 3*amount
+			n += periods * (text + 6*amount)
+		}
+	}
+	return n, nil
 }

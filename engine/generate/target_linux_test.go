@@ -7,6 +7,7 @@ import (
 	"slices"
 	"testing"
 
+	"datasynth.dev/engine/balance"
 	"datasynth.dev/verify/manifest"
 	"golang.org/x/sys/unix"
 )
@@ -42,7 +43,7 @@ func TestOverwriteMountPoint(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"chart_of_accounts.csv", "fx", "journal_entries.csv", "labels", "master_data", manifest.FileName}
+	want := []string{"balance", balance.ValidationFile, "chart_of_accounts.csv", "fx", "journal_entries.csv", "labels", "master_data", "period_close", manifest.FileName}
 	if got := names(t, mnt); !slices.Equal(got, want) {
 		t.Fatalf("mount point holds %v, want %v", got, want)
 	}

@@ -21,6 +21,7 @@ import (
 	"strconv"
 	"time"
 
+	"datasynth.dev/engine/balance"
 	"datasynth.dev/engine/chart"
 	"datasynth.dev/engine/config"
 	"datasynth.dev/engine/fx"
@@ -64,6 +65,7 @@ type day struct {
 	fy, fp  string
 	weekend bool
 	season  Season // the closing window the day is in, if any
+	period  int32  // index into Ledger.periods; -1 before the start
 }
 
 type company struct {
@@ -107,6 +109,7 @@ type Ledger struct {
 	acct       []field // account number, by chart index
 	acctName   []field // account name, by chart index
 	days       []day   // calendar from lead days before the start to the end
+	periods    []balance.Period
 	dayPick    *rng.Weighted
 	lines      []config.LineBucket
 	linePick   *rng.Weighted
@@ -319,6 +322,17 @@ func (l *Ledger) calendar(cfg *config.Config) {
 			weekend: wd == time.Saturday || wd == time.Sunday,
 		}
 		d.days = int32(t.Sub(epoch).Hours() / 24)
+		d.period = -1
+		if !t.Before(start) {
+			d.period = int32(months)
+			if months == len(l.periods) {
+				l.periods = append(l.periods, balance.Period{
+					FiscalYear: fyEnd.Year(), FiscalPeriod: fp, Start: d.days,
+					YearStart: fp == 1 || months == 0,
+				})
+			}
+			l.periods[months].End = d.days
+		}
 		l.days = append(l.days, d)
 		if t.Before(start) {
 			continue

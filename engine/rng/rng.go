@@ -90,3 +90,14 @@ func (w *Weighted) Len() int { return len(w.cum) }
 func PPM(r *rand.Rand, ppm uint64) bool {
 	return r.Uint64N(1_000_000) < ppm
 }
+
+// Weight returns the weight of choice i.
+func (w *Weighted) Weight(i int) uint64 {
+	if i == 0 {
+		return w.cum[0]
+	}
+	return w.cum[i] - w.cum[i-1]
+}
+
+// Total returns the sum of the weights.
+func (w *Weighted) Total() uint64 { return w.total }

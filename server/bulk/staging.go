@@ -76,6 +76,7 @@ var errSampled = errors.New("sampled")
 
 // estimate returns the bytes the dataset of p takes on disk: the master
 // data generated and counted (it is small beside the journal), the
+// opening and trial balances counted from their known rows (BalanceBytes), the
 // journal and its labels extrapolated from the first entries, with a
 // tenth added. Extrapolating from the first blocks is fair because every
 // block draws its entries from the same distributions.
@@ -100,10 +101,14 @@ func estimate(ctx context.Context, p *Plan) (uint64, error) {
 	if err != nil && !errors.Is(err, errSampled) {
 		return 0, err
 	}
+	balances, err := generate.BalanceBytes(opts)
+	if err != nil {
+		return 0, err
+	}
 	total := uint64(p.Config.TotalEntries())
 	journal := sampleBytes
 	if sampled > 0 && total > sampled {
 		journal = uint64(float64(sampleBytes) / float64(sampled) * float64(total))
 	}
-	return (master+journal)*11/10 + estimateSlack, nil
+	return (master+journal+balances)*11/10 + estimateSlack, nil
 }

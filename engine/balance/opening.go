@@ -1,0 +1,265 @@
+package balance
+
+import (
+	"math/bits"
+	"math/rand/v2"
+	"time"
+
+	"datasynth.dev/engine/chart"
+	"datasynth.dev/engine/config"
+	"datasynth.dev/engine/money"
+	"datasynth.dev/engine/rng"
+	"datasynth.dev/engine/table"
+)
+
+// profile is the shape of an industry's balance sheet, in basis points
+// (1/100 of a percent) and days: DataSynth's asset composition, capital
+// structure and target ratios of the industry type it maps the industry to.
+type profile struct {
+	turnover      int64 // annual revenue per 10,000 of total assets
+	current       int64 // current assets, of total assets
+	cash          int64 // cash, of current assets
+	debt          int64 // liabilities, of total assets
+	currentDebt   int64 // current liabilities, of liabilities
+	stock         int64 // share capital, of equity
+	premium       int64 // share premium, of equity
+	margin        int64 // gross margin, of revenue
+	dso, dpo, dio int64
+}
+
+// DataSynth's IndustryType figures (opening_balance.rs): asset turnover,
+// current assets and cash shares, debt share, current-liability share,
+// common stock and APIC shares, gross margin, DSO, DPO and DIO.
+var (
+	manufacturing = profile{12000, 4000, 1500, 4000, 5000, 1500, 2500, 3500, 45, 35, 60}
+	retail        = profile{25000, 5500, 1000, 4500, 6000, 2000, 2000, 3000, 15, 30, 45}
+	services      = profile{15000, 5000, 2500, 3000, 5500, 1500, 3000, 4500, 60, 25, 0}
+	technology    = profile{8000, 6000, 4000, 2500, 6000, 1000, 4000, 6500, 55, 40, 15}
+	financial     = profile{3000, 7000, 3000, 7000, 7000, 2500, 3500, 8000, 30, 20, 0}
+	healthcare    = profile{10000, 3500, 2000, 3500, 5000, 1500, 3000, 4000, 50, 30, 30}
+	utilities     = profile{4000, 1500, 2000, 5500, 3500, 2000, 2500, 3500, 40, 45, 20}
+	realEstate    = profile{2000, 1000, 3000, 6000, 3000, 2500, 3000, 5000, 30, 25, 0}
+)
+
+// profiles maps this generator's industries to DataSynth's industry types;
+// DataSynth has no transportation type and treats unknown sectors as
+// manufacturing, which fits a fleet operator's asset-heavy books.
+var profiles = map[string]profile{
+	"manufacturing": manufacturing, "retail": retail, "financial_services": financial,
+	"healthcare": healthcare, "technology": technology, "professional_services": services,
+	"energy": utilities, "telecommunications": utilities, "real_estate": realEstate,
+	"transportation": manufacturing,
+}
+
+// grossUp is gross property, plant and equipment per 10,000 of its net
+// book value (DataSynth's 1.4): the rest is accumulated depreciation.
+const grossUp = 14000
+
+// Sheet is the opening balance sheet of one company.
+type Sheet struct {
+	Company string
+	Digits  int
+	// AsOf is the day the balances hold at the start of: global.start_date.
+	AsOf time.Time
+	// Balances holds the balance of every account of the chart, by chart
+	// index, in minor units, debits positive and credits negative; accounts
+	// that are not postable, and income-statement accounts, hold 0.
+	Balances []int64
+	// Revenue is the annual revenue the sheet was sized for.
+	Revenue int64
+}
+
+// Opening returns the opening balance sheet of company ci of cfg for the
+// chart ch. It depends only on the config, the seed and the chart.
+//
+// The sheet is sized for revenue, what a year of the company's journal
+// books (ledger's AnnualSales), and shaped by its industry: total assets are that
+// revenue divided by the industry's asset turnover; receivables,
+// inventory and payables follow from the industry's days of sales,
+// inventory and payables outstanding; the rest of current assets,
+// liabilities and equity from its composition and capital structure.
+// Retained earnings take what makes assets equal liabilities plus equity to
+// the minor unit. GR/IR clearing, suspense accounts and the current year
+// result open at zero.
+//
+// The opening balance of each receivables and payables account is what the
+// subledgers' opening open items of that account must add up to
+// (receivables as a debit, payables as a credit).
+func Opening(cfg *config.Config, seed uint64, ch *chart.Chart, ci int, revenue int64) *Sheet {
+	c := cfg.Companies[ci]
+	p, ok := profiles[cfg.Global.Industry]
+	if !ok {
+		p = manufacturing
+	}
+	s := &Sheet{Company: c.Code, Digits: c.Digits(), AsOf: cfg.Global.StartDate, Balances: make([]int64, len(ch.Accounts))}
+	// At least 1,000 units of the currency, so that a tiny volume still
+	// gets a sheet with every line filled.
+	rev := max(revenue, money.Pow10(s.Digits)*1000)
+	s.Revenue = rev
+	cogs := rev - mulDiv(rev, p.margin, bp)
+
+	r := rng.New(seed, "opening", c.Code)
+	unit := money.Pow10(s.Digits)
+	// vary moves a figure by up to 10% either way and gives it cents, as
+	// DataSynth varies its figures: no two companies' sheets are alike.
+	vary := func(x int64) int64 { return mulDiv(x, 900_000+r.Int64N(200_001), 1_000_000) + r.Int64N(unit) }
+
+	total := vary(mulDiv(rev, bp, p.turnover))
+	current := vary(mulDiv(total, p.current, bp))
+	cash := vary(mulDiv(current, p.cash, bp))
+	rest := current - cash
+	ar := min(vary(mulDiv(rev, p.dso, 365)), mulDiv(rest, 7000, bp))
+	rest -= ar
+	inv := min(vary(mulDiv(cogs, p.dio, 365)), mulDiv(rest, 9000, bp))
+	rest -= inv
+	prepaid := vary(mulDiv(rest, 5000, bp))
+	inputVAT := rest - prepaid
+	ppeNet := total - current
+	ppeGross := vary(mulDiv(ppeNet, grossUp, bp))
+
+	liab := vary(mulDiv(total, p.debt, bp))
+	curLiab := vary(mulDiv(liab, p.currentDebt, bp))
+	ap := min(vary(mulDiv(cogs, p.dpo, 365)), mulDiv(curLiab, 6000, bp))
+	restL := curLiab - ap
+	accrued := vary(mulDiv(restL, 3500, bp))
+	payroll := vary(mulDiv(restL, 2000, bp))
+	outputVAT := restL - accrued - payroll
+	borrowings := liab - curLiab
+	equity := total - liab
+	stock := vary(mulDiv(equity, p.stock, bp))
+	premium := vary(mulDiv(equity, p.premium, bp))
+
+	put := func(role chart.Role, amount int64) { spread(s.Balances, ch, ch.ByRole(role), amount, r) }
+	put(chart.Bank, cash)
+	put(chart.Receivables, ar)
+	put(chart.Inventory, inv)
+	put(chart.Prepaid, prepaid)
+	put(chart.InputVAT, inputVAT)
+	put(chart.FixedAssets, ppeGross)
+	put(chart.AccumDepr, -(ppeGross - ppeNet))
+	put(chart.Payables, -ap)
+	put(chart.Accrued, -accrued)
+	put(chart.PayrollLiab, -payroll)
+	put(chart.OutputVAT, -outputVAT)
+	put(chart.Borrowings, -borrowings)
+
+	retained := RetainedEarnings(ch)
+	var capital, other []int
+	for _, a := range ch.ByRole(chart.Equity) {
+		switch ch.Accounts[a].SubType {
+		case "retained_earnings", "net_income":
+		case "common_stock":
+			capital = append(capital, a)
+		default:
+			other = append(other, a)
+		}
+	}
+	if len(other) == 0 {
+		stock += premium
+		premium = 0
+	}
+	spread(s.Balances, ch, capital, -stock, r)
+	spread(s.Balances, ch, other, -premium, r)
+	// Retained earnings balance the sheet exactly, whatever rounding did.
+	var sum int64
+	for _, b := range s.Balances {
+		sum += b
+	}
+	s.Balances[retained] -= sum
+	return s
+}
+
+// RetainedEarnings returns the chart index of the account that takes a
+// fiscal year's result when the next year opens: the first retained
+// earnings account.
+func RetainedEarnings(ch *chart.Chart) int {
+	eq := ch.ByRole(chart.Equity)
+	for _, a := range eq {
+		if ch.Accounts[a].SubType == "retained_earnings" {
+			return a
+		}
+	}
+	return eq[0]
+}
+
+const bp = 10_000
+
+// spread divides amount among accounts with seeded weights, the first
+// account (the main one of its group: the operating bank account, domestic
+// receivables) weighing most; the shares add up to amount exactly.
+func spread(bal []int64, ch *chart.Chart, accounts []int, amount int64, r *rand.Rand) {
+	if len(accounts) == 0 || amount == 0 {
+		return
+	}
+	w := make([]int64, len(accounts))
+	var sum int64
+	for i := range w {
+		w[i] = 100 + r.Int64N(900)
+		if i == 0 {
+			w[i] = 1500 + r.Int64N(1500)
+		}
+		sum += w[i]
+	}
+	neg := amount < 0
+	if neg {
+		amount = -amount
+	}
+	left := amount
+	for i, a := range accounts {
+		part := left
+		if i < len(accounts)-1 {
+			part = mulDiv(amount, w[i], sum)
+		}
+		left -= part
+		if neg {
+			part = -part
+		}
+		bal[a] += part
+	}
+}
+
+// mulDiv returns a*b/d for non-negative a, b and positive d, rounded down,
+// without overflow in the product; a result beyond int64 saturates.
+func mulDiv(a, b, d int64) int64 {
+	hi, lo := bits.Mul64(uint64(a), uint64(b))
+	if hi >= uint64(d) {
+		return 1<<63 - 1
+	}
+	q, _ := bits.Div64(hi, lo, uint64(d))
+	if q > 1<<63-1 {
+		return 1<<63 - 1
+	}
+	return int64(q)
+}
+
+// OpeningColumns are the columns of balance/opening_balances: one row per
+// company and postable account. DataSynth writes each company's balances as
+// a map from account to amount under its company_code and as_of_date; the
+// row form adds the account's name, type and category, the currency, and
+// the balance split by side.
+var OpeningColumns = []table.Column{
+	{Name: "company_code"}, {Name: "as_of_date", Kind: table.Date}, {Name: "account_code"}, {Name: "account_name"},
+	{Name: "account_type"}, {Name: "category"}, {Name: "balance", Kind: table.Amount},
+	{Name: "debit_balance", Kind: table.Amount}, {Name: "credit_balance", Kind: table.Amount}, {Name: "currency"},
+}
+
+// Rows calls emit with the row of every postable account of s, in chart
+// order. The row is reused after emit returns.
+func (s *Sheet) Rows(ch *chart.Chart, currency string, emit func(row []table.Value) error) error {
+	var row []table.Value
+	asOf := table.Days(s.AsOf)
+	for a := range ch.Accounts {
+		acct := &ch.Accounts[a]
+		if !acct.Postable {
+			continue
+		}
+		b := s.Balances[a]
+		row = append(row[:0], table.Str(s.Company), table.D(asOf), table.Str(acct.Number), table.Str(acct.Name),
+			table.Str(acct.Type), table.Str(Category(acct)), table.A(b, s.Digits),
+			table.A(max(b, 0), s.Digits), table.A(max(-b, 0), s.Digits), table.Str(currency))
+		if err := emit(row); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,116 @@
+package balance
+
+import (
+	"fmt"
+	"slices"
+	"testing"
+
+	"datasynth.dev/engine/chart"
+	"datasynth.dev/engine/config"
+)
+
+func sheetFor(t *testing.T, industry, complexity string, seed uint64) (*Sheet, *chart.Chart) {
+	t.Helper()
+	cfg, err := config.Parse("t.yaml", fmt.Appendf(nil, `global: {industry: %s, start_date: "2024-01-01", period_months: 12}
+companies: [{code: C1, name: Test Co, currency: USD, country: US, annual_transaction_volume: ten_k}]
+chart_of_accounts: {complexity: %s}
+output: {formats: [csv]}
+`, industry, complexity))
+	if err != nil {
+		t.Fatal(err)
+	}
+	size := 0
+	for _, c := range config.Complexities {
+		if c.Name == complexity {
+			size = c.Accounts
+		}
+	}
+	ch, err := chart.Build(industry, size, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Opening(cfg, seed, ch, 0, 2_500_000_000), ch
+}
+
+// TestOpeningSheet checks every industry's opening sheet on every chart
+// size: balanced to the minor unit, each account on its normal side, the
+// working-capital accounts filled, the income statement empty.
+func TestOpeningSheet(t *testing.T) {
+	industries := []string{"manufacturing", "retail", "financial_services", "healthcare", "technology",
+		"professional_services", "energy", "transportation", "real_estate", "telecommunications"}
+	for _, ind := range industries {
+		for _, cx := range config.Complexities {
+			s, ch := sheetFor(t, ind, cx.Name, 7)
+			var sum, assets int64
+			byRole := map[chart.Role]int64{}
+			for a, b := range s.Balances {
+				acct := ch.Accounts[a]
+				sum += b
+				byRole[acct.Role] += b
+				if acct.Type == "asset" {
+					assets += b
+				}
+				switch {
+				case !acct.Postable || acct.PL:
+					if b != 0 {
+						t.Fatalf("%s/%s: %s %s opens at %d", ind, cx.Name, acct.Number, acct.Name, b)
+					}
+				case acct.Role == chart.AccumDepr:
+					if b > 0 {
+						t.Fatalf("%s/%s: %s has a debit balance %d", ind, cx.Name, acct.Name, b)
+					}
+				case acct.Type == "asset" && b < 0, acct.Type != "asset" && b > 0:
+					t.Fatalf("%s/%s: %s (%s) opens on the wrong side: %d", ind, cx.Name, acct.Name, acct.Type, b)
+				}
+			}
+			if sum != 0 {
+				t.Fatalf("%s/%s: assets - liabilities - equity = %d", ind, cx.Name, sum)
+			}
+			for _, r := range []chart.Role{chart.Bank, chart.Receivables, chart.FixedAssets} {
+				if byRole[r] <= 0 {
+					t.Fatalf("%s/%s: %s opens at %d", ind, cx.Name, r, byRole[r])
+				}
+			}
+			for _, r := range []chart.Role{chart.Payables, chart.Borrowings, chart.Equity} {
+				if byRole[r] >= 0 {
+					t.Fatalf("%s/%s: %s opens at %d", ind, cx.Name, r, byRole[r])
+				}
+			}
+			if byRole[chart.GRIR] != 0 || byRole[chart.Suspense] != 0 {
+				t.Fatalf("%s/%s: clearing accounts open at %d and %d", ind, cx.Name, byRole[chart.GRIR], byRole[chart.Suspense])
+			}
+			// Total assets follow the industry's asset turnover of the
+			// estimated revenue, within the 10% variation.
+			want := mulDiv(s.Revenue, bp, profiles[ind].turnover)
+			if assets < want*85/100 || assets > want*115/100 {
+				t.Fatalf("%s/%s: total assets %d for revenue %d, want about %d", ind, cx.Name, assets, s.Revenue, want)
+			}
+		}
+	}
+}
+
+// TestOpeningDeterministic: the sheet depends on the seed, and only on it.
+func TestOpeningDeterministic(t *testing.T) {
+	a, _ := sheetFor(t, "retail", "medium", 1)
+	b, _ := sheetFor(t, "retail", "medium", 1)
+	c, _ := sheetFor(t, "retail", "medium", 2)
+	if !slices.Equal(a.Balances, b.Balances) {
+		t.Fatal("two sheets of one seed differ")
+	}
+	if slices.Equal(a.Balances, c.Balances) {
+		t.Fatal("two seeds gave the same sheet")
+	}
+}
+
+func TestMulDiv(t *testing.T) {
+	for _, c := range []struct{ a, b, d, want int64 }{
+		{10, 3, 4, 7},
+		{1 << 62, 4, 8, 1 << 61},
+		{1 << 62, 1 << 62, 1, 1<<63 - 1}, // saturates
+		{0, 5, 3, 0},
+	} {
+		if got := mulDiv(c.a, c.b, c.d); got != c.want {
+			t.Errorf("mulDiv(%d, %d, %d) = %d, want %d", c.a, c.b, c.d, got, c.want)
+		}
+	}
+}

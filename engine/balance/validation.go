@@ -1,0 +1,268 @@
+package balance
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"datasynth.dev/engine/chart"
+	"datasynth.dev/engine/money"
+)
+
+// ValidationFile is the name of the validation summary in a dataset folder.
+const ValidationFile = "balance_validation.json"
+
+// Check names, in the order balance_validation.json lists them.
+const (
+	CheckEntriesBalanced  = "entries_balanced"
+	CheckOpeningBalanced  = "opening_balance_sheet_balanced"
+	CheckTrialBalanced    = "trial_balance_debits_equal_credits"
+	CheckRollForward      = "trial_balance_roll_forward"
+	CheckTiesToJournal    = "trial_balance_ties_to_journal"
+	CheckSubledgerControl = "subledger_to_control"
+)
+
+var checkText = map[string]string{
+	CheckEntriesBalanced: "every journal entry's debits equal its credits",
+	CheckOpeningBalanced: "each company's opening balance sheet has assets equal to liabilities plus equity",
+	CheckTrialBalanced:   "in every company's trial balance of every period, debits equal credits and the closing balances add up to zero",
+	CheckRollForward: "every period opens at the previous period's closing balances; a new fiscal year opens " +
+		"income-statement accounts at zero with their result moved into retained earnings",
+	CheckTiesToJournal: "each company's trial balance debits over all periods equal the totals of its journal entries " +
+		"as generated, and its trial balances count every entry",
+	CheckSubledgerControl: "the subledgers' open items add up to their control accounts",
+}
+
+// Validation collects the results of the balance checks of a run.
+type Validation struct {
+	companies []*companyValidation
+	byCode    map[string]*companyValidation
+	// ch is the chart, for the opening sheet's totals by account type.
+	ch *chart.Chart
+}
+
+type companyValidation struct {
+	code, currency string
+	digits         int
+	entries        int64
+	lines          int64
+	unbalanced     int64
+	debits         int64
+	credits        int64
+	docTotal       int64
+	tallied        int64 // entries seen by the tally
+	assets, liabs  int64
+	equity         int64
+	openingOff     int64 // assets - liabilities - equity
+	periodsOff     int64 // periods whose debits differ from credits or closings do not sum to zero
+	rollOff        int64 // accounts that did not open at the previous closing
+	tieOff         bool
+}
+
+// NewValidation returns an empty validation for the chart.
+func NewValidation(ch *chart.Chart) *Validation {
+	return &Validation{byCode: map[string]*companyValidation{}, ch: ch}
+}
+
+func (v *Validation) company(code string) *companyValidation {
+	c := v.byCode[code]
+	if c == nil {
+		c = &companyValidation{code: code}
+		v.byCode[code] = c
+		v.companies = append(v.companies, c)
+	}
+	return c
+}
+
+// Opening records a company's opening sheet: its totals by account type
+// and whether they balance.
+func (v *Validation) Opening(s *Sheet, currency string) {
+	c := v.company(s.Company)
+	c.currency, c.digits = currency, s.Digits
+	for a, b := range s.Balances {
+		switch v.ch.Accounts[a].Type {
+		case "asset":
+			c.assets += b
+		case "liability":
+			c.liabs -= b
+		case "equity":
+			c.equity -= b
+		}
+	}
+	c.openingOff = c.assets - c.liabs - c.equity
+}
+
+func (c *companyValidation) period(dr, cr, net int64) {
+	c.debits += dr
+	c.credits += cr
+	if dr != cr || net != 0 {
+		c.periodsOff++
+	}
+}
+
+// rollForward compares the balances a period opens at with the previous
+// period's closing balances.
+func (c *companyValidation) rollForward(ch *chart.Chart, prev, open []int64, yearStart bool, retained int) {
+	var result int64
+	if yearStart {
+		for a := range ch.Accounts {
+			if ch.Accounts[a].PL {
+				result += prev[a]
+			}
+		}
+	}
+	for a := range ch.Accounts {
+		want := prev[a]
+		if yearStart && ch.Accounts[a].PL {
+			want = 0
+		}
+		if yearStart && a == retained {
+			want += result
+		}
+		if open[a] != want {
+			c.rollOff++
+		}
+	}
+}
+
+// journal compares the trial balances with the journal as tallied.
+func (c *companyValidation) journal(t *companyTally) {
+	c.entries, c.lines, c.unbalanced = t.entries, t.lines, t.unbalanced
+	c.docTotal, c.tallied = t.docTotal, t.entries
+	c.tieOff = c.debits != t.docTotal || c.credits != t.docTotal
+}
+
+// Expect records the number of journal entries each company was to get,
+// which the trial balances must account for.
+func (v *Validation) Expect(code string, entries int64) {
+	c := v.company(code)
+	if c.tallied != entries {
+		c.tieOff = true
+	}
+}
+
+type checkJSON struct {
+	Name        string `json:"name"`
+	Status      string `json:"status"` // passed, failed, not_run
+	Description string `json:"description"`
+	Failures    int64  `json:"failures"`
+	Detail      string `json:"detail,omitempty"`
+}
+
+type companyJSON struct {
+	CompanyCode        string `json:"company_code"`
+	Currency           string `json:"currency"`
+	EntriesProcessed   int64  `json:"entries_processed"`
+	LinesProcessed     int64  `json:"lines_processed"`
+	TotalDebits        string `json:"total_debits"`
+	TotalCredits       string `json:"total_credits"`
+	UnbalancedEntries  int64  `json:"unbalanced_entries"`
+	OpeningTotalAssets string `json:"opening_total_assets"`
+	OpeningLiabilities string `json:"opening_total_liabilities"`
+	OpeningEquity      string `json:"opening_total_equity"`
+	OpeningIsBalanced  bool   `json:"opening_is_balanced"`
+	PeriodsUnbalanced  int64  `json:"periods_unbalanced"`
+	RollForwardBreaks  int64  `json:"roll_forward_breaks"`
+	TiesToJournal      bool   `json:"ties_to_journal"`
+}
+
+// validationJSON is balance_validation.json: DataSynth's summary fields
+// first, then each check and each company.
+type validationJSON struct {
+	Validated            bool          `json:"validated"`
+	IsBalanced           bool          `json:"is_balanced"`
+	EntriesProcessed     int64         `json:"entries_processed"`
+	TotalDebits          *string       `json:"total_debits"`
+	TotalCredits         *string       `json:"total_credits"`
+	AccountsTracked      int           `json:"accounts_tracked"`
+	CompaniesTracked     int           `json:"companies_tracked"`
+	HasUnbalancedEntries bool          `json:"has_unbalanced_entries"`
+	ValidationErrorCount int64         `json:"validation_error_count"`
+	Checks               []checkJSON   `json:"checks"`
+	Companies            []companyJSON `json:"companies"`
+}
+
+// Passed reports whether every check that ran passed.
+func (v *Validation) Passed() bool {
+	for _, c := range v.checks() {
+		if c.Status == "failed" {
+			return false
+		}
+	}
+	return true
+}
+
+func (v *Validation) checks() []checkJSON {
+	var unbalanced, opening, periods, roll, tie int64
+	for _, c := range v.companies {
+		unbalanced += c.unbalanced
+		if c.openingOff != 0 {
+			opening++
+		}
+		periods += c.periodsOff
+		roll += c.rollOff
+		if c.tieOff {
+			tie++
+		}
+	}
+	mk := func(name string, failures int64) checkJSON {
+		st := "passed"
+		if failures > 0 {
+			st = "failed"
+		}
+		return checkJSON{Name: name, Status: st, Description: checkText[name], Failures: failures}
+	}
+	return []checkJSON{
+		mk(CheckEntriesBalanced, unbalanced),
+		mk(CheckOpeningBalanced, opening),
+		mk(CheckTrialBalanced, periods),
+		mk(CheckRollForward, roll),
+		mk(CheckTiesToJournal, tie),
+		{Name: CheckSubledgerControl, Status: "not_run", Description: checkText[CheckSubledgerControl],
+			Detail: "this dataset has no subledgers"},
+	}
+}
+
+// JSON returns balance_validation.json.
+func (v *Validation) JSON() ([]byte, error) {
+	out := validationJSON{Validated: true, CompaniesTracked: len(v.companies), Checks: v.checks()}
+	for _, a := range v.ch.Accounts {
+		if a.Postable {
+			out.AccountsTracked++
+		}
+	}
+	out.IsBalanced = v.Passed()
+	for _, ck := range out.Checks {
+		out.ValidationErrorCount += ck.Failures
+	}
+	sameCurrency := true
+	var dr, cr int64
+	for _, c := range v.companies {
+		out.EntriesProcessed += c.entries
+		if c.unbalanced > 0 {
+			out.HasUnbalancedEntries = true
+		}
+		amt := func(x int64) string { return string(money.AppendMinor(nil, x, c.digits)) }
+		out.Companies = append(out.Companies, companyJSON{
+			CompanyCode: c.code, Currency: c.currency, EntriesProcessed: c.entries, LinesProcessed: c.lines,
+			TotalDebits: amt(c.debits), TotalCredits: amt(c.credits), UnbalancedEntries: c.unbalanced,
+			OpeningTotalAssets: amt(c.assets), OpeningLiabilities: amt(c.liabs), OpeningEquity: amt(c.equity),
+			OpeningIsBalanced: c.openingOff == 0, PeriodsUnbalanced: c.periodsOff, RollForwardBreaks: c.rollOff,
+			TiesToJournal: !c.tieOff,
+		})
+		if c.currency != v.companies[0].currency {
+			sameCurrency = false
+		}
+		dr += c.debits
+		cr += c.credits
+	}
+	// Totals across companies are only a figure when they share a currency.
+	if sameCurrency && len(v.companies) > 0 {
+		d, k := string(money.AppendMinor(nil, dr, v.companies[0].digits)), string(money.AppendMinor(nil, cr, v.companies[0].digits))
+		out.TotalDebits, out.TotalCredits = &d, &k
+	}
+	b, err := json.MarshalIndent(out, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", ValidationFile, err)
+	}
+	return append(b, '\n'), nil
+}
