@@ -94,9 +94,9 @@ func TestJournalProperties(t *testing.T) {
 	}
 	foreignRates := map[string]bool{}
 
-	// A month's gross pay per company: its employees' base salaries over
-	// twelve, as master_data/employees holds them.
-	monthlyPay := map[string]int64{}
+	// A year's gross pay per company: its employees' base salaries, as
+	// master_data/employees holds them.
+	annualPay := map[string]int64{}
 	{
 		cols, r, done := readCSV(t, dir, "master_data/employees.csv")
 		for {
@@ -107,7 +107,7 @@ func TestJournalProperties(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			monthlyPay[rec[cols["company_code"]]] += minor(t, rec[cols["base_salary"]]) / 12
+			annualPay[rec[cols["company_code"]]] += minor(t, rec[cols["base_salary"]])
 		}
 		done()
 	}
@@ -211,14 +211,18 @@ func TestJournalProperties(t *testing.T) {
 			amounts++
 		}
 	}
-	// Payroll: a run per company and month, each paying the employees'
-	// monthly salaries.
+	// Payroll: a run per company and month; over the year they pay the
+	// employees' base salaries exactly.
 	if len(payroll) != 12*len(cfg.Companies) {
 		t.Fatalf("%d payroll runs for %d companies over 12 months", len(payroll), len(cfg.Companies))
 	}
+	paid := map[string]int64{}
 	for id, gross := range payroll {
-		if co := payrollDocs[id]; gross != monthlyPay[co] {
-			t.Fatalf("payroll run %s of %s pays %d, the employees' salaries %d a month", id, co, gross, monthlyPay[co])
+		paid[payrollDocs[id]] += gross
+	}
+	for co, want := range annualPay {
+		if paid[co] != want {
+			t.Fatalf("%s's payroll runs pay %d over the year, base salaries add up to %d", co, paid[co], want)
 		}
 	}
 	if len(foreignRates) < 100 {

@@ -128,7 +128,7 @@ type Ledger struct {
 	// warnings about companies too small to hold them.
 	payroll, depreciation, accrual                   *template
 	acctSalaries, acctPayrollTax, acctSocialSecurity int32
-	acctPayrollBank                                  int32
+	acctPayrollBank, acctOperatingBank               int32
 	accruals                                         [][2]int32 // expense, liability
 	taxMicro, ficaMicro                              int64
 	payFrequency                                     string
@@ -187,6 +187,7 @@ func New(cfg *config.Config, seed uint64, ch *chart.Chart) *Ledger {
 	l.acctPayrollTax = account("Payroll taxes payable", chart.PayrollLiab)
 	l.acctSocialSecurity = account("Social security payable", chart.PayrollLiab)
 	l.acctPayrollBank = account("Payroll bank account", chart.Bank)
+	l.acctOperatingBank = account("Operating bank account", chart.Bank)
 	for i, k := range accrualKinds {
 		role := chart.Opex
 		if i == 0 {

@@ -13,7 +13,8 @@ import (
 )
 
 // Recurring postings follow the calendar, not a random draw: a payroll run
-// per company and pay period, a depreciation run per company and month,
+// per company and pay period, the month's withheld taxes paid on the 15th
+// of the next month, a depreciation run per company and month,
 // and a month-end accrual per company and month, reversed on the first day
 // of the next month (the last month's accrual stays open: its reversal
 // belongs to the period after the dataset).
@@ -35,9 +36,10 @@ const (
 	recDepreciation
 	recAccrual
 	recReversal
+	recRemittance
 )
 
-var recurNames = [...]string{"payroll", "depreciation", "accrual", "reversal"}
+var recurNames = [...]string{"payroll", "depreciation", "accrual", "reversal", "remittance"}
 
 // recurring is one scheduled posting.
 type recurring struct {
@@ -48,35 +50,30 @@ type recurring struct {
 	// month is the calendar month of a depreciation run or accrual.
 	year  int
 	month time.Month
+	// runs is the number of payroll runs a remittance pays the
+	// withholdings of.
+	runs int64
 }
+
+// payrollRemittance pays a month's withheld taxes and social security to
+// the authorities.
+var payrollRemittance = template{"payroll_remittance", "SA", "H2R", "automated", "Payroll tax remittance", "61", noParty, true,
+	[]chart.Role{chart.PayrollLiab}, []chart.Role{chart.Bank}}
 
 // accrualReversal is the posting that reverses a month-end accrual.
 var accrualReversal = template{"accrual_reversal", "SA", "R2R", "manual", "Reversal of month-end accrual", "10", noParty, false,
 	[]chart.Role{chart.Opex, chart.Personnel}, []chart.Role{chart.Accrued}}
 
-// employeeCost is what payroll needs of an employee.
-type employeeCost struct {
-	costCenter int
-	annual     int64 // base salary, minor units
-}
-
-// salaries returns the employees' annual base salaries and cost centres,
-// as master_data/employees holds them.
-func salaries(seed uint64, env masterdata.Env, c config.Company, s masterdata.Sizes) []employeeCost {
-	emps := masterdata.Employees(seed, env, c, s)
-	out := make([]employeeCost, len(emps))
-	for i, e := range emps {
-		out[i] = employeeCost{costCenter: e.CostCenter, annual: e.BaseSalary}
-	}
-	return out
-}
-
 // schedule holds what a company's recurring postings need.
 type schedule struct {
 	posts  []recurring
 	assets []masterdata.FixedAsset
-	// gross is the gross pay of one pay period by cost centre.
-	gross []int64
+	// gross is the gross pay of one pay period by cost centre; monthly,
+	// when payroll runs monthly, that of each calendar month (the
+	// employees' MonthlyPay, which adds up to the base salary over a
+	// year).
+	gross   []int64
+	monthly [12][]int64
 	// user posts the runs: the first employee in finance.
 	user int32
 }
@@ -130,14 +127,35 @@ func (l *Ledger) plan(cfg *config.Config, co *company, env masterdata.Env) strin
 	var posts []recurring
 	sc := &co.sched
 	if cfg.HR.Payroll {
-		emps := salaries(l.seed, env, co.cfg, co.sizes)
+		emps := masterdata.Employees(l.seed, env, co.cfg, co.sizes)
 		ppy := periodsPerYear[cfg.HR.PayFrequency]
 		sc.gross = make([]int64, co.sizes.CostCenters)
 		for _, e := range emps {
-			sc.gross[e.costCenter] += e.annual / ppy
+			sc.gross[e.CostCenter] += e.BaseSalary / ppy
 		}
+		if cfg.HR.PayFrequency == "monthly" {
+			for m := range sc.monthly {
+				sc.monthly[m] = make([]int64, co.sizes.CostCenters)
+				for _, e := range emps {
+					sc.monthly[m][e.CostCenter] += e.MonthlyPay(m + 1)
+				}
+			}
+		}
+		runs := map[time.Time]int64{} // payroll runs by month
 		for i, t := range payPeriods(cfg.HR.PayFrequency, start, end) {
-			posts = append(posts, recurring{day: dayOf(t), kind: recPayroll, period: int32(i)})
+			posts = append(posts, recurring{day: dayOf(t), kind: recPayroll, period: int32(i), year: t.Year(), month: t.Month()})
+			runs[time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC)]++
+		}
+		// The withholdings of a month are paid on the 15th of the next
+		// (the following Monday when that is a weekend).
+		for m := time.Date(start.Year(), start.Month(), 1, 0, 0, 0, 0, time.UTC); !m.After(end); m = m.AddDate(0, 1, 0) {
+			due := m.AddDate(0, 1, 14)
+			for due.Weekday() == time.Saturday || due.Weekday() == time.Sunday {
+				due = due.AddDate(0, 0, 1)
+			}
+			if n := runs[m]; n > 0 && !due.After(end) {
+				posts = append(posts, recurring{day: dayOf(due), kind: recRemittance, period: int32(len(posts)), year: m.Year(), month: m.Month(), runs: n})
+			}
 		}
 	}
 	sc.assets = masterdata.FixedAssets(l.seed, env, co.cfg, co.sizes)
@@ -214,7 +232,7 @@ func (l *Ledger) recurringDoc(co *company, p *recurring, out *Block) {
 	switch p.kind {
 	case recPayroll:
 		d.tmpl, d.source, d.user = l.payroll, "recurring", sc.user
-		l.payrollLines(co, out)
+		l.payrollLines(co, p.month, out)
 	case recDepreciation:
 		d.tmpl, d.source, d.user = l.depreciation, "recurring", sc.user
 		for _, dl := range masterdata.MonthlyDepreciation(sc.assets, p.year, p.month) {
@@ -223,6 +241,19 @@ func (l *Ledger) recurringDoc(co *company, p *recurring, out *Block) {
 		// One credit per accumulated-depreciation account.
 		for _, dl := range masterdata.MonthlyDepreciation(sc.assets, p.year, p.month) {
 			l.credit(out, first, int32(dl.Accumulated), dl.Amount)
+		}
+	case recRemittance:
+		d.tmpl, d.source, d.user = &payrollRemittance, "recurring", sc.user
+		tax, fica, _ := l.withholdings(co, p.month)
+		first := len(out.items)
+		for _, c := range []struct {
+			account int32
+			amount  int64
+		}{{l.acctPayrollTax, tax * p.runs}, {l.acctSocialSecurity, fica * p.runs}} {
+			if c.amount > 0 {
+				out.items = append(out.items, lineItem{account: c.account, costCenter: -1, amount: c.amount, debit: true})
+				l.credit(out, first, l.acctOperatingBank, c.amount)
+			}
 		}
 	case recAccrual, recReversal:
 		d.tmpl, d.source, d.user = l.accrual, "adjustment", sc.user
@@ -266,23 +297,39 @@ func (l *Ledger) credit(out *Block, first int, account int32, amount int64) {
 	out.items = append(out.items, lineItem{account: account, costCenter: -1, amount: amount})
 }
 
-// payrollLines posts one pay period: gross pay by cost centre to salaries,
-// the withheld taxes to their liabilities, the net pay from the bank.
-func (l *Ledger) payrollLines(co *company, out *Block) {
-	var gross int64
-	for cc, g := range co.sched.gross {
+// grossPay is the gross pay by cost centre of a pay period in month m.
+func (sc *schedule) grossPay(m time.Month) []int64 {
+	if g := sc.monthly[m-1]; g != nil {
+		return g
+	}
+	return sc.gross
+}
+
+// withholdings returns the income taxes and social security withheld from
+// the gross pay of a pay period in month m, and the gross pay.
+func (l *Ledger) withholdings(co *company, m time.Month) (tax, fica, gross int64) {
+	for _, g := range co.sched.grossPay(m) {
+		gross += g
+	}
+	tax = int64(mulDiv(uint64(gross), uint64(l.taxMicro), config.MicroPerUnit))
+	fica = int64(mulDiv(uint64(gross), uint64(l.ficaMicro), config.MicroPerUnit))
+	return tax, fica, gross
+}
+
+// payrollLines posts a pay period in month m: gross pay by cost centre to
+// salaries, the withheld taxes to their liabilities, the net pay from the
+// payroll bank account.
+func (l *Ledger) payrollLines(co *company, m time.Month, out *Block) {
+	for cc, g := range co.sched.grossPay(m) {
 		if g > 0 {
 			out.items = append(out.items, lineItem{account: l.acctSalaries, costCenter: int32(cc), amount: g, debit: true})
-			gross += g
 		}
 	}
-	tax := mulDiv(uint64(gross), uint64(l.taxMicro), config.MicroPerUnit)
-	fica := mulDiv(uint64(gross), uint64(l.ficaMicro), config.MicroPerUnit)
-	net := gross - int64(tax) - int64(fica)
+	tax, fica, gross := l.withholdings(co, m)
 	for _, c := range []struct {
 		account int32
 		amount  int64
-	}{{l.acctPayrollTax, int64(tax)}, {l.acctSocialSecurity, int64(fica)}, {l.acctPayrollBank, net}} {
+	}{{l.acctPayrollTax, tax}, {l.acctSocialSecurity, fica}, {l.acctPayrollBank, gross - tax - fica}} {
 		if c.amount > 0 {
 			out.items = append(out.items, lineItem{account: c.account, costCenter: -1, amount: c.amount})
 		}
@@ -304,7 +351,7 @@ func (l *Ledger) accrualLines(co *company, r *rand.Rand, out *Block) {
 	first := len(out.items)
 	var payroll int64
 	for _, g := range co.sched.gross {
-		payroll += g
+		payroll += g // a pay period's
 	}
 	ppm := periodsPerYear[l.payFrequency] / 12
 	for i, k := range l.accruals {

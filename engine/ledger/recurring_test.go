@@ -19,7 +19,8 @@ HR`
 
 // TestRecurringPostings checks the calendar of recurring postings: one
 // payroll run per company and pay period on the last weekday of the
-// period, with the employees' pay; one depreciation run and one accrual
+// period, with the employees' pay; the withholdings of each month paid in
+// the next; one depreciation run and one accrual
 // per company and month end; each accrual reversed, line for line, on the
 // first day of the next month; nothing of the kind drawn at random.
 func TestRecurringPostings(t *testing.T) {
@@ -38,6 +39,9 @@ func TestRecurringPostings(t *testing.T) {
 		gross := map[string]int64{}
 		accruals, reversals := map[key][]lineItem{}, map[key][]lineItem{}
 		depreciation := map[string][]string{}
+		// Withholdings of January to November, and what remittances paid.
+		withheld, remitted := map[string]int64{}, map[string]int64{}
+		remittances := map[string]int{}
 		eachDoc(l, func(co *company, d *document, items []lineItem) {
 			date := l.days[d.day].date
 			code := co.cfg.Code
@@ -47,6 +51,15 @@ func TestRecurringPostings(t *testing.T) {
 				for _, it := range items {
 					if it.debit {
 						gross[code] += it.amount
+					} else if it.account != l.acctPayrollBank && date < "2024-12-01" {
+						withheld[code] += it.amount
+					}
+				}
+			case "payroll_remittance":
+				remittances[code]++
+				for _, it := range items {
+					if it.debit {
+						remitted[code] += it.amount
 					}
 				}
 			case "depreciation":
@@ -69,14 +82,21 @@ func TestRecurringPostings(t *testing.T) {
 					t.Fatalf("%s pays on %s, a weekend", code, date)
 				}
 			}
-			// Gross pay: the annual salaries over the periods of a year,
-			// in every run.
-			var annual int64
-			for _, e := range salaries(l.seed, masterdata.NewEnv(cfg, l.chart), co.cfg, co.sizes) {
-				annual += e.annual / periodsPerYear[cfg.HR.PayFrequency]
+			// Gross pay: monthly, the base salaries exactly over the year;
+			// otherwise each run pays a period's share of them.
+			var want int64
+			for _, e := range masterdata.Employees(l.seed, masterdata.NewEnv(cfg, l.chart), co.cfg, co.sizes) {
+				if cfg.HR.PayFrequency == "monthly" {
+					want += e.BaseSalary
+				} else {
+					want += e.BaseSalary / periodsPerYear[cfg.HR.PayFrequency] * int64(c.payrolls)
+				}
 			}
-			if c.payrolls > 0 && gross[code] != annual*int64(c.payrolls) {
-				t.Fatalf("%q: %s pays %d gross over %d runs, salaries give %d a run", c.hr, code, gross[code], c.payrolls, annual)
+			if c.payrolls > 0 && gross[code] != want {
+				t.Fatalf("%q: %s pays %d gross over %d runs, salaries give %d", c.hr, code, gross[code], c.payrolls, want)
+			}
+			if c.payrolls > 0 && (remittances[code] != 11 || remitted[code] != withheld[code]) {
+				t.Fatalf("%q: %s remits %d times, %d of %d withheld before December", c.hr, code, remittances[code], remitted[code], withheld[code])
 			}
 			if len(depreciation[code]) != 12 {
 				t.Fatalf("%s has %d depreciation runs", code, len(depreciation[code]))
@@ -137,7 +157,7 @@ func mirrors(a, b []lineItem) bool {
 // postings gets none, a warning, and still exactly its entries.
 func TestRecurringTooSmall(t *testing.T) {
 	l, _ := parseLedger(t, strings.Replace(strings.Replace(recurringYAML, "{custom: 3000}", "{custom: 20}", 1), "HR", "", 1))
-	if w := l.Warnings(); len(w) != 1 || !strings.Contains(w[0], "DE1: 20 journal entries cannot hold its 47 recurring postings") {
+	if w := l.Warnings(); len(w) != 1 || !strings.Contains(w[0], "DE1: 20 journal entries cannot hold its 58 recurring postings") {
 		t.Fatalf("warnings %q", w)
 	}
 	var n int64

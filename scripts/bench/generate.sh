@@ -6,6 +6,12 @@
 # to CSV, with their peak RSS.
 #
 #   scripts/bench/generate.sh [ENTRIES]     # default 1,300,000 entries (~5M lines)
+#   BASELINE=/path/to/datasynth-data scripts/bench/generate.sh
+#
+# With BASELINE (another build, for example of the previous main), its CSV
+# speed at 1 and 2 threads and its peak RSS are measured in the same run,
+# on the same config, interleaved with this build's, and printed beside
+# them as ratios.
 #
 # Output goes to BENCH_DIR (default /dev/shm, a tmpfs) so that the figures
 # measure the generator, not the disk; set BENCH_DIR to a disk folder to
@@ -58,6 +64,35 @@ read -r p1 p1kb < <(run 1 bin/datasynth-data generate --config "$work/parquet.ya
 read -r j1 j1kb < <(run 1 bin/datasynth-data generate --config "$work/jsonl.yaml" --output "$work/out" -q --threads 1)
 sed "s/custom: $entries/custom: $((entries * 4))/" "$work/parquet.yaml" >"$work/parquet4.yaml"
 read -r p4 p4kb < <(REPEAT=1 run 2 bin/datasynth-data generate --config "$work/parquet4.yaml" --output "$work/out" -q --threads 2)
+
+if [ -n "${BASELINE:-}" ]; then
+  "$BASELINE" generate --config "$work/bench.yaml" --output "$work/warm" -q --threads 2
+  blines=$(python3 -c "import json;print(json.load(open('$work/warm/run_manifest.json'))['statistics']['line_items'])")
+  rm -rf "$work/warm"
+  # Interleaved, REPEAT rounds of this build and the baseline at 1 and 2
+  # threads, so that drifting machine load favours neither; the fastest
+  # run of each is kept.
+  fastest() { python3 -c "import sys; v=[l.split() for l in sys.stdin if l.strip()]; print(*min(v, key=lambda x: float(x[0])))"; }
+  rounds=$(for _ in $(seq "${REPEAT:-3}"); do
+    echo "t1 $(REPEAT=1 run 1 bin/datasynth-data generate --config "$work/bench.yaml" --output "$work/out" -q --threads 1)"
+    echo "b1 $(REPEAT=1 run 1 "$BASELINE" generate --config "$work/bench.yaml" --output "$work/out" -q --threads 1)"
+    echo "t2 $(REPEAT=1 run 2 bin/datasynth-data generate --config "$work/bench.yaml" --output "$work/out" -q --threads 2)"
+    echo "b2 $(REPEAT=1 run 2 "$BASELINE" generate --config "$work/bench.yaml" --output "$work/out" -q --threads 2)"
+  done)
+  read -r t1 t1kb < <(grep '^t1 ' <<<"$rounds" | cut -d' ' -f2- | fastest)
+  read -r b1 b1kb < <(grep '^b1 ' <<<"$rounds" | cut -d' ' -f2- | fastest)
+  read -r t2 t2kb < <(grep '^t2 ' <<<"$rounds" | cut -d' ' -f2- | fastest)
+  read -r b2 b2kb < <(grep '^b2 ' <<<"$rounds" | cut -d' ' -f2- | fastest)
+  python3 - "$lines" "$t1" "$t2" "$t1kb" "$t2kb" "$blines" "$b1" "$b2" "$b1kb" "$b2kb" <<'PY'
+import sys
+lines, g1, g2, g1kb, g2kb = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+blines, b1, b2, b1kb, b2kb = int(sys.argv[6]), float(sys.argv[7]), float(sys.argv[8]), int(sys.argv[9]), int(sys.argv[10])
+print(f"baseline lines               {blines:,} (this build {lines:,})")
+print(f"CSV, 1 thread                this build {lines/g1:,.0f} lines/s, baseline {blines/b1:,.0f}: ratio {(lines/g1)/(blines/b1):.2f}")
+print(f"CSV, 2 threads (per core)    this build {lines/g2/2:,.0f} lines/s, baseline {blines/b2/2:,.0f}: ratio {(lines/g2)/(blines/b2):.2f}")
+print(f"peak RSS, 1 / 2 threads      this build {g1kb/1024:.0f} / {g2kb/1024:.0f} MB, baseline {b1kb/1024:.0f} / {b2kb/1024:.0f} MB")
+PY
+fi
 
 python3 - "$lines" "$c1" "$g1" "$g2" "$c1kb" "$g1kb" "$g2kb" "${BENCH_DIR:-/dev/shm}" "$g4kb" "$p1" "$p1kb" "$j1" "$j1kb" "$p4kb" <<'PY'
 import sys
