@@ -82,10 +82,13 @@ type Sheet struct {
 // the minor unit. GR/IR clearing, suspense accounts and the current year
 // result open at zero.
 //
-// The opening balance of each receivables and payables account is what the
-// subledgers' opening open items of that account must add up to
-// (receivables as a debit, payables as a credit).
-func Opening(cfg *config.Config, seed uint64, ch *chart.Chart, ci int, revenue int64) *Sheet {
+// Receivables and payables open at what the subledgers hold: openItems
+// maps a chart index to the total of its opening open items (receivables
+// positive, payables negative), and control accounts not in it open at
+// zero. The figure a sheet of the industry would carry (Targets) goes to
+// cash, for receivables, and to accrued liabilities, for payables, where
+// the subledgers do not hold it, so that the sheet keeps its size.
+func Opening(cfg *config.Config, seed uint64, ch *chart.Chart, ci int, revenue int64, openItems map[int]int64) *Sheet {
 	c := cfg.Companies[ci]
 	p, ok := profiles[cfg.Global.Industry]
 	if !ok {
@@ -129,15 +132,27 @@ func Opening(cfg *config.Config, seed uint64, ch *chart.Chart, ci int, revenue i
 	stock := vary(mulDiv(equity, p.stock, bp))
 	premium := vary(mulDiv(equity, p.premium, bp))
 
+	// The control accounts hold the subledgers' open items; what the
+	// industry's figures leave over moves to cash and accrued liabilities.
+	var arOpen, apOpen int64
+	for _, a := range ch.ByRole(chart.Receivables) {
+		s.Balances[a] = openItems[a]
+		arOpen += openItems[a]
+	}
+	for _, a := range ch.ByRole(chart.Payables) {
+		s.Balances[a] = openItems[a]
+		apOpen -= openItems[a]
+	}
+	cash += ar - arOpen
+	accrued += ap - apOpen
+
 	put := func(role chart.Role, amount int64) { spread(s.Balances, ch, ch.ByRole(role), amount, r) }
 	put(chart.Bank, cash)
-	put(chart.Receivables, ar)
 	put(chart.Inventory, inv)
 	put(chart.Prepaid, prepaid)
 	put(chart.InputVAT, inputVAT)
 	put(chart.FixedAssets, ppeGross)
 	put(chart.AccumDepr, -(ppeGross - ppeNet))
-	put(chart.Payables, -ap)
 	put(chart.Accrued, -accrued)
 	put(chart.PayrollLiab, -payroll)
 	put(chart.OutputVAT, -outputVAT)
@@ -167,6 +182,19 @@ func Opening(cfg *config.Config, seed uint64, ch *chart.Chart, ci int, revenue i
 	}
 	s.Balances[retained] -= sum
 	return s
+}
+
+// Targets returns the receivables and payables that an opening sheet of
+// company ci's industry carries for revenue (days of sales and of payables
+// outstanding): what the subledgers' opening open items would add up to.
+func Targets(cfg *config.Config, ci int, revenue int64) (receivables, payables int64) {
+	p, ok := profiles[cfg.Global.Industry]
+	if !ok {
+		p = manufacturing
+	}
+	rev := max(revenue, money.Pow10(cfg.Companies[ci].Digits())*1000)
+	cogs := rev - mulDiv(rev, p.margin, bp)
+	return mulDiv(rev, p.dso, 365), mulDiv(cogs, p.dpo, 365)
 }
 
 // RetainedEarnings returns the chart index of the account that takes a

@@ -9,7 +9,7 @@ import (
 	"datasynth.dev/engine/config"
 )
 
-func sheetFor(t *testing.T, industry, complexity string, seed uint64) (*Sheet, *chart.Chart) {
+func sheetFor(t *testing.T, industry, complexity string, seed uint64, items func(*chart.Chart) map[int]int64) (*Sheet, *chart.Chart) {
 	t.Helper()
 	cfg, err := config.Parse("t.yaml", fmt.Appendf(nil, `global: {industry: %s, start_date: "2024-01-01", period_months: 12}
 companies: [{code: C1, name: Test Co, currency: USD, country: US, annual_transaction_volume: ten_k}]
@@ -29,7 +29,11 @@ output: {formats: [csv]}
 	if err != nil {
 		t.Fatal(err)
 	}
-	return Opening(cfg, seed, ch, 0, 2_500_000_000), ch
+	var open map[int]int64
+	if items != nil {
+		open = items(ch)
+	}
+	return Opening(cfg, seed, ch, 0, 2_500_000_000, open), ch
 }
 
 // TestOpeningSheet checks every industry's opening sheet on every chart
@@ -40,7 +44,7 @@ func TestOpeningSheet(t *testing.T) {
 		"professional_services", "energy", "transportation", "real_estate", "telecommunications"}
 	for _, ind := range industries {
 		for _, cx := range config.Complexities {
-			s, ch := sheetFor(t, ind, cx.Name, 7)
+			s, ch := sheetFor(t, ind, cx.Name, 7, nil)
 			var sum, assets int64
 			byRole := map[chart.Role]int64{}
 			for a, b := range s.Balances {
@@ -66,15 +70,19 @@ func TestOpeningSheet(t *testing.T) {
 			if sum != 0 {
 				t.Fatalf("%s/%s: assets - liabilities - equity = %d", ind, cx.Name, sum)
 			}
-			for _, r := range []chart.Role{chart.Bank, chart.Receivables, chart.FixedAssets} {
+			for _, r := range []chart.Role{chart.Bank, chart.FixedAssets} {
 				if byRole[r] <= 0 {
 					t.Fatalf("%s/%s: %s opens at %d", ind, cx.Name, r, byRole[r])
 				}
 			}
-			for _, r := range []chart.Role{chart.Payables, chart.Borrowings, chart.Equity} {
+			for _, r := range []chart.Role{chart.Borrowings, chart.Equity} {
 				if byRole[r] >= 0 {
 					t.Fatalf("%s/%s: %s opens at %d", ind, cx.Name, r, byRole[r])
 				}
+			}
+			// Without subledger open items the control accounts open at zero.
+			if byRole[chart.Receivables] != 0 || byRole[chart.Payables] != 0 {
+				t.Fatalf("%s/%s: receivables %d and payables %d without open items", ind, cx.Name, byRole[chart.Receivables], byRole[chart.Payables])
 			}
 			if byRole[chart.GRIR] != 0 || byRole[chart.Suspense] != 0 {
 				t.Fatalf("%s/%s: clearing accounts open at %d and %d", ind, cx.Name, byRole[chart.GRIR], byRole[chart.Suspense])
@@ -91,9 +99,9 @@ func TestOpeningSheet(t *testing.T) {
 
 // TestOpeningDeterministic: the sheet depends on the seed, and only on it.
 func TestOpeningDeterministic(t *testing.T) {
-	a, _ := sheetFor(t, "retail", "medium", 1)
-	b, _ := sheetFor(t, "retail", "medium", 1)
-	c, _ := sheetFor(t, "retail", "medium", 2)
+	a, _ := sheetFor(t, "retail", "medium", 1, nil)
+	b, _ := sheetFor(t, "retail", "medium", 1, nil)
+	c, _ := sheetFor(t, "retail", "medium", 2, nil)
 	if !slices.Equal(a.Balances, b.Balances) {
 		t.Fatal("two sheets of one seed differ")
 	}
@@ -112,5 +120,41 @@ func TestMulDiv(t *testing.T) {
 		if got := mulDiv(c.a, c.b, c.d); got != c.want {
 			t.Errorf("mulDiv(%d, %d, %d) = %d, want %d", c.a, c.b, c.d, got, c.want)
 		}
+	}
+}
+
+// TestOpeningOpenItems: the control accounts open at the subledgers' open
+// items, and the sheet keeps its size and balance.
+func TestOpeningOpenItems(t *testing.T) {
+	var ar, ap int
+	items := func(ch *chart.Chart) map[int]int64 {
+		ar, ap = ch.ByRole(chart.Receivables)[1], ch.ByRole(chart.Payables)[0]
+		return map[int]int64{ar: 1_234_567_89, ap: -98_765_43}
+	}
+	with, ch := sheetFor(t, "manufacturing", "small", 5, items)
+	without, _ := sheetFor(t, "manufacturing", "small", 5, nil)
+	var sum, assetsWith, assetsWithout int64
+	for a, b := range with.Balances {
+		sum += b
+		acct := ch.Accounts[a]
+		if acct.Type == "asset" {
+			assetsWith += b
+			assetsWithout += without.Balances[a]
+		}
+		if (acct.Role == chart.Receivables && a != ar) || (acct.Role == chart.Payables && a != ap) {
+			if b != 0 {
+				t.Fatalf("%s opens at %d without open items", acct.Name, b)
+			}
+		}
+	}
+	if with.Balances[ar] != 1_234_567_89 || with.Balances[ap] != -98_765_43 {
+		t.Fatalf("control accounts open at %d and %d", with.Balances[ar], with.Balances[ap])
+	}
+	if sum != 0 || assetsWith != assetsWithout {
+		t.Fatalf("sheet off by %d; total assets %d with open items, %d without", sum, assetsWith, assetsWithout)
+	}
+	rec, pay := Targets(&config.Config{Global: config.Global{Industry: "manufacturing"}, Companies: []config.Company{{Currency: "USD"}}}, 0, 2_500_000_000)
+	if rec <= 0 || pay <= 0 || rec <= pay {
+		t.Fatalf("targets: receivables %d, payables %d", rec, pay)
 	}
 }

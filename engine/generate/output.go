@@ -401,8 +401,10 @@ func writeBalances(w *writer, cfg *config.Config, seed uint64, ch *chart.Chart, 
 		return err
 	}
 	emit := func(row []table.Value) error { return writeRow(tfs, row) }
+	// The subledgers start without open items, so receivables and payables
+	// open at zero.
 	for ci, co := range cfg.Companies {
-		sheets[ci], currencies[ci] = balance.Opening(cfg, seed, ch, ci, l.AnnualSales(ci)), co.Currency
+		sheets[ci], currencies[ci] = balance.Opening(cfg, seed, ch, ci, l.AnnualSales(ci), nil), co.Currency
 		v.Opening(sheets[ci], co.Currency)
 		if err := sheets[ci].Rows(ch, co.Currency, emit); err != nil {
 			abortTable(tfs)
