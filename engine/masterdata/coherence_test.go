@@ -221,6 +221,15 @@ func TestEmployeesCoherent(t *testing.T) {
 				prev = v
 			}
 		}
+		managers := 0
+		for _, rec := range rows {
+			if l := slices.Index(levelNames, rec["job_level"].Str); l >= levelManager {
+				managers++
+			}
+		}
+		if managers > len(rows)/4+1 {
+			t.Errorf("%s: %d of %d employees are managers or above", c.Code, managers, len(rows))
+		}
 		if len(limitOf) < 5 {
 			t.Errorf("%s: only levels %v", c.Code, limitOf)
 		}

@@ -141,49 +141,53 @@ type Employee struct {
 	BaseSalary, ApprovalLimit int64
 }
 
-// heads is the number of employees who head a cost centre: employee i
-// below it heads cost centre i. Every department has a head; further cost
-// centres get one while there are at least four employees per head.
-func heads(s Sizes) int {
-	return min(s.CostCenters, s.Employees, max(len(departments), s.Employees/4))
+// heads is the number of employees, from the first, who head the cost
+// centre of their own number (employee i heads cost centre i): one in four
+// employees, at most one per cost centre.
+func heads(s Sizes) int { return min(s.CostCenters, s.Employees, max(1, s.Employees/4)) }
+
+// ceo is the chief executive, the Executive department's first employee,
+// or -1 when the company has no such department or too few employees.
+func ceo(s Sizes) int {
+	if Executive < s.CostCenters && Executive < s.Employees {
+		return Executive
+	}
+	return -1
 }
 
-func head(s Sizes, i int) bool { return i < heads(s) }
+// head reports whether employee i heads cost centre i.
+func head(s Sizes, i int) bool { return i < heads(s) || i == ceo(s) }
 
 // managerOf is the employee index of i's manager, or -1: staff report to
-// their cost centre's head (or, if it has none, the department's),
-// heads of second-level cost centres to their department's director,
-// directors to the chief executive.
+// their cost centre's head, else their department's, else the chief
+// executive; heads of second-level cost centres to their department's
+// director, else the chief executive; directors to the chief executive.
 func managerOf(s Sizes, i int) int {
-	h := heads(s)
 	cc := i % s.CostCenters
-	m := -1
+	d := cc % len(departments)
+	m := ceo(s)
 	switch {
-	case i >= h && cc < h:
+	case !head(s, i) && head(s, cc):
 		m = cc
-	case i >= h:
-		m = cc % len(departments)
-	case i >= len(departments):
-		m = i % len(departments)
-	case i != Executive:
-		m = Executive
+	case !head(s, i) && head(s, d), head(s, i) && i >= len(departments) && head(s, d):
+		m = d
 	}
-	if m >= h || m == i {
+	if m == i {
 		return -1
 	}
 	return m
 }
 
-// responsibleFor is the employee heading cost centre cc, or -1.
+// responsibleFor is the employee heading cost centre cc, or -1: its own
+// head, else its department's, else the chief executive.
 func responsibleFor(s Sizes, cc int) int {
-	h := heads(s)
-	switch {
-	case cc < h:
+	switch d := cc % len(departments); {
+	case head(s, cc):
 		return cc
-	case cc%len(departments) < h:
-		return cc % len(departments)
+	case head(s, d):
+		return d
 	}
-	return -1
+	return ceo(s)
 }
 
 // level draws employee i's job level. Heads of a department's first cost
@@ -193,7 +197,7 @@ func responsibleFor(s Sizes, cc int) int {
 func level(s Sizes, i int, r *rand.Rand) int {
 	if head(s, i) {
 		switch {
-		case i == Executive:
+		case i == ceo(s):
 			return levelExecutive
 		case i < len(departments):
 			return levelDirector
