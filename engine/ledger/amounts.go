@@ -170,24 +170,14 @@ func mulDiv(a, b, c uint64) uint64 {
 	return q
 }
 
-// roundAmount rounds v down to three significant digits of whole currency
-// units (one unit is 10^digits minor units): 47,312.85 becomes 47,300.00.
-// What an invented figure looks like, spread over many values so that no
+// roundAmount rounds v down to three significant digits: 47,312.85
+// becomes 47,300.00, 59.97 becomes 59.90. What an invented figure looks
+// like, spread over as many values as the amounts themselves, so that no
 // single amount marks it.
-func roundAmount(v int64, digits int) int64 {
-	step := roundStep(v, digits)
-	return v / step * step
-}
-
-// roundStep is the step roundAmount rounds v to: a whole unit, or the
-// power of ten that leaves three significant digits.
-func roundStep(v int64, digits int) int64 {
-	step := money.Pow10(digits)
+func roundAmount(v int64) int64 {
+	step := int64(1)
 	for v/step >= 1000 {
 		step *= 10
 	}
-	if v < step {
-		return 1
-	}
-	return step
+	return v / step * step
 }

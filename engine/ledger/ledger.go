@@ -565,7 +565,7 @@ func (l *Ledger) document(co *company, seq int64, r *rand.Rand, out *Block) {
 		} else {
 			a = rg.draw(r, l.benford)
 			if fraud == fraudFictitious {
-				a = max(roundAmount(a, co.digits), co.minAmount)
+				a = max(roundAmount(a), co.minAmount)
 			}
 		}
 		out.items = append(out.items, lineItem{amount: a})
