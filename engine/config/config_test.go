@@ -131,6 +131,16 @@ func TestUnimplementedSectionWarns(t *testing.T) {
 	}
 }
 
+func TestDocumentFlowsSectionWarns(t *testing.T) {
+	cfg, err := Parse("c.yaml", []byte(base+"document_flows:\n  p2p: {enabled: false}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cfg.Warnings) != 1 || !strings.Contains(cfg.Warnings[0].String(), "document_flows: accepted without effect: procure-to-pay and order-to-cash flows are always generated") {
+		t.Fatalf("warnings = %v", cfg.Warnings)
+	}
+}
+
 func TestHashIgnoresPresentation(t *testing.T) {
 	a, _ := Parse("a.yaml", []byte(base))
 	b, _ := Parse("b.yaml", []byte("# comment\n"+strings.Replace(base, "output:\n  formats: [csv]", "output:\n  output_directory: /elsewhere\n  formats: [csv]", 1)))

@@ -69,6 +69,10 @@ func (p *parser) root(n *yaml.Node, cfg *Config) {
 	}, func(k, v *yaml.Node, path string) {
 		// A DataSynth section this generator does not implement: one
 		// warning, unless the section switches itself off.
+		if k.Value == "document_flows" {
+			p.warn(k, path, "accepted without effect: procure-to-pay and order-to-cash flows are always generated, with the rates and delays docs/output.md describes")
+			return
+		}
 		if !enabledFalse(v) {
 			p.warn(k, path, "this DataSynth section is not implemented by this generator and is ignored")
 		}

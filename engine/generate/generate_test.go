@@ -229,7 +229,7 @@ func TestOutputSafety(t *testing.T) {
 	for _, e := range inside {
 		names = append(names, e.Name())
 	}
-	if want := "balance balance_validation.json chart_of_accounts.csv fx journal_entries.csv labels master_data period_close run_manifest.json"; strings.Join(names, " ") != want {
+	if want := "balance balance_validation.json chart_of_accounts.csv document_flows fx journal_entries.csv labels master_data period_close run_manifest.json subledger"; strings.Join(names, " ") != want {
 		t.Fatalf("empty folder now holds %v, want %s", names, want)
 	}
 	if fi, _ := os.Stat(mnt); fi.Mode().Perm() != 0o700 {

@@ -11,6 +11,7 @@ import (
 	"datasynth.dev/engine/balance"
 	"datasynth.dev/engine/chart"
 	"datasynth.dev/engine/config"
+	"datasynth.dev/engine/flows"
 	"datasynth.dev/engine/fx"
 	"datasynth.dev/engine/internal/csvrow"
 	"datasynth.dev/engine/ledger"
@@ -76,24 +77,55 @@ func (c *codec) block(dst, src []byte) []byte {
 	return buf.Bytes()
 }
 
-// stream compresses what is written to it into w, one member or frame.
+// stream compresses what is written to it into w, one member or frame per
+// streamChunk bytes, so that a table of any size needs little memory (the
+// chunks depend on the bytes alone, never on timing). Without compression
+// it writes through.
 type stream struct {
 	c   *codec
 	w   io.Writer
 	buf []byte
+	out []byte
+	// wrote: a chunk went out; an empty table still gets one (empty)
+	// member or frame.
+	wrote bool
 }
 
-func (s *stream) Write(p []byte) (int, error) { s.buf = append(s.buf, p...); return len(p), nil }
+// streamChunk is how much of a table one member or frame holds.
+const streamChunk = 1 << 20
 
-// Close compresses what was written, a whole table of master data or
-// labels (a few megabytes at most), and writes it.
-func (s *stream) Close() error {
+func (s *stream) Write(p []byte) (int, error) {
 	if s.c == nil {
-		_, err := s.w.Write(s.buf)
-		return err
+		return s.w.Write(p)
 	}
-	_, err := s.w.Write(s.c.block(nil, s.buf))
+	s.buf = append(s.buf, p...)
+	if len(s.buf) >= streamChunk {
+		if err := s.flush(); err != nil {
+			return 0, err
+		}
+	}
+	return len(p), nil
+}
+
+func (s *stream) flush() error {
+	var err error
+	if s.c == nil {
+		_, err = s.w.Write(s.buf)
+	} else {
+		s.out = s.c.block(s.out[:0], s.buf)
+		_, err = s.w.Write(s.out)
+	}
+	s.buf = s.buf[:0]
+	s.wrote = true
 	return err
+}
+
+// Close compresses and writes what is left.
+func (s *stream) Close() error {
+	if len(s.buf) == 0 && s.wrote {
+		return nil
+	}
+	return s.flush()
 }
 
 // tableFile is one table written in one format.
@@ -106,8 +138,13 @@ type tableFile struct {
 // openTable creates the files of a table (path without extension, e.g.
 // "master_data/vendors") in every configured format.
 func openTable(w *writer, cfg *config.Config, c *codec, path string, cols []table.Column) ([]*tableFile, error) {
+	return openTableFormats(w, cfg, c, path, cols, cfg.Output.Formats)
+}
+
+// openTableFormats creates the files of a table in the given formats.
+func openTableFormats(w *writer, cfg *config.Config, c *codec, path string, cols []table.Column, formats []string) ([]*tableFile, error) {
 	var out []*tableFile
-	for _, format := range cfg.Output.Formats {
+	for _, format := range formats {
 		tf := &tableFile{}
 		rel := path + "." + config.FormatExtension(format)
 		var dst io.Writer
@@ -212,6 +249,15 @@ func writeFX(w *writer, cfg *config.Config, seed uint64, c *codec) error {
 	return closeTable(tfs)
 }
 
+// flowText is a flow table in CSV or JSON Lines, encoded block by block
+// like the journal.
+type flowText struct {
+	t    *flows.Table
+	f    *file
+	csv  bool
+	keys [][]byte
+}
+
 // journalText is journal_entries in a text format: blocks are encoded (and
 // compressed) by the workers, then placed at their offsets in order.
 type journalText struct {
@@ -226,7 +272,15 @@ func writeJournal(ctx context.Context, w *writer, cfg *config.Config, opts Optio
 	var pq *file
 	var pw *parquet.GenericWriter[ledger.JournalRow]
 	var labels []*tableFile
+	var flowTables [][]*tableFile
+	var flowTexts []*flowText
 	abort := func() {
+		for _, t := range flowTables {
+			abortTable(t)
+		}
+		for _, t := range flowTexts {
+			t.f.abort()
+		}
 		for _, t := range texts {
 			t.f.abort()
 		}
@@ -277,12 +331,68 @@ func writeJournal(ctx context.Context, w *writer, cfg *config.Config, opts Optio
 		}
 	}
 
+	// Flow tables: CSV and JSON Lines are encoded (and compressed) block by
+	// block by the workers, like the journal; JSON arrays and Parquet are
+	// written row by row in block order.
+	for _, t := range flows.Tables {
+		var serial []string
+		for _, format := range cfg.Output.Formats {
+			if format != "csv" && format != "json_lines" {
+				serial = append(serial, format)
+				continue
+			}
+			var header []byte
+			if format == "csv" {
+				header = csvrow.Header(table.Names(t.Cols)...)
+			}
+			if c != nil {
+				// An empty table is still a valid compressed file.
+				header = c.block(nil, header)
+			}
+			f, err := w.create(t.Path+"."+config.FormatExtension(format)+c.ext(), format, header)
+			if err != nil {
+				abort()
+				return err
+			}
+			flowTexts = append(flowTexts, &flowText{t: t, f: f, csv: format == "csv", keys: table.JSONKeys(t.Cols)})
+		}
+		tfs, err := openTableFormats(w, cfg, c, t.Path, t.Cols, serial)
+		if err != nil {
+			abort()
+			return err
+		}
+		flowTables = append(flowTables, tfs)
+	}
+
 	// Encoded[i] holds text format i of a block, ready to write;
 	// Encoded[n+i] its uncompressed form when it is compressed.
 	n := len(texts)
+	// Flow table k's block goes to Encoded[2n+2k] (Encoded[2n+2k+1] holds
+	// it uncompressed), its offset to Offsets[n+k] and its row count to
+	// Offsets[n+nf+k].
+	nf := len(flowTexts)
 	encode := func(blk *ledger.Block, seq, blocks int64) {
-		if len(blk.Encoded) != 2*n {
-			blk.Encoded, blk.Offsets = make([][]byte, 2*n), make([]int64, n)
+		if len(blk.Encoded) != 2*(n+nf) {
+			blk.Encoded, blk.Offsets = make([][]byte, 2*(n+nf)), make([]int64, n+2*nf)
+		}
+		for k, ft := range flowTexts {
+			raw := blk.Encoded[2*n+2*k+1][:0]
+			var rows int64
+			_ = blk.Flows.Rows(ft.t, func(row []table.Value) error {
+				if ft.csv {
+					raw = table.AppendCSV(raw, ft.t.Cols, row)
+				} else {
+					raw = append(table.AppendObject(raw, ft.t.Cols, ft.keys, row), '\n')
+				}
+				rows++
+				return nil
+			})
+			blk.Encoded[2*n+2*k+1] = raw
+			blk.Offsets[n+nf+k] = rows
+			if c != nil && len(raw) > 0 {
+				raw = c.block(blk.Encoded[2*n+2*k][:0], raw)
+			}
+			blk.Encoded[2*n+2*k] = raw
 		}
 		for i, t := range texts {
 			raw := blk.Encoded[i][:0]
@@ -339,6 +449,21 @@ func writeJournal(ctx context.Context, w *writer, cfg *config.Config, opts Optio
 				return 0, err
 			}
 		}
+		for k, ft := range flowTexts {
+			off, err := ft.f.reserve(blk.Encoded[2*n+2*k], blk.Offsets[n+nf+k])
+			if err != nil {
+				return 0, err
+			}
+			blk.Offsets[n+k] = off
+		}
+		for i, t := range flows.Tables {
+			if len(flowTables[i]) == 0 {
+				continue
+			}
+			if err := blk.Flows.Rows(t, func(row []table.Value) error { return writeRow(flowTables[i], row) }); err != nil {
+				return 0, err
+			}
+		}
 		tally.Add(blk)
 		st.JournalEntries += blk.Entries
 		st.LineItems += blk.Lines
@@ -352,6 +477,11 @@ func writeJournal(ctx context.Context, w *writer, cfg *config.Config, opts Optio
 	write := func(blk *ledger.Block, _ int64) error {
 		for i, t := range texts {
 			if err := t.f.writeAt(blk.Encoded[i], blk.Offsets[i]); err != nil {
+				return err
+			}
+		}
+		for k, ft := range flowTexts {
+			if err := ft.f.writeAt(blk.Encoded[2*n+2*k], blk.Offsets[n+k]); err != nil {
 				return err
 			}
 		}
@@ -385,6 +515,12 @@ func writeJournal(ctx context.Context, w *writer, cfg *config.Config, opts Optio
 	}
 	if labels != nil {
 		keep(closeTable(labels))
+	}
+	for _, t := range flowTables {
+		keep(closeTable(t))
+	}
+	for _, t := range flowTexts {
+		keep(t.f.close())
 	}
 	return first
 }

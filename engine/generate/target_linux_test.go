@@ -43,7 +43,7 @@ func TestOverwriteMountPoint(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"balance", balance.ValidationFile, "chart_of_accounts.csv", "fx", "journal_entries.csv", "labels", "master_data", "period_close", manifest.FileName}
+	want := []string{"balance", balance.ValidationFile, "chart_of_accounts.csv", "document_flows", "fx", "journal_entries.csv", "labels", "master_data", "period_close", manifest.FileName, "subledger"}
 	if got := names(t, mnt); !slices.Equal(got, want) {
 		t.Fatalf("mount point holds %v, want %v", got, want)
 	}

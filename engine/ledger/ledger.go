@@ -28,6 +28,7 @@ import (
 	"datasynth.dev/engine/balance"
 	"datasynth.dev/engine/chart"
 	"datasynth.dev/engine/config"
+	"datasynth.dev/engine/flows"
 	"datasynth.dev/engine/fx"
 	"datasynth.dev/engine/masterdata"
 	"datasynth.dev/engine/money"
@@ -115,6 +116,7 @@ type Ledger struct {
 	days       []day   // calendar from lead days before the start to the end
 	periods    []balance.Period
 	dayPick    *rng.Weighted
+	dayWeights []uint64 // of the days from the start, as dayPick weighs them
 	lines      []config.LineBucket
 	linePick   *rng.Weighted
 	templates  []template
@@ -137,6 +139,13 @@ type Ledger struct {
 	taxMicro, ficaMicro                              int64
 	payFrequency                                     string
 	warnings                                         []string
+
+	// flows generates the document flows; p2pWeight and o2cWeight are the
+	// shares of the templates they replace, out of flowTotal.
+	flows                           *flows.Flows
+	rangePick                       *rng.Weighted // a template's amount range, by the industry's template weights
+	p2pWeight, o2cWeight, flowTotal uint64
+	flowTmpl                        [flows.Receipt + 1]*template
 }
 
 // lead is how many days before the period a document date may fall.
@@ -161,6 +170,7 @@ func New(cfg *config.Config, seed uint64, ch *chart.Chart) *Ledger {
 
 	l.templates = templates
 	weights = templateWeights(cfg.Global.Industry)
+	l.rangePick = rng.NewWeighted(append([]uint64(nil), weights...))
 	for i := range l.templates {
 		// Recurring postings follow the calendar (recurring.go).
 		switch t := &l.templates[i]; t.name {
@@ -172,6 +182,7 @@ func New(cfg *config.Config, seed uint64, ch *chart.Chart) *Ledger {
 			l.accrual, weights[i] = t, 0
 		}
 	}
+	l.flowWeights(weights)
 	l.tmplPick = rng.NewWeighted(weights)
 	named := map[string]int32{}
 	for i, a := range ch.Accounts {
@@ -263,6 +274,7 @@ func New(cfg *config.Config, seed uint64, ch *chart.Chart) *Ledger {
 		}
 		l.companies = append(l.companies, co)
 	}
+	l.flows = flows.New(cfg, seed, ch, l.flowCalendar())
 	return l
 }
 
@@ -287,6 +299,58 @@ func (l *Ledger) dailyRates(t *fx.Table, from, to string) ([]string, []int64) {
 		texts[i], micros[i] = string(money.AppendMinor(nil, m, money.RateScale)), m
 	}
 	return texts, micros
+}
+
+// flowWeights moves the weights of the templates that document flows
+// post (goods receipts, invoices, payments, deliveries) to the flows, so
+// that the generic templates never post to receivables, payables or GR/IR.
+func (l *Ledger) flowWeights(w []uint64) {
+	for i, t := range l.templates {
+		k, ok := flowKinds[t.name]
+		if !ok {
+			continue
+		}
+		l.flowTmpl[k] = &l.templates[i]
+		if k.Vendor() {
+			l.p2pWeight += w[i]
+		} else {
+			l.o2cWeight += w[i]
+		}
+		w[i] = 0
+	}
+	for _, v := range w {
+		l.flowTotal += v
+	}
+	if l.flowTotal == 0 {
+		// Nothing but flows: a generic document is still needed when a
+		// block's flows cannot fill it.
+		for i, t := range l.templates {
+			if t.name == "finance_costs" {
+				w[i] = 1
+			}
+		}
+	}
+	l.flowTotal += l.p2pWeight + l.o2cWeight
+}
+
+// flowCalendar is the posting calendar as package flows reads it.
+func (l *Ledger) flowCalendar() flows.Calendar {
+	cal := flows.Calendar{Epoch: l.days[0].days, Lead: lead, Start: l.dayPick, Weight: l.dayWeights}
+	cal.Range = func(ci int, kind string) (lo, hi int64) {
+		for i, t := range l.templates {
+			if t.name == kind {
+				rg := l.companies[ci].ranges[i]
+				return rg.lo, rg.hi
+			}
+		}
+		panic("ledger: no template " + kind)
+	}
+	for _, d := range l.days {
+		fy, _ := strconv.Atoi(d.fy)
+		fp, _ := strconv.Atoi(d.fp)
+		cal.FY, cal.FP = append(cal.FY, int16(fy)), append(cal.FP, int16(fp))
+	}
+	return cal
 }
 
 func micros(ds []config.Decimal) []uint64 {
@@ -370,6 +434,7 @@ func (l *Ledger) calendar(cfg *config.Config) {
 		}
 	}
 	l.dayPick = rng.NewWeighted(weights)
+	l.dayWeights = weights
 }
 
 // epoch is day 0 of the days since 1970-01-01 that Parquet's DATE holds.
@@ -407,15 +472,18 @@ type Block struct {
 	// encodings, and the file offsets they go to. Generate leaves them be.
 	Encoded [][]byte
 	Offsets []int64
+	// Flows are the block's document flows; their journal entries are
+	// among the block's documents.
+	Flows flows.Batch
 
 	l       *Ledger
 	company int
 	docs    []document
 	items   []lineItem
 	parts   []int64 // scratch for the amounts of one document
-	// lastPay is the index of the block's last regular vendor payment, or
-	// -1: what a duplicate payment repeats.
-	lastPay int
+	// fraudPPM is the fraud rate of the block's generic documents: the
+	// configured rate over all documents, carried by the generic ones.
+	fraudPPM uint64
 }
 
 // document is one journal entry; its line items follow those of the
@@ -448,7 +516,6 @@ func (b *Block) Reset() {
 	b.CSV, b.Labels = b.CSV[:0], b.Labels[:0]
 	b.Entries, b.Lines, b.Fraud = 0, 0, 0
 	b.docs, b.items = b.docs[:0], b.items[:0]
-	b.lastPay = -1
 }
 
 // Generate fills out with block n of company ci.
@@ -459,15 +526,70 @@ func (l *Ledger) Generate(ci int, n int64, out *Block) {
 	r := rng.Block(l.seed, n, "journal", co.cfg.Code)
 	first := n * BlockSize
 	last := min(first+BlockSize, co.entries)
+	// Recurring postings take the positions their schedule gives them; the
+	// flows' entries come next, then generic documents fill the block.
 	k := co.sched.next(first)
+	recurring := 0
+	for j := k; j < len(co.sched.posts) && co.sched.posts[j].seq < last; j++ {
+		recurring++
+	}
+	count := uint64(last-first) - uint64(recurring)
+	fr := rng.Block(l.seed, n, "flows", co.cfg.Code)
+	l.flows.Generate(ci, n, fr, int(count*l.p2pWeight/l.flowTotal), int(count*l.o2cWeight/l.flowTotal), &out.Flows)
+	// The next flow document to post (a duplicate payment adds one to the
+	// flows later, which posts as its own fraud entry).
+	next := 0
+	out.fraudPPM = l.fraudPPM
+	if generic := count - uint64(out.Flows.Entries); generic > 0 {
+		// The configured rate over all entries, carried by the generic
+		// ones.
+		out.fraudPPM = min(1_000_000, l.fraudPPM*uint64(last-first)/generic)
+	}
+	// Flow and generic entries are interleaved at random, so that any
+	// stretch of the journal mixes them as a year of books does.
+	slots, flowLeft := count, uint64(out.Flows.Entries)
 	for seq := first; seq < last; seq++ {
 		if k < len(co.sched.posts) && co.sched.posts[k].seq == seq {
 			l.recurringDoc(co, &co.sched.posts[k], out)
 			k++
 			continue
 		}
+		slots--
+		if flowLeft > 0 && r.Uint64N(slots+1) < flowLeft {
+			for !out.Flows.Docs[next].Posted {
+				next++
+			}
+			l.flowDocument(co, seq, &out.Flows.Docs[next], out)
+			next++
+			flowLeft--
+			continue
+		}
 		l.document(co, seq, r, out)
 	}
+}
+
+// flowKinds are the templates whose documents come from the flows.
+var flowKinds = map[string]flows.Kind{
+	"goods_receipt": flows.GoodsReceipt, "vendor_invoice": flows.VendorInvoice, "vendor_payment": flows.Payment,
+	"cost_of_sales": flows.Delivery, "customer_invoice": flows.CustomerInvoice, "customer_receipt": flows.Receipt,
+}
+
+// flowDocument adds the journal entry of flow document f.
+func (l *Ledger) flowDocument(co *company, seq int64, f *flows.Doc, out *Block) {
+	t := l.flowTmpl[f.Kind]
+	d := document{seq: seq, idHi: f.IDHi, idLo: f.IDLo, day: f.Day, docDay: f.DocDay, tmpl: t, fraud: noFraud,
+		partyKind: t.party, party: f.Party, user: f.User, lines: f.NLines, source: t.source}
+	if t.party == noParty {
+		d.party = -1
+	}
+	var total int64
+	for _, fl := range out.Flows.Lines[f.FirstLine : f.FirstLine+f.NLines] {
+		out.items = append(out.items, lineItem{account: fl.Account, costCenter: fl.CostCenter, amount: fl.Amount, debit: fl.Debit})
+		if fl.Debit {
+			total += fl.Amount
+		}
+	}
+	l.add(out, d, total)
 }
 
 func (l *Ledger) document(co *company, seq int64, r *rand.Rand, out *Block) {
@@ -499,19 +621,21 @@ func (l *Ledger) document(co *company, seq int64, r *rand.Rand, out *Block) {
 
 	fraud := noFraud
 	other := t.other
-	if l.fraudPPM > 0 && rng.PPM(r, l.fraudPPM) {
+	if out.fraudPPM > 0 && rng.PPM(r, out.fraudPPM) {
 		fraud = fraudKind(l.fraudPick.Pick(r))
-		if fraud == fraudDuplicate && out.lastPay < 0 {
-			// Nothing earlier in the block to pay twice.
+		if fraud == fraudDuplicate && out.Flows.Payments() == 0 {
+			// No vendor payment in the block to pay twice.
 			fraud = fraudFictitious
 		}
 		switch fraud {
 		case fraudSuspense:
 			other = suspenseRoles
 		case fraudFictitious:
-			// An invented entry is typed by hand: a few lines.
+			// An invented entry is typed by hand: a few lines, of the
+			// size of any kind of document (flows' kinds included).
 			d.source = "manual"
 			nLines = min(nLines, 4)
+			rIdx = l.rangePick.Pick(r)
 		case fraudRevenue:
 			t, other = &manualRevenue, manualRevenue.other
 			rIdx = len(l.templates)
@@ -536,7 +660,7 @@ func (l *Ledger) document(co *company, seq int64, r *rand.Rand, out *Block) {
 				d.user = int32(r.IntN(co.users))
 			}
 		case fraudDuplicate:
-			l.duplicate(co, &d, out, fraud, dayIdx, docIdx)
+			l.duplicate(co, seq, r, out)
 			return
 		}
 	}
@@ -602,24 +726,18 @@ func (l *Ledger) document(co *company, seq int64, r *rand.Rand, out *Block) {
 			it.costCenter = int32(r.IntN(co.ccs))
 		}
 	}
-	if t == &l.templates[vendorPayment] && fraud == noFraud {
-		out.lastPay = len(out.docs)
-	}
 	l.add(out, d, total)
 }
 
-// duplicate books d as a second payment of the block's last vendor
-// payment: same vendor, same lines and amounts, its own date and id.
-func (l *Ledger) duplicate(co *company, d *document, out *Block, fraud fraudKind, dayIdx, docIdx int) {
-	orig := out.docs[out.lastPay]
-	d.tmpl, d.fraud, d.day, d.docDay, d.lines = orig.tmpl, fraud, int32(dayIdx), int32(docIdx), orig.lines
-	d.party, d.partyKind, d.source = orig.party, orig.partyKind, orig.source
-	first := 0
-	for _, o := range out.docs[:out.lastPay] {
-		first += int(o.lines)
-	}
-	out.items = append(out.items, out.items[first:first+int(orig.lines)]...)
-	l.add(out, *d, orig.total)
+// duplicate books a vendor payment of the block's flows a second time:
+// the flows record it as a payment of the same invoice (which is then
+// overpaid, a debit on the vendor), and it posts the same lines.
+func (l *Ledger) duplicate(co *company, seq int64, r *rand.Rand, out *Block) {
+	f := out.Flows.Duplicate(r)
+	l.flowDocument(co, seq, f, out)
+	d := &out.docs[len(out.docs)-1]
+	d.fraud = fraudDuplicate
+	out.Fraud++
 }
 
 // add appends a document whose line items are in place.

@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"datasynth.dev/engine/flows"
 	"math/big"
 
 	"datasynth.dev/engine/balance"
@@ -47,57 +48,27 @@ func (b *Block) Tally(debit, credit []int64, accounts int) (unbalanced int64, to
 }
 
 // AnnualSales estimates, in minor units, the revenue a year of company
-// ci's journal books: its annual entries, times the share of customer
-// invoices among them, times the mean number of revenue lines of an
-// invoice, times the mean of the invoice amount range (log-uniform amounts
-// over k decades from lo to hi average (hi - lo) / (k ln 10)). It sizes the
-// opening balance sheet; nothing checks the journal against it. Integer
-// arithmetic only, like everything that decides output bytes.
+// ci's journal books. Revenue comes from the customer invoices of the
+// order-to-cash flows, whose number per entry depends on the period (a
+// sale paid after the period end posts no receipt): the estimate is the
+// net amount that block 0's customer invoices book, scaled from the
+// block's entries to a year's. It sizes the opening balance sheet; nothing
+// checks the journal against it. Integer arithmetic only, like everything
+// that decides output bytes.
 func (l *Ledger) AnnualSales(ci int) int64 {
-	co := &l.companies[ci]
-	inv := -1
-	for i := range l.templates {
-		if l.templates[i].name == "customer_invoice" {
-			inv = i
+	var blk Block
+	l.Generate(ci, 0, &blk)
+	var net int64
+	for i := range blk.Flows.Docs {
+		if d := &blk.Flows.Docs[i]; d.Kind == flows.CustomerInvoice {
+			net += d.Net
 		}
 	}
-	if inv < 0 {
-		return 0
-	}
-	// Mean lines of a document, in millionths, less the receivables line.
-	var wSum, lSum int64
-	for _, b := range l.lines {
-		wSum += b.Weight.Micro
-		lSum += b.Weight.Micro * int64(b.Min+b.Max) / 2
-	}
-	lines := int64(1_000_000)
-	if wSum > 0 {
-		lines = max(lSum*1_000_000/wSum-1_000_000, 1_000_000)
-	}
-	rg := co.ranges[inv]
-	num := big.NewInt(rg.lo + rg.hi)
-	den := big.NewInt(2)
-	if k := decadesOf(rg.lo, rg.hi); l.benford && k > 0 {
-		// ln 10 = 2.302585...
-		num, den = big.NewInt((rg.hi-rg.lo)*1000), big.NewInt(int64(k)*2303)
-	}
-	num.Mul(num, big.NewInt(co.cfg.Entries(12)))
-	num.Mul(num, new(big.Int).SetUint64(l.tmplPick.Weight(inv)))
-	num.Mul(num, big.NewInt(lines))
-	den.Mul(den, new(big.Int).SetUint64(l.tmplPick.Total()))
-	den.Mul(den, big.NewInt(1_000_000))
-	num.Quo(num, den)
+	num := big.NewInt(net)
+	num.Mul(num, big.NewInt(l.companies[ci].cfg.Entries(12)))
+	num.Quo(num, big.NewInt(max(1, blk.Entries)))
 	if !num.IsInt64() {
 		return 1<<63 - 1
 	}
 	return num.Int64()
-}
-
-// decadesOf is the number of whole decades from lo up to hi.
-func decadesOf(lo, hi int64) int {
-	k := 0
-	for v := lo; v <= hi/10; v *= 10 {
-		k++
-	}
-	return k
 }

@@ -47,7 +47,7 @@ var templates = []template{
 	{"depreciation", "AF", "A2R", "automated", "Depreciation run", "70", noParty, true,
 		[]chart.Role{chart.Depreciation}, []chart.Role{chart.AccumDepr}},
 	{"asset_acquisition", "AA", "A2R", "manual", "Asset acquisition", "71", vendor, true,
-		[]chart.Role{chart.FixedAssets}, []chart.Role{chart.Payables}},
+		[]chart.Role{chart.FixedAssets}, []chart.Role{chart.Bank}},
 	{"accrual", "SA", "R2R", "manual", "Month-end accrual", "10", noParty, true,
 		[]chart.Role{chart.Opex, chart.Personnel}, []chart.Role{chart.Accrued}},
 	{"prepayment", "SA", "R2R", "manual", "Prepayment release", "11", noParty, true,
@@ -90,22 +90,19 @@ func templateWeights(industry string) []uint64 {
 	return w
 }
 
-// vendorInvoice and vendorPayment are the indexes of the vendor invoice
-// and payment templates.
-const (
-	vendorInvoice = 0
-	vendorPayment = 1
-)
+// vendorInvoice is the index of the vendor invoice template.
+const vendorInvoice = 0
 
 // manualRevenue is the posting of a revenue-manipulation fraud: a manual
-// entry that books revenue against receivables outside the sales process.
+// entry that releases an accrued liability into revenue outside the sales
+// process (receivables belong to the document flows alone).
 var manualRevenue = template{"manual_revenue", "SA", "R2R", "manual", "Manual revenue adjustment", "19", noParty, false,
-	[]chart.Role{chart.Revenue}, []chart.Role{chart.Receivables}}
+	[]chart.Role{chart.Revenue}, []chart.Role{chart.Accrued}}
 
 // capitalizedExpense is the posting of an expense-capitalization fraud: a
-// vendor invoice for running costs booked to fixed assets.
-var capitalizedExpense = template{"vendor_invoice", "KR", "P2P", "automated", "Vendor invoice", "51", vendor, true,
-	[]chart.Role{chart.FixedAssets}, []chart.Role{chart.Payables}}
+// vendor's running costs reclassified from expenses to fixed assets.
+var capitalizedExpense = template{"capitalized_expense", "SA", "P2P", "manual", "Reclassification of vendor costs", "51", vendor, true,
+	[]chart.Role{chart.FixedAssets}, []chart.Role{chart.Opex}}
 
 // suspenseRoles replace the balancing side of a suspense-account-abuse
 // fraud.
@@ -136,8 +133,8 @@ var fraudInfo = [fraudKinds]struct {
 }{
 	{"SuspenseAccountAbuse", 4, "balanced through a suspense account instead of the business account"},
 	{"FictitiousTransaction", 4, "manual entry with amounts rounded to three significant digits, typical of invented figures"},
-	{"RevenueManipulation", 5, "manual revenue booked against receivables outside the sales process"},
-	{"ExpenseCapitalization", 4, "a running cost from a vendor invoice capitalised as a fixed asset"},
+	{"RevenueManipulation", 5, "manual revenue released from an accrued liability outside the sales process"},
+	{"ExpenseCapitalization", 4, "a vendor's running costs reclassified from expenses to fixed assets"},
 	{"SplitTransaction", 4, "amount just below an approval threshold"},
 	{"TimingAnomaly", 4, "posted on a weekend outside the normal posting calendar"},
 	{"UnauthorizedAccess", 4, "posted by an employee outside the finance department"},

@@ -86,6 +86,35 @@ var epoch = time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC)
 // Days returns t as days since 1970-01-01.
 func Days(t time.Time) int32 { return int32(t.Sub(epoch).Hours() / 24) }
 
+// AppendDate appends day (days since 1970-01-01) as YYYY-MM-DD, for years
+// 0..9999, with integer arithmetic only (the civil-from-days algorithm of
+// the proleptic Gregorian calendar).
+func AppendDate(b []byte, day int64) []byte {
+	z := day + 719468
+	era := z / 146097
+	if z < 0 {
+		era = (z - 146096) / 146097
+	}
+	doe := z - era*146097
+	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
+	y := yoe + era*400
+	doy := doe - (365*yoe + yoe/4 - yoe/100)
+	mp := (5*doy + 2) / 153
+	d := doy - (153*mp+2)/5 + 1
+	m := mp + 3
+	if m > 12 {
+		m -= 12
+	}
+	if m <= 2 {
+		y++
+	}
+	if y < 0 || y > 9999 {
+		return epoch.AddDate(0, 0, int(day)).AppendFormat(b, time.DateOnly)
+	}
+	return append(b, byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
+		byte('0'+m/10), byte('0'+m%10), '-', byte('0'+d/10), byte('0'+d%10))
+}
+
 // AppendText appends the text of v as CSV and JSON strings hold it.
 func AppendText(b []byte, k Kind, v Value) []byte {
 	switch k {
@@ -94,7 +123,7 @@ func AppendText(b []byte, k Kind, v Value) []byte {
 	case Bool:
 		return strconv.AppendBool(b, v.Int != 0)
 	case Date:
-		return epoch.AddDate(0, 0, int(v.Int)).AppendFormat(b, time.DateOnly)
+		return AppendDate(b, v.Int)
 	case Amount:
 		return money.AppendMinor(b, v.Int, int(v.Digits))
 	case Rate:
@@ -131,6 +160,9 @@ func NewWriter(format string, w io.Writer, cols []Column, codec string, level in
 	}
 	return nil, fmt.Errorf("table: unknown format %q", format)
 }
+
+// Names returns the column names.
+func Names(cols []Column) []string { return columnNames(cols) }
 
 func columnNames(cols []Column) []string {
 	out := make([]string, len(cols))
@@ -194,16 +226,29 @@ func AppendCSV(b []byte, cols []Column, row []Value) []byte {
 // appendObject appends a row as a JSON object, keys in column order.
 func (t *textWriter) appendObject(b []byte, row []Value) []byte {
 	if t.keys == nil {
-		for _, c := range t.cols {
-			t.keys = append(t.keys, append(AppendJSONString(nil, c.Name), ':'))
-		}
+		t.keys = JSONKeys(t.cols)
 	}
+	return AppendObject(b, t.cols, t.keys, row)
+}
+
+// JSONKeys returns the `"name":` prefix of each column, for AppendObject.
+func JSONKeys(cols []Column) [][]byte {
+	keys := make([][]byte, len(cols))
+	for i, c := range cols {
+		keys[i] = append(AppendJSONString(nil, c.Name), ':')
+	}
+	return keys
+}
+
+// AppendObject appends a row as the JSON object that the json and
+// json_lines formats write, keys (from JSONKeys) in column order.
+func AppendObject(b []byte, cols []Column, keys [][]byte, row []Value) []byte {
 	b = append(b, '{')
-	for i, c := range t.cols {
+	for i, c := range cols {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = append(b, t.keys[i]...)
+		b = append(b, keys[i]...)
 		v := row[i]
 		switch {
 		case v.Null:

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Generation benchmark: journal-entry lines per second per core and peak RSS
-# of datasynth-data at 1 and 2 threads, next to a ceiling measured in the same
+# of datasynth-data at 1 and 2 threads, with every table written (document
+# flows, subledgers and fraud labels included; the rows and bytes of all
+# tables are reported beside the journal lines), next to a ceiling measured in the same
 # run (csvceiling: formats and writes rows of the same shape, no generation);
 # then the same data as Parquet and as JSON Lines on one thread, as ratios
 # to CSV, with their peak RSS.
@@ -49,6 +51,10 @@ run() {
 # Warm-up run so that both tools start with a warm page cache.
 bin/datasynth-data generate --config "$work/bench.yaml" --output "$work/warm" -q --threads 2
 lines=$(python3 -c "import json;print(json.load(open('$work/warm/run_manifest.json'))['statistics']['line_items'])")
+# Rows and bytes of every file, the document flows and subledgers included.
+read -r rows bytes < <(python3 -c "
+import json; m = json.load(open('$work/warm/run_manifest.json'))
+print(sum(f['record_count'] for f in m['output_files']), sum(f['size_bytes'] for f in m['output_files']))")
 rm -rf "$work/warm"
 
 read -r c1 c1kb < <(run 1 "$work/csvceiling" -lines "$lines" -o "$work/out")
@@ -94,14 +100,16 @@ print(f"peak RSS, 1 / 2 threads      this build {g1kb/1024:.0f} / {g2kb/1024:.0f
 PY
 fi
 
-python3 - "$lines" "$c1" "$g1" "$g2" "$c1kb" "$g1kb" "$g2kb" "${BENCH_DIR:-/dev/shm}" "$g4kb" "$p1" "$p1kb" "$j1" "$j1kb" "$p4kb" <<'PY'
+python3 - "$lines" "$c1" "$g1" "$g2" "$c1kb" "$g1kb" "$g2kb" "${BENCH_DIR:-/dev/shm}" "$g4kb" "$p1" "$p1kb" "$j1" "$j1kb" "$p4kb" "$rows" "$bytes" <<'PY'
 import sys
 lines, c1, g1, g2 = int(sys.argv[1]), *map(float, sys.argv[2:5])
 c1kb, g1kb, g2kb = map(int, sys.argv[5:8])
 p1, p1kb, j1, j1kb, p4kb = float(sys.argv[10]), int(sys.argv[11]), float(sys.argv[12]), int(sys.argv[13]), int(sys.argv[14])
 print(f"journal-entry lines          {lines:,}  (output under {sys.argv[8]}; fastest of the repeats)")
 print(f"ceiling, 1 core              {lines/c1:,.0f} lines/s")
+rows, size = int(sys.argv[15]), int(sys.argv[16])
 print(f"datasynth-data, 1 thread     {lines/g1:,.0f} lines/s per core  ({lines/g1/(lines/c1):.2f} of ceiling), peak RSS {g1kb/1024:.0f} MB")
+print(f"  every table, 1 thread      {rows:,} rows, {size/1e6:,.0f} MB: {rows/g1:,.0f} rows/s, {size/g1/1e6:,.0f} MB/s (journal lines are {lines/rows:.0%} of the rows)")
 print(f"datasynth-data, 2 threads    {lines/g2/2:,.0f} lines/s per core  (speed-up 1->2 threads: {g1/g2:.2f}x), peak RSS {g2kb/1024:.0f} MB")
 print(f"4x the entries, 2 threads    peak RSS {int(sys.argv[9])/1024:.0f} MB")
 print(f"Parquet, 1 thread            {lines/p1:,.0f} lines/s per core  ({g1/p1:.2f} of CSV), peak RSS {p1kb/1024:.0f} MB")

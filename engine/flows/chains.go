@@ -1,0 +1,464 @@
+package flows
+
+import (
+	"cmp"
+	"math/rand/v2"
+	"slices"
+
+	"datasynth.dev/engine/rng"
+)
+
+// Rates of the flows' variations, in parts per million.
+const (
+	partialDeliveryPPM = 100_000 // an order delivered in two parts
+	secondPartLostPPM  = 250_000 // ... whose second part never comes
+	noInvoicePPM       = 20_000  // a receipt or delivery never invoiced
+	unpaidPPM          = 30_000  // an invoice never paid (dispute, payment block)
+	partialPaymentPPM  = 50_000  // an invoice paid in two instalments
+	remainderLostPPM   = 200_000 // ... whose second instalment never comes
+	latePaymentPPM     = 150_000
+	earlyPaymentPPM    = 150_000
+)
+
+// gen generates the flows of one block.
+type gen struct {
+	f  *Flows
+	co *company
+	r  *rand.Rand
+	b  *Batch
+	// assortment are the materials the block's sales draw from: a
+	// twelfth of those sold (at least three), so that each is restocked
+	// in lots of a goods receipt's size.
+	assortment []int32
+	// left is how many more journal entries the block's flows may post;
+	// p2pLeft and o2cLeft are the targets of each process.
+	left, p2pLeft, o2cLeft int
+}
+
+// lastDay is the last calendar index.
+func (g *gen) lastDay() int32 { return int32(len(g.f.cal.FP) - 1) }
+
+// after returns a day at least lo days after day (calendar indexes; the
+// result may lie beyond the calendar), usually before hi. Work waits for a
+// day the calendar favours: from a first candidate in [lo, hi], each day is
+// taken with a chance proportional to its calendar weight, so weekends see
+// little and period ends much, in the calendar's proportions.
+func (g *gen) after(day int32, lo, hi int) int32 {
+	r := g.r
+	d := day + int32(lo+r.IntN(hi-lo+1))
+	for range 366 {
+		if r.Uint64N(g.f.maxWeight) < g.weight(d) {
+			break
+		}
+		d++
+	}
+	return d
+}
+
+// weight is the calendar weight of day d; a day after the calendar weighs
+// as the same weekday in its last week.
+func (g *gen) weight(d int32) uint64 {
+	cal := &g.f.cal
+	last := int32(len(cal.FP) - 1)
+	if d > last {
+		d -= 7 * ((d - last + 6) / 7)
+	}
+	i := int(d) - cal.Lead
+	if i < 0 {
+		return 0
+	}
+	return cal.Weight[i]
+}
+
+func (g *gen) user(ro role) int32 {
+	us := g.co.users[ro]
+	return us[g.r.IntN(len(us))]
+}
+
+// costCenter is the cost centre of employee u.
+func (g *gen) costCenter(u int32) int32 { return u % int32(g.co.sizes.CostCenters) }
+
+// tax of a net amount at rate bp basis points, rounded half up.
+func tax(net, bp int64) int64 { return (net*bp + 5000) / 10000 }
+
+// fits reports whether the lines of an invoice of net amount net at tax
+// rate bp, and of the cost of its goods, stay within the amount limits.
+func (g *gen) fits(net, bp, cost int64) bool {
+	co := g.co
+	t := tax(net, bp)
+	in := func(v int64) bool { return v == 0 || (v >= co.min && v <= co.max) }
+	return net >= co.min && net+t <= co.max && in(t) && in(cost)
+}
+
+// quantity draws how many units at unit price p make a net amount in sp:
+// log-uniform between the quantities that reach its bottom and its top, so
+// that amounts are log-uniform in sp (and keep Benford's first digits). 0
+// when one unit costs more than the top.
+func (g *gen) quantity(p int64, sp span) int64 {
+	qhi := sp.hi / p
+	if qhi < 1 {
+		return 0
+	}
+	qlo := min(max(1, (sp.lo+p-1)/p), qhi)
+	return int64(rng.NewLogUniform(uint64(qlo), uint64(qhi)).Draw(g.r))
+}
+
+// pick draws a material among from and a quantity for an order in sp at
+// the unit prices in price: preferably a material that sp buys ten units
+// of at least, so that whole units do not bunch the amounts. Goods sold
+// from stock (sell) also cost their standard cost. qty is 0 when nothing
+// fits the limits.
+func (g *gen) pick(from []int32, sp span, price []int64, bp int64, sell bool) (m int32, qty int64) {
+	co, r := g.co, g.r
+	for try := range 10 {
+		m = from[r.IntN(len(from))]
+		p := price[m]
+		if try < 6 && p*10 > sp.lo {
+			continue
+		}
+		qty = g.quantity(p, sp)
+		cost := int64(0)
+		if sell && co.stock[m] {
+			cost = qty * co.cost[m]
+		}
+		if qty > 0 && g.fits(qty*p, bp, cost) {
+			return m, qty
+		}
+	}
+	return m, 0
+}
+
+// doc appends a document and returns its index.
+func (g *gen) doc(d Doc) int32 {
+	b := g.b
+	d.Num = b.counts[d.Kind]
+	b.counts[d.Kind]++
+	d.Pays = [3]int32{-1, -1, -1}
+	if d.Kind.Posts() {
+		d.Posted = true
+		d.IDHi, d.IDLo = g.r.Uint64(), g.r.Uint64()
+		b.Entries++
+		g.left--
+	}
+	d.FirstLine = int32(len(b.Lines))
+	b.Docs = append(b.Docs, d)
+	return int32(len(b.Docs) - 1)
+}
+
+// line appends a journal line to the last document.
+func (g *gen) line(acct, cc int32, amount int64, debit bool) {
+	if amount == 0 {
+		return
+	}
+	b := g.b
+	b.Lines = append(b.Lines, Line{Account: acct, CostCenter: cc, Amount: amount, Debit: debit})
+	b.Docs[len(b.Docs)-1].NLines++
+}
+
+// canPost reports whether a document dated day may still post.
+func (g *gen) canPost(day int32) bool { return g.left > 0 && day <= g.lastDay() }
+
+// orderToCash generates a sale: the order, one or two deliveries, their
+// invoices and the customer's payments. Stocked goods sold are restocked
+// later by restock.
+func (g *gen) orderToCash() {
+	co, r := g.co, g.r
+	start := int32(g.f.cal.Lead + g.f.cal.Start.Pick(r))
+	cust := int32(r.IntN(co.sizes.Customers))
+	m, qty := g.pick(g.assortment, co.sell, co.listPrice, co.taxOut, true)
+	if qty == 0 {
+		return
+	}
+	// The customer's price: the list price less up to 10%.
+	price := max(1, co.listPrice[m]*int64(9000+r.IntN(1001))/10000)
+	if !g.fits(qty*price, co.taxOut, 0) {
+		price = co.listPrice[m]
+	}
+	seller := g.user(seller)
+	so := g.doc(Doc{Kind: SalesOrder, Day: start, DocDay: start, Party: cust, Material: m, User: seller, Pred: -1, Order: -1,
+		Qty: qty, Price: price, Net: qty * price, Tax: tax(qty*price, co.taxOut)})
+	g.b.Docs[so].Order = so
+	day := start
+	unitCost := int64(0)
+	if co.stock[m] {
+		unitCost = co.cost[m]
+	}
+	for _, part := range g.parts(qty, price, co.taxOut, unitCost) {
+		day = g.after(day, 1, 7)
+		if !g.canPost(day) {
+			return
+		}
+		cost := part * unitCost
+		dl := g.doc(Doc{Kind: Delivery, Day: day, DocDay: day, Party: cust, Material: m, User: g.user(warehouse), Pred: so, Order: so,
+			Qty: part, Price: price, Cost: cost})
+		if co.stock[m] {
+			acct := g.f.acct
+			g.line(acct.cogs[int(m)%len(acct.cogs)], g.costCenter(seller), cost, true)
+			g.line(acct.inventory[int(m)%len(acct.inventory)], -1, cost, false)
+			g.sold(m, part)
+		} else {
+			g.b.Docs[dl].Cost = 0
+			// A service is not issued from stock: the delivery confirms
+			// it without a journal entry.
+			g.unpost(dl)
+		}
+		g.b.Docs[so].Done += part
+		if rng.PPM(r, noInvoicePPM) {
+			continue
+		}
+		iday := g.after(day, 0, 3)
+		if !g.canPost(iday) {
+			return
+		}
+		net := part * price
+		t := tax(net, co.taxOut)
+		ci := g.doc(Doc{Kind: CustomerInvoice, Day: iday, DocDay: iday, Party: cust, Material: m, User: g.user(accountant), Pred: dl, Order: so,
+			Qty: part, Price: price, Net: net, Tax: t, Cost: g.b.Docs[dl].Cost, Due: g.f.cal.Epoch + iday + co.terms[co.custTerms[cust]].days})
+		acct := g.f.acct
+		g.line(acct.ar, -1, net+t, true)
+		g.line(acct.revenue[int(m)%len(acct.revenue)], g.costCenter(seller), net, false)
+		g.line(acct.outputVAT, -1, t, false)
+		g.b.Docs[so].Billed += part
+		g.settle(ci, Receipt)
+	}
+}
+
+// unpost turns the last document, just added, into one without a journal
+// entry.
+func (g *gen) unpost(i int32) {
+	d := &g.b.Docs[i]
+	d.IDHi, d.IDLo, d.Posted = 0, 0, false
+	g.b.Entries--
+	g.left++
+}
+
+// parts splits an ordered quantity into the quantities delivered: all at
+// once, or in two parts of which the second may never come. Both parts'
+// invoices at unit price p (tax rate bp, unit cost c) stay within the
+// amount limits.
+func (g *gen) parts(qty, p, bp, c int64) []int64 {
+	if qty < 2 || !rng.PPM(g.r, partialDeliveryPPM) {
+		return []int64{qty}
+	}
+	first := max(1, qty*int64(60+g.r.IntN(21))/100)
+	second := qty - first
+	if second == 0 || !g.fits(first*p, bp, first*c) || !g.fits(second*p, bp, second*c) {
+		return []int64{qty}
+	}
+	if rng.PPM(g.r, secondPartLostPPM) {
+		return []int64{first}
+	}
+	return []int64{first, second}
+}
+
+// sold records stocked goods delivered in the block, for restocking.
+func (g *gen) sold(m int32, qty int64) {
+	b := g.b
+	if b.need == nil {
+		b.need = map[int32]int64{}
+	}
+	if _, ok := b.need[m]; !ok {
+		b.needOrder = append(b.needOrder, m)
+	}
+	b.need[m] += qty
+}
+
+// restock buys what the block's deliveries take from stock, ahead of
+// them: each stocked material's deliveries are taken in date order, and
+// when one would take more than has been bought, a lot is ordered 20 to
+// 40 days before it. A lot has the size of a goods receipt, at least the
+// shortfall, and at most what the material's later deliveries need plus
+// 5-20%.
+func (g *gen) restock() {
+	co, r, b := g.co, g.r, g.b
+	for _, m := range b.needOrder {
+		ds := b.scratch[:0]
+		for i := range b.Docs {
+			if d := &b.Docs[i]; d.Kind == Delivery && d.Material == m && d.Posted {
+				ds = append(ds, int32(i))
+			}
+		}
+		slices.SortStableFunc(ds, func(x, y int32) int { return cmp.Compare(b.Docs[x].Day, b.Docs[y].Day) })
+		b.scratch = ds
+		rest := b.need[m] * int64(105+r.IntN(16)) / 100
+		var stock int64
+		p := co.buyPrice[m]
+		for _, di := range ds {
+			d := &b.Docs[di]
+			for stock < d.Qty && g.left > 0 {
+				q := g.quantity(p, co.restock)
+				q = min(max(q, d.Qty-stock), max(rest-stock, d.Qty-stock))
+				for q > 1 && !g.fits(q*p, co.taxIn, 0) {
+					q = q * 3 / 4
+				}
+				if !g.fits(q*p, co.taxIn, 0) {
+					break
+				}
+				before := b.Entries
+				g.procureToPay(m, q, max(int32(g.f.cal.Lead), d.Day-int32(20+r.IntN(21))))
+				g.p2pLeft -= max(1, b.Entries-before)
+				stock += q
+			}
+			stock -= d.Qty
+			rest -= d.Qty
+		}
+	}
+}
+
+// procureToPay generates a purchase: the order, one or two goods receipts,
+// their invoices and the payments. Material m < 0 buys a service or
+// consumable for use; otherwise qty of m is bought for stock, ordered on
+// day (a calendar index), within the amount limits.
+func (g *gen) procureToPay(m int32, qty int64, day int32) {
+	co, r := g.co, g.r
+	if m < 0 {
+		day = int32(g.f.cal.Lead + g.f.cal.Start.Pick(r))
+		m, qty = g.pick(co.bought, co.buy, co.buyPrice, co.taxIn, false)
+	}
+	if qty == 0 {
+		return
+	}
+	// The order's price: the purchase price, give or take 5%.
+	price := max(1, co.buyPrice[m]*int64(9500+r.IntN(1001))/10000)
+	if !g.fits(qty*price, co.taxIn, 0) {
+		price = co.buyPrice[m]
+	}
+	vend := int32(r.IntN(co.sizes.Vendors))
+	buyer := g.user(buyer)
+	po := g.doc(Doc{Kind: PurchaseOrder, Day: day, DocDay: day, Party: vend, Material: m, User: buyer, Pred: -1, Order: -1,
+		Qty: qty, Price: price, Net: qty * price, Tax: tax(qty*price, co.taxIn)})
+	g.b.Docs[po].Order = po
+	acct := g.f.acct
+	for _, part := range g.parts(qty, price, co.taxIn, 0) {
+		day = g.after(day, 2, 14)
+		if !g.canPost(day) {
+			return
+		}
+		value := part * price
+		pred, clearing := po, acct.grir
+		if co.stock[m] {
+			pred = g.doc(Doc{Kind: GoodsReceipt, Day: day, DocDay: day, Party: vend, Material: m, User: g.user(warehouse), Pred: po, Order: po,
+				Qty: part, Price: price, Net: value})
+			g.line(acct.inventory[int(m)%len(acct.inventory)], -1, value, true)
+			g.line(acct.grir, -1, value, false)
+			g.b.Docs[po].Done += part
+			if rng.PPM(r, noInvoicePPM) {
+				continue
+			}
+			day = g.after(day, 1, 10)
+		} else {
+			// Services and consumables are invoiced against the order
+			// (a two-way match) and expensed by the invoice.
+			clearing = acct.expense[int(m)%len(acct.expense)]
+		}
+		if !g.canPost(day) {
+			return
+		}
+		dated := day - int32(r.IntN(4))
+		t := tax(value, co.taxIn)
+		vi := g.doc(Doc{Kind: VendorInvoice, Day: day, DocDay: dated, Party: vend, Material: m, User: g.user(accountant), Pred: pred, Order: po,
+			Qty: part, Price: price, Net: value, Tax: t, Due: g.f.cal.Epoch + dated + co.terms[co.vendTerms[vend]].days})
+		cc := int32(-1)
+		if clearing != acct.grir {
+			cc = g.costCenter(buyer)
+			g.b.Docs[po].Done += part
+		}
+		g.line(clearing, cc, value, true)
+		g.line(acct.inputVAT, -1, t, true)
+		g.line(acct.ap, -1, value+t, false)
+		g.b.Docs[po].Billed += part
+		g.settle(vi, Payment)
+	}
+}
+
+// settle pays invoice inv (a vendor invoice with kind Payment, a customer
+// invoice with kind Receipt): in full around the due date, early or late,
+// in two instalments, or not at all.
+func (g *gen) settle(inv int32, kind Kind) {
+	r := g.r
+	if rng.PPM(r, unpaidPPM) {
+		return
+	}
+	d := g.b.Docs[inv]
+	due := d.Due - g.f.cal.Epoch // calendar index of the due date
+	var day int32
+	switch {
+	case rng.PPM(r, latePaymentPPM):
+		day = g.after(due, 5, 40)
+	case rng.PPM(r, earlyPaymentPPM):
+		day = g.after(due, -10, -4)
+	default:
+		day = g.after(due, -3, 3)
+	}
+	day = max(day, g.after(d.Day, 1, 3))
+	gross := d.Gross()
+	amounts := []int64{gross}
+	if part := gross * int64(50+r.IntN(26)) / 100; part >= g.co.min && gross-part >= g.co.min && rng.PPM(r, partialPaymentPPM) {
+		amounts = []int64{part}
+		if !rng.PPM(r, remainderLostPPM) {
+			amounts = append(amounts, gross-part)
+		}
+	}
+	acct := g.f.acct
+	for k, a := range amounts {
+		if k > 0 {
+			day = g.after(day, 10, 40)
+		}
+		if !g.canPost(day) {
+			return
+		}
+		p := g.doc(Doc{Kind: kind, Day: day, DocDay: day, Party: d.Party, Material: d.Material, User: g.user(accountant), Pred: inv, Order: d.Order,
+			Net: a})
+		if kind == Payment {
+			g.line(acct.ap, -1, a, true)
+			g.line(acct.bank, -1, a, false)
+		} else {
+			g.line(acct.bank, -1, a, true)
+			g.line(acct.ar, -1, a, false)
+		}
+		iv := &g.b.Docs[inv]
+		iv.Pays[k] = p
+		iv.Done += a
+		g.b.Docs[p].Cleared = iv.Done == gross
+	}
+}
+
+// Payments counts the vendor payments of the batch.
+func (b *Batch) Payments() int {
+	n := 0
+	for i := range b.Docs {
+		if b.Docs[i].Kind == Payment {
+			n++
+		}
+	}
+	return n
+}
+
+// Duplicate pays again one of the batch's vendor payments (there must be
+// one), drawn from r, a few days later: the same amount to the same vendor
+// for the same invoice, which is then overpaid. It returns the new payment.
+func (b *Batch) Duplicate(r *rand.Rand) *Doc {
+	k := r.IntN(b.Payments())
+	var orig int32
+	for i := range b.Docs {
+		if b.Docs[i].Kind == Payment {
+			if k == 0 {
+				orig = int32(i)
+				break
+			}
+			k--
+		}
+	}
+	o := b.Docs[orig]
+	g := gen{f: b.f, co: &b.f.companies[b.company], r: r, b: b, left: 1}
+	day := min(g.after(o.Day, 1, 20), g.lastDay())
+	p := g.doc(Doc{Kind: Payment, Day: day, DocDay: day, Party: o.Party, Material: o.Material, User: g.user(accountant),
+		Pred: o.Pred, Order: o.Order, Net: o.Net, Duplicate: true})
+	b.Lines = append(b.Lines, b.Lines[o.FirstLine:o.FirstLine+o.NLines]...)
+	d := &b.Docs[p]
+	d.NLines = o.NLines
+	inv := &b.Docs[o.Pred]
+	inv.Pays[2] = p
+	inv.Done += o.Net
+	return d
+}

@@ -1,0 +1,438 @@
+// Package flows generates the procure-to-pay and order-to-cash document
+// flows of a company and the journal entries they post: purchase orders,
+// goods receipts, vendor invoices and payments; sales orders, deliveries,
+// customer invoices and receipts; the references that link them; and the
+// accounts-payable and accounts-receivable subledgers with their aging.
+//
+// Flows are generated inside the journal's blocks (see package ledger): a
+// block's flows draw from the block's own stream, every document of a flow
+// (including those that fall in a later period) belongs to the same block,
+// and nothing refers to another block. Any range of blocks can therefore be
+// generated alone, and the bytes do not depend on the thread count.
+//
+// Flows are the only postings to the receivables, payables and GR/IR
+// clearing accounts, and they start from no open items (opening AR and AP
+// are zero). The subledgers are the flows' open invoices, so at every period
+// end the open items of the AP and AR subledgers equal the balances of the
+// payables and receivables accounts in the journal.
+//
+// Documents reference master data by identifier (masterdata.VendorID,
+// CustomerID, MaterialID, UserID): unit prices come from the materials'
+// purchase and list prices and payment terms those of the vendor or customer, read from the
+// master-data tables as they are generated.
+package flows
+
+import (
+	"math/rand/v2"
+	"strconv"
+
+	"datasynth.dev/engine/chart"
+	"datasynth.dev/engine/config"
+	"datasynth.dev/engine/masterdata"
+	"datasynth.dev/engine/rng"
+	"datasynth.dev/engine/table"
+)
+
+// Kind is a type of flow document.
+type Kind int8
+
+const (
+	PurchaseOrder Kind = iota
+	GoodsReceipt
+	VendorInvoice
+	Payment
+	SalesOrder
+	Delivery
+	CustomerInvoice
+	Receipt
+	kinds
+)
+
+// kindInfo: the identifier prefix and DataSynth's document type name.
+var kindInfo = [kinds]struct{ prefix, name string }{
+	{"PO", "purchase_order"}, {"GR", "goods_receipt"}, {"VI", "vendor_invoice"}, {"AP", "ap_payment"},
+	{"SO", "sales_order"}, {"DL", "delivery"}, {"CI", "customer_invoice"}, {"CR", "customer_receipt"},
+}
+
+// Posts reports whether a document of kind k posts a journal entry.
+func (k Kind) Posts() bool { return k != PurchaseOrder && k != SalesOrder }
+
+// Vendor reports whether documents of kind k have a vendor (else a customer).
+func (k Kind) Vendor() bool { return k <= Payment }
+
+// Calendar is the ledger's posting calendar: consecutive days, the first
+// Lead of them before the period (document dates only).
+type Calendar struct {
+	// Epoch is the first calendar day, in days since 1970-01-01; day i of
+	// the calendar is Epoch+i.
+	Epoch int32
+	Lead  int
+	// FY and FP are the fiscal year and period of each day.
+	FY, FP []int16
+	// Range gives the amounts, in minor units, that a document of one
+	// kind (a journal template name: goods_receipt, vendor_invoice,
+	// customer_invoice) of company ci typically has.
+	Range func(ci int, kind string) (lo, hi int64)
+	// Start picks the day a flow starts on, as an offset from Lead, with
+	// the ledger's seasonality; Weight are its weights, of the days from
+	// Lead on. Later documents of a flow fall on days weighted the same way.
+	Start  *rng.Weighted
+	Weight []uint64
+}
+
+// Line is one line of a flow document's journal entry. Amount is positive,
+// in minor units; CostCenter is -1 on balance-sheet accounts.
+type Line struct {
+	Account    int32
+	CostCenter int32
+	Amount     int64
+	Debit      bool
+}
+
+// Doc is one flow document.
+type Doc struct {
+	Kind Kind
+	// Num numbers the documents of a kind within the block.
+	Num int32
+	// Day is the posting day and DocDay the document date, as calendar
+	// indexes. Orders have Day == DocDay.
+	Day, DocDay int32
+	// Due is the due date of an invoice, in days since 1970-01-01 (it may
+	// fall after the calendar).
+	Due                   int32
+	Party, Material, User int32
+	// Pred is the predecessor (index into Batch.Docs): the order of a goods
+	// receipt or delivery, the receipt or delivery of an invoice, the
+	// invoice of a payment; -1 for orders. Order is the flow's order.
+	Pred, Order int32
+	Qty         int64
+	Price       int64 // unit price, minor units
+	Net, Tax    int64 // payments: Net is the amount
+	Cost        int64 // deliveries: cost of the goods issued
+	// Done is, for orders, the quantity received or delivered; for
+	// invoices, the amount paid. Billed is the quantity invoiced (orders).
+	Done, Billed int64
+	// Pays are the payments of an invoice (-1 when none): up to two
+	// instalments and a duplicate payment.
+	Pays [3]int32
+	// Cleared: a payment that settles its invoice in full.
+	Cleared bool
+	// Posted: the document posts a journal entry (all but orders and
+	// deliveries of services).
+	Posted bool
+	// Duplicate: a payment made a second time (fraud).
+	Duplicate bool
+	// IDHi and IDLo make the UUID of the journal entry.
+	IDHi, IDLo uint64
+	// Lines of the journal entry: Batch.Lines[FirstLine : FirstLine+NLines].
+	FirstLine, NLines int32
+}
+
+// Gross is net plus tax.
+func (d *Doc) Gross() int64 { return d.Net + d.Tax }
+
+// Batch holds the flows of one block.
+type Batch struct {
+	Docs  []Doc
+	Lines []Line
+	// Entries is the number of documents that post a journal entry.
+	Entries int
+
+	f       *Flows
+	company int
+	block   int64
+	counts  [kinds]int32
+	// need is the quantity of each stocked material sold in the block;
+	// needOrder the materials in the order first sold.
+	need      map[int32]int64
+	needOrder []int32
+	scratch   []int32
+}
+
+// Reset empties b for reuse, keeping its memory.
+func (b *Batch) Reset() {
+	b.Docs, b.Lines, b.Entries = b.Docs[:0], b.Lines[:0], 0
+	b.counts = [kinds]int32{}
+	clear(b.need)
+	b.needOrder = b.needOrder[:0]
+}
+
+// accounts are the accounts flows post to, as chart indexes.
+type accounts struct {
+	ap, ar, grir, bank, inputVAT, outputVAT int32
+	inventory, revenue, cogs, expense       []int32
+}
+
+func first(ch *chart.Chart, r chart.Role) int32 { return int32(ch.ByRole(r)[0]) }
+
+func all(ch *chart.Chart, r chart.Role) []int32 {
+	var out []int32
+	for _, a := range ch.ByRole(r) {
+		out = append(out, int32(a))
+	}
+	return out
+}
+
+// company is what the flows of one company need, fixed for a run.
+type company struct {
+	code     string
+	currency string
+	digits   int
+	sizes    masterdata.Sizes
+	min, max int64 // amount limits, minor units
+	// Net amounts of restocking purchases, of purchases of services and
+	// consumables, and of sales.
+	restock, buy, sell span
+	taxIn              int64 // tax rates, basis points
+	taxOut             int64
+	// Per material: standard cost, purchase price and list price (minor
+	// units), and whether it is kept in stock.
+	cost, buyPrice, listPrice []int64
+	stock                     []bool
+	sellable                  []int32 // materials sold
+	bought                    []int32 // materials bought for use (services, supplies)
+	// Payment terms of each vendor and customer, as indexes into terms.
+	vendTerms, custTerms []uint8
+	terms                []terms
+	users                [len(deptOf)][]int32 // employees of each flow role's department
+	periodEnds           []int32              // calendar index of each period end
+	periodEnded          []int32              // same, in days since 1970-01-01
+}
+
+// terms are payment terms: master data's name and days.
+type terms struct {
+	name string
+	days int32
+}
+
+// span is a range of amounts in minor units.
+type span struct{ lo, hi int64 }
+
+// Flows generates the document flows of a run.
+type Flows struct {
+	cal       Calendar
+	maxWeight uint64 // the largest calendar weight, at least 1
+	acct      accounts
+	acctNo    []string // account number by chart index
+	companies []company
+}
+
+// role is who creates a document.
+type role int
+
+const (
+	buyer role = iota
+	warehouse
+	accountant
+	seller
+)
+
+// deptOf is the department (masterdata's department index) of each role.
+var deptOf = [...]int{buyer: 1, warehouse: 6, accountant: masterdata.Finance, seller: 2}
+
+// New prepares the flows of cfg. It regenerates the materials, vendors and
+// customers tables to read prices and payment terms.
+func New(cfg *config.Config, seed uint64, ch *chart.Chart, cal Calendar) *Flows {
+	env := masterdata.NewEnv(cfg, ch)
+	f := &Flows{cal: cal, maxWeight: 1}
+	for _, w := range cal.Weight {
+		f.maxWeight = max(f.maxWeight, w)
+	}
+	f.acct = accounts{
+		ap: first(ch, chart.Payables), ar: first(ch, chart.Receivables), grir: first(ch, chart.GRIR),
+		bank: first(ch, chart.Bank), inputVAT: first(ch, chart.InputVAT), outputVAT: first(ch, chart.OutputVAT),
+		inventory: all(ch, chart.Inventory), revenue: all(ch, chart.Revenue), cogs: all(ch, chart.COGS),
+		expense: all(ch, chart.Opex),
+	}
+	for _, a := range ch.Accounts {
+		f.acctNo = append(f.acctNo, a.Number)
+	}
+	var ends []int32
+	for i := cal.Lead; i < len(cal.FP); i++ {
+		if i == len(cal.FP)-1 || cal.FP[i+1] != cal.FP[i] {
+			ends = append(ends, int32(i))
+		}
+	}
+	endDays := make([]int32, len(ends))
+	for i, e := range ends {
+		endDays[i] = cal.Epoch + e
+	}
+	for _, c := range cfg.Companies {
+		s := masterdata.SizesFor(c, cfg.ChartOfAccounts.Complexity)
+		digits := c.Digits()
+		co := company{
+			code: c.Code, currency: c.Currency, digits: digits, sizes: s,
+			min: max(1, cfg.Transactions.MinAmount.Minor(digits)), max: cfg.Transactions.MaxAmount.Minor(digits),
+			periodEnds: ends, periodEnded: endDays,
+		}
+		co.taxIn, co.taxOut = taxRates(c.Country)
+		for _, x := range []struct {
+			s    *span
+			kind string
+		}{{&co.restock, "goods_receipt"}, {&co.buy, "vendor_invoice"}, {&co.sell, "customer_invoice"}} {
+			x.s.lo, x.s.hi = cal.Range(len(f.companies), x.kind)
+		}
+		co.readMaster(env, seed, c)
+		for ro, dept := range deptOf {
+			for i := range s.Employees {
+				if masterdata.EmployeeDepartment(s, i) == dept {
+					co.users[ro] = append(co.users[ro], int32(i))
+				}
+			}
+			if len(co.users[ro]) == 0 {
+				for i := range s.Employees {
+					co.users[ro] = append(co.users[ro], int32(i))
+				}
+			}
+		}
+		f.companies = append(f.companies, co)
+	}
+	return f
+}
+
+// readMaster reads prices, material types and payment terms from the
+// master-data tables, generated row by row as package masterdata writes
+// them. A column it needs and does not find is a programming error.
+func (co *company) readMaster(env masterdata.Env, seed uint64, c config.Company) {
+	s := co.sizes
+	co.cost = make([]int64, s.Materials)
+	co.buyPrice = make([]int64, s.Materials)
+	co.listPrice = make([]int64, s.Materials)
+	co.stock = make([]bool, s.Materials)
+	co.vendTerms = make([]uint8, s.Vendors)
+	co.custTerms = make([]uint8, s.Customers)
+	termIndex := map[string]uint8{}
+	term := func(name string, days int64) uint8 {
+		key := name + "/" + strconv.FormatInt(days, 10)
+		i, ok := termIndex[key]
+		if !ok {
+			i = uint8(len(co.terms))
+			termIndex[key] = i
+			co.terms = append(co.terms, terms{name: name, days: int32(days)})
+		}
+		return i
+	}
+	var row []table.Value
+	for _, t := range masterdata.Tables(env) {
+		switch t.Name {
+		case "materials", "vendors", "customers":
+		default:
+			continue
+		}
+		col := func(name string) int {
+			for i, c := range t.Columns {
+				if c.Name == name {
+					return i
+				}
+			}
+			panic("flows: master_data/" + t.Name + " has no column " + name)
+		}
+		var cost, buy, list, typ, termName, termDays int
+		if t.Name == "materials" {
+			cost, buy, list, typ = col("standard_cost"), col("purchase_price"), col("list_price"), col("material_type")
+		} else {
+			termName, termDays = col("payment_terms"), col("payment_terms_days")
+		}
+		r := masterdata.Stream(seed, t.Name, c.Code)
+		for i := range t.Rows(s) {
+			row = t.Row(c, s, i, r, row[:0])
+			switch t.Name {
+			case "materials":
+				co.cost[i] = max(1, row[cost].Int)
+				co.buyPrice[i] = max(1, row[buy].Int)
+				co.listPrice[i] = max(1, row[list].Int)
+				switch row[typ].Str {
+				case "raw_material", "semi_finished", "finished_good", "trading_good", "spare_part", "packaging":
+					co.stock[i] = true
+				}
+				switch row[typ].Str {
+				case "finished_good", "trading_good", "service":
+					co.sellable = append(co.sellable, int32(i))
+				}
+				switch row[typ].Str {
+				case "operating_supplies", "service":
+					co.bought = append(co.bought, int32(i))
+				}
+			case "vendors":
+				co.vendTerms[i] = term(row[termName].Str, row[termDays].Int)
+			case "customers":
+				co.custTerms[i] = term(row[termName].Str, row[termDays].Int)
+			}
+		}
+	}
+	if len(co.sellable) == 0 {
+		// No finished or trading goods: sell whatever is stocked, or any
+		// material.
+		for i, st := range co.stock {
+			if st {
+				co.sellable = append(co.sellable, int32(i))
+			}
+		}
+		if len(co.sellable) == 0 {
+			for i := range s.Materials {
+				co.sellable = append(co.sellable, int32(i))
+			}
+		}
+	}
+	if len(co.bought) == 0 {
+		for i := range s.Materials {
+			if !co.stock[i] {
+				co.bought = append(co.bought, int32(i))
+			}
+		}
+		if len(co.bought) == 0 {
+			co.bought = co.sellable
+		}
+	}
+}
+
+// taxRates are the standard VAT (or GST) rates of a country in basis
+// points, on purchases and on sales. US companies collect sales tax on
+// sales and buy for resale without tax.
+func taxRates(country string) (in, out int64) {
+	rates := map[string]int64{
+		"DE": 1900, "FR": 2000, "GB": 2000, "IT": 2200, "ES": 2100, "NL": 2100, "AT": 2000, "BE": 2100,
+		"CH": 810, "SE": 2500, "DK": 2500, "NO": 2500, "FI": 2550, "PL": 2300, "IE": 2300, "PT": 2300,
+		"JP": 1000, "CN": 1300, "IN": 1800, "SG": 900, "AU": 1000, "NZ": 1500, "CA": 500, "MX": 1600,
+		"BR": 1700, "ZA": 1500, "KR": 1000,
+	}
+	if country == "US" {
+		return 0, 725
+	}
+	if r, ok := rates[country]; ok {
+		return r, r
+	}
+	return 2000, 2000
+}
+
+// Generate fills out with the flows of block n of company ci, drawing from
+// r: flows whose journal entries number about p2p (procure-to-pay) and o2c
+// (order-to-cash), never more than p2p+o2c in all.
+func (f *Flows) Generate(ci int, n int64, r *rand.Rand, p2p, o2c int, out *Batch) {
+	out.Reset()
+	out.f, out.company, out.block = f, ci, n
+	g := gen{f: f, co: &f.companies[ci], r: r, b: out, left: p2p + o2c}
+	g.p2pLeft, g.o2cLeft = p2p, o2c
+	sell := g.co.sellable
+	k := max(3, len(sell)/12)
+	if k >= len(sell) {
+		g.assortment = sell
+	} else {
+		perm := r.Perm(len(sell))[:k]
+		g.assortment = make([]int32, k)
+		for i, j := range perm {
+			g.assortment[i] = sell[j]
+		}
+	}
+	for g.o2cLeft > 0 && g.left > 0 {
+		before := out.Entries
+		g.orderToCash()
+		g.o2cLeft -= max(1, out.Entries-before)
+	}
+	g.restock()
+	for g.p2pLeft > 0 && g.left > 0 {
+		before := out.Entries
+		g.procureToPay(-1, 0, -1)
+		g.p2pLeft -= max(1, out.Entries-before)
+	}
+}

@@ -1,0 +1,402 @@
+package flows_test
+
+import (
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"datasynth.dev/engine/chart"
+	"datasynth.dev/engine/config"
+	"datasynth.dev/engine/flows"
+	"datasynth.dev/engine/generate"
+	"datasynth.dev/engine/internal/docid"
+	"datasynth.dev/engine/ledger"
+	"datasynth.dev/engine/masterdata"
+	"datasynth.dev/engine/money"
+	"datasynth.dev/engine/table"
+)
+
+// configs cover industries, chart sizes, currencies with 0 and 2 decimals,
+// VAT and US sales tax, several companies and a fiscal year that does not
+// start in January.
+var configs = map[string]string{
+	"retail-two-companies": `
+global: {seed: 7, industry: retail, start_date: "2024-01-01", period_months: 12}
+companies:
+  - {code: "1000", name: Retail US, currency: USD, country: US, annual_transaction_volume: ten_k}
+  - {code: "2000", name: Retail DE, currency: EUR, country: DE, annual_transaction_volume: {custom: 6000}}
+chart_of_accounts: {complexity: medium}
+output: {formats: [csv]}
+fraud: {enabled: true, fraud_rate: 0.02}
+`,
+	"manufacturing-half-year": `
+global: {seed: 11, industry: manufacturing, start_date: "2024-07-01", period_months: 6, fiscal_year_months: 12}
+companies:
+  - {code: "M1", name: Works GB, currency: GBP, country: GB, annual_transaction_volume: ten_k}
+chart_of_accounts: {complexity: small}
+output: {formats: [csv]}
+`,
+	"financial-jpy-large": `
+global: {seed: 3, industry: financial_services, start_date: "2023-04-01", period_months: 15}
+companies:
+  - {code: JP10, name: Finance JP, currency: JPY, country: JP, annual_transaction_volume: ten_k}
+chart_of_accounts: {complexity: large}
+output: {formats: [csv]}
+`,
+}
+
+func TestFlows(t *testing.T) {
+	for name, yaml := range configs {
+		t.Run(name, func(t *testing.T) {
+			cfg, err := config.Parse(name+".yaml", []byte(yaml))
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkFlows(t, cfg)
+		})
+	}
+}
+
+// balances are a company's running account balances by role, debit
+// positive, per posting day.
+type balances map[chart.Role]map[int32]int64
+
+func checkFlows(t *testing.T, cfg *config.Config) {
+	ch, err := generate.Chart(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := ledger.New(cfg, cfg.Global.Seed, ch)
+	role := map[string]chart.Role{}
+	for _, a := range ch.Accounts {
+		role[a.Number] = a.Role
+	}
+	controls := []chart.Role{chart.Receivables, chart.Payables, chart.GRIR}
+	start, end := cfg.Global.StartDate, cfg.Global.EndDate()
+	var periodEnds []int32
+	for m := range cfg.Global.PeriodMonths {
+		periodEnds = append(periodEnds, table.Days(start.AddDate(0, m+1, -1)))
+	}
+
+	var stats struct{ partialDeliveries, partialPayments, unpaid, duplicates, entries int }
+	blk := new(ledger.Block)
+	for ci, co := range cfg.Companies {
+		s := masterdata.SizesFor(co, cfg.ChartOfAccounts.Complexity)
+		scale := money.Pow10(table.AmountScale - co.Digits())
+		bal := balances{chart.Inventory: {}}
+		for _, r := range controls {
+			bal[r] = map[int32]int64{}
+		}
+		// Open items of the aging tables by as-of date, in journal scale.
+		agingAP, agingAR := map[int64]int64{}, map[int64]int64{}
+		for n := range l.Blocks(ci) {
+			l.Generate(ci, n, blk)
+			fb := &blk.Flows
+			if n < l.Blocks(ci)-1 && blk.Entries != ledger.BlockSize {
+				t.Fatalf("block %d holds %d entries, want %d", n, blk.Entries, ledger.BlockSize)
+			}
+			flowJE := map[string]flows.Kind{}
+			for i := range fb.Docs {
+				if d := &fb.Docs[i]; d.Posted {
+					flowJE[string(docid.AppendUUID(nil, d.IDHi, d.IDLo))] = d.Kind
+				}
+			}
+			stats.entries += fb.Entries
+
+			// Every entry balances; control accounts are posted by flows only.
+			sums := map[string]int64{}
+			for _, r := range blk.JournalRows(nil) {
+				sums[r.DocumentID] += r.DebitAmount - r.CreditAmount
+				ro := role[r.GLAccount]
+				if slices.Contains(controls, ro) {
+					if _, ok := flowJE[r.DocumentID]; !ok {
+						t.Fatalf("entry %s (%s, %s) posts to control account %s outside the document flows", r.DocumentID, r.DocumentType, r.HeaderText, r.GLAccount)
+					}
+				}
+				if bal[ro] != nil {
+					bal[ro][r.PostingDate] += r.DebitAmount - r.CreditAmount
+				}
+				if r.PostingDate < table.Days(start) || r.PostingDate > table.Days(end) {
+					t.Fatalf("entry %s posts on day %d, outside the period", r.DocumentID, r.PostingDate)
+				}
+			}
+			for id, v := range sums {
+				if v != 0 {
+					t.Fatalf("entry %s does not balance: %d", id, v)
+				}
+			}
+			for id := range flowJE {
+				if _, ok := sums[id]; !ok {
+					t.Fatalf("flow journal entry %s is not in the journal", id)
+				}
+			}
+			checkDocs(t, fb, s, &stats)
+			checkTables(t, fb, co.Code, s)
+			for _, tb := range flows.Tables {
+				var dst map[int64]int64
+				switch tb.Path {
+				case "subledger/ap_aging":
+					dst = agingAP
+				case "subledger/ar_aging":
+					dst = agingAR
+				default:
+					continue
+				}
+				asOf, amt := col(t, tb, "as_of_date"), col(t, tb, "amount_remaining")
+				_ = fb.Rows(tb, func(row []table.Value) error {
+					dst[row[asOf].Int] += row[amt].Int * scale
+					return nil
+				})
+			}
+		}
+
+		// At every period end the subledgers' open items equal the
+		// control accounts; receivables and inventory (which only flows
+		// post, from no opening stock) are debits, payables and GR/IR
+		// credits, and open items exist.
+		running := map[chart.Role]int64{}
+		days := map[chart.Role][]int32{}
+		tracked := append([]chart.Role{chart.Inventory}, controls...)
+		for _, r := range tracked {
+			for d := range bal[r] {
+				days[r] = append(days[r], d)
+			}
+			slices.Sort(days[r])
+		}
+		openAtEnd := map[chart.Role]int64{}
+		for _, pe := range periodEnds {
+			for _, r := range tracked {
+				for len(days[r]) > 0 && days[r][0] <= pe {
+					running[r] += bal[r][days[r][0]]
+					days[r] = days[r][1:]
+				}
+			}
+			ar, ap, grir := running[chart.Receivables], -running[chart.Payables], -running[chart.GRIR]
+			date := time.Unix(int64(pe)*86400, 0).UTC().Format(time.DateOnly)
+			if ar != agingAR[int64(pe)] {
+				t.Errorf("%s %s: receivables %d, AR aging open items %d", co.Code, date, ar, agingAR[int64(pe)])
+			}
+			if ap != agingAP[int64(pe)] {
+				t.Errorf("%s %s: payables %d, AP aging open items %d", co.Code, date, ap, agingAP[int64(pe)])
+			}
+			if ar < 0 || ap < 0 || grir < 0 || running[chart.Inventory] < 0 {
+				t.Errorf("%s %s: receivables %d and inventory %d (want debits), payables %d and GR/IR %d (want credits)", co.Code, date, ar, running[chart.Inventory], ap, grir)
+			}
+			openAtEnd[chart.Receivables], openAtEnd[chart.Payables] = ar, ap
+		}
+		if openAtEnd[chart.Receivables] <= 0 || openAtEnd[chart.Payables] <= 0 {
+			t.Errorf("%s: no open items at the last period end (AR %d, AP %d)", co.Code, openAtEnd[chart.Receivables], openAtEnd[chart.Payables])
+		}
+	}
+	if stats.partialDeliveries == 0 || stats.partialPayments == 0 || stats.unpaid == 0 || stats.entries == 0 {
+		t.Errorf("want partial deliveries, partial payments, unpaid invoices and flow entries, got %+v", stats)
+	}
+	if cfg.Fraud.Enabled && stats.duplicates == 0 {
+		t.Errorf("fraud is on but no payment was duplicated: %+v", stats)
+	}
+}
+
+func col(t *testing.T, tb *flows.Table, name string) int {
+	for i, c := range tb.Cols {
+		if c.Name == name {
+			return i
+		}
+	}
+	t.Fatalf("%s has no column %s", tb.Path, name)
+	return -1
+}
+
+// checkDocs checks every flow: each document follows its predecessor of the
+// right kind, no earlier, with the same party and material; quantities and
+// amounts add up; every master-data reference exists.
+func checkDocs(t *testing.T, b *flows.Batch, s masterdata.Sizes, stats *struct{ partialDeliveries, partialPayments, unpaid, duplicates, entries int }) {
+	t.Helper()
+	pred := map[flows.Kind]flows.Kind{
+		flows.GoodsReceipt: flows.PurchaseOrder, flows.VendorInvoice: flows.GoodsReceipt, flows.Payment: flows.VendorInvoice,
+		flows.Delivery: flows.SalesOrder, flows.CustomerInvoice: flows.Delivery, flows.Receipt: flows.CustomerInvoice,
+	}
+	received := map[int32]int64{}
+	for i := range b.Docs {
+		d := &b.Docs[i]
+		parties := s.Customers
+		if d.Kind.Vendor() {
+			parties = s.Vendors
+		}
+		if d.Party < 0 || int(d.Party) >= parties || d.Material < 0 || int(d.Material) >= s.Materials || d.User < 0 || int(d.User) >= s.Employees {
+			t.Fatalf("%s: party %d, material %d or user %d outside the master data", b.ID(int32(i)), d.Party, d.Material, d.User)
+		}
+		if want, ok := pred[d.Kind]; ok {
+			p := &b.Docs[d.Pred]
+			if d.Kind == flows.VendorInvoice && p.Kind == flows.PurchaseOrder {
+				want = p.Kind // a service, invoiced against the order
+			}
+			if p.Kind != want || int(d.Pred) >= i || p.Day > d.Day || p.Party != d.Party || p.Material != d.Material {
+				t.Fatalf("%s follows %s (kind %d, day %d -> %d): not its predecessor", b.ID(int32(i)), b.ID(d.Pred), p.Kind, p.Day, d.Day)
+			}
+			if o := &b.Docs[d.Order]; o.Kind != flows.PurchaseOrder && o.Kind != flows.SalesOrder {
+				t.Fatalf("%s: order %s is not an order", b.ID(int32(i)), b.ID(d.Order))
+			}
+		}
+		if d.DocDay > d.Day {
+			t.Fatalf("%s: document date after posting date", b.ID(int32(i)))
+		}
+		var debit, credit int64
+		for _, l := range b.Lines[d.FirstLine : d.FirstLine+d.NLines] {
+			if l.Amount <= 0 {
+				t.Fatalf("%s: line amount %d", b.ID(int32(i)), l.Amount)
+			}
+			if l.Debit {
+				debit += l.Amount
+			} else {
+				credit += l.Amount
+			}
+		}
+		if debit != credit || d.Posted != (d.NLines > 0) {
+			t.Fatalf("%s: debits %d, credits %d, %d lines, posted %v", b.ID(int32(i)), debit, credit, d.NLines, d.Posted)
+		}
+		switch d.Kind {
+		case flows.GoodsReceipt, flows.Delivery:
+			received[d.Order] += d.Qty
+		case flows.VendorInvoice, flows.CustomerInvoice:
+			var paid, dup int64
+			n := 0
+			for _, p := range d.Pays {
+				if p >= 0 {
+					paid += b.Docs[p].Net
+					if b.Docs[p].Duplicate {
+						dup += b.Docs[p].Net
+						stats.duplicates++
+					} else {
+						n++
+					}
+				}
+			}
+			if paid != d.Done || paid-dup > d.Gross() {
+				t.Fatalf("%s: paid %d, recorded %d, gross %d", b.ID(int32(i)), paid, d.Done, d.Gross())
+			}
+			if n == 2 || (n == 1 && paid < d.Gross()) {
+				stats.partialPayments++
+			}
+			if paid-dup < d.Gross() {
+				stats.unpaid++
+			}
+		}
+	}
+	for o, q := range received {
+		od := &b.Docs[o]
+		if q != od.Done || q > od.Qty {
+			t.Fatalf("order %s: received %d, recorded %d, ordered %d", b.ID(o), q, od.Done, od.Qty)
+		}
+		if q < od.Qty {
+			stats.partialDeliveries++
+		}
+	}
+}
+
+// checkTables checks the tables as written: every document identifier is
+// unique, every reference resolves to a document of the named type, every
+// vendor, customer and material exists.
+func checkTables(t *testing.T, b *flows.Batch, code string, s masterdata.Sizes) {
+	t.Helper()
+	master := map[string]bool{}
+	for i := range s.Vendors {
+		master[masterdata.VendorID(code, i)] = true
+	}
+	for i := range s.Customers {
+		master[masterdata.CustomerID(code, i)] = true
+	}
+	for i := range s.Materials {
+		master[masterdata.MaterialID(code, i)] = true
+	}
+	for i := range s.Employees {
+		master[masterdata.UserID(code, i)] = true
+	}
+	docType := map[string]string{}
+	types := map[string]string{
+		"document_flows/purchase_orders": "purchase_order", "document_flows/goods_receipts": "goods_receipt",
+		"document_flows/vendor_invoices": "vendor_invoice", "document_flows/payments": "ap_payment",
+		"document_flows/sales_orders": "sales_order", "document_flows/deliveries": "delivery",
+		"document_flows/customer_invoices": "customer_invoice", "document_flows/customer_receipts": "customer_receipt",
+	}
+	refCols := map[string]string{"purchase_order_id": "purchase_order", "goods_receipt_id": "goods_receipt",
+		"sales_order_id": "sales_order", "delivery_id": "delivery"}
+	var deferred []func()
+	for _, tb := range flows.Tables {
+		typ, ok := types[tb.Path]
+		if !ok {
+			continue
+		}
+		err := b.Rows(tb, func(row []table.Value) error {
+			id := row[0].Str
+			if _, dup := docType[id]; dup {
+				return fmt.Errorf("%s: %s appears twice", tb.Path, id)
+			}
+			docType[id] = typ
+			for i, c := range tb.Cols {
+				v := row[i].Str
+				if row[i].Null {
+					continue
+				}
+				switch c.Name {
+				case "vendor_id", "customer_id", "material_id", "business_partner_id", "created_by":
+					if !master[v] {
+						return fmt.Errorf("%s %s: %s %q is not in the master data", tb.Path, id, c.Name, v)
+					}
+				case "purchase_order_id", "goods_receipt_id", "sales_order_id", "delivery_id", "invoice_id":
+					want := refCols[c.Name]
+					deferred = append(deferred, func() {
+						if got := docType[v]; got == "" || (want != "" && got != want) {
+							t.Errorf("%s %s: %s %q is a %q document", tb.Path, id, c.Name, v, got)
+						}
+					})
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, f := range deferred {
+		f()
+	}
+	for _, tb := range flows.Tables {
+		if tb.Path != "document_flows/document_references" {
+			continue
+		}
+		src, srcType, dst, dstType := col(t, tb, "source_doc_id"), col(t, tb, "source_doc_type"), col(t, tb, "target_doc_id"), col(t, tb, "target_doc_type")
+		n := 0
+		_ = b.Rows(tb, func(row []table.Value) error {
+			n++
+			if docType[row[src].Str] != row[srcType].Str || docType[row[dst].Str] != row[dstType].Str {
+				t.Errorf("reference %s: %s %s -> %s %s does not resolve", row[0].Str, row[srcType].Str, row[src].Str, row[dstType].Str, row[dst].Str)
+			}
+			return nil
+		})
+		if n == 0 && len(b.Docs) > 0 {
+			t.Errorf("no document references")
+		}
+	}
+}
+
+// TestBlocksAlone checks that a block's flows do not depend on the blocks
+// generated before it: block 2 alone equals block 2 after blocks 0 and 1.
+func TestBlocksAlone(t *testing.T) {
+	cfg, err := config.Parse("retail.yaml", []byte(configs["retail-two-companies"]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch, _ := generate.Chart(cfg)
+	var after, alone ledger.Block
+	l := ledger.New(cfg, cfg.Global.Seed, ch)
+	for n := range int64(3) {
+		l.Generate(0, n, &after)
+	}
+	ledger.New(cfg, cfg.Global.Seed, ch).Generate(0, 2, &alone)
+	after.EncodeCSV()
+	alone.EncodeCSV()
+	if string(after.CSV) != string(alone.CSV) || !slices.Equal(after.Flows.Docs, alone.Flows.Docs) {
+		t.Fatal("block 2 differs when generated alone")
+	}
+}
