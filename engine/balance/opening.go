@@ -51,10 +51,6 @@ var profiles = map[string]profile{
 	"transportation": manufacturing,
 }
 
-// grossUp is gross property, plant and equipment per 10,000 of its net
-// book value (DataSynth's 1.4): the rest is accumulated depreciation.
-const grossUp = 14000
-
 // Sheet is the opening balance sheet of one company.
 type Sheet struct {
 	Company string
@@ -73,8 +69,9 @@ type Sheet struct {
 // chart ch. It depends only on the config, the seed and the chart.
 //
 // The sheet is sized for revenue, what a year of the company's journal
-// books (ledger's AnnualSales), and shaped by its industry: total assets are that
-// revenue divided by the industry's asset turnover; receivables,
+// books (ledger's AnnualSales), and shaped by its industry: current assets
+// are the industry's share of that revenue divided by its asset turnover;
+// receivables,
 // inventory and payables follow from the industry's days of sales,
 // inventory and payables outstanding; the rest of current assets,
 // liabilities and equity from its composition and capital structure.
@@ -82,13 +79,16 @@ type Sheet struct {
 // the minor unit. GR/IR clearing, suspense accounts and the current year
 // result open at zero.
 //
-// Receivables and payables open at what the subledgers hold: openItems
-// maps a chart index to the total of its opening open items (receivables
-// positive, payables negative), and control accounts not in it open at
-// zero. The figure a sheet of the industry would carry (Targets) goes to
-// cash, for receivables, and to accrued liabilities, for payables, where
-// the subledgers do not hold it, so that the sheet keeps its size.
-func Opening(cfg *config.Config, seed uint64, ch *chart.Chart, ci int, revenue int64, openItems map[int]int64) *Sheet {
+// Receivables, payables and fixed assets open at what their subledgers
+// and the asset register hold: held maps a chart index to that balance
+// (debits positive: receivables and asset cost; credits negative:
+// payables and accumulated depreciation), and accounts of those roles not
+// in it open at zero. The receivables and payables the industry's days
+// outstanding would give (Targets) go to cash and to accrued liabilities
+// where the subledgers do not hold them, so that the sheet keeps its size.
+// Non-current assets are the register's; liabilities and equity follow the
+// industry's capital structure of current assets plus the register.
+func Opening(cfg *config.Config, seed uint64, ch *chart.Chart, ci int, revenue int64, held map[int]int64) *Sheet {
 	c := cfg.Companies[ci]
 	p, ok := profiles[cfg.Global.Industry]
 	if !ok {
@@ -117,9 +117,15 @@ func Opening(cfg *config.Config, seed uint64, ch *chart.Chart, ci int, revenue i
 	rest -= inv
 	prepaid := vary(mulDiv(rest, 5000, bp))
 	inputVAT := rest - prepaid
-	ppeNet := total - current
-	ppeGross := vary(mulDiv(ppeNet, grossUp, bp))
 
+	// Non-current assets are what the register holds: liabilities and
+	// equity follow the industry's capital structure of the whole.
+	total = current
+	for _, r := range []chart.Role{chart.FixedAssets, chart.AccumDepr} {
+		for _, a := range ch.ByRole(r) {
+			total += held[a]
+		}
+	}
 	liab := vary(mulDiv(total, p.debt, bp))
 	curLiab := vary(mulDiv(liab, p.currentDebt, bp))
 	ap := min(vary(mulDiv(cogs, p.dpo, 365)), mulDiv(curLiab, 6000, bp))
@@ -132,16 +138,20 @@ func Opening(cfg *config.Config, seed uint64, ch *chart.Chart, ci int, revenue i
 	stock := vary(mulDiv(equity, p.stock, bp))
 	premium := vary(mulDiv(equity, p.premium, bp))
 
-	// The control accounts hold the subledgers' open items; what the
-	// industry's figures leave over moves to cash and accrued liabilities.
+	// The control and fixed-asset accounts hold what their subledgers and
+	// register hold; what the industry's receivables and payables leave
+	// over moves to cash and accrued liabilities.
 	var arOpen, apOpen int64
-	for _, a := range ch.ByRole(chart.Receivables) {
-		s.Balances[a] = openItems[a]
-		arOpen += openItems[a]
-	}
-	for _, a := range ch.ByRole(chart.Payables) {
-		s.Balances[a] = openItems[a]
-		apOpen -= openItems[a]
+	for _, r := range []chart.Role{chart.Receivables, chart.Payables, chart.FixedAssets, chart.AccumDepr} {
+		for _, a := range ch.ByRole(r) {
+			s.Balances[a] = held[a]
+			switch r {
+			case chart.Receivables:
+				arOpen += held[a]
+			case chart.Payables:
+				apOpen -= held[a]
+			}
+		}
 	}
 	cash += ar - arOpen
 	accrued += ap - apOpen
@@ -151,8 +161,6 @@ func Opening(cfg *config.Config, seed uint64, ch *chart.Chart, ci int, revenue i
 	put(chart.Inventory, inv)
 	put(chart.Prepaid, prepaid)
 	put(chart.InputVAT, inputVAT)
-	put(chart.FixedAssets, ppeGross)
-	put(chart.AccumDepr, -(ppeGross - ppeNet))
 	put(chart.Accrued, -accrued)
 	put(chart.PayrollLiab, -payroll)
 	put(chart.OutputVAT, -outputVAT)

@@ -70,7 +70,7 @@ func TestOpeningSheet(t *testing.T) {
 			if sum != 0 {
 				t.Fatalf("%s/%s: assets - liabilities - equity = %d", ind, cx.Name, sum)
 			}
-			for _, r := range []chart.Role{chart.Bank, chart.FixedAssets} {
+			for _, r := range []chart.Role{chart.Bank, chart.Inventory, chart.Prepaid} {
 				if byRole[r] <= 0 {
 					t.Fatalf("%s/%s: %s opens at %d", ind, cx.Name, r, byRole[r])
 				}
@@ -80,18 +80,20 @@ func TestOpeningSheet(t *testing.T) {
 					t.Fatalf("%s/%s: %s opens at %d", ind, cx.Name, r, byRole[r])
 				}
 			}
-			// Without subledger open items the control accounts open at zero.
-			if byRole[chart.Receivables] != 0 || byRole[chart.Payables] != 0 {
+			// Without subledger open items or a register, the control and
+			// fixed-asset accounts open at zero.
+			if byRole[chart.Receivables] != 0 || byRole[chart.Payables] != 0 || byRole[chart.FixedAssets] != 0 || byRole[chart.AccumDepr] != 0 {
 				t.Fatalf("%s/%s: receivables %d and payables %d without open items", ind, cx.Name, byRole[chart.Receivables], byRole[chart.Payables])
 			}
 			if byRole[chart.GRIR] != 0 || byRole[chart.Suspense] != 0 {
 				t.Fatalf("%s/%s: clearing accounts open at %d and %d", ind, cx.Name, byRole[chart.GRIR], byRole[chart.Suspense])
 			}
-			// Total assets follow the industry's asset turnover of the
-			// estimated revenue, within the 10% variation.
-			want := mulDiv(s.Revenue, bp, profiles[ind].turnover)
-			if assets < want*85/100 || assets > want*115/100 {
-				t.Fatalf("%s/%s: total assets %d for revenue %d, want about %d", ind, cx.Name, assets, s.Revenue, want)
+			// Current assets follow the industry's asset turnover and
+			// composition for the estimated revenue, within the variation.
+			p := profiles[ind]
+			want := mulDiv(mulDiv(s.Revenue, bp, p.turnover), p.current, bp)
+			if assets < want*80/100 || assets > want*122/100 {
+				t.Fatalf("%s/%s: current assets %d for revenue %d, want about %d", ind, cx.Name, assets, s.Revenue, want)
 			}
 		}
 	}
@@ -123,13 +125,15 @@ func TestMulDiv(t *testing.T) {
 	}
 }
 
-// TestOpeningOpenItems: the control accounts open at the subledgers' open
-// items, and the sheet keeps its size and balance.
+// TestOpeningOpenItems: the control and fixed-asset accounts open at what
+// the subledgers and the register hold; the current assets keep their size
+// and the sheet its balance.
 func TestOpeningOpenItems(t *testing.T) {
-	var ar, ap int
+	var ar, ap, fa, dep int
 	items := func(ch *chart.Chart) map[int]int64 {
 		ar, ap = ch.ByRole(chart.Receivables)[1], ch.ByRole(chart.Payables)[0]
-		return map[int]int64{ar: 1_234_567_89, ap: -98_765_43}
+		fa, dep = ch.ByRole(chart.FixedAssets)[2], ch.ByRole(chart.AccumDepr)[0]
+		return map[int]int64{ar: 1_234_567_89, ap: -98_765_43, fa: 5_000_000_00, dep: -1_500_000_00}
 	}
 	with, ch := sheetFor(t, "manufacturing", "small", 5, items)
 	without, _ := sheetFor(t, "manufacturing", "small", 5, nil)
@@ -137,21 +141,22 @@ func TestOpeningOpenItems(t *testing.T) {
 	for a, b := range with.Balances {
 		sum += b
 		acct := ch.Accounts[a]
-		if acct.Type == "asset" {
+		if acct.Type == "asset" && acct.Role != chart.FixedAssets && acct.Role != chart.AccumDepr {
 			assetsWith += b
 			assetsWithout += without.Balances[a]
 		}
-		if (acct.Role == chart.Receivables && a != ar) || (acct.Role == chart.Payables && a != ap) {
+		if (acct.Role == chart.Receivables && a != ar) || (acct.Role == chart.Payables && a != ap) ||
+			(acct.Role == chart.FixedAssets && a != fa) || (acct.Role == chart.AccumDepr && a != dep) {
 			if b != 0 {
 				t.Fatalf("%s opens at %d without open items", acct.Name, b)
 			}
 		}
 	}
-	if with.Balances[ar] != 1_234_567_89 || with.Balances[ap] != -98_765_43 {
-		t.Fatalf("control accounts open at %d and %d", with.Balances[ar], with.Balances[ap])
+	if with.Balances[ar] != 1_234_567_89 || with.Balances[ap] != -98_765_43 || with.Balances[fa] != 5_000_000_00 || with.Balances[dep] != -1_500_000_00 {
+		t.Fatalf("control and asset accounts open at %d, %d, %d, %d", with.Balances[ar], with.Balances[ap], with.Balances[fa], with.Balances[dep])
 	}
 	if sum != 0 || assetsWith != assetsWithout {
-		t.Fatalf("sheet off by %d; total assets %d with open items, %d without", sum, assetsWith, assetsWithout)
+		t.Fatalf("sheet off by %d; current assets %d with open items, %d without", sum, assetsWith, assetsWithout)
 	}
 	rec, pay := Targets(&config.Config{Global: config.Global{Industry: "manufacturing"}, Companies: []config.Company{{Currency: "USD"}}}, 0, 2_500_000_000)
 	if rec <= 0 || pay <= 0 || rec <= pay {

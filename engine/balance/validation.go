@@ -218,7 +218,7 @@ func (v *Validation) checks() []checkJSON {
 		mk(CheckRollForward, roll),
 		mk(CheckTiesToJournal, tie),
 		{Name: CheckSubledgerControl, Status: "not_run", Description: checkText[CheckSubledgerControl],
-			Detail: "this dataset has no subledgers"},
+			Detail: "the subledgers' open items are not yet compared with the trial balances"},
 	}
 }
 

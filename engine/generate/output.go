@@ -15,6 +15,7 @@ import (
 	"datasynth.dev/engine/fx"
 	"datasynth.dev/engine/internal/csvrow"
 	"datasynth.dev/engine/ledger"
+	"datasynth.dev/engine/masterdata"
 	"datasynth.dev/engine/table"
 	"datasynth.dev/verify/manifest"
 	"github.com/klauspost/compress/zstd"
@@ -537,10 +538,8 @@ func writeBalances(w *writer, cfg *config.Config, seed uint64, ch *chart.Chart, 
 		return err
 	}
 	emit := func(row []table.Value) error { return writeRow(tfs, row) }
-	// The subledgers start without open items, so receivables and payables
-	// open at zero.
 	for ci, co := range cfg.Companies {
-		sheets[ci], currencies[ci] = balance.Opening(cfg, seed, ch, ci, l.AnnualSales(ci), nil), co.Currency
+		sheets[ci], currencies[ci] = balance.Opening(cfg, seed, ch, ci, l.AnnualSales(ci), openingHeld(cfg, seed, ch, ci)), co.Currency
 		v.Opening(sheets[ci], co.Currency)
 		if err := sheets[ci].Rows(ch, co.Currency, emit); err != nil {
 			abortTable(tfs)
@@ -573,4 +572,20 @@ func writeBalances(w *writer, cfg *config.Config, seed uint64, ch *chart.Chart, 
 	}
 	f.rows = 1
 	return f.close()
+}
+
+// openingHeld returns what company ci's subledgers and fixed-asset register
+// hold on the first day, by chart index: the register's cost and
+// accumulated depreciation of the assets bought before the first month
+// (masterdata.AssetBalances). The subledgers start without open items, so
+// receivables and payables open at zero.
+func openingHeld(cfg *config.Config, seed uint64, ch *chart.Chart, ci int) map[int]int64 {
+	c := cfg.Companies[ci]
+	start := cfg.Global.StartDate
+	assets := masterdata.FixedAssets(seed, masterdata.NewEnv(cfg, ch), c, masterdata.SizesFor(c, cfg.ChartOfAccounts.Complexity))
+	held := map[int]int64{}
+	for _, b := range masterdata.AssetBalances(assets, start.Year(), start.Month()) {
+		held[b.Account] = b.Amount
+	}
+	return held
 }

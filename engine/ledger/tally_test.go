@@ -45,3 +45,32 @@ func TestAnnualSales(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkTally sets the cost of tallying a block for the trial balances
+// beside generating it and encoding it as CSV, on the same blocks.
+func BenchmarkTally(b *testing.B) {
+	l, _ := demoLedger(b)
+	n := len(l.chart.Accounts)
+	debit, credit := make([]int64, len(l.Periods())*n), make([]int64, len(l.Periods())*n)
+	b.Run("generate+csv", func(b *testing.B) {
+		var blk Block
+		var lines int64
+		for i := range b.N {
+			l.Generate(0, int64(i)%l.Blocks(0), &blk)
+			blk.EncodeCSV()
+			lines += blk.Lines
+		}
+		b.ReportMetric(float64(lines)/b.Elapsed().Seconds(), "lines/s")
+	})
+	b.Run("generate+csv+tally", func(b *testing.B) {
+		var blk Block
+		var lines int64
+		for i := range b.N {
+			l.Generate(0, int64(i)%l.Blocks(0), &blk)
+			blk.EncodeCSV()
+			blk.Tally(debit, credit, n)
+			lines += blk.Lines
+		}
+		b.ReportMetric(float64(lines)/b.Elapsed().Seconds(), "lines/s")
+	})
+}
