@@ -5,7 +5,8 @@
 # tables are reported beside the journal lines), next to a ceiling measured in the same
 # run (csvceiling: formats and writes rows of the same shape, no generation);
 # then the same data as Parquet and as JSON Lines on one thread, as ratios
-# to CSV, with their peak RSS.
+# to CSV, and the peak RSS of every format at 2 threads, at the volume and at
+# four times it.
 #
 #   scripts/bench/generate.sh [ENTRIES]     # default 1,300,000 entries (~5M lines)
 #   BASELINE=/path/to/datasynth-data scripts/bench/generate.sh
@@ -66,10 +67,31 @@ read -r g4 g4kb < <(REPEAT=1 run 2 bin/datasynth-data generate --config "$work/b
 # Other formats, one thread, the same rows.
 sed 's/formats: \[csv\]/formats: [parquet]/' "$work/bench.yaml" >"$work/parquet.yaml"
 sed 's/formats: \[csv\]/formats: [json_lines]/' "$work/bench.yaml" >"$work/jsonl.yaml"
-read -r p1 p1kb < <(run 1 bin/datasynth-data generate --config "$work/parquet.yaml" --output "$work/out" -q --threads 1)
-read -r j1 j1kb < <(run 1 bin/datasynth-data generate --config "$work/jsonl.yaml" --output "$work/out" -q --threads 1)
+# Interleaved (CSV, Parquet, JSON Lines, then again), so that a change in
+# the machine's load hits every format alike; for each format the fastest
+# run by elapsed time and, separately, by CPU time (user + system: on one
+# thread, the time of the core it ran on).
+formats1() {
+  local f
+  for _ in $(seq "${REPEAT:-3}"); do
+    for f in bench parquet jsonl; do
+      rm -rf "$work/out"
+      GOMAXPROCS=1 /usr/bin/time -f "$f %e %U %S %M" -a -o "$work/time1" \
+        bin/datasynth-data generate --config "$work/$f.yaml" --output "$work/out" -q --threads 1 >/dev/null
+    done
+  done
+  rm -rf "$work/out"
+  awk '{cpu = $3 + $4; if (!($1 in w) || $2 < w[$1]) w[$1] = $2; if (!($1 in c) || cpu < c[$1]) c[$1] = cpu; if ($5 > m[$1]) m[$1] = $5}
+       END {print w["bench"], c["bench"], m["bench"], w["parquet"], c["parquet"], m["parquet"], w["jsonl"], c["jsonl"], m["jsonl"]}' "$work/time1"
+}
+read -r fc1 fc1cpu _ p1 p1cpu p1kb j1 j1cpu j1kb < <(formats1)
+# Peak RSS of every format at 2 threads, at the volume and at four times it.
+read -r _ p2kb < <(REPEAT=1 run 2 bin/datasynth-data generate --config "$work/parquet.yaml" --output "$work/out" -q --threads 2)
+read -r _ j2kb < <(REPEAT=1 run 2 bin/datasynth-data generate --config "$work/jsonl.yaml" --output "$work/out" -q --threads 2)
 sed "s/custom: $entries/custom: $((entries * 4))/" "$work/parquet.yaml" >"$work/parquet4.yaml"
+sed "s/custom: $entries/custom: $((entries * 4))/" "$work/jsonl.yaml" >"$work/jsonl4.yaml"
 read -r p4 p4kb < <(REPEAT=1 run 2 bin/datasynth-data generate --config "$work/parquet4.yaml" --output "$work/out" -q --threads 2)
+read -r j4 j4kb < <(REPEAT=1 run 2 bin/datasynth-data generate --config "$work/jsonl4.yaml" --output "$work/out" -q --threads 2)
 
 if [ -n "${BASELINE:-}" ]; then
   "$BASELINE" generate --config "$work/bench.yaml" --output "$work/warm" -q --threads 2
@@ -100,20 +122,26 @@ print(f"peak RSS, 1 / 2 threads      this build {g1kb/1024:.0f} / {g2kb/1024:.0f
 PY
 fi
 
-python3 - "$lines" "$c1" "$g1" "$g2" "$c1kb" "$g1kb" "$g2kb" "${BENCH_DIR:-/dev/shm}" "$g4kb" "$p1" "$p1kb" "$j1" "$j1kb" "$p4kb" "$rows" "$bytes" <<'PY'
+python3 - "$lines" "$c1" "$g1" "$g2" "$c1kb" "$g1kb" "$g2kb" "${BENCH_DIR:-/dev/shm}" "$g4kb" "$p1" "$p1kb" "$j1" "$j1kb" "$p4kb" "$p2kb" "$j2kb" "$j4kb" "$fc1" "$fc1cpu" "$p1cpu" "$j1cpu" "$rows" "$bytes" <<'PY'
 import sys
 lines, c1, g1, g2 = int(sys.argv[1]), *map(float, sys.argv[2:5])
 c1kb, g1kb, g2kb = map(int, sys.argv[5:8])
 p1, p1kb, j1, j1kb, p4kb = float(sys.argv[10]), int(sys.argv[11]), float(sys.argv[12]), int(sys.argv[13]), int(sys.argv[14])
+p2kb, j2kb, j4kb = map(int, sys.argv[15:18])
+fc1, fc1cpu, p1cpu, j1cpu = map(float, sys.argv[18:22])
+mb = lambda kb: f"{kb/1024:.0f} MB"
 print(f"journal-entry lines          {lines:,}  (output under {sys.argv[8]}; fastest of the repeats)")
 print(f"ceiling, 1 core              {lines/c1:,.0f} lines/s")
-rows, size = int(sys.argv[15]), int(sys.argv[16])
+rows, size = int(sys.argv[22]), int(sys.argv[23])
 print(f"datasynth-data, 1 thread     {lines/g1:,.0f} lines/s per core  ({lines/g1/(lines/c1):.2f} of ceiling), peak RSS {g1kb/1024:.0f} MB")
 print(f"  every table, 1 thread      {rows:,} rows, {size/1e6:,.0f} MB: {rows/g1:,.0f} rows/s, {size/g1/1e6:,.0f} MB/s (journal lines are {lines/rows:.0%} of the rows)")
 print(f"datasynth-data, 2 threads    {lines/g2/2:,.0f} lines/s per core  (speed-up 1->2 threads: {g1/g2:.2f}x), peak RSS {g2kb/1024:.0f} MB")
 print(f"4x the entries, 2 threads    peak RSS {int(sys.argv[9])/1024:.0f} MB")
-print(f"Parquet, 1 thread            {lines/p1:,.0f} lines/s per core  ({g1/p1:.2f} of CSV), peak RSS {p1kb/1024:.0f} MB")
-print(f"JSON Lines, 1 thread         {lines/j1:,.0f} lines/s per core  ({g1/j1:.2f} of CSV), peak RSS {j1kb/1024:.0f} MB")
-print(f"Parquet, 4x the entries      peak RSS {p4kb/1024:.0f} MB (2 threads)")
+print(f"formats, 1 thread, interleaved: lines/s by elapsed time, and by CPU time (ratio to CSV)")
+print(f"  CSV                        {lines/fc1:,.0f}    {lines/fc1cpu:,.0f}")
+print(f"  Parquet                    {lines/p1:,.0f} ({fc1/p1:.2f})    {lines/p1cpu:,.0f} ({fc1cpu/p1cpu:.2f}), peak RSS {mb(p1kb)}")
+print(f"  JSON Lines                 {lines/j1:,.0f} ({fc1/j1:.2f})    {lines/j1cpu:,.0f} ({fc1cpu/j1cpu:.2f}), peak RSS {mb(j1kb)}")
+print(f"peak RSS, 2 threads          CSV {mb(g2kb)}, Parquet {mb(p2kb)}, JSON Lines {mb(j2kb)}")
+print(f"  4x the entries             CSV {mb(int(sys.argv[9]))}, Parquet {mb(p4kb)}, JSON Lines {mb(j4kb)}")
 print(f"DataSynth's claim            680,000 line items/s on one thread; ~1.5 GB per 1M entries")
 PY
