@@ -21,6 +21,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/decimal128"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet/compress"
 	pqfile "github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 	"github.com/klauspost/compress/zstd"
@@ -242,5 +243,61 @@ func TestFormatsAgree(t *testing.T) {
 	}
 	if next != len(csvRows) {
 		t.Fatalf("JSON entries hold %d lines, CSV %d", next, len(csvRows))
+	}
+}
+
+// TestParquetDefaults checks the Parquet written when no compression is
+// configured: every column chunk in zstd, the journal equal to the CSV row
+// by row through Apache Arrow's reader, and bounds (chunk statistics) kept
+// for typed columns but left out for document_id, header_text and
+// line_text.
+func TestParquetDefaults(t *testing.T) {
+	cfg := load(t, "testdata/golden/parquet-default.yaml")
+	cfg.Output.Formats = []string{"parquet", "csv"}
+	res := gen(t, cfg, 2)
+	path := filepath.Join(res.Dir, "journal_entries.parquet")
+	names, pqRows := readParquetRows(t, path)
+	_, csvRows := readCSVRows(t, filepath.Join(res.Dir, "journal_entries.csv"))
+	if len(pqRows) != len(csvRows) || len(pqRows) == 0 {
+		t.Fatalf("%d Parquet rows, %d CSV rows", len(pqRows), len(csvRows))
+	}
+	for i := range pqRows {
+		for c := range names {
+			if !sameValue(csvRows[i][c], pqRows[i][c]) {
+				t.Fatalf("row %d %s: Parquet %q, CSV %q", i, names[c], pqRows[i][c], csvRows[i][c])
+			}
+		}
+	}
+
+	rdr, err := pqfile.OpenParquetFile(path, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rdr.Close()
+	md := rdr.MetaData()
+	bounds := map[string]bool{"document_id": false, "header_text": false, "line_text": false,
+		"posting_date": true, "gl_account": true, "local_amount": true}
+	for rg := range md.NumRowGroups() {
+		for c := range md.RowGroup(rg).NumColumns() {
+			cc, err := md.RowGroup(rg).ColumnChunk(c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			name := cc.PathInSchema().String()
+			if cc.Compression() != compress.Codecs.Zstd {
+				t.Errorf("row group %d %s: compression %v, want zstd", rg, name, cc.Compression())
+			}
+			want, ok := bounds[name]
+			if !ok {
+				continue
+			}
+			stats, err := cc.Statistics()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := stats != nil && stats.HasMinMax(); got != want {
+				t.Errorf("row group %d %s: bounds %v, want %v", rg, name, got, want)
+			}
+		}
 	}
 }
