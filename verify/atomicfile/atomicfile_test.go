@@ -6,9 +6,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 )
 
 func TestCommitPublishesWithExactMode(t *testing.T) {
@@ -118,7 +120,11 @@ func TestMain(m *testing.M) {
 			os.Exit(3)
 		}
 		fmt.Println(d.Path)
-		select {}
+		// Sleep until killed. (select {} would let the runtime end the
+		// process as deadlocked, and an unreachable d would let the
+		// collector close its file and so drop the claim early.)
+		time.Sleep(time.Hour)
+		runtime.KeepAlive(d)
 	}
 	os.Exit(m.Run())
 }
