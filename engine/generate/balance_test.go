@@ -41,17 +41,8 @@ type tbRow struct {
 
 func readTrialBalances(t *testing.T, dir string) []tbRow {
 	t.Helper()
-	cols, r, done := readCSV(t, dir, "period_close/trial_balances.csv")
-	defer done()
 	var out []tbRow
-	for {
-		rec, err := r.Read()
-		if err == io.EOF {
-			return out
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
+	eachRow(t, dir, "period_close/trial_balances.csv", func(cols map[string]int, rec []string) {
 		m := func(name string) int64 { return minor(t, rec[cols[name]]) }
 		out = append(out, tbRow{
 			company: rec[cols["company_code"]], fy: rec[cols["fiscal_year"]], fp: rec[cols["fiscal_period"]],
@@ -59,7 +50,8 @@ func readTrialBalances(t *testing.T, dir string) []tbRow {
 			category: rec[cols["category"]], open: m("opening_balance"), dr: m("period_debits"), cr: m("period_credits"),
 			close: m("closing_balance"), drBal: m("debit_balance"), crBal: m("credit_balance"),
 		})
-	}
+	})
+	return out
 }
 
 // TestTrialBalancesTieToJournal recomputes the trial balances from
@@ -92,15 +84,7 @@ func TestTrialBalancesTieToJournal(t *testing.T) {
 			type sums struct{ dr, cr int64 }
 			journal := map[key]*sums{}
 			docs := map[string]int64{}
-			cols, r, done := readCSV(t, dir, "journal_entries.csv")
-			for {
-				rec, err := r.Read()
-				if err == io.EOF {
-					break
-				}
-				if err != nil {
-					t.Fatal(err)
-				}
+			eachRow(t, dir, "journal_entries.csv", func(cols map[string]int, rec []string) {
 				k := key{rec[cols["company_code"]], rec[cols["fiscal_year"]], rec[cols["fiscal_period"]], rec[cols["gl_account"]]}
 				s := journal[k]
 				if s == nil {
@@ -111,8 +95,7 @@ func TestTrialBalancesTieToJournal(t *testing.T) {
 				s.dr += dr
 				s.cr += cr
 				docs[rec[cols["document_id"]]] += dr - cr
-			}
-			done()
+			})
 			for id, off := range docs {
 				if off != 0 {
 					t.Fatalf("entry %s does not balance: debits - credits = %d", id, off)

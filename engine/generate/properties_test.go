@@ -34,18 +34,28 @@ func readCSV(t *testing.T, dir, rel string) (map[string]int, *csv.Reader, func()
 
 func column(t *testing.T, dir, rel, name string) map[string][]string {
 	t.Helper()
+	out := map[string][]string{}
+	eachRow(t, dir, rel, func(cols map[string]int, rec []string) {
+		out[rec[cols[name]]] = append([]string(nil), rec...)
+	})
+	return out
+}
+
+// eachRow calls fn with the column indexes by name and every record of the
+// CSV file dir/rel in turn (the record's slice is reused between calls).
+func eachRow(t *testing.T, dir, rel string, fn func(cols map[string]int, rec []string)) {
+	t.Helper()
 	cols, r, done := readCSV(t, dir, rel)
 	defer done()
-	out := map[string][]string{}
 	for {
 		rec, err := r.Read()
 		if err == io.EOF {
-			return out
+			return
 		}
 		if err != nil {
-			t.Fatal(err)
+			t.Fatalf("%s: %v", rel, err)
 		}
-		out[rec[cols[name]]] = append([]string(nil), rec...)
+		fn(cols, rec)
 	}
 }
 
@@ -75,42 +85,20 @@ func TestJournalProperties(t *testing.T) {
 
 	// The day's rate of each currency into the group currency.
 	spot := map[string]string{}
-	{
-		cols, r, done := readCSV(t, dir, "fx/daily_rates.csv")
-		for {
-			rec, err := r.Read()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if rec[cols["to_currency"]] != cfg.Global.GroupCurrency {
-				t.Fatalf("fx/daily_rates: rate into %s, group currency is %s", rec[cols["to_currency"]], cfg.Global.GroupCurrency)
-			}
-			spot[rec[cols["date"]]+" "+rec[cols["from_currency"]]] = rec[cols["spot_rate"]]
+	eachRow(t, dir, "fx/daily_rates.csv", func(cols map[string]int, rec []string) {
+		if rec[cols["to_currency"]] != cfg.Global.GroupCurrency {
+			t.Fatalf("fx/daily_rates: rate into %s, group currency is %s", rec[cols["to_currency"]], cfg.Global.GroupCurrency)
 		}
-		done()
-	}
+		spot[rec[cols["date"]]+" "+rec[cols["from_currency"]]] = rec[cols["spot_rate"]]
+	})
 	foreignRates := map[string]bool{}
 
 	// A year's gross pay per company: its employees' base salaries, as
 	// master_data/employees holds them.
 	annualPay := map[string]int64{}
-	{
-		cols, r, done := readCSV(t, dir, "master_data/employees.csv")
-		for {
-			rec, err := r.Read()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			annualPay[rec[cols["company_code"]]] += minor(t, rec[cols["base_salary"]])
-		}
-		done()
-	}
+	eachRow(t, dir, "master_data/employees.csv", func(cols map[string]int, rec []string) {
+		annualPay[rec[cols["company_code"]]] += minor(t, rec[cols["base_salary"]])
+	})
 	payroll := map[string]int64{} // gross pay by document
 	payrollDocs := map[string]string{}
 
