@@ -1,6 +1,9 @@
 package balance
 
 import (
+	"fmt"
+	"time"
+
 	"datasynth.dev/engine/chart"
 	"datasynth.dev/engine/table"
 )
@@ -28,6 +31,11 @@ type Block interface {
 	// whose debits and credits differ and the sum of the entries' totals
 	// as generated.
 	Tally(debit, credit []int64, accounts int) (unbalanced, total int64)
+	// OpenItems adds the amounts the block's subledger invoices have open
+	// to open, indexed by slot*accounts + chart index, debits positive:
+	// slot 0 at the end of the day before the first period, slot p+1 at
+	// the end of period p.
+	OpenItems(open []int64, accounts int)
 }
 
 // Tally accumulates the journal per company, fiscal period and account as
@@ -42,10 +50,13 @@ type Tally struct {
 
 type companyTally struct {
 	debit, credit []int64 // period*accounts + chart index
-	entries       int64
-	lines         int64
-	unbalanced    int64
-	docTotal      int64 // sum of the documents' totals as generated
+	// open are the subledgers' open items, (period+1)*accounts + chart
+	// index, slot 0 the opening (Block.OpenItems).
+	open       []int64
+	entries    int64
+	lines      int64
+	unbalanced int64
+	docTotal   int64 // sum of the documents' totals as generated
 }
 
 // NewTally returns an empty tally for the companies, periods and chart of
@@ -55,6 +66,7 @@ func NewTally(ch *chart.Chart, periods []Period, companies int) *Tally {
 	n := len(periods) * t.accounts
 	for i := range t.co {
 		t.co[i].debit, t.co[i].credit = make([]int64, n), make([]int64, n)
+		t.co[i].open = make([]int64, n+t.accounts)
 	}
 	return t
 }
@@ -63,6 +75,7 @@ func NewTally(ch *chart.Chart, periods []Period, companies int) *Tally {
 func (t *Tally) Add(b Block) {
 	c := &t.co[b.Company()]
 	unbalanced, total := b.Tally(c.debit, c.credit, t.accounts)
+	b.OpenItems(c.open, t.accounts)
 	entries, lines := b.Counts()
 	c.unbalanced += unbalanced
 	c.docTotal += total
@@ -130,8 +143,10 @@ var TrialBalanceColumns = []table.Column{
 // closing balance is its opening balance plus the period's debits minus
 // its credits, and the next period opens at it; when a new fiscal year
 // opens, income-statement accounts open at zero and their result moves
-// into retained earnings (the year-end close). openings holds each
-// company's opening sheet. The row is reused after emit returns.
+// into retained earnings (the year-end close). At the opening and at every
+// period end, each control account's balance is compared with the
+// subledgers' open items on it. openings holds each company's opening
+// sheet. The row is reused after emit returns.
 func (t *Tally) TrialBalances(openings []*Sheet, currencies []string, v *Validation, emit func(row []table.Value) error) error {
 	ch := t.ch
 	retained := RetainedEarnings(ch)
@@ -141,6 +156,7 @@ func (t *Tally) TrialBalances(openings []*Sheet, currencies []string, v *Validat
 		s := openings[ci]
 		cv := v.company(s.Company)
 		bal := append([]int64(nil), s.Balances...)
+		cv.controls(ch, "opening balance", s.AsOf, bal, c.open[:t.accounts])
 		var prevClose []int64
 		for pi, p := range t.periods {
 			if pi > 0 && p.YearStart {
@@ -179,6 +195,8 @@ func (t *Tally) TrialBalances(openings []*Sheet, currencies []string, v *Validat
 				}
 			}
 			cv.period(dr, cr, net)
+			cv.controls(ch, fmt.Sprintf("%d-%02d", p.FiscalYear, p.FiscalPeriod), time.Unix(int64(p.End)*86400, 0).UTC(),
+				bal, c.open[(pi+1)*t.accounts:(pi+2)*t.accounts])
 			prevClose = append(prevClose[:0], bal...)
 		}
 		cv.journal(c)

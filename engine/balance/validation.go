@@ -3,6 +3,8 @@ package balance
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
+	"time"
 
 	"datasynth.dev/engine/chart"
 	"datasynth.dev/engine/money"
@@ -29,7 +31,8 @@ var checkText = map[string]string{
 		"income-statement accounts at zero with their result moved into retained earnings",
 	CheckTiesToJournal: "each company's trial balance debits over all periods equal the totals of its journal entries " +
 		"as generated, and its trial balances count every entry",
-	CheckSubledgerControl: "the subledgers' open items add up to their control accounts",
+	CheckSubledgerControl: "in the opening balances and at every period end of every company, the open items of the " +
+		"AP and AR subledgers (subledger/ap_aging, ar_aging) on each control account add up to its balance in the trial balance",
 }
 
 // Validation collects the results of the balance checks of a run.
@@ -56,7 +59,15 @@ type companyValidation struct {
 	periodsOff     int64 // periods whose debits differ from credits or closings do not sum to zero
 	rollOff        int64 // accounts that did not open at the previous closing
 	tieOff         bool
+	// controlsRun counts the comparisons of control accounts with their
+	// subledgers, controlsOff those that differ; controlDetail describes
+	// the first few of them.
+	controlsRun, controlsOff int64
+	controlDetail            []string
 }
+
+// maxDetail is how many differences a check describes.
+const maxDetail = 5
 
 // NewValidation returns an empty validation for the chart.
 func NewValidation(ch *chart.Chart) *Validation {
@@ -124,6 +135,28 @@ func (c *companyValidation) rollForward(ch *chart.Chart, prev, open []int64, yea
 	}
 }
 
+// controls compares, at one as-of date (the opening or a period end), the
+// balance of every control account (and of any account the subledgers hold
+// items on) with the subledgers' open items; both debits positive.
+func (c *companyValidation) controls(ch *chart.Chart, label string, asOf time.Time, bal, open []int64) {
+	for a := range ch.Accounts {
+		acct := &ch.Accounts[a]
+		if !acct.Control && open[a] == 0 {
+			continue
+		}
+		c.controlsRun++
+		if bal[a] == open[a] {
+			continue
+		}
+		c.controlsOff++
+		if len(c.controlDetail) < maxDetail {
+			amt := func(x int64) string { return string(money.AppendMinor(nil, x, c.digits)) }
+			c.controlDetail = append(c.controlDetail, fmt.Sprintf("%s %s (%s) account %s %s: balance %s, subledger open items %s, off by %s",
+				c.code, label, asOf.Format(time.DateOnly), acct.Number, acct.Name, amt(bal[a]), amt(open[a]), amt(bal[a]-open[a])))
+		}
+	}
+}
+
 // journal compares the trial balances with the journal as tallied.
 func (c *companyValidation) journal(t *companyTally) {
 	c.entries, c.lines, c.unbalanced = t.entries, t.lines, t.unbalanced
@@ -163,6 +196,9 @@ type companyJSON struct {
 	PeriodsUnbalanced  int64  `json:"periods_unbalanced"`
 	RollForwardBreaks  int64  `json:"roll_forward_breaks"`
 	TiesToJournal      bool   `json:"ties_to_journal"`
+	// SubledgerBreaks counts the control-account balances, at the opening
+	// and at each period end, that differ from their subledgers' open items.
+	SubledgerBreaks int64 `json:"subledger_breaks"`
 }
 
 // validationJSON is balance_validation.json: DataSynth's summary fields
@@ -192,8 +228,12 @@ func (v *Validation) Passed() bool {
 }
 
 func (v *Validation) checks() []checkJSON {
-	var unbalanced, opening, periods, roll, tie int64
+	var unbalanced, opening, periods, roll, tie, controlsRun, controlsOff int64
+	var controlDetail []string
 	for _, c := range v.companies {
+		controlsRun += c.controlsRun
+		controlsOff += c.controlsOff
+		controlDetail = append(controlDetail, c.controlDetail...)
 		unbalanced += c.unbalanced
 		if c.openingOff != 0 {
 			opening++
@@ -217,9 +257,27 @@ func (v *Validation) checks() []checkJSON {
 		mk(CheckTrialBalanced, periods),
 		mk(CheckRollForward, roll),
 		mk(CheckTiesToJournal, tie),
-		{Name: CheckSubledgerControl, Status: "not_run", Description: checkText[CheckSubledgerControl],
-			Detail: "the subledgers' open items are not yet compared with the trial balances"},
+		v.subledgerCheck(controlsRun, controlsOff, controlDetail),
 	}
+}
+
+// subledgerCheck reports the comparison of control accounts with their
+// subledgers: not_run when no trial balance compared any.
+func (v *Validation) subledgerCheck(run, off int64, detail []string) checkJSON {
+	ck := checkJSON{Name: CheckSubledgerControl, Status: "passed", Description: checkText[CheckSubledgerControl], Failures: off}
+	switch {
+	case run == 0:
+		ck.Status, ck.Detail = "not_run", "no trial balance was compared with the subledgers"
+	case off > 0:
+		ck.Status = "failed"
+		if len(detail) > maxDetail {
+			detail = detail[:maxDetail]
+		}
+		ck.Detail = fmt.Sprintf("%d of %d control-account balances differ from their subledgers; %s", off, run, strings.Join(detail, "; "))
+	default:
+		ck.Detail = fmt.Sprintf("%d control-account balances equal their subledgers' open items", run)
+	}
+	return ck
 }
 
 // JSON returns balance_validation.json.
@@ -247,7 +305,7 @@ func (v *Validation) JSON() ([]byte, error) {
 			TotalDebits: amt(c.debits), TotalCredits: amt(c.credits), UnbalancedEntries: c.unbalanced,
 			OpeningTotalAssets: amt(c.assets), OpeningLiabilities: amt(c.liabs), OpeningEquity: amt(c.equity),
 			OpeningIsBalanced: c.openingOff == 0, PeriodsUnbalanced: c.periodsOff, RollForwardBreaks: c.rollOff,
-			TiesToJournal: !c.tieOff,
+			TiesToJournal: !c.tieOff, SubledgerBreaks: c.controlsOff,
 		})
 		if c.currency != v.companies[0].currency {
 			sameCurrency = false

@@ -69,6 +69,10 @@ type Calendar struct {
 	Lead  int
 	// FY and FP are the fiscal year and period of each day.
 	FY, FP []int16
+	// Ends are the calendar indexes of the last day of each fiscal
+	// period, in order: the as-of dates of the aging tables and of the
+	// open items that AddOpen sums.
+	Ends []int32
 	// Range gives the amounts, in minor units, that a document of one
 	// kind (a journal template name: goods_receipt, vendor_invoice,
 	// customer_invoice) of company ci typically has.
@@ -247,12 +251,7 @@ func New(cfg *config.Config, seed uint64, ch *chart.Chart, cal Calendar) *Flows 
 	for _, a := range ch.Accounts {
 		f.acctNo = append(f.acctNo, a.Number)
 	}
-	var ends []int32
-	for i := cal.Lead; i < len(cal.FP); i++ {
-		if i == len(cal.FP)-1 || cal.FP[i+1] != cal.FP[i] {
-			ends = append(ends, int32(i))
-		}
-	}
+	ends := cal.Ends
 	endDays := make([]int32, len(ends))
 	for i, e := range ends {
 		endDays[i] = cal.Epoch + e

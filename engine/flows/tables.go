@@ -265,6 +265,53 @@ func (b *Batch) OpenAt(i int32, end int32) int64 {
 	return open
 }
 
+// AddOpen adds the open items of the batch's subledgers to open, indexed
+// by slot*accounts + chart index: slot 0 holds what is open at the end of
+// the day before the first period (the opening items), slot p+1 what is
+// open at the end of period p, as the aging tables list it. Receivables
+// count as debits (positive) on the receivables account the invoices name,
+// payables as credits (negative) on the payables account, so that each
+// slot compares directly with the control accounts' balances.
+func (b *Batch) AddOpen(open []int64, accounts int) {
+	ends := b.f.companies[b.company].periodEnds
+	acct := &b.f.acct
+	for i := range b.Docs {
+		d := &b.Docs[i]
+		var base int
+		var sign int64
+		switch d.Kind {
+		case CustomerInvoice:
+			base, sign = int(acct.ar), 1
+		case VendorInvoice:
+			base, sign = int(acct.ap), -1
+		default:
+			continue
+		}
+		// The invoice's amount changes on its payment days only: once the
+		// last of them has passed, it stays what it is.
+		settled := d.Day
+		for _, p := range d.Pays {
+			if p >= 0 {
+				settled = max(settled, b.Docs[p].Day)
+			}
+		}
+		for slot := 0; slot <= len(ends); slot++ {
+			end := int32(b.f.cal.Lead - 1)
+			if slot > 0 {
+				end = ends[slot-1]
+			}
+			if end < d.Day {
+				continue
+			}
+			v := b.OpenAt(int32(i), end)
+			if v == 0 && end >= settled {
+				break
+			}
+			open[slot*accounts+base] += sign * v
+		}
+	}
+}
+
 // bucket is DataSynth's aging bucket of an invoice overdue by days.
 func bucket(days int32) string {
 	switch {

@@ -350,6 +350,9 @@ func (l *Ledger) flowCalendar() flows.Calendar {
 		fp, _ := strconv.Atoi(d.fp)
 		cal.FY, cal.FP = append(cal.FY, int16(fy)), append(cal.FP, int16(fp))
 	}
+	for _, p := range l.periods {
+		cal.Ends = append(cal.Ends, p.End-cal.Epoch)
+	}
 	return cal
 }
 

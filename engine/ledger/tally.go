@@ -47,6 +47,10 @@ func (b *Block) Tally(debit, credit []int64, accounts int) (unbalanced int64, to
 	return unbalanced, total
 }
 
+// OpenItems adds the open items of b's subledgers to open, by slot (the
+// opening, then each period end) and account: flows.Batch.AddOpen.
+func (b *Block) OpenItems(open []int64, accounts int) { b.Flows.AddOpen(open, accounts) }
+
 // AnnualSales estimates, in minor units, the revenue a year of company
 // ci's journal books. Revenue comes from the customer invoices of the
 // order-to-cash flows, whose number per entry depends on the period (a

@@ -1,0 +1,145 @@
+package balance
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"datasynth.dev/engine/chart"
+	"datasynth.dev/engine/table"
+)
+
+// fakeBlock posts one journal entry in period 0 (lines debit account
+// debitAcct and credit creditAcct, amount each) and reports the open items
+// in open, slot by slot.
+type fakeBlock struct {
+	debitAcct, creditAcct int
+	amount                int64
+	open                  map[int]int64 // slot*accounts + chart index
+}
+
+func (b *fakeBlock) Company() int                   { return 0 }
+func (b *fakeBlock) Counts() (entries, lines int64) { return 1, 2 }
+func (b *fakeBlock) Tally(debit, credit []int64, accounts int) (unbalanced, total int64) {
+	debit[b.debitAcct] += b.amount
+	credit[b.creditAcct] += b.amount
+	return 0, b.amount
+}
+func (b *fakeBlock) OpenItems(open []int64, accounts int) {
+	for k, v := range b.open {
+		open[k] += v
+	}
+}
+
+type checkResult struct {
+	Name, Status, Detail string
+	Failures             int64
+}
+
+// validate runs the trial balances of one company over two periods with the
+// block and returns the subledger check and the company's break count.
+func validate(t *testing.T, items func(*chart.Chart) map[int]int64, blk func(ch *chart.Chart) *fakeBlock) (checkResult, int64) {
+	t.Helper()
+	s, ch := sheetFor(t, "manufacturing", "small", 5, items)
+	periods := []Period{{FiscalYear: 2024, FiscalPeriod: 1, Start: 19723, End: 19753, YearStart: true},
+		{FiscalYear: 2024, FiscalPeriod: 2, Start: 19754, End: 19782}}
+	tl := NewTally(ch, periods, 1)
+	tl.Add(blk(ch))
+	v := NewValidation(ch)
+	v.Opening(s, "USD")
+	if err := tl.TrialBalances([]*Sheet{s}, []string{"USD"}, v, func([]table.Value) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	v.Expect(s.Company, 1)
+	data, err := v.JSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out struct {
+		Checks    []checkResult
+		Companies []struct {
+			SubledgerBreaks int64 `json:"subledger_breaks"`
+		}
+	}
+	if err := json.Unmarshal(data, &out); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range out.Checks {
+		if c.Name == CheckSubledgerControl {
+			return c, out.Companies[0].SubledgerBreaks
+		}
+	}
+	t.Fatalf("no %s check in %s", CheckSubledgerControl, data)
+	return checkResult{}, 0
+}
+
+// TestSubledgerToControl: the check passes when the subledgers' open items
+// equal the control accounts at the opening and at both period ends, and
+// fails, naming company, period, account and difference, when an invoice
+// is missing from the subledger, when the opening balance carries
+// receivables without open items, and when items sit on an account that is
+// not a control account.
+func TestSubledgerToControl(t *testing.T) {
+	const amount = 1_000_00
+	// An AR invoice in period 0: receivables debited, revenue credited,
+	// open at both period ends; the opening sheet carries 500.00 of AP.
+	items := func(ch *chart.Chart) map[int]int64 {
+		return map[int]int64{ch.ByRole(chart.Payables)[0]: -500_00}
+	}
+	invoice := func(open map[string]int64) func(ch *chart.Chart) *fakeBlock {
+		return func(ch *chart.Chart) *fakeBlock {
+			n := len(ch.Accounts)
+			ar, ap, rev, grir := ch.ByRole(chart.Receivables)[0], ch.ByRole(chart.Payables)[0], ch.ByRole(chart.Revenue)[0], ch.ByRole(chart.GRIR)[0]
+			acct := map[string]int{"ar": ar, "ap": ap, "grir": grir}
+			b := &fakeBlock{debitAcct: ar, creditAcct: rev, amount: amount, open: map[int]int64{}}
+			for k, v := range open {
+				slot, name, _ := strings.Cut(k, ":")
+				b.open[int(slot[0]-'0')*n+acct[name]] += v
+			}
+			return b
+		}
+	}
+	agree := map[string]int64{"0:ap": -500_00, "1:ap": -500_00, "2:ap": -500_00, "1:ar": amount, "2:ar": amount}
+	ck, breaks := validate(t, items, invoice(agree))
+	if ck.Status != "passed" || ck.Failures != 0 || breaks != 0 {
+		t.Fatalf("subledgers that agree: %+v, %d breaks", ck, breaks)
+	}
+
+	for name, c := range map[string]struct {
+		open  map[string]int64
+		items func(*chart.Chart) map[int]int64
+		want  int64
+		in    string
+	}{
+		"invoice missing at the second period end": {
+			open: map[string]int64{"0:ap": -500_00, "1:ap": -500_00, "2:ap": -500_00, "1:ar": amount}, items: items,
+			want: 1, in: "C1 2024-02 (2024-02-29) account",
+		},
+		"opening payables without open items": {
+			open: map[string]int64{"1:ar": amount, "2:ar": amount}, items: items,
+			want: 3, in: "C1 opening balance (2024-01-01) account",
+		},
+		"open items on the GR/IR clearing account": {
+			open:  map[string]int64{"0:ap": -500_00, "1:ap": -500_00, "2:ap": -500_00, "1:ar": amount, "2:ar": amount, "2:grir": 7},
+			items: items, want: 1, in: "off by -0.07",
+		},
+	} {
+		ck, breaks := validate(t, c.items, invoice(c.open))
+		if ck.Status != "failed" || ck.Failures != c.want || breaks != c.want || !strings.Contains(ck.Detail, c.in) {
+			t.Errorf("%s: %+v, %d breaks; want failed with %d failures mentioning %q", name, ck, breaks, c.want, c.in)
+		}
+	}
+}
+
+// TestSubledgerCheckNotRun: without trial balances nothing was compared,
+// and the check says so rather than passing.
+func TestSubledgerCheckNotRun(t *testing.T) {
+	s, ch := sheetFor(t, "retail", "small", 1, nil)
+	v := NewValidation(ch)
+	v.Opening(s, "USD")
+	for _, c := range v.checks() {
+		if c.Name == CheckSubledgerControl && c.Status != "not_run" {
+			t.Fatalf("%+v", c)
+		}
+	}
+}
