@@ -28,6 +28,7 @@ import (
 
 	"datasynth.dev/engine/chart"
 	"datasynth.dev/engine/config"
+	"datasynth.dev/engine/internal/csvrow"
 	"datasynth.dev/engine/masterdata"
 	"datasynth.dev/engine/rng"
 	"datasynth.dev/engine/table"
@@ -179,7 +180,10 @@ func all(ch *chart.Chart, r chart.Role) []int32 {
 
 // company is what the flows of one company need, fixed for a run.
 type company struct {
-	code     string
+	code string
+	// quote: the code holds a character that CSV quotes, and so do the
+	// identifiers made with it.
+	quote    bool
 	currency string
 	digits   int
 	sizes    masterdata.Sizes
@@ -260,7 +264,7 @@ func New(cfg *config.Config, seed uint64, ch *chart.Chart, cal Calendar) *Flows 
 		s := masterdata.SizesFor(c, cfg.ChartOfAccounts.Complexity)
 		digits := c.Digits()
 		co := company{
-			code: c.Code, currency: c.Currency, digits: digits, sizes: s,
+			code: c.Code, quote: csvrow.NeedsQuote(c.Code), currency: c.Currency, digits: digits, sizes: s,
 			min: max(1, cfg.Transactions.MinAmount.Minor(digits)), max: cfg.Transactions.MaxAmount.Minor(digits),
 			periodEnds: ends, periodEnded: endDays,
 		}

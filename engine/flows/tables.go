@@ -1,9 +1,12 @@
 package flows
 
 import (
+	"slices"
 	"strconv"
 
+	"datasynth.dev/engine/internal/csvrow"
 	"datasynth.dev/engine/internal/docid"
+	"datasynth.dev/engine/money"
 	"datasynth.dev/engine/table"
 )
 
@@ -42,21 +45,15 @@ func withHead(rest ...any) []table.Column { return cols(append(append([]any{}, h
 var amount = table.Amount
 
 // Tables lists the flow and subledger tables in the order they are written.
+// Each row function writes a row's fields in column order to the row
+// writer, which hands them to an encoder: the same function gives CSV text
+// (Batch.AppendCSV) and typed rows (Batch.Rows).
 var Tables = []*Table{
 	{Path: "document_flows/purchase_orders", Cols: withHead("po_type", "vendor_id", "payment_terms", "material_id",
 		c("quantity", table.Int), c("unit_price", amount), c("total_net_amount", amount), c("total_tax_amount", amount),
 		c("total_gross_amount", amount), c("quantity_received", table.Int), c("quantity_invoiced", table.Int),
 		c("is_complete", table.Bool)),
-		rows: func(w *rowWriter, d *Doc, i int32) error {
-			if d.Kind != PurchaseOrder {
-				return nil
-			}
-			w.head(d, i)
-			w.add(table.Str("standard"), w.vendor(d.Party), w.terms(d), w.material(d.Material), table.I(d.Qty),
-				w.amt(d.Price), w.amt(d.Net), w.amt(d.Tax), w.amt(d.Gross()), table.I(d.Done), table.I(d.Billed),
-				table.B(d.Billed == d.Qty))
-			return w.emit()
-		}},
+		rows: orderRows(PurchaseOrder)},
 	{Path: "document_flows/goods_receipts", Cols: withHead("gr_type", "movement_type", "purchase_order_id", "vendor_id",
 		"material_id", c("total_quantity", table.Int), c("total_value", amount), c("is_posted", table.Bool), "journal_entry_id"),
 		rows: func(w *rowWriter, d *Doc, i int32) error {
@@ -64,9 +61,16 @@ var Tables = []*Table{
 				return nil
 			}
 			w.head(d, i)
-			w.add(table.Str("purchase_order"), table.Str("gr_for_po"), w.id(d.Pred), w.vendor(d.Party), w.material(d.Material),
-				table.I(d.Qty), w.amt(d.Net), table.B(true), w.je(d))
-			return w.emit()
+			w.str("purchase_order")
+			w.str("gr_for_po")
+			w.id(d.Pred)
+			w.vendor(d.Party)
+			w.material(d.Material)
+			w.num(d.Qty)
+			w.amt(d.Net)
+			w.flag(true)
+			w.je(d)
+			return w.end()
 		}},
 	{Path: "document_flows/vendor_invoices", Cols: withHead("invoice_type", "vendor_id", "vendor_invoice_number",
 		c("invoice_date", table.Date), "purchase_order_id", opt("goods_receipt_id", table.Text), "material_id", c("invoiced_quantity", table.Int),
@@ -78,26 +82,32 @@ var Tables = []*Table{
 				return nil
 			}
 			w.head(d, i)
-			w.add(table.Str("standard"), w.vendor(d.Party), w.vendorNumber(d), w.date(d.DocDay), w.id(d.Order), w.receipt(d),
-				w.material(d.Material), table.I(d.Qty), w.amt(d.Net), w.amt(d.Tax), w.amt(d.Gross()), w.amt(d.Gross()), w.terms(d),
-				table.D(d.Due), w.amt(d.Done), w.amt(d.Gross()-d.Done), table.B(d.Done == d.Gross()), w.je(d))
-			return w.emit()
+			w.str("standard")
+			w.vendor(d.Party)
+			w.vendorNumber(d)
+			w.date(d.DocDay)
+			w.id(d.Order)
+			w.receipt(d)
+			w.material(d.Material)
+			w.num(d.Qty)
+			w.amt(d.Net)
+			w.amt(d.Tax)
+			w.amt(d.Gross())
+			w.amt(d.Gross())
+			w.terms(d)
+			w.day(d.Due)
+			w.amt(d.Done)
+			w.amt(d.Gross() - d.Done)
+			w.flag(d.Done == d.Gross())
+			w.je(d)
+			return w.end()
 		}},
 	{Path: "document_flows/payments", Cols: payCols, rows: payRows(Payment)},
 	{Path: "document_flows/sales_orders", Cols: withHead("so_type", "customer_id", "payment_terms", "material_id",
 		c("quantity", table.Int), c("unit_price", amount), c("total_net_amount", amount), c("total_tax_amount", amount),
 		c("total_gross_amount", amount), c("quantity_delivered", table.Int), c("quantity_invoiced", table.Int),
 		c("is_complete", table.Bool)),
-		rows: func(w *rowWriter, d *Doc, i int32) error {
-			if d.Kind != SalesOrder {
-				return nil
-			}
-			w.head(d, i)
-			w.add(table.Str("standard"), w.customer(d.Party), w.terms(d), w.material(d.Material), table.I(d.Qty),
-				w.amt(d.Price), w.amt(d.Net), w.amt(d.Tax), w.amt(d.Gross()), table.I(d.Done), table.I(d.Billed),
-				table.B(d.Billed == d.Qty))
-			return w.emit()
-		}},
+		rows: orderRows(SalesOrder)},
 	{Path: "document_flows/deliveries", Cols: withHead("delivery_type", "sales_order_id", "customer_id", "material_id",
 		c("total_quantity", table.Int), c("total_cogs", amount), c("actual_gi_date", table.Date), c("is_goods_issued", table.Bool),
 		opt("journal_entry_id", table.Text)),
@@ -106,9 +116,16 @@ var Tables = []*Table{
 				return nil
 			}
 			w.head(d, i)
-			w.add(table.Str("outbound"), w.id(d.Pred), w.customer(d.Party), w.material(d.Material), table.I(d.Qty),
-				w.amt(d.Cost), w.date(d.Day), table.B(d.Posted), w.je(d))
-			return w.emit()
+			w.str("outbound")
+			w.id(d.Pred)
+			w.customer(d.Party)
+			w.material(d.Material)
+			w.num(d.Qty)
+			w.amt(d.Cost)
+			w.date(d.Day)
+			w.flag(d.Posted)
+			w.je(d)
+			return w.end()
 		}},
 	{Path: "document_flows/customer_invoices", Cols: withHead("invoice_type", "customer_id", "sales_order_id", "delivery_id",
 		"material_id", c("invoiced_quantity", table.Int), c("total_net_amount", amount), c("total_tax_amount", amount),
@@ -119,10 +136,23 @@ var Tables = []*Table{
 				return nil
 			}
 			w.head(d, i)
-			w.add(table.Str("standard"), w.customer(d.Party), w.id(d.Order), w.id(d.Pred), w.material(d.Material),
-				table.I(d.Qty), w.amt(d.Net), w.amt(d.Tax), w.amt(d.Gross()), w.amt(d.Cost), w.terms(d), table.D(d.Due),
-				w.amt(d.Done), w.amt(d.Gross()-d.Done), table.Str(payStatus(d)), w.je(d))
-			return w.emit()
+			w.str("standard")
+			w.customer(d.Party)
+			w.id(d.Order)
+			w.id(d.Pred)
+			w.material(d.Material)
+			w.num(d.Qty)
+			w.amt(d.Net)
+			w.amt(d.Tax)
+			w.amt(d.Gross())
+			w.amt(d.Cost)
+			w.terms(d)
+			w.day(d.Due)
+			w.amt(d.Done)
+			w.amt(d.Gross() - d.Done)
+			w.str(payStatus(d))
+			w.je(d)
+			return w.end()
 		}},
 	{Path: "document_flows/customer_receipts", Cols: payCols, rows: payRows(Receipt)},
 	{Path: "document_flows/document_references", Cols: cols("reference_id", "source_doc_type", "source_doc_id",
@@ -131,14 +161,18 @@ var Tables = []*Table{
 		rows: func(w *rowWriter, d *Doc, i int32) error {
 			docs := w.b.Docs
 			ref := func(n int, src, dst int32, typ string, amt int64) error {
-				s, t := &docs[src], &docs[dst]
-				start := len(w.buf)
-				w.buf = append(w.appendID(w.buf, dst), "-R"...)
-				w.buf = strconv.AppendInt(w.buf, int64(n), 10)
-				w.row = append(w.row[:0], w.text(start), table.Str(kindInfo[s.Kind].name),
-					w.id(src), table.Str(kindInfo[t.Kind].name), w.id(dst), table.Str(typ), table.Str(w.co.code),
-					w.date(d.DocDay), w.amt(amt))
-				return w.emit()
+				b := w.e.open()
+				b = append(w.appendID(b, dst), "-R"...)
+				w.e.closeText(strconv.AppendInt(b, int64(n), 10), w.co.quote)
+				w.str(kindInfo[docs[src].Kind].name)
+				w.id(src)
+				w.str(kindInfo[docs[dst].Kind].name)
+				w.id(dst)
+				w.str(typ)
+				w.str(w.co.code)
+				w.date(d.DocDay)
+				w.amt(amt)
+				return w.end()
 			}
 			switch d.Kind {
 			case GoodsReceipt, Delivery:
@@ -163,11 +197,19 @@ var Tables = []*Table{
 			if d.Kind != VendorInvoice {
 				return nil
 			}
-			w.row = append(w.row[:0], w.id(i), w.vendorNumber(d), table.Str(w.co.code), w.vendor(d.Party), w.date(d.DocDay),
-				w.date(d.Day), w.date(d.DocDay), table.D(d.Due), w.date(d.DocDay), table.Str("Standard"), table.Str(status(d)),
-				w.amt(d.Net), w.amt(d.Tax), w.amt(d.Gross()), w.amt(d.Done), w.amt(d.Gross()-d.Done), table.Str(w.co.currency),
-				w.terms(d), table.Str(w.b.f.acctNo[w.b.f.acct.ap]), w.id(d.Order), w.receipt(d), w.je(d))
-			return w.emit()
+			w.id(i)
+			w.vendorNumber(d)
+			w.str(w.co.code)
+			w.vendor(d.Party)
+			w.date(d.DocDay)
+			w.date(d.Day)
+			w.date(d.DocDay)
+			w.openItem(d)
+			w.str(w.b.f.acctNo[w.b.f.acct.ap])
+			w.id(d.Order)
+			w.receipt(d)
+			w.je(d)
+			return w.end()
 		}},
 	{Path: "subledger/ar_invoices", Cols: cols("invoice_number", "company_code", "customer_id",
 		c("invoice_date", table.Date), c("posting_date", table.Date), c("due_date", table.Date),
@@ -178,11 +220,17 @@ var Tables = []*Table{
 			if d.Kind != CustomerInvoice {
 				return nil
 			}
-			w.row = append(w.row[:0], w.id(i), table.Str(w.co.code), w.customer(d.Party), w.date(d.DocDay),
-				w.date(d.Day), table.D(d.Due), w.date(d.DocDay), table.Str("Standard"), table.Str(status(d)),
-				w.amt(d.Net), w.amt(d.Tax), w.amt(d.Gross()), w.amt(d.Done), w.amt(d.Gross()-d.Done), table.Str(w.co.currency),
-				w.terms(d), table.Str(w.b.f.acctNo[w.b.f.acct.ar]), w.id(d.Order), w.id(d.Pred), w.je(d))
-			return w.emit()
+			w.id(i)
+			w.str(w.co.code)
+			w.customer(d.Party)
+			w.date(d.DocDay)
+			w.date(d.Day)
+			w.openItem(d)
+			w.str(w.b.f.acctNo[w.b.f.acct.ar])
+			w.id(d.Order)
+			w.id(d.Pred)
+			w.je(d)
+			return w.end()
 		}},
 	{Path: "subledger/ar_aging", Cols: agingCols("customer_id"), rows: agingRows(CustomerInvoice)},
 	{Path: "subledger/ap_aging", Cols: agingCols("vendor_id"), rows: agingRows(VendorInvoice)},
@@ -202,15 +250,58 @@ func payRows(k Kind) func(w *rowWriter, d *Doc, i int32) error {
 			return nil
 		}
 		w.head(d, i)
-		partner := w.vendor(d.Party)
-		if k == Receipt {
-			partner = w.customer(d.Party)
-		}
-		inv := &w.b.Docs[d.Pred]
-		w.add(table.Str(typ), partner, table.B(k == Payment), table.Str("bank_transfer"), w.amt(d.Net), w.date(d.Day),
-			w.id(d.Pred), table.Str(kindInfo[inv.Kind].name), table.B(d.Cleared), table.Str(w.b.f.acctNo[w.b.f.acct.bank]), w.je(d))
-		return w.emit()
+		w.str(typ)
+		w.party(d)
+		w.flag(k == Payment)
+		w.str("bank_transfer")
+		w.amt(d.Net)
+		w.date(d.Day)
+		w.id(d.Pred)
+		w.str(kindInfo[w.b.Docs[d.Pred].Kind].name)
+		w.flag(d.Cleared)
+		w.str(w.b.f.acctNo[w.b.f.acct.bank])
+		w.je(d)
+		return w.end()
 	}
+}
+
+// orderRows writes purchase orders (k PurchaseOrder) or sales orders.
+func orderRows(k Kind) func(w *rowWriter, d *Doc, i int32) error {
+	return func(w *rowWriter, d *Doc, i int32) error {
+		if d.Kind != k {
+			return nil
+		}
+		w.head(d, i)
+		w.str("standard")
+		w.party(d)
+		w.terms(d)
+		w.material(d.Material)
+		w.num(d.Qty)
+		w.amt(d.Price)
+		w.amt(d.Net)
+		w.amt(d.Tax)
+		w.amt(d.Gross())
+		w.num(d.Done)
+		w.num(d.Billed)
+		w.flag(d.Billed == d.Qty)
+		return w.end()
+	}
+}
+
+// openItem writes the fields the AP and AR subledgers share, from due_date
+// to payment_terms.
+func (w *rowWriter) openItem(d *Doc) {
+	w.day(d.Due)
+	w.date(d.DocDay)
+	w.str("Standard")
+	w.str(status(d))
+	w.amt(d.Net)
+	w.amt(d.Tax)
+	w.amt(d.Gross())
+	w.amt(d.Done)
+	w.amt(d.Gross() - d.Done)
+	w.str(w.co.currency)
+	w.terms(d)
 }
 
 func agingCols(party string) []table.Column {
@@ -225,22 +316,28 @@ func agingRows(k Kind) func(w *rowWriter, d *Doc, i int32) error {
 		if d.Kind != k {
 			return nil
 		}
-		for pe, end := range w.co.periodEnds {
-			open := w.b.OpenAt(i, end)
+		ends := w.co.periodEnds
+		// The period ends before the invoice is posted have nothing open.
+		first, _ := slices.BinarySearch(ends, d.Day)
+		for pe := first; pe < len(ends); pe++ {
+			open := w.b.OpenAt(i, ends[pe])
 			// An overpaid invoice (a duplicate payment) is a debit on
 			// the vendor: it stays in the aging, negative.
-			if end < d.Day || open == 0 {
+			if open == 0 {
 				continue
 			}
 			asOf := w.co.periodEnded[pe]
 			overdue := max(0, asOf-d.Due)
-			party := w.vendor(d.Party)
-			if k == CustomerInvoice {
-				party = w.customer(d.Party)
-			}
-			w.row = append(w.row[:0], table.Str(w.co.code), table.D(asOf), party, w.id(i), w.date(d.DocDay), table.D(d.Due),
-				w.amt(open), table.I(int64(overdue)), table.Str(bucket(overdue)))
-			if err := w.emit(); err != nil {
+			w.str(w.co.code)
+			w.day(asOf)
+			w.party(d)
+			w.id(i)
+			w.date(d.DocDay)
+			w.day(d.Due)
+			w.amt(open)
+			w.num(int64(overdue))
+			w.str(bucket(overdue))
+			if err := w.end(); err != nil {
 				return err
 			}
 		}
@@ -347,55 +444,62 @@ func payStatus(d *Doc) string {
 	return "paid"
 }
 
-// rowWriter builds the rows of one table for one batch. Identifiers are
-// appended to buf and stand in the row as a marker (their position in buf)
-// until emit turns the whole row's text into one string: one allocation
-// per row rather than one per identifier.
+// rowWriter writes the rows of one table for one batch: the row functions
+// call its methods with each field in column order, and it formats what
+// depends on the batch (identifiers, dates, amounts in the company's
+// digits) for its encoder.
 type rowWriter struct {
-	b    *Batch
-	co   *company
-	row  []table.Value
-	buf  []byte
-	emit func() error
+	b  *Batch
+	co *company
+	e  encoder
 }
 
-// pending marks a value whose text is buf[Int>>32 : Int&0xffffffff].
-const pending = -1
-
-func (w *rowWriter) add(v ...table.Value) { w.row = append(w.row, v...) }
-
-// text returns the marker of the text appended to buf since start.
-func (w *rowWriter) text(start int) table.Value {
-	return table.Value{Int: int64(start)<<32 | int64(len(w.buf)), Digits: pending}
+// encoder receives the fields of rows in column order, each through the
+// method of its column's kind, and the end of each row. csvEncoder appends
+// them as CSV text, valueEncoder collects them as table.Values: one
+// description of each table serves every format, and CSV needs no typed
+// row.
+type encoder interface {
+	str(s string)
+	num(v int64)
+	flag(v bool)
+	// day is a date in days since 1970-01-01.
+	day(days int32)
+	amount(v int64, digits int)
+	null()
+	// open returns the buffer to append a text field to; closeText takes
+	// it back with the field appended. quote: the text may hold a
+	// character that CSV quotes (identifiers made of fixed prefixes and
+	// digits hold none unless the company code does).
+	open() []byte
+	closeText(b []byte, quote bool)
+	end() error
 }
 
-// resolve replaces the markers of the row with their text.
-func (w *rowWriter) resolve() {
-	if len(w.buf) == 0 {
-		return
-	}
-	all := string(w.buf)
-	for i, v := range w.row {
-		if v.Digits == pending {
-			w.row[i] = table.Str(all[v.Int>>32 : v.Int&0xffffffff])
-		}
-	}
-	w.buf = w.buf[:0]
-}
+func (w *rowWriter) str(s string)   { w.e.str(s) }
+func (w *rowWriter) num(v int64)    { w.e.num(v) }
+func (w *rowWriter) flag(v bool)    { w.e.flag(v) }
+func (w *rowWriter) day(days int32) { w.e.day(days) }
+func (w *rowWriter) amt(v int64)    { w.e.amount(v, w.co.digits) }
+func (w *rowWriter) end() error     { return w.e.end() }
 
-func (w *rowWriter) amt(v int64) table.Value { return table.A(v, w.co.digits) }
-
-// date is the value of a calendar index.
-func (w *rowWriter) date(day int32) table.Value { return table.D(w.b.f.cal.Epoch + day) }
+// date writes a calendar index as a date.
+func (w *rowWriter) date(day int32) { w.e.day(w.b.f.cal.Epoch + day) }
 
 func (w *rowWriter) head(d *Doc, i int32) {
 	cal := &w.b.f.cal
-	posting := table.Null()
+	w.id(i)
+	w.str(w.co.code)
+	w.num(int64(cal.FY[d.Day]))
+	w.num(int64(cal.FP[d.Day]))
+	w.date(d.DocDay)
 	if d.Kind.Posts() {
-		posting = w.date(d.Day)
+		w.date(d.Day)
+	} else {
+		w.e.null()
 	}
-	w.row = append(w.row[:0], w.id(i), table.Str(w.co.code), table.I(int64(cal.FY[d.Day])), table.I(int64(cal.FP[d.Day])),
-		w.date(d.DocDay), posting, w.user(d.User), table.Str(w.co.currency))
+	w.user(d.User)
+	w.str(w.co.currency)
 }
 
 // appendNumber appends v zero-padded to width digits.
@@ -429,86 +533,176 @@ func (b *Batch) ID(i int32) string {
 	return string(w.appendID(nil, i))
 }
 
-func (w *rowWriter) id(i int32) table.Value {
-	start := len(w.buf)
-	w.buf = w.appendID(w.buf, i)
-	return w.text(start)
+func (w *rowWriter) id(i int32) {
+	w.e.closeText(w.appendID(w.e.open(), i), w.co.quote)
 }
 
 // receipt is the goods receipt a vendor invoice bills, null for services
 // invoiced against the order.
-func (w *rowWriter) receipt(d *Doc) table.Value {
+func (w *rowWriter) receipt(d *Doc) {
 	if d.Pred == d.Order {
-		return table.Null()
+		w.e.null()
+		return
 	}
-	return w.id(d.Pred)
+	w.id(d.Pred)
 }
 
 // je is the journal entry of d, null when it posts none.
-func (w *rowWriter) je(d *Doc) table.Value {
+func (w *rowWriter) je(d *Doc) {
 	if !d.Posted {
-		return table.Null()
+		w.e.null()
+		return
 	}
-	start := len(w.buf)
-	w.buf = docid.AppendUUID(w.buf, d.IDHi, d.IDLo)
-	return w.text(start)
+	w.e.closeText(docid.AppendUUID(w.e.open(), d.IDHi, d.IDLo), false)
 }
 
-// master appends a master-data identifier as package masterdata makes
+// master writes a master-data identifier as package masterdata makes
 // them: prefix, company code, dash, the one-based number zero-padded.
-func (w *rowWriter) master(prefix string, i int32, width int) table.Value {
-	start := len(w.buf)
-	w.buf = append(w.buf, prefix...)
-	w.buf = append(w.buf, w.co.code...)
-	w.buf = append(w.buf, '-')
-	w.buf = appendNumber(w.buf, int64(i)+1, width)
-	return w.text(start)
+func (w *rowWriter) master(prefix string, i int32, width int) {
+	b := append(w.e.open(), prefix...)
+	b = append(b, w.co.code...)
+	b = append(b, '-')
+	w.e.closeText(appendNumber(b, int64(i)+1, width), w.co.quote)
 }
 
 // The identifiers of masterdata.VendorID, CustomerID, MaterialID and UserID.
-func (w *rowWriter) vendor(i int32) table.Value   { return w.master("V-", i, 6) }
-func (w *rowWriter) customer(i int32) table.Value { return w.master("C-", i, 6) }
-func (w *rowWriter) material(i int32) table.Value { return w.master("M-", i, 6) }
-func (w *rowWriter) user(i int32) table.Value {
-	start := len(w.buf)
-	w.buf = append(w.buf, 'U')
-	w.buf = append(w.buf, w.co.code...)
-	w.buf = append(w.buf, '-')
-	w.buf = appendNumber(w.buf, int64(i)+1, 5)
-	return w.text(start)
+func (w *rowWriter) vendor(i int32)   { w.master("V-", i, 6) }
+func (w *rowWriter) customer(i int32) { w.master("C-", i, 6) }
+func (w *rowWriter) material(i int32) { w.master("M-", i, 6) }
+func (w *rowWriter) user(i int32)     { w.master("U", i, 5) }
+
+// party writes the vendor or customer of d.
+func (w *rowWriter) party(d *Doc) {
+	if d.Kind.Vendor() {
+		w.vendor(d.Party)
+	} else {
+		w.customer(d.Party)
+	}
 }
 
-// terms is the payment terms of d's vendor or customer, as master data
+// terms writes the payment terms of d's vendor or customer, as master data
 // names them.
-func (w *rowWriter) terms(d *Doc) table.Value {
+func (w *rowWriter) terms(d *Doc) {
 	i := w.co.custTerms[d.Party]
 	if d.Kind.Vendor() {
 		i = w.co.vendTerms[d.Party]
 	}
-	return table.Str(w.co.terms[i].name)
+	w.str(w.co.terms[i].name)
 }
 
-// vendorNumber is the vendor's own number of an invoice.
-func (w *rowWriter) vendorNumber(d *Doc) table.Value {
-	start := len(w.buf)
-	w.buf = strconv.AppendUint(append(w.buf, "INV-"...), d.IDLo%1_000_000_000, 10)
-	return w.text(start)
+// vendorNumber writes the vendor's own number of an invoice.
+func (w *rowWriter) vendorNumber(d *Doc) {
+	b := append(w.e.open(), "INV-"...)
+	w.e.closeText(strconv.AppendUint(b, d.IDLo%1_000_000_000, 10), false)
+}
+
+// each writes the rows of table t for the batch, in order, to e.
+func (b *Batch) each(t *Table, e encoder) error {
+	w := rowWriter{b: b, co: &b.f.companies[b.company], e: e}
+	for i := range b.Docs {
+		if err := t.rows(&w, &b.Docs[i], int32(i)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Rows calls emit with each row of table t for the batch, in order. The
 // row is reused after emit returns.
 func (b *Batch) Rows(t *Table, emit func(row []table.Value) error) error {
-	w := &rowWriter{b: b, co: &b.f.companies[b.company]}
-	w.emit = func() error {
-		w.resolve()
-		return emit(w.row)
+	return b.each(t, &valueEncoder{emit: emit})
+}
+
+// AppendCSV appends the rows of table t for the batch to dst as CSV
+// records (without the header), the bytes table.AppendCSV makes of the
+// rows of Rows, and returns the extended buffer and the number of rows.
+func (b *Batch) AppendCSV(dst []byte, t *Table) ([]byte, int64) {
+	e := &csvEncoder{out: dst}
+	_ = b.each(t, e)
+	return e.out, e.rows
+}
+
+// csvEncoder appends rows as CSV records. Every field is followed by a
+// comma; the row's last comma becomes its newline.
+type csvEncoder struct {
+	out   []byte
+	start int // where the open text field starts
+	rows  int64
+}
+
+func (e *csvEncoder) str(s string) { e.out = append(csvrow.Field(e.out, s), ',') }
+func (e *csvEncoder) num(v int64)  { e.out = append(strconv.AppendInt(e.out, v, 10), ',') }
+func (e *csvEncoder) flag(v bool)  { e.out = append(strconv.AppendBool(e.out, v), ',') }
+func (e *csvEncoder) day(d int32)  { e.out = append(table.AppendDate(e.out, int64(d)), ',') }
+func (e *csvEncoder) null()        { e.out = append(e.out, ',') }
+func (e *csvEncoder) amount(v int64, digits int) {
+	e.out = append(money.AppendMinor(e.out, v, digits), ',')
+}
+
+func (e *csvEncoder) open() []byte {
+	e.start = len(e.out)
+	return e.out
+}
+
+func (e *csvEncoder) closeText(b []byte, quote bool) {
+	if quote && csvrow.NeedsQuote(string(b[e.start:])) {
+		b = csvrow.Field(b[:e.start], string(b[e.start:]))
 	}
-	for i := range b.Docs {
-		if err := t.rows(w, &b.Docs[i], int32(i)); err != nil {
-			return err
-		}
-	}
+	e.out = append(b, ',')
+}
+
+func (e *csvEncoder) end() error {
+	e.out[len(e.out)-1] = '\n'
+	e.rows++
 	return nil
+}
+
+// valueEncoder collects a row as table.Values and hands it to emit. Text
+// fields are appended to buf and stand in the row as a marker (their
+// position in buf) until the row ends and the whole row's text becomes
+// one string: one allocation per row rather than one per field.
+type valueEncoder struct {
+	row   []table.Value
+	buf   []byte
+	start int
+	emit  func(row []table.Value) error
+}
+
+// pending marks a value whose text is buf[Int>>32 : Int&0xffffffff].
+const pending = -1
+
+func (e *valueEncoder) str(s string)   { e.row = append(e.row, table.Str(s)) }
+func (e *valueEncoder) num(v int64)    { e.row = append(e.row, table.I(v)) }
+func (e *valueEncoder) flag(v bool)    { e.row = append(e.row, table.B(v)) }
+func (e *valueEncoder) day(days int32) { e.row = append(e.row, table.D(days)) }
+func (e *valueEncoder) null()          { e.row = append(e.row, table.Null()) }
+func (e *valueEncoder) amount(v int64, digits int) {
+	e.row = append(e.row, table.A(v, digits))
+}
+
+func (e *valueEncoder) open() []byte {
+	e.start = len(e.buf)
+	return e.buf
+}
+
+func (e *valueEncoder) closeText(b []byte, _ bool) {
+	e.buf = b
+	e.row = append(e.row, table.Value{Int: int64(e.start)<<32 | int64(len(b)), Digits: pending})
+}
+
+func (e *valueEncoder) end() error {
+	if len(e.buf) > 0 {
+		all := string(e.buf)
+		for i, v := range e.row {
+			if v.Digits == pending {
+				e.row[i] = table.Str(all[v.Int>>32 : v.Int&0xffffffff])
+			}
+		}
+		e.buf = e.buf[:0]
+	}
+	err := e.emit(e.row)
+	e.row = e.row[:0]
+	return err
 }
 
 // AccountNumber is the account number of chart index i.

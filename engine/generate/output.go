@@ -385,15 +385,15 @@ func writeJournal(ctx context.Context, w *writer, cfg *config.Config, opts Optio
 		for k, ft := range flowTexts {
 			raw := blk.Encoded[2*n+2*k+1][:0]
 			var rows int64
-			_ = blk.Flows.Rows(ft.t, func(row []table.Value) error {
-				if ft.csv {
-					raw = table.AppendCSV(raw, ft.t.Cols, row)
-				} else {
+			if ft.csv {
+				raw, rows = blk.Flows.AppendCSV(raw, ft.t)
+			} else {
+				_ = blk.Flows.Rows(ft.t, func(row []table.Value) error {
 					raw = append(table.AppendObject(raw, ft.t.Cols, ft.keys, row), '\n')
-				}
-				rows++
-				return nil
-			})
+					rows++
+					return nil
+				})
+			}
 			blk.Encoded[2*n+2*k+1] = raw
 			blk.Offsets[n+nf+k] = rows
 			if c != nil && len(raw) > 0 {

@@ -12,7 +12,6 @@ import (
 	"datasynth.dev/engine/flows"
 	"datasynth.dev/engine/generate"
 	"datasynth.dev/engine/ledger"
-	"datasynth.dev/engine/table"
 	"datasynth.dev/verify/atomicfile"
 )
 
@@ -92,17 +91,14 @@ func estimate(ctx context.Context, p *Plan) (uint64, error) {
 		return 0, err
 	}
 	var sampled, sampleBytes uint64
-	var flowRow []byte
+	var flowCSV []byte
 	_, err := generate.Journal(ctx, opts, func(b *ledger.Block) error {
 		sampled += uint64(b.Entries)
 		sampleBytes += uint64(len(b.CSV) + len(b.Labels))
 		// The block's document flows and subledger rows, as CSV.
 		for _, t := range flows.Tables {
-			_ = b.Flows.Rows(t, func(row []table.Value) error {
-				flowRow = table.AppendCSV(flowRow[:0], t.Cols, row)
-				sampleBytes += uint64(len(flowRow))
-				return nil
-			})
+			flowCSV, _ = b.Flows.AppendCSV(flowCSV[:0], t)
+			sampleBytes += uint64(len(flowCSV))
 		}
 		if sampled >= sampleEntries {
 			return errSampled
