@@ -37,6 +37,40 @@ type canonical struct {
 	// HR is left out while it holds DataSynth's defaults, so that the
 	// hashes of configs without an hr section stay as they were.
 	HR *canonicalHR `json:"hr,omitempty"`
+	// DocumentFlows is left out while it holds the defaults, for the same
+	// reason.
+	DocumentFlows *[2]canonicalProcess `json:"document_flows,omitempty"`
+}
+
+// canonicalProcess is a Process: its switch, rates (partial, late,
+// partial payment, unpaid), delays (to receipt, to invoice, remainder)
+// (min, max, 1 for a window) and payment days (-1: by payment terms).
+type canonicalProcess struct {
+	Enabled     bool      `json:"enabled"`
+	Rates       []string  `json:"rates"`
+	Delays      [3][3]int `json:"delays"`
+	PaymentDays int       `json:"payment_days"`
+}
+
+func delay(d Delay) [3]int {
+	w := 0
+	if d.Window {
+		w = 1
+	}
+	return [3]int{d.Min, d.Max, w}
+}
+
+func canonicalFlow(p Process) canonicalProcess {
+	c := canonicalProcess{
+		Enabled:     p.Enabled,
+		Rates:       strs([]Decimal{p.Partial, p.Late, p.PartialPay, p.Unpaid}),
+		Delays:      [3][3]int{delay(p.ToReceipt), delay(p.ToInvoice), delay(p.Remainder)},
+		PaymentDays: -1,
+	}
+	if p.HasPaymentDays {
+		c.PaymentDays = p.PaymentDays
+	}
+	return c
 }
 
 type canonicalHR struct {
@@ -92,6 +126,9 @@ func (c *Config) Canonical(seed uint64) []byte {
 	}
 	if h := c.HR; h != defaults().HR {
 		k.HR = &canonicalHR{h.Payroll, h.PayFrequency, strs([]Decimal{h.FederalTax, h.StateTax, h.FICA})}
+	}
+	if f := c.DocumentFlows; f != defaults().DocumentFlows {
+		k.DocumentFlows = &[2]canonicalProcess{canonicalFlow(f.P2P), canonicalFlow(f.O2C)}
 	}
 	for _, co := range c.Companies {
 		k.Companies = append(k.Companies, canonicalCompany{co.Code, co.Name, co.Currency, co.Country, co.AnnualVolume, co.VolumeWeight.String()})

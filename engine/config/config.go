@@ -79,6 +79,7 @@ type Config struct {
 	Fraud           Fraud
 	Transactions    Transactions
 	HR              HR
+	DocumentFlows   DocumentFlows
 
 	// Source names where the config came from, for messages.
 	Source string
@@ -188,6 +189,53 @@ type HR struct {
 	// (hr.payroll.tax_rates).
 	FederalTax, StateTax, FICA Decimal
 }
+
+// DocumentFlows is what the `document_flows` section decides of the
+// procure-to-pay (P2P) and order-to-cash (O2C) flows.
+type DocumentFlows struct {
+	P2P, O2C Process
+}
+
+// Process holds the switch, rates and delays of one document flow. Rates
+// are shares of the documents concerned (exact decimals; their Micro is
+// parts per million).
+type Process struct {
+	Enabled bool
+	// Partial is the share of orders delivered in two parts
+	// (p2p.partial_delivery_rate, o2c.partial_shipment_rate).
+	Partial Decimal
+	// Late is the share of invoices paid 5-40 days after they are due;
+	// PartialPay the share paid in two instalments; Unpaid the share never
+	// paid (o2c.bad_debt_rate; P2P has no key for it).
+	Late, PartialPay, Unpaid Decimal
+	// ToReceipt is the delay from order to goods receipt or delivery,
+	// ToInvoice from receipt or delivery to invoice, Remainder from a first
+	// instalment to the second.
+	ToReceipt, ToInvoice, Remainder Delay
+	// PaymentDays, when HasPaymentDays, is the average delay from invoice to
+	// payment; otherwise invoices are paid around the due date of the
+	// vendor's or customer's payment terms.
+	PaymentDays    int
+	HasPaymentDays bool
+}
+
+// Delay is how many days after its predecessor a document falls: Min..Max.
+// With Window, the day is drawn among those by the posting calendar's
+// weights, so that the mean stays near the middle of the range. Without it
+// (this generator's defaults), a first candidate drawn uniformly from the
+// range waits for a day the calendar favours, which adds days.
+type Delay struct {
+	Min, Max int
+	Window   bool
+}
+
+// AverageDelay is the delay DataSynth's average_*_days key of value days
+// sets: a window symmetric around it, from half of it to one and a half
+// times it.
+func AverageDelay(days int) Delay { return Delay{days - days/2, days + days/2, true} }
+
+// MaxDelayDays bounds the average_*_days keys.
+const MaxDelayDays = 365
 
 // LineBucket is a range of line counts and its weight.
 type LineBucket struct {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -131,13 +132,100 @@ func TestUnimplementedSectionWarns(t *testing.T) {
 	}
 }
 
-func TestDocumentFlowsSectionWarns(t *testing.T) {
-	cfg, err := Parse("c.yaml", []byte(base+"document_flows:\n  p2p: {enabled: false}\n"))
-	if err != nil {
-		t.Fatal(err)
+// TestDocumentFlows reads the document_flows keys that take effect, checks
+// their ranges, and warns key by key about the rest.
+func TestDocumentFlows(t *testing.T) {
+	def := defaults().DocumentFlows
+	for _, tt := range []struct {
+		name, doc string
+		want      func(f *DocumentFlows)
+		warnings  []string
+	}{
+		{"absent", "", func(*DocumentFlows) {}, nil},
+		{"switches", "document_flows:\n  p2p: {enabled: false}\n  o2c: {enabled: false}\n",
+			func(f *DocumentFlows) { f.P2P.Enabled, f.O2C.Enabled = false, false }, nil},
+		{"rates", `document_flows:
+  p2p:
+    partial_delivery_rate: 0.15
+    payment_behavior: {late_payment_rate: 0.2, partial_payment_rate: 0, avg_days_until_remainder: 30}
+  o2c:
+    partial_shipment_rate: 1
+    bad_debt_rate: 0.01
+    late_payment_rate: 0.05
+    payment_behavior: {partial_payments: {rate: 0.08, avg_days_until_remainder: 7}}
+`, func(f *DocumentFlows) {
+			f.P2P.Partial, f.P2P.Late, f.P2P.PartialPay, f.P2P.Remainder = Decimal{150_000}, Decimal{200_000}, Decimal{0}, Delay{15, 45, true}
+			f.O2C.Partial, f.O2C.Unpaid, f.O2C.Late, f.O2C.PartialPay, f.O2C.Remainder = Decimal{MicroPerUnit}, Decimal{10_000}, Decimal{50_000}, Decimal{80_000}, Delay{4, 10, true}
+		}, nil},
+		{"delays", `document_flows:
+  p2p: {average_po_to_gr_days: 14, average_gr_to_invoice_days: 5, average_invoice_to_payment_days: 30}
+  o2c: {average_so_to_delivery_days: 0, average_delivery_to_invoice_days: 1, average_invoice_to_receipt_days: 365}
+`, func(f *DocumentFlows) {
+			f.P2P.ToReceipt, f.P2P.ToInvoice, f.P2P.PaymentDays, f.P2P.HasPaymentDays = Delay{7, 21, true}, Delay{3, 7, true}, 30, true
+			f.O2C.ToReceipt, f.O2C.ToInvoice, f.O2C.PaymentDays, f.O2C.HasPaymentDays = Delay{0, 0, true}, Delay{1, 1, true}, 365, true
+		}, nil},
+		{"without effect", `document_flows:
+  generate_document_references: false
+  export_flow_graph: true
+  p2p: {three_way_match_rate: 0.9, line_count_distribution: {min_lines: 1}, payment_behavior: {payment_correction_rate: 0.1}}
+  o2c: {return_rate: 0.1, payment_behavior: {dunning: {enabled: true}, partial_payments: {percentage_distribution: {pay_50_percent: 1}}}}
+`, func(*DocumentFlows) {}, []string{
+			"c.yaml:17:3: document_flows.generate_document_references: accepted without effect: document_flows/document_references is always written",
+			"c.yaml:18:3: document_flows.export_flow_graph: accepted without effect: no flow graph is exported",
+			"c.yaml:19:9: document_flows.p2p.three_way_match_rate: accepted without effect: every vendor invoice matches its order and goods receipt",
+			"c.yaml:19:36: document_flows.p2p.line_count_distribution: accepted without effect: each order holds one material",
+			"c.yaml:19:96: document_flows.p2p.payment_behavior.payment_correction_rate: accepted without effect: payments are not corrected or reversed",
+			"c.yaml:20:9: document_flows.o2c.return_rate: accepted without effect: goods are not returned",
+			"c.yaml:20:46: document_flows.o2c.payment_behavior.dunning: accepted without effect: no dunning letters, charges or interest are generated",
+			"c.yaml:20:91: document_flows.o2c.payment_behavior.partial_payments.percentage_distribution: accepted without effect: a first instalment is 50% to 75% of the invoice, uniformly",
+		}},
+		{"quiet when saying what is done", `document_flows:
+  generate_document_references: true
+  export_flow_graph: false
+  o2c: {payment_behavior: {dunning: {enabled: false, level_1_days_overdue: 10}}}
+`, func(*DocumentFlows) {}, nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg, err := Parse("c.yaml", []byte(base+tt.doc))
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := def
+			tt.want(&want)
+			if cfg.DocumentFlows != want {
+				t.Errorf("document flows = %+v, want %+v", cfg.DocumentFlows, want)
+			}
+			var got []string
+			for _, w := range cfg.Warnings {
+				got = append(got, w.String())
+			}
+			if !slices.Equal(got, tt.warnings) {
+				t.Errorf("warnings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tt.warnings, "\n"))
+			}
+			back, err := Parse("back.yaml", cfg.YAML())
+			if err != nil || back.DocumentFlows != cfg.DocumentFlows || back.Hash(1) != cfg.Hash(1) {
+				t.Errorf("YAML round trip: %v\n%s", err, cfg.YAML())
+			}
+			plain, _ := Parse("plain.yaml", []byte(base))
+			if (cfg.DocumentFlows == def) != (cfg.Hash(1) == plain.Hash(1)) {
+				t.Error("the hash does not follow document_flows")
+			}
+		})
 	}
-	if len(cfg.Warnings) != 1 || !strings.Contains(cfg.Warnings[0].String(), "document_flows: accepted without effect: procure-to-pay and order-to-cash flows are always generated") {
-		t.Fatalf("warnings = %v", cfg.Warnings)
+	for _, tt := range []struct{ doc, want string }{
+		{"document_flows:\n  p2p:\n    partial_delivery_rate: 1.5\n", "c.yaml:18:28: document_flows.p2p.partial_delivery_rate: 1.5 is out of range 0..1"},
+		{"document_flows:\n  o2c: {bad_debt_rate: -0.1}\n", "c.yaml:17:24: document_flows.o2c.bad_debt_rate: -0.1 is out of range 0..1"},
+		{"document_flows:\n  o2c: {payment_behavior: {partial_payments: {rate: 2}}}\n", "document_flows.o2c.payment_behavior.partial_payments.rate: 2 is out of range 0..1"},
+		{"document_flows:\n  p2p: {payment_behavior: {late_payment_rate: high}}\n", `document_flows.p2p.payment_behavior.late_payment_rate: "high" is not a decimal`},
+		{"document_flows:\n  p2p: {average_po_to_gr_days: 400}\n", "c.yaml:17:32: document_flows.p2p.average_po_to_gr_days: 400 is out of range 0..365"},
+		{"document_flows:\n  o2c: {average_invoice_to_receipt_days: -1}\n", "document_flows.o2c.average_invoice_to_receipt_days: -1 is out of range 0..365"},
+		{"document_flows:\n  o2c: {average_so_to_delivery_days: 2.5}\n", `document_flows.o2c.average_so_to_delivery_days: "2.5" is not a whole number; allowed: 0..365`},
+		{"document_flows:\n  p2p: {enabled: no}\n", `document_flows.p2p.enabled: "no" is not true or false`},
+		{"document_flows:\n  p2p: {partial_delivery_rat: 0.1}\n", `document_flows.p2p.partial_delivery_rat: unknown key; did you mean "partial_delivery_rate"?`},
+	} {
+		if _, err := Parse("c.yaml", []byte(base+tt.doc)); err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%q: %v, want %q", tt.doc, err, tt.want)
+		}
 	}
 }
 

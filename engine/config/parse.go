@@ -115,6 +115,15 @@ func defaults() *Config {
 		},
 		// DataSynth's payroll defaults.
 		HR: HR{Payroll: true, PayFrequency: "monthly", FederalTax: Decimal{220_000}, StateTax: Decimal{50_000}, FICA: Decimal{76_500}},
+		// This generator's rates and delays, not DataSynth's defaults
+		// (docs/output.md lists both): configs without the section
+		// generate what they always did.
+		DocumentFlows: DocumentFlows{
+			P2P: Process{Enabled: true, Partial: Decimal{100_000}, Late: Decimal{150_000}, PartialPay: Decimal{50_000}, Unpaid: Decimal{30_000},
+				ToReceipt: Delay{2, 14, false}, ToInvoice: Delay{1, 10, false}, Remainder: Delay{10, 40, false}},
+			O2C: Process{Enabled: true, Partial: Decimal{100_000}, Late: Decimal{150_000}, PartialPay: Decimal{50_000}, Unpaid: Decimal{30_000},
+				ToReceipt: Delay{1, 7, false}, ToInvoice: Delay{0, 3, false}, Remainder: Delay{10, 40, false}},
+		},
 		Transactions: Transactions{
 			// Share of entries by line count, per 10,000, in the shape
 			// observed in real general ledgers: two-line entries dominate,

@@ -16,36 +16,56 @@ import (
 // the warning gives. Every other key of those sections is decoded. A test
 // walks DataSynth's schema to keep this list and the decoders complete.
 var noEffect = map[string]string{
-	"global.presentation_currency":                  "no consolidated statements are written; exchange_rate converts into group_currency",
-	"companies[].functional_currency":               "amounts are booked in currency; no IAS 21 translation is done",
-	"companies[].fiscal_year_variant":               "fiscal years start in the month of global.start_date and have global.fiscal_year_months periods",
-	"chart_of_accounts.custom_accounts":             "custom account files are not read; the built-in chart for the industry is used",
-	"chart_of_accounts.min_hierarchy_depth":         "the chart has three levels (class, group, account)",
-	"chart_of_accounts.max_hierarchy_depth":         "the chart has three levels (class, group, account)",
-	"output.mode":                                   "datasets are written as files (flat_file)",
-	"output.batch_size":                             "files are streamed in blocks of 1,024 journal entries",
-	"output.include_acdoca":                         "SAP ACDOCA tables are not written",
-	"output.include_bseg":                           "SAP BSEG tables are not written",
-	"output.partition_by_period":                    "each table is one file",
-	"output.partition_by_company":                   "each table is one file",
-	"fraud.clustering_enabled":                      "fraudulent entries are spread evenly, not clustered",
-	"fraud.clustering_factor":                       "fraudulent entries are spread evenly, not clustered",
-	"transactions.debit_credit_distribution":        "the kind of business document decides how many lines are debits",
-	"transactions.even_odd_distribution":            "line counts follow line_item_distribution alone",
-	"transactions.seasonality.holiday_activity":     "there is no holiday calendar; holidays post like other days of their weekday",
-	"transactions.amounts.lognormal_mu":             "each kind of document has its own log-uniform (Benford) range inside min_amount..max_amount, or uniform with benford.enabled false",
-	"transactions.amounts.lognormal_sigma":          "each kind of document has its own log-uniform (Benford) range inside min_amount..max_amount, or uniform with benford.enabled false",
-	"transactions.amounts.decimal_places":           "each company's currency decides the decimal places",
-	"transactions.amounts.round_number_probability": "round amounts come only from fraud (fictitious_transaction)",
-	"transactions.amounts.nice_number_probability":  "amounts are not rounded to nice numbers",
-	"transactions.benford.tolerance":                "a validation tolerance; amounts follow Benford's law by construction",
-	"transactions.benford.exempt_sources":           "every source follows the same amount distribution",
-	"hr.enabled":                                    "HR's own files (payroll runs, time sheets, expense reports) are not written; payroll postings are in the journal either way",
-	"hr.payroll.salary_ranges":                      "payroll amounts come from the employees' salaries in master data",
-	"hr.payroll.benefits_enrollment_rate":           "payroll postings withhold taxes only",
-	"hr.payroll.retirement_participation_rate":      "payroll postings withhold taxes only",
-	"hr.time_attendance":                            "time sheets are not generated",
-	"hr.expenses":                                   "expense reports are not generated; expense claims post as journal entries",
+	"global.presentation_currency":                                                 "no consolidated statements are written; exchange_rate converts into group_currency",
+	"companies[].functional_currency":                                              "amounts are booked in currency; no IAS 21 translation is done",
+	"companies[].fiscal_year_variant":                                              "fiscal years start in the month of global.start_date and have global.fiscal_year_months periods",
+	"chart_of_accounts.custom_accounts":                                            "custom account files are not read; the built-in chart for the industry is used",
+	"chart_of_accounts.min_hierarchy_depth":                                        "the chart has three levels (class, group, account)",
+	"chart_of_accounts.max_hierarchy_depth":                                        "the chart has three levels (class, group, account)",
+	"output.mode":                                                                  "datasets are written as files (flat_file)",
+	"output.batch_size":                                                            "files are streamed in blocks of 1,024 journal entries",
+	"output.include_acdoca":                                                        "SAP ACDOCA tables are not written",
+	"output.include_bseg":                                                          "SAP BSEG tables are not written",
+	"output.partition_by_period":                                                   "each table is one file",
+	"output.partition_by_company":                                                  "each table is one file",
+	"fraud.clustering_enabled":                                                     "fraudulent entries are spread evenly, not clustered",
+	"fraud.clustering_factor":                                                      "fraudulent entries are spread evenly, not clustered",
+	"transactions.debit_credit_distribution":                                       "the kind of business document decides how many lines are debits",
+	"transactions.even_odd_distribution":                                           "line counts follow line_item_distribution alone",
+	"transactions.seasonality.holiday_activity":                                    "there is no holiday calendar; holidays post like other days of their weekday",
+	"transactions.amounts.lognormal_mu":                                            "each kind of document has its own log-uniform (Benford) range inside min_amount..max_amount, or uniform with benford.enabled false",
+	"transactions.amounts.lognormal_sigma":                                         "each kind of document has its own log-uniform (Benford) range inside min_amount..max_amount, or uniform with benford.enabled false",
+	"transactions.amounts.decimal_places":                                          "each company's currency decides the decimal places",
+	"transactions.amounts.round_number_probability":                                "round amounts come only from fraud (fictitious_transaction)",
+	"transactions.amounts.nice_number_probability":                                 "amounts are not rounded to nice numbers",
+	"transactions.benford.tolerance":                                               "a validation tolerance; amounts follow Benford's law by construction",
+	"transactions.benford.exempt_sources":                                          "every source follows the same amount distribution",
+	"hr.enabled":                                                                   "HR's own files (payroll runs, time sheets, expense reports) are not written; payroll postings are in the journal either way",
+	"hr.payroll.salary_ranges":                                                     "payroll amounts come from the employees' salaries in master data",
+	"hr.payroll.benefits_enrollment_rate":                                          "payroll postings withhold taxes only",
+	"hr.payroll.retirement_participation_rate":                                     "payroll postings withhold taxes only",
+	"hr.time_attendance":                                                           "time sheets are not generated",
+	"hr.expenses":                                                                  "expense reports are not generated; expense claims post as journal entries",
+	"document_flows.generate_document_references":                                  "document_flows/document_references is always written",
+	"document_flows.export_flow_graph":                                             "no flow graph is exported",
+	"document_flows.p2p.three_way_match_rate":                                      "every vendor invoice matches its order and goods receipt",
+	"document_flows.p2p.price_variance_rate":                                       "vendor invoices bill the order's unit price",
+	"document_flows.p2p.max_price_variance_percent":                                "vendor invoices bill the order's unit price",
+	"document_flows.p2p.quantity_variance_rate":                                    "vendor invoices bill the quantity received",
+	"document_flows.p2p.over_delivery_rate":                                        "goods receipts never exceed the order",
+	"document_flows.p2p.early_payment_discount_rate":                               "no cash discount is taken; 15% of invoices are paid 4-10 days early, in full",
+	"document_flows.p2p.line_count_distribution":                                   "each order holds one material",
+	"document_flows.p2p.payment_behavior.late_payment_days_distribution":           "late payments fall 5 to 40 days after the due date, uniformly",
+	"document_flows.p2p.payment_behavior.payment_correction_rate":                  "payments are not corrected or reversed",
+	"document_flows.o2c.credit_check_failure_rate":                                 "there is no credit check; every sales order is delivered",
+	"document_flows.o2c.return_rate":                                               "goods are not returned",
+	"document_flows.o2c.line_count_distribution":                                   "each order holds one material",
+	"document_flows.o2c.cash_discount":                                             "no cash discount is granted or taken",
+	"document_flows.o2c.payment_behavior.dunning":                                  "no dunning letters, charges or interest are generated",
+	"document_flows.o2c.payment_behavior.partial_payments.percentage_distribution": "a first instalment is 50% to 75% of the invoice, uniformly",
+	"document_flows.o2c.payment_behavior.short_payments":                           "receipts pay the invoice or an instalment of it, never short",
+	"document_flows.o2c.payment_behavior.on_account_payments":                      "every receipt is applied to its invoice",
+	"document_flows.o2c.payment_behavior.payment_corrections":                      "receipts are not corrected or reversed",
 }
 
 // ignoreNoEffect warns about a DataSynth key listed in noEffect.
@@ -66,13 +86,10 @@ func (p *parser) root(n *yaml.Node, cfg *Config) {
 		{"fraud", false, func(n *yaml.Node, path string) { p.fraud(n, path, &cfg.Fraud) }},
 		{"transactions", false, func(n *yaml.Node, path string) { p.transactions(n, path, &cfg.Transactions) }},
 		{"hr", false, func(n *yaml.Node, path string) { p.hr(n, path, &cfg.HR) }},
+		{"document_flows", false, func(n *yaml.Node, path string) { p.documentFlows(n, path, &cfg.DocumentFlows) }},
 	}, func(k, v *yaml.Node, path string) {
 		// A DataSynth section this generator does not implement: one
 		// warning, unless the section switches itself off.
-		if k.Value == "document_flows" {
-			p.warn(k, path, "accepted without effect: procure-to-pay and order-to-cash flows are always generated, with the rates and delays docs/output.md describes")
-			return
-		}
 		if !enabledFalse(v) {
 			p.warn(k, path, "this DataSynth section is not implemented by this generator and is ignored")
 		}
@@ -267,16 +284,19 @@ func formatNames() []string {
 	return out
 }
 
-func (p *parser) output(n *yaml.Node, path string, o *Output) {
-	// A key asking for something this generator does not do warns; the
-	// same key saying what it does anyway is quiet.
-	quietIf := func(want string) func(n *yaml.Node, path string) {
-		return func(n *yaml.Node, path string) {
-			if n.Kind != yaml.ScalarNode || !strings.EqualFold(n.Value, want) {
-				p.ignoreNoEffect(p.keys[path], n, path)
-			}
+// quietIf decodes a key listed in noEffect: one that asks for something
+// this generator does not do warns, and the same key saying what it does
+// anyway (value want) is quiet.
+func (p *parser) quietIf(want string) func(n *yaml.Node, path string) {
+	return func(n *yaml.Node, path string) {
+		if n.Kind != yaml.ScalarNode || !strings.EqualFold(n.Value, want) {
+			p.ignoreNoEffect(p.keys[path], n, path)
 		}
 	}
+}
+
+func (p *parser) output(n *yaml.Node, path string, o *Output) {
+	quietIf := p.quietIf
 	p.mapping(n, path, []field{
 		{"output_directory", false, func(n *yaml.Node, path string) { o.Directory = p.str(n, path) }},
 		{"formats", false, func(n *yaml.Node, path string) {
@@ -560,6 +580,76 @@ func (p *parser) hr(n *yaml.Node, path string, h *HR) {
 		p.add(n, join(path, "payroll.tax_rates"), "federal_effective + state_effective + fica is %s, more than all of gross pay; lower them",
 			Decimal{h.FederalTax.Micro + h.StateTax.Micro + h.FICA.Micro})
 	}
+}
+
+// documentFlows reads the `document_flows` keys that map onto what the
+// flows model: each process's switch, partial-delivery, late, partial and
+// never-paid rates, and its delays. The rest of the section warns, key by
+// key (noEffect).
+func (p *parser) documentFlows(n *yaml.Node, path string, d *DocumentFlows) {
+	rate := func(r *Decimal) func(n *yaml.Node, path string) {
+		return func(n *yaml.Node, path string) { *r = p.decimal(n, path, Decimal{0}, Decimal{MicroPerUnit}) }
+	}
+	days := func(d *Delay) func(n *yaml.Node, path string) {
+		return func(n *yaml.Node, path string) { *d = AverageDelay(int(p.integer(n, path, 0, MaxDelayDays))) }
+	}
+	payDays := func(pr *Process) func(n *yaml.Node, path string) {
+		return func(n *yaml.Node, path string) {
+			pr.PaymentDays, pr.HasPaymentDays = int(p.integer(n, path, 0, MaxDelayDays)), true
+		}
+	}
+	enabled := func(pr *Process) func(n *yaml.Node, path string) {
+		return func(n *yaml.Node, path string) { pr.Enabled = p.boolean(n, path) }
+	}
+	p2p, o2c := &d.P2P, &d.O2C
+	p.mapping(n, path, []field{
+		{"p2p", false, func(n *yaml.Node, path string) {
+			p.mapping(n, path, []field{
+				{"enabled", false, enabled(p2p)},
+				{"partial_delivery_rate", false, rate(&p2p.Partial)},
+				{"average_po_to_gr_days", false, days(&p2p.ToReceipt)},
+				{"average_gr_to_invoice_days", false, days(&p2p.ToInvoice)},
+				{"average_invoice_to_payment_days", false, payDays(p2p)},
+				{"payment_behavior", false, func(n *yaml.Node, path string) {
+					p.mapping(n, path, []field{
+						{"late_payment_rate", false, rate(&p2p.Late)},
+						{"partial_payment_rate", false, rate(&p2p.PartialPay)},
+						{"avg_days_until_remainder", false, days(&p2p.Remainder)},
+					}, p.ignoreNoEffect)
+				}},
+			}, p.ignoreNoEffect)
+		}},
+		{"o2c", false, func(n *yaml.Node, path string) {
+			p.mapping(n, path, []field{
+				{"enabled", false, enabled(o2c)},
+				{"partial_shipment_rate", false, rate(&o2c.Partial)},
+				{"bad_debt_rate", false, rate(&o2c.Unpaid)},
+				{"late_payment_rate", false, rate(&o2c.Late)},
+				{"average_so_to_delivery_days", false, days(&o2c.ToReceipt)},
+				{"average_delivery_to_invoice_days", false, days(&o2c.ToInvoice)},
+				{"average_invoice_to_receipt_days", false, payDays(o2c)},
+				{"payment_behavior", false, func(n *yaml.Node, path string) {
+					p.mapping(n, path, []field{
+						{"partial_payments", false, func(n *yaml.Node, path string) {
+							p.mapping(n, path, []field{
+								{"rate", false, rate(&o2c.PartialPay)},
+								{"avg_days_until_remainder", false, days(&o2c.Remainder)},
+							}, p.ignoreNoEffect)
+						}},
+					}, func(k, v *yaml.Node, path string) {
+						// Dunning switched off (DataSynth's default) asks
+						// for nothing.
+						if k.Value == "dunning" && enabledFalse(v) {
+							return
+						}
+						p.ignoreNoEffect(k, v, path)
+					})
+				}},
+			}, p.ignoreNoEffect)
+		}},
+		{"generate_document_references", false, p.quietIf("true")},
+		{"export_flow_graph", false, p.quietIf("false")},
+	}, p.ignoreNoEffect)
 }
 
 // crossChecks runs the checks that need more than one key.

@@ -114,6 +114,9 @@ func (c *Config) YAML() []byte {
 			"tax_rates", mapping("federal_effective", decimal(h.FederalTax), "state_effective", decimal(h.StateTax), "fica", decimal(h.FICA)),
 		)))
 	}
+	if f := c.DocumentFlows; f != defaults().DocumentFlows {
+		root.Content = append(root.Content, str("document_flows"), documentFlowsNode(f))
+	}
 	out, err := yaml.Marshal(root)
 	if err != nil {
 		// Only plain scalars, sequences and mappings are encoded.
@@ -181,4 +184,45 @@ func decimal(d Decimal) *yaml.Node {
 		tag = "!!float"
 	}
 	return &yaml.Node{Kind: yaml.ScalarNode, Tag: tag, Value: s}
+}
+
+// documentFlowsNode writes the document_flows keys of f. A delay is
+// written only when it differs from the default, which no average gives;
+// any other delay came from an average (AverageDelay), which it gives back.
+func documentFlowsNode(f DocumentFlows) *yaml.Node {
+	def := defaults().DocumentFlows
+	delays := func(n *yaml.Node, p, d Process, toReceipt, toInvoice, toPayment string) {
+		for _, x := range []struct {
+			key    string
+			v, def Delay
+		}{{toReceipt, p.ToReceipt, d.ToReceipt}, {toInvoice, p.ToInvoice, d.ToInvoice}} {
+			if x.v != x.def {
+				n.Content = append(n.Content, str(x.key), integer(int64(x.v.Min+x.v.Max)/2))
+			}
+		}
+		if p.HasPaymentDays {
+			n.Content = append(n.Content, str(toPayment), integer(int64(p.PaymentDays)))
+		}
+	}
+	remainder := func(n *yaml.Node, p, d Process) *yaml.Node {
+		if p.Remainder != d.Remainder {
+			n.Content = append(n.Content, str("avg_days_until_remainder"), integer(int64(p.Remainder.Min+p.Remainder.Max)/2))
+		}
+		return n
+	}
+	p2p := mapping(
+		"enabled", boolean(f.P2P.Enabled),
+		"partial_delivery_rate", decimal(f.P2P.Partial),
+		"payment_behavior", remainder(mapping("late_payment_rate", decimal(f.P2P.Late), "partial_payment_rate", decimal(f.P2P.PartialPay)), f.P2P, def.P2P),
+	)
+	delays(p2p, f.P2P, def.P2P, "average_po_to_gr_days", "average_gr_to_invoice_days", "average_invoice_to_payment_days")
+	o2c := mapping(
+		"enabled", boolean(f.O2C.Enabled),
+		"partial_shipment_rate", decimal(f.O2C.Partial),
+		"bad_debt_rate", decimal(f.O2C.Unpaid),
+		"late_payment_rate", decimal(f.O2C.Late),
+		"payment_behavior", mapping("partial_payments", remainder(mapping("rate", decimal(f.O2C.PartialPay)), f.O2C, def.O2C)),
+	)
+	delays(o2c, f.O2C, def.O2C, "average_so_to_delivery_days", "average_delivery_to_invoice_days", "average_invoice_to_receipt_days")
+	return mapping("p2p", p2p, "o2c", o2c)
 }

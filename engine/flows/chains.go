@@ -5,19 +5,8 @@ import (
 	"math/rand/v2"
 	"slices"
 
+	"datasynth.dev/engine/config"
 	"datasynth.dev/engine/rng"
-)
-
-// Rates of the flows' variations, in parts per million.
-const (
-	partialDeliveryPPM = 100_000 // an order delivered in two parts
-	secondPartLostPPM  = 250_000 // ... whose second part never comes
-	noInvoicePPM       = 20_000  // a receipt or delivery never invoiced
-	unpaidPPM          = 30_000  // an invoice never paid (dispute, payment block)
-	partialPaymentPPM  = 50_000  // an invoice paid in two instalments
-	remainderLostPPM   = 200_000 // ... whose second instalment never comes
-	latePaymentPPM     = 150_000
-	earlyPaymentPPM    = 150_000
 )
 
 // gen generates the flows of one block.
@@ -33,6 +22,38 @@ type gen struct {
 	// left is how many more journal entries the block's flows may post;
 	// p2pLeft and o2cLeft are the targets of each process.
 	left, p2pLeft, o2cLeft int
+}
+
+// wait returns the day a document that follows one dated day falls on,
+// d.Min..d.Max days later: in d's window by calendar weight, or after it.
+func (g *gen) wait(day int32, d config.Delay) int32 {
+	if d.Window {
+		return g.within(day, d.Min, d.Max)
+	}
+	return g.after(day, d.Min, d.Max)
+}
+
+// within returns a day lo..hi days after day, each taken with a chance
+// proportional to its calendar weight: busy days are preferred as after
+// prefers them, without after's wait past the range, so that a range
+// symmetric around an average keeps about that average.
+func (g *gen) within(day int32, lo, hi int) int32 {
+	var total uint64
+	for k := lo; k <= hi; k++ {
+		total += g.weight(day + int32(k))
+	}
+	if total == 0 {
+		// Only days before the calendar: any of them.
+		return day + int32(lo+g.r.IntN(hi-lo+1))
+	}
+	x := g.r.Uint64N(total)
+	for k := lo; ; k++ {
+		w := g.weight(day + int32(k))
+		if x < w {
+			return day + int32(k)
+		}
+		x -= w
+	}
 }
 
 // lastDay is the last calendar index.
@@ -183,8 +204,9 @@ func (g *gen) orderToCash() {
 	if co.stock[m] {
 		unitCost = co.cost[m]
 	}
-	for _, part := range g.parts(qty, price, co.taxOut, unitCost) {
-		day = g.after(day, 1, 7)
+	o2c := &g.f.o2c
+	for _, part := range g.parts(qty, price, co.taxOut, unitCost, o2c.partialPPM) {
+		day = g.wait(day, o2c.toReceipt)
 		if !g.canPost(day) {
 			return
 		}
@@ -206,7 +228,7 @@ func (g *gen) orderToCash() {
 		if rng.PPM(r, noInvoicePPM) {
 			continue
 		}
-		iday := g.after(day, 0, 3)
+		iday := g.wait(day, o2c.toInvoice)
 		if !g.canPost(iday) {
 			return
 		}
@@ -233,11 +255,11 @@ func (g *gen) unpost(i int32) {
 }
 
 // parts splits an ordered quantity into the quantities delivered: all at
-// once, or in two parts of which the second may never come. Both parts'
-// invoices at unit price p (tax rate bp, unit cost c) stay within the
-// amount limits.
-func (g *gen) parts(qty, p, bp, c int64) []int64 {
-	if qty < 2 || !rng.PPM(g.r, partialDeliveryPPM) {
+// once, or in two parts (with a chance of ppm parts per million) of which
+// the second may never come. Both parts' invoices at unit price p (tax
+// rate bp, unit cost c) stay within the amount limits.
+func (g *gen) parts(qty, p, bp, c int64, ppm uint64) []int64 {
+	if qty < 2 || !rng.PPM(g.r, ppm) {
 		return []int64{qty}
 	}
 	first := max(1, qty*int64(60+g.r.IntN(21))/100)
@@ -295,7 +317,12 @@ func (g *gen) restock() {
 					break
 				}
 				before := b.Entries
-				g.procureToPay(m, q, max(int32(g.f.cal.Lead), d.Day-int32(20+r.IntN(21))))
+				day := max(int32(g.f.cal.Lead), d.Day-int32(20+r.IntN(21)))
+				if g.f.p2p.on {
+					g.procureToPay(m, q, day)
+				} else {
+					g.buyForCash(m, q, day)
+				}
 				g.p2pLeft -= max(1, b.Entries-before)
 				stock += q
 			}
@@ -303,6 +330,25 @@ func (g *gen) restock() {
 			rest -= d.Qty
 		}
 	}
+}
+
+// buyForCash receives qty of stocked material m ordered on day without
+// procure-to-pay (switched off): bought at its purchase price and paid on
+// receipt, the goods receipt's entry debits inventory and credits the bank.
+// The sales then have stock to take, and nothing opens a payable or GR/IR.
+// The receipt is no flow document (Order -1): the tables leave it out.
+func (g *gen) buyForCash(m int32, qty int64, day int32) {
+	co := g.co
+	day = g.wait(day, g.f.p2p.toReceipt)
+	if !g.canPost(day) {
+		return
+	}
+	value := qty * co.buyPrice[m]
+	g.doc(Doc{Kind: GoodsReceipt, Day: day, DocDay: day, Party: int32(g.r.IntN(co.sizes.Vendors)), Material: m, User: g.user(warehouse),
+		Pred: -1, Order: -1, Qty: qty, Price: co.buyPrice[m], Net: value})
+	acct := g.f.acct
+	g.line(acct.inventory[int(m)%len(acct.inventory)], -1, value, true)
+	g.line(acct.bank, -1, value, false)
 }
 
 // procureToPay generates a purchase: the order, one or two goods receipts,
@@ -329,8 +375,9 @@ func (g *gen) procureToPay(m int32, qty int64, day int32) {
 		Qty: qty, Price: price, Net: qty * price, Tax: tax(qty*price, co.taxIn)})
 	g.b.Docs[po].Order = po
 	acct := g.f.acct
-	for _, part := range g.parts(qty, price, co.taxIn, 0) {
-		day = g.after(day, 2, 14)
+	p2p := &g.f.p2p
+	for _, part := range g.parts(qty, price, co.taxIn, 0, p2p.partialPPM) {
+		day = g.wait(day, p2p.toReceipt)
 		if !g.canPost(day) {
 			return
 		}
@@ -345,7 +392,7 @@ func (g *gen) procureToPay(m int32, qty int64, day int32) {
 			if rng.PPM(r, noInvoicePPM) {
 				continue
 			}
-			day = g.after(day, 1, 10)
+			day = g.wait(day, p2p.toInvoice)
 		} else {
 			// Services and consumables are invoiced against the order
 			// (a two-way match) and expensed by the invoice.
@@ -372,28 +419,42 @@ func (g *gen) procureToPay(m int32, qty int64, day int32) {
 }
 
 // settle pays invoice inv (a vendor invoice with kind Payment, a customer
-// invoice with kind Receipt): in full around the due date, early or late,
-// in two instalments, or not at all.
+// invoice with kind Receipt): in full around the due date (or the
+// process's days after the invoice date), early or late, in two
+// instalments, or not at all.
 func (g *gen) settle(inv int32, kind Kind) {
 	r := g.r
-	if rng.PPM(r, unpaidPPM) {
+	pr := &g.f.p2p
+	if kind == Receipt {
+		pr = &g.f.o2c
+	}
+	if rng.PPM(r, pr.unpaidPPM) {
 		return
 	}
 	d := g.b.Docs[inv]
 	due := d.Due - g.f.cal.Epoch // calendar index of the due date
+	// Payments wait for busy days around the due date; around an average
+	// delay, they are drawn in windows around a day set so that the mean,
+	// late and early payments included, stays the average.
+	late, early, onTime := config.Delay{Min: 5, Max: 40}, config.Delay{Min: -10, Max: -4}, config.Delay{Min: -3, Max: 3}
+	soonest := config.Delay{Min: 1, Max: 3}
+	if !pr.byTerms {
+		due = d.DocDay + pr.payDays - pr.payShift
+		late.Window, early.Window, onTime.Window, soonest.Window = true, true, true, true
+	}
 	var day int32
 	switch {
-	case rng.PPM(r, latePaymentPPM):
-		day = g.after(due, 5, 40)
+	case rng.PPM(r, pr.latePPM):
+		day = g.wait(due, late)
 	case rng.PPM(r, earlyPaymentPPM):
-		day = g.after(due, -10, -4)
+		day = g.wait(due, early)
 	default:
-		day = g.after(due, -3, 3)
+		day = g.wait(due, onTime)
 	}
-	day = max(day, g.after(d.Day, 1, 3))
+	day = max(day, g.wait(d.Day, soonest))
 	gross := d.Gross()
 	amounts := []int64{gross}
-	if part := gross * int64(50+r.IntN(26)) / 100; part >= g.co.min && gross-part >= g.co.min && rng.PPM(r, partialPaymentPPM) {
+	if part := gross * int64(50+r.IntN(26)) / 100; part >= g.co.min && gross-part >= g.co.min && rng.PPM(r, pr.partialPayPPM) {
 		amounts = []int64{part}
 		if !rng.PPM(r, remainderLostPPM) {
 			amounts = append(amounts, gross-part)
@@ -402,7 +463,7 @@ func (g *gen) settle(inv int32, kind Kind) {
 	acct := g.f.acct
 	for k, a := range amounts {
 		if k > 0 {
-			day = g.after(day, 10, 40)
+			day = g.wait(day, pr.remainder)
 		}
 		if !g.canPost(day) {
 			return

@@ -223,6 +223,7 @@ type Flows struct {
 	acct      accounts
 	acctNo    []string // account number by chart index
 	companies []company
+	p2p, o2c  process
 }
 
 // role is who creates a document.
@@ -242,7 +243,7 @@ var deptOf = [...]int{buyer: 1, warehouse: 6, accountant: masterdata.Finance, se
 // customers tables to read prices and payment terms.
 func New(cfg *config.Config, seed uint64, ch *chart.Chart, cal Calendar) *Flows {
 	env := masterdata.NewEnv(cfg, ch)
-	f := &Flows{cal: cal, maxWeight: 1}
+	f := &Flows{cal: cal, maxWeight: 1, p2p: newProcess(cfg.DocumentFlows.P2P), o2c: newProcess(cfg.DocumentFlows.O2C)}
 	for _, w := range cal.Weight {
 		f.maxWeight = max(f.maxWeight, w)
 	}
@@ -410,7 +411,10 @@ func taxRates(country string) (in, out int64) {
 
 // Generate fills out with the flows of block n of company ci, drawing from
 // r: flows whose journal entries number about p2p (procure-to-pay) and o2c
-// (order-to-cash), never more than p2p+o2c in all.
+// (order-to-cash), never more than p2p+o2c in all. A process switched off
+// in the config generates nothing; the caller fills the block with other
+// entries. With procure-to-pay off, the stocked goods the sales take are
+// bought for cash (buyForCash), from the p2p share.
 func (f *Flows) Generate(ci int, n int64, r *rand.Rand, p2p, o2c int, out *Batch) {
 	out.Reset()
 	out.f, out.company, out.block = f, ci, n
@@ -427,13 +431,13 @@ func (f *Flows) Generate(ci int, n int64, r *rand.Rand, p2p, o2c int, out *Batch
 			g.assortment[i] = sell[j]
 		}
 	}
-	for g.o2cLeft > 0 && g.left > 0 {
+	for f.o2c.on && g.o2cLeft > 0 && g.left > 0 {
 		before := out.Entries
 		g.orderToCash()
 		g.o2cLeft -= max(1, out.Entries-before)
 	}
 	g.restock()
-	for g.p2pLeft > 0 && g.left > 0 {
+	for f.p2p.on && g.p2pLeft > 0 && g.left > 0 {
 		before := out.Entries
 		g.procureToPay(-1, 0, -1)
 		g.p2pLeft -= max(1, out.Entries-before)

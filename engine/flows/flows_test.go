@@ -45,6 +45,30 @@ companies:
 chart_of_accounts: {complexity: large}
 output: {formats: [csv]}
 `,
+	// Procure-to-pay off: the stock that sales take is bought for cash.
+	"retail-p2p-off": `
+global: {seed: 5, industry: retail, start_date: "2024-01-01", period_months: 12}
+companies:
+  - {code: "1000", name: Retail US, currency: USD, country: US, annual_transaction_volume: ten_k}
+chart_of_accounts: {complexity: small}
+output: {formats: [csv]}
+document_flows: {p2p: {enabled: false}}
+`,
+	"manufacturing-o2c-off-settings": `
+global: {seed: 9, industry: manufacturing, start_date: "2024-01-01", period_months: 12}
+companies:
+  - {code: M2, name: Works DE, currency: EUR, country: DE, annual_transaction_volume: ten_k}
+chart_of_accounts: {complexity: small}
+output: {formats: [csv]}
+document_flows:
+  p2p:
+    partial_delivery_rate: 0.5
+    average_po_to_gr_days: 20
+    average_gr_to_invoice_days: 2
+    average_invoice_to_payment_days: 25
+    payment_behavior: {late_payment_rate: 0.4, partial_payment_rate: 0.3, avg_days_until_remainder: 15}
+  o2c: {enabled: false}
+`,
 }
 
 func TestFlows(t *testing.T) {
@@ -132,7 +156,7 @@ func checkFlows(t *testing.T, cfg *config.Config) {
 					t.Fatalf("flow journal entry %s is not in the journal", id)
 				}
 			}
-			checkDocs(t, fb, s, &stats)
+			checkDocs(t, fb, s, cfg.DocumentFlows.P2P.Enabled, &stats)
 			checkTables(t, fb, co.Code, s)
 			for _, tb := range flows.Tables {
 				var dst map[int64]int64
@@ -186,11 +210,21 @@ func checkFlows(t *testing.T, cfg *config.Config) {
 			}
 			openAtEnd[chart.Receivables], openAtEnd[chart.Payables] = ar, ap
 		}
-		if openAtEnd[chart.Receivables] <= 0 || openAtEnd[chart.Payables] <= 0 {
+		// A process switched off posts nothing to its control accounts;
+		// one that runs leaves open items.
+		p2p, o2c := cfg.DocumentFlows.P2P.Enabled, cfg.DocumentFlows.O2C.Enabled
+		if (o2c && openAtEnd[chart.Receivables] <= 0) || (p2p && openAtEnd[chart.Payables] <= 0) {
 			t.Errorf("%s: no open items at the last period end (AR %d, AP %d)", co.Code, openAtEnd[chart.Receivables], openAtEnd[chart.Payables])
 		}
+		for r, on := range map[chart.Role]bool{chart.Receivables: o2c, chart.Payables: p2p, chart.GRIR: p2p} {
+			if !on && len(bal[r]) > 0 {
+				t.Errorf("%s: the process switched off posts to %v on %d days", co.Code, r, len(bal[r]))
+			}
+		}
 	}
-	if stats.partialDeliveries == 0 || stats.partialPayments == 0 || stats.unpaid == 0 || stats.entries == 0 {
+	// Receipts and deliveries come with sales: without order-to-cash,
+	// purchases are services and supplies, invoiced against the order.
+	if (cfg.DocumentFlows.O2C.Enabled && stats.partialDeliveries == 0) || stats.partialPayments == 0 || stats.unpaid == 0 || stats.entries == 0 {
 		t.Errorf("want partial deliveries, partial payments, unpaid invoices and flow entries, got %+v", stats)
 	}
 	if cfg.Fraud.Enabled && stats.duplicates == 0 {
@@ -211,7 +245,11 @@ func col(t *testing.T, tb *flows.Table, name string) int {
 // checkDocs checks every flow: each document follows its predecessor of the
 // right kind, no earlier, with the same party and material; quantities and
 // amounts add up; every master-data reference exists.
-func checkDocs(t *testing.T, b *flows.Batch, s masterdata.Sizes, stats *struct{ partialDeliveries, partialPayments, unpaid, duplicates, entries int }) {
+//
+// With procure-to-pay off (p2p false), it runs no document: the goods
+// receipts are purchases for cash, outside any order, that debit inventory
+// and credit the bank.
+func checkDocs(t *testing.T, b *flows.Batch, s masterdata.Sizes, p2p bool, stats *struct{ partialDeliveries, partialPayments, unpaid, duplicates, entries int }) {
 	t.Helper()
 	pred := map[flows.Kind]flows.Kind{
 		flows.GoodsReceipt: flows.PurchaseOrder, flows.VendorInvoice: flows.GoodsReceipt, flows.Payment: flows.VendorInvoice,
@@ -226,6 +264,17 @@ func checkDocs(t *testing.T, b *flows.Batch, s masterdata.Sizes, stats *struct{ 
 		}
 		if d.Party < 0 || int(d.Party) >= parties || d.Material < 0 || int(d.Material) >= s.Materials || d.User < 0 || int(d.User) >= s.Employees {
 			t.Fatalf("%s: party %d, material %d or user %d outside the master data", b.ID(int32(i)), d.Party, d.Material, d.User)
+		}
+		if d.Kind.Vendor() && p2p == (d.Order < 0) {
+			t.Fatalf("%s (kind %d): order %d with procure-to-pay on = %v", b.ID(int32(i)), d.Kind, d.Order, p2p)
+		}
+		if d.Order < 0 {
+			lines := b.Lines[d.FirstLine : d.FirstLine+d.NLines]
+			if d.Kind != flows.GoodsReceipt || d.Pred != -1 || len(lines) != 2 || !lines[0].Debit || lines[1].Debit ||
+				lines[0].Amount != d.Net || lines[1].Amount != d.Net {
+				t.Fatalf("purchase for cash %d: kind %d, pred %d, lines %+v", i, d.Kind, d.Pred, lines)
+			}
+			continue
 		}
 		if want, ok := pred[d.Kind]; ok {
 			p := &b.Docs[d.Pred]

@@ -600,6 +600,11 @@ func (w *rowWriter) vendorNumber(d *Doc) {
 func (b *Batch) each(t *Table, e encoder) error {
 	w := rowWriter{b: b, co: &b.f.companies[b.company], e: e}
 	for i := range b.Docs {
+		if b.Docs[i].Order < 0 {
+			// A purchase for cash (procure-to-pay off) posts a journal
+			// entry but is no flow document.
+			continue
+		}
 		if err := t.rows(&w, &b.Docs[i], int32(i)); err != nil {
 			return err
 		}

@@ -11,27 +11,57 @@ import (
 )
 
 // balanceConfigs are the datasets the balance invariants run on: one and two
-// companies, three chart sizes, two fiscal years starting in July, and a
-// mid-month start with six-month fiscal years.
+// companies, three chart sizes, two fiscal years starting in July, a
+// mid-month start with six-month fiscal years, and document flows set by
+// the config: procure-to-pay off, and order-to-cash off with procure-to-pay
+// rates and delays of its own.
 func balanceConfigs(t *testing.T) map[string]*config.Config {
 	t.Helper()
-	odd, err := config.Parse("odd.yaml", []byte(`global: {seed: 3, industry: energy, start_date: "2023-02-15", period_months: 8, fiscal_year_months: 6}
-companies:
-  - {code: E1, name: Gridline Energy SE, currency: EUR, country: DE, annual_transaction_volume: {custom: 6000}}
-  - {code: E2, name: Gridline Energy Ltd, currency: GBP, country: GB, annual_transaction_volume: {custom: 3000}}
-chart_of_accounts: {complexity: small}
-output: {formats: [csv]}
-`))
-	if err != nil {
-		t.Fatal(err)
+	parse := func(name, doc string) *config.Config {
+		cfg, err := config.Parse(name, []byte(doc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return cfg
 	}
 	return map[string]*config.Config{
 		"manufacturing-small": load(t, "testdata/golden/manufacturing-small.yaml"),
 		"retail-medium":       load(t, "testdata/golden/retail-medium.yaml"),
 		"financial-large":     load(t, "testdata/golden/financial-large.yaml"),
-		"energy-odd-calendar": odd,
+		"energy-odd-calendar": parse("odd.yaml", `global: {seed: 3, industry: energy, start_date: "2023-02-15", period_months: 8, fiscal_year_months: 6}
+companies:
+  - {code: E1, name: Gridline Energy SE, currency: EUR, country: DE, annual_transaction_volume: {custom: 6000}}
+  - {code: E2, name: Gridline Energy Ltd, currency: GBP, country: GB, annual_transaction_volume: {custom: 3000}}
+chart_of_accounts: {complexity: small}
+output: {formats: [csv]}
+`),
+		"retail-p2p-off": parse("p2p-off.yaml", p2pOffYAML),
+		"manufacturing-o2c-off": parse("o2c-off.yaml", `global: {seed: 4, industry: manufacturing, start_date: "2024-04-01", period_months: 12}
+companies:
+  - {code: M1, name: Works GmbH, currency: EUR, country: DE, annual_transaction_volume: {custom: 5000}}
+chart_of_accounts: {complexity: small}
+output: {formats: [csv]}
+document_flows:
+  p2p:
+    partial_delivery_rate: 1
+    average_po_to_gr_days: 30
+    average_invoice_to_payment_days: 45
+    payment_behavior: {late_payment_rate: 0.3, partial_payment_rate: 0.5, avg_days_until_remainder: 20}
+  o2c: {enabled: false}
+`),
 	}
 }
+
+// p2pOffYAML is a retailer that runs order-to-cash without procure-to-pay.
+const p2pOffYAML = `global: {seed: 8, industry: retail, start_date: "2024-01-01", period_months: 12}
+companies:
+  - {code: R1, name: Corner Shop Inc, currency: USD, country: US, annual_transaction_volume: {custom: 5000}}
+chart_of_accounts: {complexity: small}
+output: {formats: [csv]}
+document_flows:
+  p2p: {enabled: false}
+  o2c: {partial_shipment_rate: 0.3, bad_debt_rate: 0.05, average_invoice_to_receipt_days: 40}
+`
 
 // tbRow is one row of period_close/trial_balances.csv.
 type tbRow struct {
