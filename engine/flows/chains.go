@@ -163,6 +163,8 @@ func (g *gen) doc(d Doc) int32 {
 	}
 	d.FirstLine = int32(len(b.Lines))
 	b.Docs = append(b.Docs, d)
+	b.ids = b.appendID(b.ids, &d)
+	b.idEnd = append(b.idEnd, int32(len(b.ids)))
 	return int32(len(b.Docs) - 1)
 }
 

@@ -70,6 +70,9 @@ type Calendar struct {
 	Lead  int
 	// FY and FP are the fiscal year and period of each day.
 	FY, FP []int16
+	// Date is the text of each day, YYYY-MM-DD, formatted once for the
+	// many dates of the flow tables.
+	Date []string
 	// Ends are the calendar indexes of the last day of each fiscal
 	// period, in order: the as-of dates of the aging tables and of the
 	// open items that AddOpen sums.
@@ -152,11 +155,17 @@ type Batch struct {
 	need      map[int32]int64
 	needOrder []int32
 	scratch   []int32
+	// ids holds the identifier of every document, formatted once when it
+	// is made (most appear in several tables): document i's ends at
+	// idEnd[i] and starts where document i-1's ends.
+	ids   []byte
+	idEnd []int32
 }
 
 // Reset empties b for reuse, keeping its memory.
 func (b *Batch) Reset() {
 	b.Docs, b.Lines, b.Entries = b.Docs[:0], b.Lines[:0], 0
+	b.ids, b.idEnd = b.ids[:0], b.idEnd[:0]
 	b.counts = [kinds]int32{}
 	clear(b.need)
 	b.needOrder = b.needOrder[:0]

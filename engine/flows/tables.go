@@ -512,26 +512,34 @@ func appendNumber(b []byte, v int64, width int) []byte {
 	return append(b, n...)
 }
 
-// appendID appends the identifier of document i, DataSynth's
+// appendID appends the identifier of document d, DataSynth's
 // PREFIX-COMPANY-NUMBER with a ten-digit number that is unique across the
 // company's blocks.
-func (w *rowWriter) appendID(b []byte, i int32) []byte {
-	d := &w.b.Docs[i]
-	b = append(b, kindInfo[d.Kind].prefix...)
-	b = append(b, '-')
-	b = append(b, w.co.code...)
-	b = append(b, '-')
-	return appendNumber(b, w.b.block*numbersPerBlock+int64(d.Num)+1, 10)
+func (b *Batch) appendID(dst []byte, d *Doc) []byte {
+	dst = append(dst, kindInfo[d.Kind].prefix...)
+	dst = append(dst, '-')
+	dst = append(dst, b.f.companies[b.company].code...)
+	dst = append(dst, '-')
+	return appendNumber(dst, b.block*numbersPerBlock+int64(d.Num)+1, 10)
 }
 
 // numbersPerBlock is the room for documents of one kind in a block.
 const numbersPerBlock = 4096
 
-// ID returns the identifier of document i of b.
-func (b *Batch) ID(i int32) string {
-	w := rowWriter{b: b, co: &b.f.companies[b.company]}
-	return string(w.appendID(nil, i))
+// idText is the identifier of document i.
+func (b *Batch) idText(i int32) []byte {
+	start := int32(0)
+	if i > 0 {
+		start = b.idEnd[i-1]
+	}
+	return b.ids[start:b.idEnd[i]]
 }
+
+// ID returns the identifier of document i of b.
+func (b *Batch) ID(i int32) string { return string(b.idText(i)) }
+
+// appendID appends the identifier of document i.
+func (w *rowWriter) appendID(b []byte, i int32) []byte { return append(b, w.b.idText(i)...) }
 
 func (w *rowWriter) id(i int32) {
 	w.e.closeText(w.appendID(w.e.open(), i), w.co.quote)
@@ -622,7 +630,7 @@ func (b *Batch) Rows(t *Table, emit func(row []table.Value) error) error {
 // records (without the header), the bytes table.AppendCSV makes of the
 // rows of Rows, and returns the extended buffer and the number of rows.
 func (b *Batch) AppendCSV(dst []byte, t *Table) ([]byte, int64) {
-	e := &csvEncoder{out: dst}
+	e := &csvEncoder{out: dst, cal: &b.f.cal}
 	_ = b.each(t, e)
 	return e.out, e.rows
 }
@@ -633,13 +641,24 @@ type csvEncoder struct {
 	out   []byte
 	start int // where the open text field starts
 	rows  int64
+	cal   *Calendar
 }
 
 func (e *csvEncoder) str(s string) { e.out = append(csvrow.Field(e.out, s), ',') }
 func (e *csvEncoder) num(v int64)  { e.out = append(strconv.AppendInt(e.out, v, 10), ',') }
 func (e *csvEncoder) flag(v bool)  { e.out = append(strconv.AppendBool(e.out, v), ',') }
-func (e *csvEncoder) day(d int32)  { e.out = append(table.AppendDate(e.out, int64(d)), ',') }
 func (e *csvEncoder) null()        { e.out = append(e.out, ',') }
+
+// day copies the text of a calendar day; due dates after the calendar are
+// formatted.
+func (e *csvEncoder) day(d int32) {
+	if i := d - e.cal.Epoch; i >= 0 && int(i) < len(e.cal.Date) {
+		e.out = append(append(e.out, e.cal.Date[i]...), ',')
+		return
+	}
+	e.out = append(table.AppendDate(e.out, int64(d)), ',')
+}
+
 func (e *csvEncoder) amount(v int64, digits int) {
 	e.out = append(money.AppendMinor(e.out, v, digits), ',')
 }

@@ -349,6 +349,7 @@ func (l *Ledger) flowCalendar() flows.Calendar {
 		fy, _ := strconv.Atoi(d.fy)
 		fp, _ := strconv.Atoi(d.fp)
 		cal.FY, cal.FP = append(cal.FY, int16(fy)), append(cal.FP, int16(fp))
+		cal.Date = append(cal.Date, d.date)
 	}
 	for _, p := range l.periods {
 		cal.Ends = append(cal.Ends, p.End-cal.Epoch)

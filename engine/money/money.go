@@ -21,20 +21,26 @@ func Pow10(n int) int64 { return pow10[n] }
 // AppendMinor appends v, an amount in minor units with the given number of
 // fractional digits, as a decimal number: 123456 with 2 digits is
 // "1234.56", -5 with 3 digits is "-0.005", 42 with 0 digits is "42".
+// Every journal line has three amounts: the fraction, whose width is
+// fixed, is written digit by digit in place rather than through a second
+// strconv call and a copy.
 func AppendMinor(b []byte, v int64, digits int) []byte {
+	u := uint64(v)
 	if v < 0 {
 		b = append(b, '-')
-		v = -v
+		u = -u
 	}
 	if digits == 0 {
-		return strconv.AppendInt(b, v, 10)
+		return strconv.AppendUint(b, u, 10)
 	}
-	p := Pow10(digits)
-	b = strconv.AppendInt(b, v/p, 10)
-	b = append(b, '.')
-	frac := v % p
-	for q := p / 10; q > 1 && frac < q; q /= 10 {
-		b = append(b, '0')
+	p := uint64(Pow10(digits))
+	b = strconv.AppendUint(b, u/p, 10)
+	frac := u % p
+	n := len(b) + 1
+	b = append(b, ".000000000000000000"[:digits+1]...)
+	for i := n + digits - 1; i >= n; i-- {
+		b[i] = byte('0' + frac%10)
+		frac /= 10
 	}
-	return strconv.AppendInt(b, frac, 10)
+	return b
 }

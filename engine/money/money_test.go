@@ -1,6 +1,10 @@
 package money
 
-import "testing"
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+)
 
 func TestPow10(t *testing.T) {
 	want := int64(1)
@@ -20,9 +24,33 @@ func TestAppendMinor(t *testing.T) {
 	}{
 		{123456, 2, "1234.56"}, {5, 2, "0.05"}, {-5, 3, "-0.005"}, {0, 2, "0.00"}, {42, 0, "42"},
 		{-100, 2, "-1.00"}, {7, 0, "7"}, {1001, 3, "1.001"}, {99, 3, "0.099"}, {1000, 3, "1.000"}, {9_223_372_036_854_775_807, 4, "922337203685477.5807"},
+		{-9_223_372_036_854_775_808, 4, "-922337203685477.5808"}, {-9_223_372_036_854_775_808, 18, "-9.223372036854775808"},
+		{123, 6, "0.000123"}, {-1_234_567, 6, "-1.234567"}, {10, 1, "1.0"}, {-99, 1, "-9.9"},
 	} {
 		if got := string(AppendMinor(nil, c.v, c.digits)); got != c.want {
 			t.Errorf("AppendMinor(%d, %d) = %s, want %s", c.v, c.digits, got, c.want)
+		}
+	}
+}
+
+// TestAppendMinorRandom compares AppendMinor with fmt on random amounts of
+// every size and 1 to 6 digits.
+func TestAppendMinorRandom(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for range 20000 {
+		v := r.Int64() >> r.IntN(64)
+		if r.IntN(2) == 0 {
+			v = -v
+		}
+		digits := 1 + r.IntN(6)
+		u, sign := v, ""
+		if v < 0 {
+			u, sign = -v, "-"
+		}
+		p := Pow10(digits)
+		want := fmt.Sprintf("%s%d.%0*d", sign, u/p, digits, u%p)
+		if got := string(AppendMinor([]byte{}, v, digits)); got != want {
+			t.Fatalf("AppendMinor(%d, %d) = %s, want %s", v, digits, got, want)
 		}
 	}
 }
