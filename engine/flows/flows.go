@@ -214,6 +214,8 @@ type company struct {
 	users                [len(deptOf)][]int32 // employees of each flow role's department
 	periodEnds           []int32              // calendar index of each period end
 	periodEnded          []int32              // same, in days since 1970-01-01
+	// The master-data identifiers the flow tables write, made once.
+	vendorIDs, customerIDs, materialIDs, userIDs []string
 }
 
 // terms are payment terms: master data's name and days.
@@ -279,6 +281,16 @@ func New(cfg *config.Config, seed uint64, ch *chart.Chart, cal Calendar) *Flows 
 			periodEnds: ends, periodEnded: endDays,
 		}
 		co.taxIn, co.taxOut = taxRates(c.Country)
+		for _, ids := range []struct {
+			dst *[]string
+			n   int
+			id  func(code string, i int) string
+		}{{&co.vendorIDs, s.Vendors, masterdata.VendorID}, {&co.customerIDs, s.Customers, masterdata.CustomerID},
+			{&co.materialIDs, s.Materials, masterdata.MaterialID}, {&co.userIDs, s.Employees, masterdata.UserID}} {
+			for i := range ids.n {
+				*ids.dst = append(*ids.dst, ids.id(c.Code, i))
+			}
+		}
 		for _, x := range []struct {
 			s    *span
 			kind string

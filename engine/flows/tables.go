@@ -61,8 +61,8 @@ var Tables = []*Table{
 				return nil
 			}
 			w.head(d, i)
-			w.str("purchase_order")
-			w.str("gr_for_po")
+			w.word("purchase_order")
+			w.word("gr_for_po")
 			w.id(d.Pred)
 			w.vendor(d.Party)
 			w.material(d.Material)
@@ -82,7 +82,7 @@ var Tables = []*Table{
 				return nil
 			}
 			w.head(d, i)
-			w.str("standard")
+			w.word("standard")
 			w.vendor(d.Party)
 			w.vendorNumber(d)
 			w.date(d.DocDay)
@@ -116,7 +116,7 @@ var Tables = []*Table{
 				return nil
 			}
 			w.head(d, i)
-			w.str("outbound")
+			w.word("outbound")
 			w.id(d.Pred)
 			w.customer(d.Party)
 			w.material(d.Material)
@@ -136,7 +136,7 @@ var Tables = []*Table{
 				return nil
 			}
 			w.head(d, i)
-			w.str("standard")
+			w.word("standard")
 			w.customer(d.Party)
 			w.id(d.Order)
 			w.id(d.Pred)
@@ -150,7 +150,7 @@ var Tables = []*Table{
 			w.day(d.Due)
 			w.amt(d.Done)
 			w.amt(d.Gross() - d.Done)
-			w.str(payStatus(d))
+			w.word(payStatus(d))
 			w.je(d)
 			return w.end()
 		}},
@@ -164,12 +164,12 @@ var Tables = []*Table{
 				b := w.e.open()
 				b = append(w.appendID(b, dst), "-R"...)
 				w.e.closeText(strconv.AppendInt(b, int64(n), 10), w.co.quote)
-				w.str(kindInfo[docs[src].Kind].name)
+				w.word(kindInfo[docs[src].Kind].name)
 				w.id(src)
-				w.str(kindInfo[docs[dst].Kind].name)
+				w.word(kindInfo[docs[dst].Kind].name)
 				w.id(dst)
-				w.str(typ)
-				w.str(w.co.code)
+				w.word(typ)
+				w.code()
 				w.date(d.DocDay)
 				w.amt(amt)
 				return w.end()
@@ -199,7 +199,7 @@ var Tables = []*Table{
 			}
 			w.id(i)
 			w.vendorNumber(d)
-			w.str(w.co.code)
+			w.code()
 			w.vendor(d.Party)
 			w.date(d.DocDay)
 			w.date(d.Day)
@@ -221,7 +221,7 @@ var Tables = []*Table{
 				return nil
 			}
 			w.id(i)
-			w.str(w.co.code)
+			w.code()
 			w.customer(d.Party)
 			w.date(d.DocDay)
 			w.date(d.Day)
@@ -250,14 +250,14 @@ func payRows(k Kind) func(w *rowWriter, d *Doc, i int32) error {
 			return nil
 		}
 		w.head(d, i)
-		w.str(typ)
+		w.word(typ)
 		w.party(d)
 		w.flag(k == Payment)
-		w.str("bank_transfer")
+		w.word("bank_transfer")
 		w.amt(d.Net)
 		w.date(d.Day)
 		w.id(d.Pred)
-		w.str(kindInfo[w.b.Docs[d.Pred].Kind].name)
+		w.word(kindInfo[w.b.Docs[d.Pred].Kind].name)
 		w.flag(d.Cleared)
 		w.str(w.b.f.acctNo[w.b.f.acct.bank])
 		w.je(d)
@@ -272,7 +272,7 @@ func orderRows(k Kind) func(w *rowWriter, d *Doc, i int32) error {
 			return nil
 		}
 		w.head(d, i)
-		w.str("standard")
+		w.word("standard")
 		w.party(d)
 		w.terms(d)
 		w.material(d.Material)
@@ -293,8 +293,8 @@ func orderRows(k Kind) func(w *rowWriter, d *Doc, i int32) error {
 func (w *rowWriter) openItem(d *Doc) {
 	w.day(d.Due)
 	w.date(d.DocDay)
-	w.str("Standard")
-	w.str(status(d))
+	w.word("Standard")
+	w.word(status(d))
 	w.amt(d.Net)
 	w.amt(d.Tax)
 	w.amt(d.Gross())
@@ -328,7 +328,7 @@ func agingRows(k Kind) func(w *rowWriter, d *Doc, i int32) error {
 			}
 			asOf := w.co.periodEnded[pe]
 			overdue := max(0, asOf-d.Due)
-			w.str(w.co.code)
+			w.code()
 			w.day(asOf)
 			w.party(d)
 			w.id(i)
@@ -336,7 +336,7 @@ func agingRows(k Kind) func(w *rowWriter, d *Doc, i int32) error {
 			w.day(d.Due)
 			w.amt(open)
 			w.num(int64(overdue))
-			w.str(bucket(overdue))
+			w.word(bucket(overdue))
 			if err := w.end(); err != nil {
 				return err
 			}
@@ -460,7 +460,9 @@ type rowWriter struct {
 // description of each table serves every format, and CSV needs no typed
 // row.
 type encoder interface {
-	str(s string)
+	// text is a text field; quote: it may hold a character that CSV
+	// quotes.
+	text(s string, quote bool)
 	num(v int64)
 	flag(v bool)
 	// day is a date in days since 1970-01-01.
@@ -476,7 +478,12 @@ type encoder interface {
 	end() error
 }
 
-func (w *rowWriter) str(s string)   { w.e.str(s) }
+// str writes text from the config or the master data; word writes a
+// fixed word of this file (letters and underscores), which CSV never
+// quotes; code writes the company code.
+func (w *rowWriter) str(s string)   { w.e.text(s, true) }
+func (w *rowWriter) word(s string)  { w.e.text(s, false) }
+func (w *rowWriter) code()          { w.e.text(w.co.code, w.co.quote) }
 func (w *rowWriter) num(v int64)    { w.e.num(v) }
 func (w *rowWriter) flag(v bool)    { w.e.flag(v) }
 func (w *rowWriter) day(days int32) { w.e.day(days) }
@@ -489,7 +496,7 @@ func (w *rowWriter) date(day int32) { w.e.day(w.b.f.cal.Epoch + day) }
 func (w *rowWriter) head(d *Doc, i int32) {
 	cal := &w.b.f.cal
 	w.id(i)
-	w.str(w.co.code)
+	w.code()
 	w.num(int64(cal.FY[d.Day]))
 	w.num(int64(cal.FP[d.Day]))
 	w.date(d.DocDay)
@@ -564,20 +571,16 @@ func (w *rowWriter) je(d *Doc) {
 	w.e.closeText(docid.AppendUUID(w.e.open(), d.IDHi, d.IDLo), false)
 }
 
-// master writes a master-data identifier as package masterdata makes
-// them: prefix, company code, dash, the one-based number zero-padded.
-func (w *rowWriter) master(prefix string, i int32, width int) {
-	b := append(w.e.open(), prefix...)
-	b = append(b, w.co.code...)
-	b = append(b, '-')
-	w.e.closeText(appendNumber(b, int64(i)+1, width), w.co.quote)
+// master writes a master-data identifier, one of ids.
+func (w *rowWriter) master(ids []string, i int32) {
+	w.e.closeText(append(w.e.open(), ids[i]...), w.co.quote)
 }
 
 // The identifiers of masterdata.VendorID, CustomerID, MaterialID and UserID.
-func (w *rowWriter) vendor(i int32)   { w.master("V-", i, 6) }
-func (w *rowWriter) customer(i int32) { w.master("C-", i, 6) }
-func (w *rowWriter) material(i int32) { w.master("M-", i, 6) }
-func (w *rowWriter) user(i int32)     { w.master("U", i, 5) }
+func (w *rowWriter) vendor(i int32)   { w.master(w.co.vendorIDs, i) }
+func (w *rowWriter) customer(i int32) { w.master(w.co.customerIDs, i) }
+func (w *rowWriter) material(i int32) { w.master(w.co.materialIDs, i) }
+func (w *rowWriter) user(i int32)     { w.master(w.co.userIDs, i) }
 
 // party writes the vendor or customer of d.
 func (w *rowWriter) party(d *Doc) {
@@ -644,10 +647,17 @@ type csvEncoder struct {
 	cal   *Calendar
 }
 
-func (e *csvEncoder) str(s string) { e.out = append(csvrow.Field(e.out, s), ',') }
-func (e *csvEncoder) num(v int64)  { e.out = append(strconv.AppendInt(e.out, v, 10), ',') }
-func (e *csvEncoder) flag(v bool)  { e.out = append(strconv.AppendBool(e.out, v), ',') }
-func (e *csvEncoder) null()        { e.out = append(e.out, ',') }
+func (e *csvEncoder) text(s string, quote bool) {
+	if quote {
+		e.out = append(csvrow.Field(e.out, s), ',')
+	} else {
+		e.out = append(append(e.out, s...), ',')
+	}
+}
+
+func (e *csvEncoder) num(v int64) { e.out = append(strconv.AppendInt(e.out, v, 10), ',') }
+func (e *csvEncoder) flag(v bool) { e.out = append(strconv.AppendBool(e.out, v), ',') }
+func (e *csvEncoder) null()       { e.out = append(e.out, ',') }
 
 // day copies the text of a calendar day; due dates after the calendar are
 // formatted.
@@ -695,11 +705,11 @@ type valueEncoder struct {
 // pending marks a value whose text is buf[Int>>32 : Int&0xffffffff].
 const pending = -1
 
-func (e *valueEncoder) str(s string)   { e.row = append(e.row, table.Str(s)) }
-func (e *valueEncoder) num(v int64)    { e.row = append(e.row, table.I(v)) }
-func (e *valueEncoder) flag(v bool)    { e.row = append(e.row, table.B(v)) }
-func (e *valueEncoder) day(days int32) { e.row = append(e.row, table.D(days)) }
-func (e *valueEncoder) null()          { e.row = append(e.row, table.Null()) }
+func (e *valueEncoder) text(s string, _ bool) { e.row = append(e.row, table.Str(s)) }
+func (e *valueEncoder) num(v int64)           { e.row = append(e.row, table.I(v)) }
+func (e *valueEncoder) flag(v bool)           { e.row = append(e.row, table.B(v)) }
+func (e *valueEncoder) day(days int32)        { e.row = append(e.row, table.D(days)) }
+func (e *valueEncoder) null()                 { e.row = append(e.row, table.Null()) }
 func (e *valueEncoder) amount(v int64, digits int) {
 	e.row = append(e.row, table.A(v, digits))
 }
