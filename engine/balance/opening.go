@@ -1,7 +1,6 @@
 package balance
 
 import (
-	"math/bits"
 	"math/rand/v2"
 	"time"
 
@@ -85,7 +84,9 @@ type Sheet struct {
 // payables and accumulated depreciation), and accounts of those roles not
 // in it open at zero. The receivables and payables the industry's days
 // outstanding would give (Targets) go to cash and to accrued liabilities
-// where the subledgers do not hold them, so that the sheet keeps its size.
+// where the subledgers do not hold them, so that the sheet keeps its size;
+// where the subledgers hold more, cash and accrued liabilities give up at
+// most half of their balance and retained earnings take the rest.
 // Non-current assets are the register's; liabilities and equity follow the
 // industry's capital structure of current assets plus the register.
 func Opening(cfg *config.Config, seed uint64, ch *chart.Chart, ci int, revenue int64, held map[int]int64) *Sheet {
@@ -99,23 +100,23 @@ func Opening(cfg *config.Config, seed uint64, ch *chart.Chart, ci int, revenue i
 	// gets a sheet with every line filled.
 	rev := max(revenue, money.Pow10(s.Digits)*1000)
 	s.Revenue = rev
-	cogs := rev - mulDiv(rev, p.margin, bp)
+	cogs := rev - money.MulDiv(rev, p.margin, bp)
 
 	r := rng.New(seed, "opening", c.Code)
 	unit := money.Pow10(s.Digits)
 	// vary moves a figure by up to 10% either way and gives it cents, as
 	// DataSynth varies its figures: no two companies' sheets are alike.
-	vary := func(x int64) int64 { return mulDiv(x, 900_000+r.Int64N(200_001), 1_000_000) + r.Int64N(unit) }
+	vary := func(x int64) int64 { return money.MulDiv(x, 900_000+r.Int64N(200_001), 1_000_000) + r.Int64N(unit) }
 
-	total := vary(mulDiv(rev, bp, p.turnover))
-	current := vary(mulDiv(total, p.current, bp))
-	cash := vary(mulDiv(current, p.cash, bp))
+	total := vary(money.MulDiv(rev, bp, p.turnover))
+	current := vary(money.MulDiv(total, p.current, bp))
+	cash := vary(money.MulDiv(current, p.cash, bp))
 	rest := current - cash
-	ar := min(vary(mulDiv(rev, p.dso, 365)), mulDiv(rest, 7000, bp))
+	ar := min(vary(money.MulDiv(rev, p.dso, 365)), money.MulDiv(rest, 7000, bp))
 	rest -= ar
-	inv := min(vary(mulDiv(cogs, p.dio, 365)), mulDiv(rest, 9000, bp))
+	inv := min(vary(money.MulDiv(cogs, p.dio, 365)), money.MulDiv(rest, 9000, bp))
 	rest -= inv
-	prepaid := vary(mulDiv(rest, 5000, bp))
+	prepaid := vary(money.MulDiv(rest, 5000, bp))
 	inputVAT := rest - prepaid
 
 	// Non-current assets are what the register holds: liabilities and
@@ -126,17 +127,17 @@ func Opening(cfg *config.Config, seed uint64, ch *chart.Chart, ci int, revenue i
 			total += held[a]
 		}
 	}
-	liab := vary(mulDiv(total, p.debt, bp))
-	curLiab := vary(mulDiv(liab, p.currentDebt, bp))
-	ap := min(vary(mulDiv(cogs, p.dpo, 365)), mulDiv(curLiab, 6000, bp))
+	liab := vary(money.MulDiv(total, p.debt, bp))
+	curLiab := vary(money.MulDiv(liab, p.currentDebt, bp))
+	ap := min(vary(money.MulDiv(cogs, p.dpo, 365)), money.MulDiv(curLiab, 6000, bp))
 	restL := curLiab - ap
-	accrued := vary(mulDiv(restL, 3500, bp))
-	payroll := vary(mulDiv(restL, 2000, bp))
+	accrued := vary(money.MulDiv(restL, 3500, bp))
+	payroll := vary(money.MulDiv(restL, 2000, bp))
 	outputVAT := restL - accrued - payroll
 	borrowings := liab - curLiab
 	equity := total - liab
-	stock := vary(mulDiv(equity, p.stock, bp))
-	premium := vary(mulDiv(equity, p.premium, bp))
+	stock := vary(money.MulDiv(equity, p.stock, bp))
+	premium := vary(money.MulDiv(equity, p.premium, bp))
 
 	// The control and fixed-asset accounts hold what their subledgers and
 	// register hold; what the industry's receivables and payables leave
@@ -153,8 +154,10 @@ func Opening(cfg *config.Config, seed uint64, ch *chart.Chart, ci int, revenue i
 			}
 		}
 	}
-	cash += ar - arOpen
-	accrued += ap - apOpen
+	// Cash and accrued liabilities give up at most half of themselves;
+	// retained earnings take what is left over, as they take rounding.
+	cash = max(cash+ar-arOpen, cash/2)
+	accrued = max(accrued+ap-apOpen, accrued/2)
 
 	put := func(role chart.Role, amount int64) { spread(s.Balances, ch, ch.ByRole(role), amount, r) }
 	put(chart.Bank, cash)
@@ -201,8 +204,8 @@ func Targets(cfg *config.Config, ci int, revenue int64) (receivables, payables i
 		p = manufacturing
 	}
 	rev := max(revenue, money.Pow10(cfg.Companies[ci].Digits())*1000)
-	cogs := rev - mulDiv(rev, p.margin, bp)
-	return mulDiv(rev, p.dso, 365), mulDiv(cogs, p.dpo, 365)
+	cogs := rev - money.MulDiv(rev, p.margin, bp)
+	return money.MulDiv(rev, p.dso, 365), money.MulDiv(cogs, p.dpo, 365)
 }
 
 // RetainedEarnings returns the chart index of the account that takes a
@@ -244,7 +247,7 @@ func spread(bal []int64, ch *chart.Chart, accounts []int, amount int64, r *rand.
 	for i, a := range accounts {
 		part := left
 		if i < len(accounts)-1 {
-			part = mulDiv(amount, w[i], sum)
+			part = money.MulDiv(amount, w[i], sum)
 		}
 		left -= part
 		if neg {
@@ -252,20 +255,6 @@ func spread(bal []int64, ch *chart.Chart, accounts []int, amount int64, r *rand.
 		}
 		bal[a] += part
 	}
-}
-
-// mulDiv returns a*b/d for non-negative a, b and positive d, rounded down,
-// without overflow in the product; a result beyond int64 saturates.
-func mulDiv(a, b, d int64) int64 {
-	hi, lo := bits.Mul64(uint64(a), uint64(b))
-	if hi >= uint64(d) {
-		return 1<<63 - 1
-	}
-	q, _ := bits.Div64(hi, lo, uint64(d))
-	if q > 1<<63-1 {
-		return 1<<63 - 1
-	}
-	return int64(q)
 }
 
 // OpeningColumns are the columns of balance/opening_balances: one row per

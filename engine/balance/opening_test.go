@@ -7,6 +7,7 @@ import (
 
 	"datasynth.dev/engine/chart"
 	"datasynth.dev/engine/config"
+	"datasynth.dev/engine/money"
 )
 
 func sheetFor(t *testing.T, industry, complexity string, seed uint64, items func(*chart.Chart) map[int]int64) (*Sheet, *chart.Chart) {
@@ -45,28 +46,7 @@ func TestOpeningSheet(t *testing.T) {
 	for _, ind := range industries {
 		for _, cx := range config.Complexities {
 			s, ch := sheetFor(t, ind, cx.Name, 7, nil)
-			var sum, assets int64
-			byRole := map[chart.Role]int64{}
-			for a, b := range s.Balances {
-				acct := ch.Accounts[a]
-				sum += b
-				byRole[acct.Role] += b
-				if acct.Type == "asset" {
-					assets += b
-				}
-				switch {
-				case !acct.Postable || acct.PL:
-					if b != 0 {
-						t.Fatalf("%s/%s: %s %s opens at %d", ind, cx.Name, acct.Number, acct.Name, b)
-					}
-				case acct.Role == chart.AccumDepr:
-					if b > 0 {
-						t.Fatalf("%s/%s: %s has a debit balance %d", ind, cx.Name, acct.Name, b)
-					}
-				case acct.Type == "asset" && b < 0, acct.Type != "asset" && b > 0:
-					t.Fatalf("%s/%s: %s (%s) opens on the wrong side: %d", ind, cx.Name, acct.Name, acct.Type, b)
-				}
-			}
+			sum, assets, byRole := checkSides(t, ind+"/"+cx.Name, s, ch)
 			if sum != 0 {
 				t.Fatalf("%s/%s: assets - liabilities - equity = %d", ind, cx.Name, sum)
 			}
@@ -91,9 +71,63 @@ func TestOpeningSheet(t *testing.T) {
 			// Current assets follow the industry's asset turnover and
 			// composition for the estimated revenue, within the variation.
 			p := profiles[ind]
-			want := mulDiv(mulDiv(s.Revenue, bp, p.turnover), p.current, bp)
+			want := money.MulDiv(money.MulDiv(s.Revenue, bp, p.turnover), p.current, bp)
 			if assets < want*80/100 || assets > want*122/100 {
 				t.Fatalf("%s/%s: current assets %d for revenue %d, want about %d", ind, cx.Name, assets, s.Revenue, want)
+			}
+		}
+	}
+}
+
+// checkSides checks that every account of s opens on its normal side and
+// the income statement empty, and returns the sum of the balances, the
+// assets, and the balances by role.
+func checkSides(t *testing.T, name string, s *Sheet, ch *chart.Chart) (sum, assets int64, byRole map[chart.Role]int64) {
+	t.Helper()
+	byRole = map[chart.Role]int64{}
+	for a, b := range s.Balances {
+		acct := ch.Accounts[a]
+		sum += b
+		byRole[acct.Role] += b
+		if acct.Type == "asset" {
+			assets += b
+		}
+		switch {
+		case !acct.Postable || acct.PL:
+			if b != 0 {
+				t.Fatalf("%s: %s %s opens at %d", name, acct.Number, acct.Name, b)
+			}
+		case acct.Role == chart.AccumDepr:
+			if b > 0 {
+				t.Fatalf("%s: %s has a debit balance %d", name, acct.Name, b)
+			}
+		case acct.Type == "asset" && b < 0, acct.Type != "asset" && b > 0:
+			t.Fatalf("%s: %s (%s) opens on the wrong side: %d", name, acct.Name, acct.Type, b)
+		}
+	}
+	return sum, assets, byRole
+}
+
+// TestOpeningWithTargets: with the receivables and payables that Targets
+// gives held by the subledgers (as the generator's opening open items hold
+// them), every industry's sheet on every chart size still balances with
+// every account on its normal side: what the days outstanding leave over
+// moves to cash and accrued liabilities without turning them over.
+func TestOpeningWithTargets(t *testing.T) {
+	for ind := range profiles {
+		for _, cx := range config.Complexities {
+			for seed := range uint64(20) {
+				items := func(ch *chart.Chart) map[int]int64 {
+					cfg := &config.Config{Global: config.Global{Industry: ind}, Companies: []config.Company{{Currency: "USD"}}}
+					rec, pay := Targets(cfg, 0, 2_500_000_000)
+					return map[int]int64{ch.ByRole(chart.Receivables)[0]: rec, ch.ByRole(chart.Payables)[0]: -pay}
+				}
+				s, ch := sheetFor(t, ind, cx.Name, seed, items)
+				name := fmt.Sprintf("%s/%s seed %d", ind, cx.Name, seed)
+				sum, _, byRole := checkSides(t, name, s, ch)
+				if sum != 0 || byRole[chart.Receivables] <= 0 || byRole[chart.Payables] >= 0 {
+					t.Fatalf("%s: off by %d; receivables %d, payables %d", name, sum, byRole[chart.Receivables], byRole[chart.Payables])
+				}
 			}
 		}
 	}
@@ -109,19 +143,6 @@ func TestOpeningDeterministic(t *testing.T) {
 	}
 	if slices.Equal(a.Balances, c.Balances) {
 		t.Fatal("two seeds gave the same sheet")
-	}
-}
-
-func TestMulDiv(t *testing.T) {
-	for _, c := range []struct{ a, b, d, want int64 }{
-		{10, 3, 4, 7},
-		{1 << 62, 4, 8, 1 << 61},
-		{1 << 62, 1 << 62, 1, 1<<63 - 1}, // saturates
-		{0, 5, 3, 0},
-	} {
-		if got := mulDiv(c.a, c.b, c.d); got != c.want {
-			t.Errorf("mulDiv(%d, %d, %d) = %d, want %d", c.a, c.b, c.d, got, c.want)
-		}
 	}
 }
 

@@ -454,6 +454,11 @@ func (g *gen) settle(inv int32, kind Kind) {
 		day = g.wait(due, onTime)
 	}
 	day = max(day, g.wait(d.Day, soonest))
+	if day < int32(g.f.cal.Lead) {
+		// An opening item due before the first period: paid in its
+		// first days.
+		day = g.after(int32(g.f.cal.Lead), 0, 6)
+	}
 	gross := d.Gross()
 	amounts := []int64{gross}
 	if part := gross * int64(50+r.IntN(26)) / 100; part >= g.co.min && gross-part >= g.co.min && rng.PPM(r, pr.partialPayPPM) {
@@ -486,25 +491,34 @@ func (g *gen) settle(inv int32, kind Kind) {
 	}
 }
 
-// Payments counts the vendor payments of the batch.
+// Payments counts the vendor payments of the batch that Duplicate may pay
+// again: those of invoices not yet paid twice (an invoice records one
+// duplicate, so that its subledger amount keeps every payment).
 func (b *Batch) Payments() int {
 	n := 0
 	for i := range b.Docs {
-		if b.Docs[i].Kind == Payment {
+		if b.duplicable(int32(i)) {
 			n++
 		}
 	}
 	return n
 }
 
-// Duplicate pays again one of the batch's vendor payments (there must be
-// one), drawn from r, a few days later: the same amount to the same vendor
+// duplicable reports whether document i is a vendor payment Duplicate may
+// pay again.
+func (b *Batch) duplicable(i int32) bool {
+	d := &b.Docs[i]
+	return d.Kind == Payment && !d.Duplicate && b.Docs[d.Pred].Pays[2] < 0
+}
+
+// Duplicate pays again one of the batch's vendor payments that Payments
+// counts (there must be one), drawn from r, a few days later: the same amount to the same vendor
 // for the same invoice, which is then overpaid. It returns the new payment.
 func (b *Batch) Duplicate(r *rand.Rand) *Doc {
 	k := r.IntN(b.Payments())
 	var orig int32
 	for i := range b.Docs {
-		if b.Docs[i].Kind == Payment {
+		if b.duplicable(int32(i)) {
 			if k == 0 {
 				orig = int32(i)
 				break

@@ -11,10 +11,13 @@
 // generated alone, and the bytes do not depend on the thread count.
 //
 // Flows are the only postings to the receivables, payables and GR/IR
-// clearing accounts, and they start from no open items (opening AR and AP
-// are zero). The subledgers are the flows' open invoices, so at every period
-// end the open items of the AP and AR subledgers equal the balances of the
-// payables and receivables accounts in the journal.
+// clearing accounts. The opening receivables and payables are open items
+// too: invoices posted in the weeks before the first period (SetOpening),
+// which block 0 of each company carries with their payments, so that the
+// opening balances, like everything else, need no other block. The
+// subledgers are the flows' open invoices, so at the opening and at every
+// period end the open items of the AP and AR subledgers equal the balances
+// of the payables and receivables accounts.
 //
 // Documents reference master data by identifier (masterdata.VendorID,
 // CustomerID, MaterialID, UserID): unit prices come from the materials'
@@ -125,6 +128,10 @@ type Doc struct {
 	Pays [3]int32
 	// Cleared: a payment that settles its invoice in full.
 	Cleared bool
+	// Opening: an invoice brought forward, posted before the first period
+	// (in the opening balances, not the journal), with no order or
+	// predecessor.
+	Opening bool
 	// Posted: the document posts a journal entry (all but orders and
 	// deliveries of services).
 	Posted bool
@@ -216,6 +223,15 @@ type company struct {
 	periodEnded          []int32              // same, in days since 1970-01-01
 	// The master-data identifiers the flow tables write, made once.
 	vendorIDs, customerIDs, materialIDs, userIDs []string
+	// openAR and openAP are the opening open items (SetOpening).
+	openAR, openAP openingItems
+}
+
+// openingItems are the open items of one subledger at the opening: n
+// invoices whose gross amounts add up to total.
+type openingItems struct {
+	n     int
+	total int64
 }
 
 // terms are payment terms: master data's name and days.
@@ -229,6 +245,7 @@ type span struct{ lo, hi int64 }
 
 // Flows generates the document flows of a run.
 type Flows struct {
+	seed      uint64
 	cal       Calendar
 	maxWeight uint64 // the largest calendar weight, at least 1
 	acct      accounts
@@ -254,7 +271,7 @@ var deptOf = [...]int{buyer: 1, warehouse: 6, accountant: masterdata.Finance, se
 // customers tables to read prices and payment terms.
 func New(cfg *config.Config, seed uint64, ch *chart.Chart, cal Calendar) *Flows {
 	env := masterdata.NewEnv(cfg, ch)
-	f := &Flows{cal: cal, maxWeight: 1, p2p: newProcess(cfg.DocumentFlows.P2P), o2c: newProcess(cfg.DocumentFlows.O2C)}
+	f := &Flows{seed: seed, cal: cal, maxWeight: 1, p2p: newProcess(cfg.DocumentFlows.P2P), o2c: newProcess(cfg.DocumentFlows.O2C)}
 	for _, w := range cal.Weight {
 		f.maxWeight = max(f.maxWeight, w)
 	}
@@ -435,8 +452,10 @@ func taxRates(country string) (in, out int64) {
 // (order-to-cash), never more than p2p+o2c in all. A process switched off
 // in the config generates nothing; the caller fills the block with other
 // entries. With procure-to-pay off, the stocked goods the sales take are
-// bought for cash (buyForCash), from the p2p share.
-func (f *Flows) Generate(ci int, n int64, r *rand.Rand, p2p, o2c int, out *Batch) {
+// bought for cash (buyForCash), from the p2p share. Block 0 also carries
+// the opening open items (SetOpening); their payments take what p2p+o2c
+// leave and up to spare more entries.
+func (f *Flows) Generate(ci int, n int64, r *rand.Rand, p2p, o2c, spare int, out *Batch) {
 	out.Reset()
 	out.f, out.company, out.block = f, ci, n
 	g := gen{f: f, co: &f.companies[ci], r: r, b: out, left: p2p + o2c}
@@ -462,5 +481,9 @@ func (f *Flows) Generate(ci int, n int64, r *rand.Rand, p2p, o2c int, out *Batch
 		before := out.Entries
 		g.procureToPay(-1, 0, -1)
 		g.p2pLeft -= max(1, out.Entries-before)
+	}
+	if n == 0 {
+		o := gen{f: f, co: g.co, r: rng.New(f.seed, "opening-items", g.co.code), b: out, left: g.left + spare}
+		o.openingItems()
 	}
 }

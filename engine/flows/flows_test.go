@@ -104,7 +104,7 @@ func checkFlows(t *testing.T, cfg *config.Config) {
 		periodEnds = append(periodEnds, table.Days(start.AddDate(0, m+1, -1)))
 	}
 
-	var stats struct{ partialDeliveries, partialPayments, unpaid, duplicates, entries int }
+	var stats stats
 	blk := new(ledger.Block)
 	for ci, co := range cfg.Companies {
 		s := masterdata.SizesFor(co, cfg.ChartOfAccounts.Complexity)
@@ -115,6 +115,18 @@ func checkFlows(t *testing.T, cfg *config.Config) {
 		}
 		// Open items of the aging tables by as-of date, in journal scale.
 		agingAP, agingAR := map[int64]int64{}, map[int64]int64{}
+		// The opening open items: what the receivables and payables
+		// accounts open at, and the opening invoices of block 0.
+		running := map[chart.Role]int64{}
+		for a, v := range l.OpeningItems(ci) {
+			running[ch.Accounts[a].Role] += v * scale
+		}
+		// Where a process runs, its subledger opens with items; where it
+		// is off, without.
+		if (running[chart.Receivables] > 0) != cfg.DocumentFlows.O2C.Enabled || (running[chart.Payables] < 0) != cfg.DocumentFlows.P2P.Enabled {
+			t.Errorf("%s: opening receivables %d, payables %d", co.Code, running[chart.Receivables], running[chart.Payables])
+		}
+		openingInvoices := map[chart.Role]int64{}
 		for n := range l.Blocks(ci) {
 			l.Generate(ci, n, blk)
 			fb := &blk.Flows
@@ -156,7 +168,19 @@ func checkFlows(t *testing.T, cfg *config.Config) {
 					t.Fatalf("flow journal entry %s is not in the journal", id)
 				}
 			}
-			checkDocs(t, fb, s, cfg.DocumentFlows.P2P.Enabled, &stats)
+			checkDocs(t, fb, s, cfg.DocumentFlows.P2P.Enabled, table.Days(start), &stats)
+			for i := range fb.Docs {
+				if d := &fb.Docs[i]; d.Opening {
+					if n != 0 {
+						t.Fatalf("block %d carries opening item %s", n, fb.ID(int32(i)))
+					}
+					if d.Kind == flows.CustomerInvoice {
+						openingInvoices[chart.Receivables] += d.Gross() * scale
+					} else {
+						openingInvoices[chart.Payables] -= d.Gross() * scale
+					}
+				}
+			}
 			checkTables(t, fb, co.Code, s)
 			for _, tb := range flows.Tables {
 				var dst map[int64]int64
@@ -180,7 +204,11 @@ func checkFlows(t *testing.T, cfg *config.Config) {
 		// control accounts; receivables and inventory (which only flows
 		// post, from no opening stock) are debits, payables and GR/IR
 		// credits, and open items exist.
-		running := map[chart.Role]int64{}
+		for _, r := range []chart.Role{chart.Receivables, chart.Payables} {
+			if openingInvoices[r] != running[r] {
+				t.Errorf("%s: opening %s %d, opening invoices %d", co.Code, r, running[r], openingInvoices[r])
+			}
+		}
 		days := map[chart.Role][]int32{}
 		tracked := append([]chart.Role{chart.Inventory}, controls...)
 		for _, r := range tracked {
@@ -224,7 +252,10 @@ func checkFlows(t *testing.T, cfg *config.Config) {
 	}
 	// Receipts and deliveries come with sales: without order-to-cash,
 	// purchases are services and supplies, invoiced against the order.
-	if (cfg.DocumentFlows.O2C.Enabled && stats.partialDeliveries == 0) || stats.partialPayments == 0 || stats.unpaid == 0 || stats.entries == 0 {
+	// Opening items are paid where a process runs.
+	anyOn := cfg.DocumentFlows.O2C.Enabled || cfg.DocumentFlows.P2P.Enabled
+	if (cfg.DocumentFlows.O2C.Enabled && stats.partialDeliveries == 0) || stats.partialPayments == 0 || stats.unpaid == 0 || stats.entries == 0 ||
+		(anyOn && stats.openingPaid == 0) {
 		t.Errorf("want partial deliveries, partial payments, unpaid invoices and flow entries, got %+v", stats)
 	}
 	if cfg.Fraud.Enabled && stats.duplicates == 0 {
@@ -242,14 +273,19 @@ func col(t *testing.T, tb *flows.Table, name string) int {
 	return -1
 }
 
+// stats count what the flows' variations produced.
+type stats struct{ partialDeliveries, partialPayments, unpaid, duplicates, entries, openingPaid int }
+
 // checkDocs checks every flow: each document follows its predecessor of the
 // right kind, no earlier, with the same party and material; quantities and
-// amounts add up; every master-data reference exists.
+// amounts add up; every master-data reference exists. Opening invoices are
+// posted before the start (day start, in days since 1970-01-01), post no
+// entry and have no order; their payments post from the start on.
 //
 // With procure-to-pay off (p2p false), it runs no document: the goods
 // receipts are purchases for cash, outside any order, that debit inventory
 // and credit the bank.
-func checkDocs(t *testing.T, b *flows.Batch, s masterdata.Sizes, p2p bool, stats *struct{ partialDeliveries, partialPayments, unpaid, duplicates, entries int }) {
+func checkDocs(t *testing.T, b *flows.Batch, s masterdata.Sizes, p2p bool, start int32, stats *stats) {
 	t.Helper()
 	pred := map[flows.Kind]flows.Kind{
 		flows.GoodsReceipt: flows.PurchaseOrder, flows.VendorInvoice: flows.GoodsReceipt, flows.Payment: flows.VendorInvoice,
@@ -265,18 +301,27 @@ func checkDocs(t *testing.T, b *flows.Batch, s masterdata.Sizes, p2p bool, stats
 		if d.Party < 0 || int(d.Party) >= parties || d.Material < 0 || int(d.Material) >= s.Materials || d.User < 0 || int(d.User) >= s.Employees {
 			t.Fatalf("%s: party %d, material %d or user %d outside the master data", b.ID(int32(i)), d.Party, d.Material, d.User)
 		}
-		if d.Kind.Vendor() && p2p == (d.Order < 0) {
+		if d.Opening {
+			if (d.Kind != flows.VendorInvoice && d.Kind != flows.CustomerInvoice) || d.Pred != -1 || d.Order != -1 ||
+				d.Posted || d.Gross() <= 0 || b.Date(d.Day) >= start || b.Date(d.Day) < start-90 {
+				t.Fatalf("%s: opening item of kind %d, predecessor %d, order %d, posted %v, gross %d, day %d (start %d)",
+					b.ID(int32(i)), d.Kind, d.Pred, d.Order, d.Posted, d.Gross(), b.Date(d.Day), start)
+			}
+		} else if d.Posted && b.Date(d.Day) < start {
+			t.Fatalf("%s posts on day %d, before the start %d", b.ID(int32(i)), b.Date(d.Day), start)
+		}
+		if opening := d.Opening || (d.Pred >= 0 && b.Docs[d.Pred].Opening); d.Kind.Vendor() && !opening && p2p == (d.Order < 0) {
 			t.Fatalf("%s (kind %d): order %d with procure-to-pay on = %v", b.ID(int32(i)), d.Kind, d.Order, p2p)
 		}
-		if d.Order < 0 {
+		if d.Order < 0 && d.Kind == flows.GoodsReceipt {
 			lines := b.Lines[d.FirstLine : d.FirstLine+d.NLines]
-			if d.Kind != flows.GoodsReceipt || d.Pred != -1 || len(lines) != 2 || !lines[0].Debit || lines[1].Debit ||
+			if d.Pred != -1 || len(lines) != 2 || !lines[0].Debit || lines[1].Debit ||
 				lines[0].Amount != d.Net || lines[1].Amount != d.Net {
 				t.Fatalf("purchase for cash %d: kind %d, pred %d, lines %+v", i, d.Kind, d.Pred, lines)
 			}
 			continue
 		}
-		if want, ok := pred[d.Kind]; ok {
+		if want, ok := pred[d.Kind]; ok && !d.Opening {
 			p := &b.Docs[d.Pred]
 			if d.Kind == flows.VendorInvoice && p.Kind == flows.PurchaseOrder {
 				want = p.Kind // a service, invoiced against the order
@@ -284,7 +329,12 @@ func checkDocs(t *testing.T, b *flows.Batch, s masterdata.Sizes, p2p bool, stats
 			if p.Kind != want || int(d.Pred) >= i || p.Day > d.Day || p.Party != d.Party || p.Material != d.Material {
 				t.Fatalf("%s follows %s (kind %d, day %d -> %d): not its predecessor", b.ID(int32(i)), b.ID(d.Pred), p.Kind, p.Day, d.Day)
 			}
-			if o := &b.Docs[d.Order]; o.Kind != flows.PurchaseOrder && o.Kind != flows.SalesOrder {
+			if p.Opening {
+				if d.Order != -1 {
+					t.Fatalf("%s pays opening item %s but names an order", b.ID(int32(i)), b.ID(d.Pred))
+				}
+				stats.openingPaid++
+			} else if o := &b.Docs[d.Order]; o.Kind != flows.PurchaseOrder && o.Kind != flows.SalesOrder {
 				t.Fatalf("%s: order %s is not an order", b.ID(int32(i)), b.ID(d.Order))
 			}
 		}
@@ -368,6 +418,9 @@ func checkTables(t *testing.T, b *flows.Batch, code string, s masterdata.Sizes) 
 		"document_flows/vendor_invoices": "vendor_invoice", "document_flows/payments": "ap_payment",
 		"document_flows/sales_orders": "sales_order", "document_flows/deliveries": "delivery",
 		"document_flows/customer_invoices": "customer_invoice", "document_flows/customer_receipts": "customer_receipt",
+		// The subledgers list every invoice again, and alone the opening
+		// items, which no flow of the dataset posted.
+		"subledger/ap_invoices": "vendor_invoice", "subledger/ar_invoices": "customer_invoice",
 	}
 	refCols := map[string]string{"purchase_order_id": "purchase_order", "goods_receipt_id": "goods_receipt",
 		"sales_order_id": "sales_order", "delivery_id": "delivery"}
@@ -379,7 +432,14 @@ func checkTables(t *testing.T, b *flows.Batch, code string, s masterdata.Sizes) 
 		}
 		err := b.Rows(tb, func(row []table.Value) error {
 			id := row[0].Str
-			if _, dup := docType[id]; dup {
+			if strings.HasPrefix(tb.Path, "subledger/") {
+				jeCol := col(t, tb, "journal_entry_id")
+				if known := docType[id]; known == typ {
+					return nil
+				} else if known != "" || !row[jeCol].Null {
+					return fmt.Errorf("%s: %s (journal entry %q) is no opening item and not in document_flows", tb.Path, id, row[jeCol].Str)
+				}
+			} else if _, dup := docType[id]; dup {
 				return fmt.Errorf("%s: %s appears twice", tb.Path, id)
 			}
 			docType[id] = typ

@@ -78,7 +78,7 @@ var Tables = []*Table{
 		"payment_terms", c("due_date", table.Date), c("amount_paid", amount), c("balance", amount), c("is_paid", table.Bool),
 		"journal_entry_id"),
 		rows: func(w *rowWriter, d *Doc, i int32) error {
-			if d.Kind != VendorInvoice {
+			if d.Kind != VendorInvoice || d.Opening {
 				return nil
 			}
 			w.head(d, i)
@@ -132,7 +132,7 @@ var Tables = []*Table{
 		c("total_gross_amount", amount), c("total_cogs", amount), "payment_terms", c("due_date", table.Date),
 		c("amount_paid", amount), c("amount_open", amount), "payment_status", "journal_entry_id"),
 		rows: func(w *rowWriter, d *Doc, i int32) error {
-			if d.Kind != CustomerInvoice {
+			if d.Kind != CustomerInvoice || d.Opening {
 				return nil
 			}
 			w.head(d, i)
@@ -178,6 +178,10 @@ var Tables = []*Table{
 			case GoodsReceipt, Delivery:
 				return ref(1, d.Pred, i, "follow_on", d.Qty*d.Price)
 			case VendorInvoice, CustomerInvoice:
+				if d.Opening {
+					// Brought forward: its order is not in the dataset.
+					return nil
+				}
 				if err := ref(1, d.Order, i, "follow_on", d.Net); err != nil || d.Pred == d.Order {
 					return err
 				}
@@ -192,7 +196,7 @@ var Tables = []*Table{
 		c("invoice_date", table.Date), c("posting_date", table.Date), c("document_date", table.Date), c("due_date", table.Date),
 		c("baseline_date", table.Date), "invoice_type", "status", c("net_amount", amount), c("tax_amount", amount),
 		c("gross_amount", amount), c("amount_paid", amount), c("amount_remaining", amount), "currency", "payment_terms",
-		"gl_account", "reference_po", opt("reference_gr", table.Text), "journal_entry_id"),
+		"gl_account", opt("reference_po", table.Text), opt("reference_gr", table.Text), opt("journal_entry_id", table.Text)),
 		rows: func(w *rowWriter, d *Doc, i int32) error {
 			if d.Kind != VendorInvoice {
 				return nil
@@ -206,7 +210,7 @@ var Tables = []*Table{
 			w.date(d.DocDay)
 			w.openItem(d)
 			w.str(w.b.f.acctNo[w.b.f.acct.ap])
-			w.id(d.Order)
+			w.order(d)
 			w.receipt(d)
 			w.je(d)
 			return w.end()
@@ -215,7 +219,7 @@ var Tables = []*Table{
 		c("invoice_date", table.Date), c("posting_date", table.Date), c("due_date", table.Date),
 		c("baseline_date", table.Date), "invoice_type", "status", c("net_amount", amount), c("tax_amount", amount),
 		c("gross_amount", amount), c("amount_paid", amount), c("amount_remaining", amount), "currency", "payment_terms",
-		"gl_account", "reference_so", "reference_delivery", "journal_entry_id"),
+		"gl_account", opt("reference_so", table.Text), opt("reference_delivery", table.Text), opt("journal_entry_id", table.Text)),
 		rows: func(w *rowWriter, d *Doc, i int32) error {
 			if d.Kind != CustomerInvoice {
 				return nil
@@ -227,8 +231,8 @@ var Tables = []*Table{
 			w.date(d.Day)
 			w.openItem(d)
 			w.str(w.b.f.acctNo[w.b.f.acct.ar])
-			w.id(d.Order)
-			w.id(d.Pred)
+			w.order(d)
+			w.receipt(d)
 			w.je(d)
 			return w.end()
 		}},
@@ -491,7 +495,7 @@ func (w *rowWriter) amt(v int64)    { w.e.amount(v, w.co.digits) }
 func (w *rowWriter) end() error     { return w.e.end() }
 
 // date writes a calendar index as a date.
-func (w *rowWriter) date(day int32) { w.e.day(w.b.f.cal.Epoch + day) }
+func (w *rowWriter) date(day int32) { w.e.day(w.b.Date(day)) }
 
 func (w *rowWriter) head(d *Doc, i int32) {
 	cal := &w.b.f.cal
@@ -552,14 +556,23 @@ func (w *rowWriter) id(i int32) {
 	w.e.closeText(w.appendID(w.e.open(), i), w.co.quote)
 }
 
-// receipt is the goods receipt a vendor invoice bills, null for services
-// invoiced against the order.
+// receipt is the goods receipt or delivery an invoice bills: null for
+// services invoiced against the order and for opening items.
 func (w *rowWriter) receipt(d *Doc) {
 	if d.Pred == d.Order {
 		w.e.null()
 		return
 	}
 	w.id(d.Pred)
+}
+
+// order is the order of an invoice, null for opening items.
+func (w *rowWriter) order(d *Doc) {
+	if d.Opening {
+		w.e.null()
+		return
+	}
+	w.id(d.Order)
 }
 
 // je is the journal entry of d, null when it posts none.
@@ -611,7 +624,7 @@ func (w *rowWriter) vendorNumber(d *Doc) {
 func (b *Batch) each(t *Table, e encoder) error {
 	w := rowWriter{b: b, co: &b.f.companies[b.company], e: e}
 	for i := range b.Docs {
-		if b.Docs[i].Order < 0 {
+		if d := &b.Docs[i]; d.Kind == GoodsReceipt && d.Order < 0 {
 			// A purchase for cash (procure-to-pay off) posts a journal
 			// entry but is no flow document.
 			continue
@@ -659,8 +672,8 @@ func (e *csvEncoder) num(v int64) { e.out = append(strconv.AppendInt(e.out, v, 1
 func (e *csvEncoder) flag(v bool) { e.out = append(strconv.AppendBool(e.out, v), ',') }
 func (e *csvEncoder) null()       { e.out = append(e.out, ',') }
 
-// day copies the text of a calendar day; due dates after the calendar are
-// formatted.
+// day copies the text of a calendar day; days outside the calendar (due
+// dates after it, opening items' dates before it) are formatted.
 func (e *csvEncoder) day(d int32) {
 	if i := d - e.cal.Epoch; i >= 0 && int(i) < len(e.cal.Date) {
 		e.out = append(append(e.out, e.cal.Date[i]...), ',')
@@ -741,3 +754,6 @@ func (e *valueEncoder) end() error {
 
 // AccountNumber is the account number of chart index i.
 func (f *Flows) AccountNumber(i int32) string { return f.acctNo[i] }
+
+// Date returns calendar index day as days since 1970-01-01.
+func (b *Batch) Date(day int32) int32 { return b.f.cal.Epoch + day }

@@ -6,7 +6,10 @@ import "testing"
 // balance: at every period end, each company's receivables and inventory
 // carry debit balances and its payables a credit balance, and the
 // receivables and payables equal the open items of subledger/ar_aging.csv
-// and ap_aging.csv as of that day.
+// and ap_aging.csv as of that day. The opening balances' receivables and
+// payables are the opening open items: the invoices of ar_invoices.csv and
+// ap_invoices.csv posted before the start, without journal entries, which
+// payments in the journal then settle (none where the process is off).
 func TestControlAccounts(t *testing.T) {
 	for name, cfg := range balanceConfigs(t) {
 		t.Run(name, func(t *testing.T) {
@@ -26,6 +29,55 @@ func TestControlAccounts(t *testing.T) {
 					aging[p] += minor(t, rec[cols["amount_remaining"]])
 				})
 			}
+			// The opening: balances against the opening invoices.
+			start := cfg.Global.StartDate.Format("2006-01-02")
+			opening := map[period]int64{}
+			eachRow(t, dir, "balance/opening_balances.csv", func(cols map[string]int, rec []string) {
+				if c := rec[cols["category"]]; c == "Receivables" || c == "Payables" {
+					opening[period{rec[cols["company_code"]], start, c}] += minor(t, rec[cols["balance"]])
+				}
+			})
+			items := map[period]int64{}
+			broughtForward := map[string]bool{}
+			for file, category := range map[string]string{"subledger/ar_invoices.csv": "Receivables", "subledger/ap_invoices.csv": "Payables"} {
+				eachRow(t, dir, file, func(cols map[string]int, rec []string) {
+					before, noEntry := rec[cols["posting_date"]] < start, rec[cols["journal_entry_id"]] == ""
+					if before != noEntry {
+						t.Fatalf("%s %s: posted %s, journal entry %q", file, rec[cols["invoice_number"]], rec[cols["posting_date"]], rec[cols["journal_entry_id"]])
+					}
+					if !before {
+						return
+					}
+					broughtForward[rec[cols["invoice_number"]]] = true
+					v := minor(t, rec[cols["gross_amount"]])
+					if category == "Payables" {
+						v = -v
+					}
+					items[period{rec[cols["company_code"]], start, category}] += v
+				})
+			}
+			// A process switched off has no subledger and opens at zero.
+			on := map[string]bool{"Receivables": cfg.DocumentFlows.O2C.Enabled, "Payables": cfg.DocumentFlows.P2P.Enabled}
+			for _, co := range cfg.Companies {
+				for c, runs := range on {
+					p := period{co.Code, start, c}
+					if (opening[p] != 0) != runs || opening[p] != items[p] {
+						t.Errorf("%s: opening %s %d, opening invoices %d", co.Code, c, opening[p], items[p])
+					}
+				}
+			}
+			paid := 0
+			for _, file := range []string{"document_flows/payments.csv", "document_flows/customer_receipts.csv"} {
+				eachRow(t, dir, file, func(cols map[string]int, rec []string) {
+					if broughtForward[rec[cols["invoice_id"]]] {
+						paid++
+					}
+				})
+			}
+			if paid == 0 {
+				t.Error("no payment settles an opening invoice")
+			}
+
 			open := 0
 			for p, v := range sums {
 				switch {

@@ -14,7 +14,7 @@ import (
 // companies, three chart sizes, two fiscal years starting in July, a
 // mid-month start with six-month fiscal years, and document flows set by
 // the config: procure-to-pay off, and order-to-cash off with procure-to-pay
-// rates and delays of its own.
+// rates and delays of its own; and a fifth of the entries fraudulent.
 func balanceConfigs(t *testing.T) map[string]*config.Config {
 	t.Helper()
 	parse := func(name, doc string) *config.Config {
@@ -36,6 +36,14 @@ chart_of_accounts: {complexity: small}
 output: {formats: [csv]}
 `),
 		"retail-p2p-off": parse("p2p-off.yaml", p2pOffYAML),
+		// Many duplicate payments: some blocks pay an invoice twice over.
+		"retail-fraud-heavy": parse("fraud.yaml", `global: {seed: 11, industry: retail, start_date: "2024-01-01", period_months: 12}
+companies:
+  - {code: R1, name: Harbor, currency: EUR, country: DE, annual_transaction_volume: {custom: 30000}}
+chart_of_accounts: {complexity: small}
+output: {formats: [csv]}
+fraud: {enabled: true, fraud_rate: 0.2}
+`),
 		"manufacturing-o2c-off": parse("o2c-off.yaml", `global: {seed: 4, industry: manufacturing, start_date: "2024-04-01", period_months: 12}
 companies:
   - {code: M1, name: Works GmbH, currency: EUR, country: DE, annual_transaction_volume: {custom: 5000}}

@@ -545,7 +545,7 @@ func writeBalances(w *writer, cfg *config.Config, seed uint64, ch *chart.Chart, 
 	}
 	emit := func(row []table.Value) error { return writeRow(tfs, row) }
 	for ci, co := range cfg.Companies {
-		sheets[ci], currencies[ci] = balance.Opening(cfg, seed, ch, ci, l.AnnualSales(ci), openingHeld(cfg, seed, ch, ci)), co.Currency
+		sheets[ci], currencies[ci] = balance.Opening(cfg, seed, ch, ci, l.AnnualSales(ci), openingHeld(cfg, seed, ch, l, ci)), co.Currency
 		v.Opening(sheets[ci], co.Currency)
 		if err := sheets[ci].Rows(ch, co.Currency, emit); err != nil {
 			abortTable(tfs)
@@ -581,15 +581,15 @@ func writeBalances(w *writer, cfg *config.Config, seed uint64, ch *chart.Chart, 
 }
 
 // openingHeld returns what company ci's subledgers and fixed-asset register
-// hold on the first day, by chart index: the register's cost and
+// hold on the first day, by chart index: the opening open items of the
+// receivables and payables (ledger.OpeningItems) and the register's cost and
 // accumulated depreciation of the assets bought before the first month
-// (masterdata.AssetBalances). The subledgers start without open items, so
-// receivables and payables open at zero.
-func openingHeld(cfg *config.Config, seed uint64, ch *chart.Chart, ci int) map[int]int64 {
+// (masterdata.AssetBalances).
+func openingHeld(cfg *config.Config, seed uint64, ch *chart.Chart, l *ledger.Ledger, ci int) map[int]int64 {
 	c := cfg.Companies[ci]
 	start := cfg.Global.StartDate
 	assets := masterdata.FixedAssets(seed, masterdata.NewEnv(cfg, ch), c, masterdata.SizesFor(c, cfg.ChartOfAccounts.Complexity))
-	held := map[int]int64{}
+	held := l.OpeningItems(ci)
 	for _, b := range masterdata.AssetBalances(assets, start.Year(), start.Month()) {
 		held[b.Account] = b.Amount
 	}

@@ -78,6 +78,7 @@ type company struct {
 	sizes   masterdata.Sizes
 	entries int64
 	digits  int
+	sales   int64 // AnnualSales
 	// rates and rateMicros are the exchange rate into the group
 	// currency on each day of the calendar (Ledger.days), as text and in
 	// millionths: the day's rate from the run's fx table, or 1.
@@ -275,8 +276,28 @@ func New(cfg *config.Config, seed uint64, ch *chart.Chart) *Ledger {
 		l.companies = append(l.companies, co)
 	}
 	l.flows = flows.New(cfg, seed, ch, l.flowCalendar())
+	// The opening receivables and payables are sized for the revenue that
+	// block 0 without them books; they then join block 0.
+	for ci := range l.companies {
+		co := &l.companies[ci]
+		co.sales = l.annualSales(ci)
+		rec, pay := balance.Targets(cfg, ci, co.sales)
+		_, _, _, count, p2p, o2c := l.shares(co, 0)
+		l.flows.SetOpening(ci, rec, pay, max(1, (int(count)-p2p-o2c)/openingShare))
+	}
 	return l
 }
+
+// openingShare: each subledger's opening open items number at most a fifth
+// of the entries block 0's flows leave to generic documents, so that their
+// payments (some in two instalments) mostly fit in the half of those that
+// Generate gives them.
+const openingShare = 5
+
+// OpeningItems returns what company ci's opening open items add up to, by
+// chart index, debits positive (flows.Flows.OpeningItems): the balances the
+// receivables and payables accounts open at.
+func (l *Ledger) OpeningItems(ci int) map[int]int64 { return l.flows.OpeningItems(ci) }
 
 // Warnings are the problems New found that do not stop generation.
 func (l *Ledger) Warnings() []string { return l.warnings }
@@ -528,18 +549,11 @@ func (l *Ledger) Generate(ci int, n int64, out *Block) {
 	out.l, out.company = l, ci
 	co := &l.companies[ci]
 	r := rng.Block(l.seed, n, "journal", co.cfg.Code)
-	first := n * BlockSize
-	last := min(first+BlockSize, co.entries)
-	// Recurring postings take the positions their schedule gives them; the
-	// flows' entries come next, then generic documents fill the block.
-	k := co.sched.next(first)
-	recurring := 0
-	for j := k; j < len(co.sched.posts) && co.sched.posts[j].seq < last; j++ {
-		recurring++
-	}
-	count := uint64(last-first) - uint64(recurring)
+	first, last, k, count, p2p, o2c := l.shares(co, n)
 	fr := rng.Block(l.seed, n, "flows", co.cfg.Code)
-	l.flows.Generate(ci, n, fr, int(count*l.p2pWeight/l.flowTotal), int(count*l.o2cWeight/l.flowTotal), &out.Flows)
+	// Opening items' payments (block 0) take at most half of what the
+	// flows leave to generic documents, which carry the fraud.
+	l.flows.Generate(ci, n, fr, p2p, o2c, (int(count)-p2p-o2c)/2, &out.Flows)
 	// The next flow document to post (a duplicate payment adds one to the
 	// flows later, which posts as its own fraud entry).
 	next := 0
@@ -570,6 +584,24 @@ func (l *Ledger) Generate(ci int, n int64, out *Block) {
 		}
 		l.document(co, seq, r, out)
 	}
+}
+
+// shares returns the entries of block n of co: the sequence numbers
+// first..last-1, the first recurring posting at or after first (k), the
+// entries that are not recurring (count), and the shares of them that the
+// procure-to-pay and order-to-cash flows aim at. Recurring postings take
+// the positions their schedule gives them; the flows' entries come next,
+// then generic documents fill the block.
+func (l *Ledger) shares(co *company, n int64) (first, last int64, k int, count uint64, p2p, o2c int) {
+	first = n * BlockSize
+	last = min(first+BlockSize, co.entries)
+	k = co.sched.next(first)
+	recurring := 0
+	for j := k; j < len(co.sched.posts) && co.sched.posts[j].seq < last; j++ {
+		recurring++
+	}
+	count = uint64(last-first) - uint64(recurring)
+	return first, last, k, count, int(count * l.p2pWeight / l.flowTotal), int(count * l.o2cWeight / l.flowTotal)
 }
 
 // flowKinds are the templates whose documents come from the flows.

@@ -59,12 +59,16 @@ func (b *Block) OpenItems(open []int64, accounts int) { b.Flows.AddOpen(open, ac
 // block's entries to a year's. It sizes the opening balance sheet; nothing
 // checks the journal against it. Integer arithmetic only, like everything
 // that decides output bytes.
-func (l *Ledger) AnnualSales(ci int) int64 {
+func (l *Ledger) AnnualSales(ci int) int64 { return l.companies[ci].sales }
+
+// annualSales computes AnnualSales from block 0 as it is before the
+// opening open items join it.
+func (l *Ledger) annualSales(ci int) int64 {
 	var blk Block
 	l.Generate(ci, 0, &blk)
 	var net int64
 	for i := range blk.Flows.Docs {
-		if d := &blk.Flows.Docs[i]; d.Kind == flows.CustomerInvoice {
+		if d := &blk.Flows.Docs[i]; d.Kind == flows.CustomerInvoice && !d.Opening {
 			net += d.Net
 		}
 	}

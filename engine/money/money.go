@@ -5,7 +5,10 @@
 // that every output format uses.
 package money
 
-import "strconv"
+import (
+	"math/bits"
+	"strconv"
+)
 
 // pow10 holds 10^0 through 10^18, every power of ten an int64 holds.
 var pow10 = [...]int64{1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12,
@@ -43,4 +46,19 @@ func AppendMinor(b []byte, v int64, digits int) []byte {
 		frac /= 10
 	}
 	return b
+}
+
+// MulDiv returns a*b/d for non-negative a, b and positive d, rounded down,
+// without overflow in the product (shares and ratios of amounts); a result
+// beyond int64 saturates.
+func MulDiv(a, b, d int64) int64 {
+	hi, lo := bits.Mul64(uint64(a), uint64(b))
+	if hi >= uint64(d) {
+		return 1<<63 - 1
+	}
+	q, _ := bits.Div64(hi, lo, uint64(d))
+	if q > 1<<63-1 {
+		return 1<<63 - 1
+	}
+	return int64(q)
 }

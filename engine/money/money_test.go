@@ -84,3 +84,16 @@ func TestCurrencies(t *testing.T) {
 		t.Fatal("XXX known")
 	}
 }
+
+func TestMulDiv(t *testing.T) {
+	for _, c := range []struct{ a, b, d, want int64 }{
+		{10, 3, 4, 7},
+		{1 << 62, 4, 8, 1 << 61},
+		{1 << 62, 1 << 62, 1, 1<<63 - 1}, // saturates
+		{0, 5, 3, 0},
+	} {
+		if got := MulDiv(c.a, c.b, c.d); got != c.want {
+			t.Errorf("MulDiv(%d, %d, %d) = %d, want %d", c.a, c.b, c.d, got, c.want)
+		}
+	}
+}
