@@ -236,6 +236,11 @@ type sink struct {
 
 const writebackChunk = 32 << 20
 
+// parquetFileBuffer is the buffer of a Parquet file: the smallest bufio
+// keeps, since parquet-go writes through its own buffer in larger chunks,
+// which pass through this one uncopied.
+const parquetFileBuffer = 16
+
 func (s *sink) Write(p []byte) (int, error) {
 	s.h.Write(p)
 	n, err := s.f.Write(p)
@@ -257,7 +262,14 @@ func (w *writer) create(rel, format string, header []byte) (*file, error) {
 		return nil, err
 	}
 	s := &sink{f: f, h: sha256.New()}
-	out := &file{w: w, rel: rel, format: format, f: f, s: s, buf: bufio.NewWriterSize(s, 1<<20)}
+	size := 1 << 20
+	if format == "parquet" {
+		// parquet-go buffers its writes itself; a second large buffer
+		// per file would only hold a copy (a megabyte for each of about
+		// 25 files).
+		size = parquetFileBuffer
+	}
+	out := &file{w: w, rel: rel, format: format, f: f, s: s, buf: bufio.NewWriterSize(s, size)}
 	if _, err := out.buf.Write(header); err != nil {
 		f.Close()
 		return nil, err

@@ -20,6 +20,13 @@ import (
 // does. The file records this generator, not the library's build, as its
 // creator, so that its bytes depend on the generator version alone.
 //
+// A writer holds, until its row group is flushed, a page buffer of
+// PageBufferSize and the compressed pages of each column; and, until the
+// file is closed, the footer and page index: one entry per column chunk
+// and page. Each dataset has about 330 columns open at once (the journal
+// and 13 flow and subledger tables), so PageBufferSize and RowGroupRows
+// set the memory a run holds, and the page index how it grows with volume.
+//
 // Page headers carry no statistics: the column index already holds each
 // page's bounds, and the column chunk its own, so computing them a second
 // time for the header would only cost time.
@@ -47,40 +54,74 @@ func ParquetOptions(codec string, level int) ([]parquet.WriterOption, error) {
 		parquet.CreatedBy("datasynth-data", genversion.Version, ""),
 		parquet.MaxRowsPerRowGroup(RowGroupRows),
 		parquet.DataPageStatistics(false),
+		parquet.PageBufferSize(PageBufferSize),
 	}, nil
 }
 
+// PageBufferSize is the uncompressed size at which a column's page is cut.
+// parquet-go's default, 256 KiB, held up to 80 MB of buffers over the
+// columns of a dataset; 32 KiB held a quarter of that, but its page index
+// (about 130 bytes a page, kept until close) grew twice as fast with
+// volume as at 64 KiB.
+const PageBufferSize = 64 << 10
+
+// RowGroupRows bounds the rows of one Parquet row group, and so the
+// compressed pages a writer holds (about 2 MB a table at 64Ki rows); fewer
+// rows a group would add footer entries (about 1 KB a column chunk, kept
+// until close) faster than they save.
+const RowGroupRows = 64 * 1024
+
 // zstdWindow is the zstd window of Parquet pages: larger than any page
-// (pages are cut at parquet-go's 256 KiB page buffer), so that it changes
-// nothing in the compression, while the encoder's history buffer stays at
-// 1 MiB instead of the 16 MiB a default encoder allocates.
+// (pages are cut at PageBufferSize), so that it changes nothing in the
+// compression, while an encoder's history buffer stays at 1 MiB instead of
+// the 16 MiB a default encoder allocates.
 const zstdWindow = 512 << 10
 
-// zstdCodec compresses Parquet pages with zstd. It keeps one encoder for
-// the life of the writer: parquet-go's own codec keeps its encoders in a
-// pool that each garbage collection empties, and every new encoder
-// allocated its 16 MiB history again. zstd.Encoder.EncodeAll is safe for
-// concurrent use and its output does not depend on the number of
-// goroutines using it.
+// zstdCodec compresses Parquet pages with zstd, with an encoder taken from
+// zstdIdle for each page.
 type zstdCodec struct {
 	pzstd.Codec // String, CompressionCodec and Decode
 	level       zstd.EncoderLevel
-	once        sync.Once
-	enc         *zstd.Encoder
-	err         error
+}
+
+// zstdIdle holds the idle zstd encoders of the process by level. The
+// tables of a dataset are written one page at a time, so a run uses one
+// encoder where one per table held about 25 (each some hundreds of KiB of
+// tables and history); concurrent runs each take their own. Unlike
+// parquet-go's own codec, whose sync.Pool each garbage collection empties,
+// encoders are kept, so none allocates its history twice. EncodeAll's
+// output does not depend on the encoder's earlier use.
+var zstdIdle struct {
+	sync.Mutex
+	free map[zstd.EncoderLevel][]*zstd.Encoder
 }
 
 func (c *zstdCodec) Encode(dst, src []byte) ([]byte, error) {
-	c.once.Do(func() {
-		c.enc, c.err = zstd.NewWriter(nil,
+	zstdIdle.Lock()
+	var enc *zstd.Encoder
+	if free := zstdIdle.free[c.level]; len(free) > 0 {
+		enc = free[len(free)-1]
+		zstdIdle.free[c.level] = free[:len(free)-1]
+	}
+	zstdIdle.Unlock()
+	if enc == nil {
+		var err error
+		enc, err = zstd.NewWriter(nil,
 			zstd.WithEncoderLevel(c.level),
 			zstd.WithEncoderConcurrency(1),
 			zstd.WithWindowSize(zstdWindow),
 			zstd.WithZeroFrames(true),
 			zstd.WithEncoderCRC(false))
-	})
-	if c.err != nil {
-		return dst[:0], c.err
+		if err != nil {
+			return dst[:0], err
+		}
 	}
-	return c.enc.EncodeAll(src, dst[:0]), nil
+	dst = enc.EncodeAll(src, dst[:0])
+	zstdIdle.Lock()
+	if zstdIdle.free == nil {
+		zstdIdle.free = map[zstd.EncoderLevel][]*zstd.Encoder{}
+	}
+	zstdIdle.free[c.level] = append(zstdIdle.free[c.level], enc)
+	zstdIdle.Unlock()
+	return dst, nil
 }

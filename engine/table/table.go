@@ -294,10 +294,6 @@ type parquetWriter struct {
 	rows int64
 }
 
-// RowGroupRows bounds the rows of one Parquet row group, and so the memory
-// a writer holds.
-const RowGroupRows = 64 * 1024
-
 // Schema returns the Parquet schema of the columns, fields in column order.
 func Schema(name string, cols []Column) *parquet.Schema {
 	fields := make([]reflect.StructField, len(cols))
