@@ -40,6 +40,9 @@ type canonical struct {
 	// DocumentFlows is left out while it holds the defaults, for the same
 	// reason.
 	DocumentFlows *[2]canonicalProcess `json:"document_flows,omitempty"`
+	// MasterData is left out while no count is given, for the same
+	// reason: vendors, customers, materials, employees, fixed assets.
+	MasterData *[5]int `json:"master_data,omitempty"`
 }
 
 // canonicalProcess is a Process: its switch, rates (partial, late,
@@ -129,6 +132,9 @@ func (c *Config) Canonical(seed uint64) []byte {
 	}
 	if f := c.DocumentFlows; f != defaults().DocumentFlows {
 		k.DocumentFlows = &[2]canonicalProcess{canonicalFlow(f.P2P), canonicalFlow(f.O2C)}
+	}
+	if m := c.MasterData; m != (MasterData{}) {
+		k.MasterData = &[5]int{m.Vendors, m.Customers, m.Materials, m.Employees, m.FixedAssets}
 	}
 	for _, co := range c.Companies {
 		k.Companies = append(k.Companies, canonicalCompany{co.Code, co.Name, co.Currency, co.Country, co.AnnualVolume, co.VolumeWeight.String()})

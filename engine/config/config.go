@@ -3,9 +3,10 @@
 // A config is YAML with DataSynth's sections and keys. Every key that
 // DataSynth's schema defines is accepted (the table in datasynth_keys.txt
 // holds all of them): the sections this generator implements (global,
-// companies, chart_of_accounts, output, fraud, transactions) are decoded key
-// by key, and a key or section it does not act on gets one warning naming
-// it, never a silent change in behaviour. A key that is in no DataSynth
+// companies, chart_of_accounts, output, fraud, transactions, hr,
+// document_flows, master_data) are decoded key by key, and a key or
+// section it does not act on gets one warning naming it, never a silent
+// change in behaviour. A key that is in no DataSynth
 // schema is an error. Parse reports every problem it finds at once, each
 // with file, line, column and key path, so a user fixes a file in one pass.
 // Numbers that decide generated values (weights, rates, amounts) are parsed
@@ -80,6 +81,7 @@ type Config struct {
 	Transactions    Transactions
 	HR              HR
 	DocumentFlows   DocumentFlows
+	MasterData      MasterData
 
 	// Source names where the config came from, for messages.
 	Source string
@@ -189,6 +191,19 @@ type HR struct {
 	// (hr.payroll.tax_rates).
 	FederalTax, StateTax, FICA Decimal
 }
+
+// MasterData holds the master_data counts: rows of each master-data table
+// per company, as DataSynth's counts are. A count of 0 (the key absent)
+// keeps the size derived from the company's volume (masterdata.SizesFor).
+type MasterData struct {
+	Vendors, Customers, Materials, Employees, FixedAssets int
+}
+
+// MasterDataLimits are the largest master_data counts: identifiers of
+// vendors, customers, materials and fixed assets have six digits and
+// employees' five; fixed assets are held in memory for depreciation
+// (about 280 bytes each).
+var MasterDataLimits = struct{ Vendors, Customers, Materials, Employees, FixedAssets int }{999_999, 999_999, 999_999, 99_999, 100_000}
 
 // DocumentFlows is what the `document_flows` section decides of the
 // procure-to-pay (P2P) and order-to-cash (O2C) flows.

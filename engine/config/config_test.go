@@ -339,3 +339,62 @@ func TestHRPayroll(t *testing.T) {
 		}
 	}
 }
+
+func TestMasterDataCounts(t *testing.T) {
+	cfg, err := Parse("c.yaml", []byte(base+`master_data:
+  vendors: {count: 5, generate_tax_ids: true}
+  customers: {count: 999999}
+  employees: {count: 1}
+  fixed_assets: {count: 100000}
+  cost_centers: {max_hierarchy_depth: 2}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := MasterData{Vendors: 5, Customers: 999_999, Employees: 1, FixedAssets: 100_000}
+	if cfg.MasterData != want {
+		t.Errorf("master data = %+v, want %+v", cfg.MasterData, want)
+	}
+	var got []string
+	for _, w := range cfg.Warnings {
+		got = append(got, w.String())
+	}
+	wantWarnings := []string{
+		"c.yaml:17:23: master_data.vendors.generate_tax_ids: accepted without effect: every vendor has a tax number of its country",
+		"c.yaml:21:3: master_data.cost_centers: accepted without effect: cost centres follow chart_of_accounts.complexity",
+	}
+	if !slices.Equal(got, wantWarnings) {
+		t.Errorf("warnings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(wantWarnings, "\n"))
+	}
+	back, err := Parse("back.yaml", cfg.YAML())
+	if err != nil || back.MasterData != cfg.MasterData || back.Hash(1) != cfg.Hash(1) {
+		t.Errorf("YAML round trip: %v\n%s", err, cfg.YAML())
+	}
+	plain, err := Parse("plain.yaml", []byte(base))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if plain.Hash(1) == cfg.Hash(1) {
+		t.Error("the hash does not follow master_data counts")
+	}
+	// A section without counts keeps the volume's sizes and the hash of
+	// a config without it.
+	other, err := Parse("c.yaml", []byte(base+"master_data:\n  materials: {bom_percent: 0.2}\n"))
+	if err != nil || other.MasterData != (MasterData{}) || other.Hash(1) != plain.Hash(1) {
+		t.Errorf("master_data without counts: %v, %+v", err, other.MasterData)
+	}
+
+	for _, tt := range []struct{ doc, want string }{
+		{"master_data:\n  vendors: {count: 0}\n", "c.yaml:17:20: master_data.vendors.count: 0 is out of range 1..999999"},
+		{"master_data:\n  customers: {count: -3}\n", "c.yaml:17:22: master_data.customers.count: -3 is out of range 1..999999"},
+		{"master_data:\n  materials: {count: 1000000}\n", "c.yaml:17:22: master_data.materials.count: 1000000 is out of range 1..999999"},
+		{"master_data:\n  employees: {count: 100000}\n", "c.yaml:17:22: master_data.employees.count: 100000 is out of range 1..99999"},
+		{"master_data:\n  fixed_assets: {count: 5000000000}\n", "c.yaml:17:25: master_data.fixed_assets.count: 5000000000 is out of range 1..100000"},
+		{"master_data:\n  vendors: {count: 2.5}\n", `master_data.vendors.count: "2.5" is not a whole number; allowed: 1..999999`},
+		{"master_data:\n  vendors: {cont: 5}\n", `master_data.vendors.cont: unknown key; did you mean "count"?`},
+	} {
+		if _, err := Parse("c.yaml", []byte(base+tt.doc)); err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%q: %v, want %q", tt.doc, err, tt.want)
+		}
+	}
+}

@@ -46,6 +46,29 @@ var noEffect = map[string]string{
 	"hr.payroll.retirement_participation_rate":                                     "payroll postings withhold taxes only",
 	"hr.time_attendance":                                                           "time sheets are not generated",
 	"hr.expenses":                                                                  "expense reports are not generated; expense claims post as journal entries",
+	"master_data.vendors.intercompany_percent":                                     "the other companies of the group are the first vendors and customers of each company",
+	"master_data.customers.intercompany_percent":                                   "the other companies of the group are the first vendors and customers of each company",
+	"master_data.vendors.payment_terms_distribution":                               "payment terms are drawn evenly from DataSynth's terms",
+	"master_data.vendors.behavior_distribution":                                    "vendor behaviour is drawn with fixed shares",
+	"master_data.vendors.generate_bank_accounts":                                   "every vendor has a bank account",
+	"master_data.vendors.generate_tax_ids":                                         "every vendor has a tax number of its country",
+	"master_data.customers.credit_rating_distribution":                             "credit ratings are drawn with fixed shares",
+	"master_data.customers.payment_behavior_distribution":                          "a customer's payment behaviour follows its credit rating",
+	"master_data.customers.generate_credit_limits":                                 "every customer has a credit limit drawn for its customer type",
+	"master_data.materials.type_distribution":                                      "material types come from the industry's catalogue of materials",
+	"master_data.materials.valuation_distribution":                                 "finished and semi-finished goods are valued at standard cost, other materials at moving average",
+	"master_data.materials.bom_percent":                                            "bills of materials are not generated (bom_components is empty)",
+	"master_data.materials.max_bom_depth":                                          "bills of materials are not generated (bom_components is empty)",
+	"master_data.fixed_assets.class_distribution":                                  "asset classes are drawn with the industry's shares",
+	"master_data.fixed_assets.depreciation_distribution":                           "the depreciation method follows the asset class",
+	"master_data.fixed_assets.fully_depreciated_percent":                           "acquisition dates are drawn, some long enough ago for the asset to be fully depreciated",
+	"master_data.fixed_assets.generate_acquisition_history":                        "assets carry their acquisition date and cost, not a history",
+	"master_data.employees.generate_hierarchy":                                     "every employee but the chief executive has a manager: the head of their cost centre or department",
+	"master_data.employees.max_hierarchy_depth":                                    "the hierarchy has the eight job levels",
+	"master_data.employees.average_span_of_control":                                "the hierarchy has the eight job levels",
+	"master_data.employees.approval_limits":                                        "approval limits follow the job level",
+	"master_data.employees.department_distribution":                                "employees are spread over ten departments through their cost centres",
+	"master_data.cost_centers":                                                     "cost centres follow chart_of_accounts.complexity",
 	"document_flows.generate_document_references":                                  "document_flows/document_references is always written",
 	"document_flows.export_flow_graph":                                             "no flow graph is exported",
 	"document_flows.p2p.three_way_match_rate":                                      "every vendor invoice matches its order and goods receipt",
@@ -86,6 +109,7 @@ func (p *parser) root(n *yaml.Node, cfg *Config) {
 		{"fraud", false, func(n *yaml.Node, path string) { p.fraud(n, path, &cfg.Fraud) }},
 		{"transactions", false, func(n *yaml.Node, path string) { p.transactions(n, path, &cfg.Transactions) }},
 		{"hr", false, func(n *yaml.Node, path string) { p.hr(n, path, &cfg.HR) }},
+		{"master_data", false, func(n *yaml.Node, path string) { p.masterData(n, path, &cfg.MasterData) }},
 		{"document_flows", false, func(n *yaml.Node, path string) { p.documentFlows(n, path, &cfg.DocumentFlows) }},
 	}, func(k, v *yaml.Node, path string) {
 		// A DataSynth section this generator does not implement: one
@@ -649,6 +673,26 @@ func (p *parser) documentFlows(n *yaml.Node, path string, d *DocumentFlows) {
 		}},
 		{"generate_document_references", false, p.quietIf("true")},
 		{"export_flow_graph", false, p.quietIf("false")},
+	}, p.ignoreNoEffect)
+}
+
+// masterData decodes the counts of master_data; its other keys shape
+// DataSynth's records and warn (noEffect).
+func (p *parser) masterData(n *yaml.Node, path string, m *MasterData) {
+	count := func(v *int, hi int) func(n *yaml.Node, path string) {
+		return func(n *yaml.Node, path string) {
+			p.mapping(n, path, []field{
+				{"count", false, func(n *yaml.Node, path string) { *v = int(p.integer(n, path, 1, int64(hi))) }},
+			}, p.ignoreNoEffect)
+		}
+	}
+	l := MasterDataLimits
+	p.mapping(n, path, []field{
+		{"vendors", false, count(&m.Vendors, l.Vendors)},
+		{"customers", false, count(&m.Customers, l.Customers)},
+		{"materials", false, count(&m.Materials, l.Materials)},
+		{"employees", false, count(&m.Employees, l.Employees)},
+		{"fixed_assets", false, count(&m.FixedAssets, l.FixedAssets)},
 	}, p.ignoreNoEffect)
 }
 

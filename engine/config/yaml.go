@@ -117,6 +117,18 @@ func (c *Config) YAML() []byte {
 	if f := c.DocumentFlows; f != defaults().DocumentFlows {
 		root.Content = append(root.Content, str("document_flows"), documentFlowsNode(f))
 	}
+	if m := c.MasterData; m != (MasterData{}) {
+		md := &yaml.Node{Kind: yaml.MappingNode}
+		for _, t := range []struct {
+			key   string
+			count int
+		}{{"vendors", m.Vendors}, {"customers", m.Customers}, {"materials", m.Materials}, {"employees", m.Employees}, {"fixed_assets", m.FixedAssets}} {
+			if t.count > 0 {
+				md.Content = append(md.Content, str(t.key), mapping("count", integer(int64(t.count))))
+			}
+		}
+		root.Content = append(root.Content, str("master_data"), md)
+	}
 	out, err := yaml.Marshal(root)
 	if err != nil {
 		// Only plain scalars, sequences and mappings are encoded.

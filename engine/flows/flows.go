@@ -290,7 +290,7 @@ func New(cfg *config.Config, seed uint64, ch *chart.Chart, cal Calendar) *Flows 
 		endDays[i] = cal.Epoch + e
 	}
 	for _, c := range cfg.Companies {
-		s := masterdata.SizesFor(c, cfg.ChartOfAccounts.Complexity)
+		s := masterdata.SizesOf(cfg, c)
 		digits := c.Digits()
 		co := company{
 			code: c.Code, quote: csvrow.NeedsQuote(c.Code), currency: c.Currency, digits: digits, sizes: s,

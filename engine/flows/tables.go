@@ -607,10 +607,11 @@ func (w *rowWriter) party(d *Doc) {
 // terms writes the payment terms of d's vendor or customer, as master data
 // names them.
 func (w *rowWriter) terms(d *Doc) {
-	i := w.co.custTerms[d.Party]
+	terms := w.co.custTerms
 	if d.Kind.Vendor() {
-		i = w.co.vendTerms[d.Party]
+		terms = w.co.vendTerms
 	}
+	i := terms[d.Party]
 	w.str(w.co.terms[i].name)
 }
 

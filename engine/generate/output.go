@@ -588,7 +588,7 @@ func writeBalances(w *writer, cfg *config.Config, seed uint64, ch *chart.Chart, 
 func openingHeld(cfg *config.Config, seed uint64, ch *chart.Chart, l *ledger.Ledger, ci int) map[int]int64 {
 	c := cfg.Companies[ci]
 	start := cfg.Global.StartDate
-	assets := masterdata.FixedAssets(seed, masterdata.NewEnv(cfg, ch), c, masterdata.SizesFor(c, cfg.ChartOfAccounts.Complexity))
+	assets := masterdata.FixedAssets(seed, masterdata.NewEnv(cfg, ch), c, masterdata.SizesOf(cfg, c))
 	held := l.OpeningItems(ci)
 	for _, b := range masterdata.AssetBalances(assets, start.Year(), start.Month()) {
 		held[b.Account] = b.Amount

@@ -136,7 +136,7 @@ func MasterRows(ctx context.Context, opts StreamOptions, emit func(t *MasterTabl
 	for _, t := range masterdata.Tables(masterdata.NewEnv(cfg, ch)) {
 		mt := newMasterTable("master_data/", t.Name, t.Columns)
 		for _, c := range cfg.Companies {
-			s := masterdata.SizesFor(c, cfg.ChartOfAccounts.Complexity)
+			s := masterdata.SizesOf(cfg, c)
 			rs := masterdata.Stream(opts.Seed, t.Name, c.Code)
 			for i := range t.Rows(s) {
 				if i%4096 == 0 {

@@ -225,7 +225,7 @@ func New(cfg *config.Config, seed uint64, ch *chart.Chart) *Ledger {
 	}
 
 	for _, c := range cfg.Companies {
-		s := masterdata.SizesFor(c, cfg.ChartOfAccounts.Complexity)
+		s := masterdata.SizesOf(cfg, c)
 		digits := c.Digits()
 		min := cfg.Transactions.MinAmount.Minor(digits)
 		max := cfg.Transactions.MaxAmount.Minor(digits)

@@ -49,6 +49,23 @@ func SizesFor(c config.Company, complexity string) Sizes {
 	}
 }
 
+// SizesOf is the master data of company c in cfg: SizesFor, except the
+// counts that master_data gives. Every generator that refers to master
+// data sizes it here, so references stay inside the tables written.
+func SizesOf(cfg *config.Config, c config.Company) Sizes {
+	s := SizesFor(c, cfg.ChartOfAccounts.Complexity)
+	m := cfg.MasterData
+	for _, o := range []struct {
+		count int
+		size  *int
+	}{{m.Vendors, &s.Vendors}, {m.Customers, &s.Customers}, {m.Materials, &s.Materials}, {m.Employees, &s.Employees}, {m.FixedAssets, &s.FixedAssets}} {
+		if o.count > 0 {
+			*o.size = o.count
+		}
+	}
+	return s
+}
+
 // Identifier formats. Each embeds the company code so that identifiers are
 // unique across a multi-company dataset.
 func VendorID(code string, i int) string   { return "V-" + code + "-" + pad(i+1, 6) }
