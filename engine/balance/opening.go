@@ -64,16 +64,85 @@ type Sheet struct {
 	Revenue int64
 }
 
+// shape is what a company's opening sheet follows: its industry's profile,
+// with the targets of the config's balance section in place of the
+// figures they set.
+type shape struct {
+	profile
+	b config.Balance
+}
+
+func shapeOf(cfg *config.Config) shape {
+	p, ok := profiles[cfg.Global.Industry]
+	if !ok {
+		p = manufacturing
+	}
+	return shape{p, cfg.Balance}
+}
+
+// cogs is the cost of sales of revenue rev: rev less the gross margin.
+func (s shape) cogs(rev int64) int64 {
+	if s.b.HasGrossMargin {
+		return rev - money.MulDiv(rev, s.b.GrossMargin.Micro, config.MicroPerUnit)
+	}
+	return rev - money.MulDiv(rev, s.margin, bp)
+}
+
+// receivables are the days of sales outstanding of revenue rev, payables
+// the days of payables outstanding of cost of sales cogs.
+func (s shape) receivables(rev int64) int64 {
+	days := s.dso
+	if s.b.HasDSO {
+		days = int64(s.b.DSODays)
+	}
+	return money.MulDiv(rev, days, 365)
+}
+
+func (s shape) payables(cogs int64) int64 {
+	days := s.dpo
+	if s.b.HasDPO {
+		days = int64(s.b.DPODays)
+	}
+	return money.MulDiv(cogs, days, 365)
+}
+
+// liabilities returns the liabilities of a sheet of total assets: the
+// target debt-to-equity ratio's share of them, or else varied, the
+// industry's debt share. currentLiabilities returns the current liabilities of
+// current assets and liabilities liab: current assets over the target
+// current ratio, no more than liab, or else varied, the industry's share of
+// liab. Both draw their variation either way, so that a target changes
+// only the figures it sets.
+func (s shape) liabilities(total int64, vary func(int64) int64) int64 {
+	liab := vary(money.MulDiv(total, s.debt, bp))
+	if s.b.HasDebtToEquity {
+		de := s.b.DebtToEquity.Micro
+		liab = money.MulDiv(total, de, config.MicroPerUnit+de)
+	}
+	return liab
+}
+
+func (s shape) currentLiabilities(current, liab int64, vary func(int64) int64) int64 {
+	cur := vary(money.MulDiv(liab, s.currentDebt, bp))
+	if s.b.HasCurrentRatio {
+		cur = min(money.MulDiv(current, config.MicroPerUnit, s.b.CurrentRatio.Micro), liab)
+	}
+	return cur
+}
+
 // Opening returns the opening balance sheet of company ci of cfg for the
-// chart ch. It depends only on the config, the seed and the chart.
+// chart ch. It depends only on the config, the seed and the chart. With
+// balance.generate_opening_balances false, every account opens at zero.
 //
 // The sheet is sized for revenue, what a year of the company's journal
-// books (ledger's AnnualSales), and shaped by its industry: current assets
-// are the industry's share of that revenue divided by its asset turnover;
-// receivables,
-// inventory and payables follow from the industry's days of sales,
-// inventory and payables outstanding; the rest of current assets,
-// liabilities and equity from its composition and capital structure.
+// books (ledger's AnnualSales), and shaped by its industry, or by the
+// targets of the config's balance section where they are set: current
+// assets are the industry's share of that revenue divided by its asset
+// turnover; receivables, inventory and payables follow from the days of
+// sales, inventory and payables outstanding (the last two of the cost of
+// sales that the gross margin leaves); the rest of current assets,
+// liabilities and equity from the industry's composition and capital
+// structure, or from the target debt-to-equity and current ratios.
 // Retained earnings take what makes assets equal liabilities plus equity to
 // the minor unit. GR/IR clearing, suspense accounts and the current year
 // result open at zero.
@@ -82,25 +151,26 @@ type Sheet struct {
 // and the asset register hold: held maps a chart index to that balance
 // (debits positive: receivables and asset cost; credits negative:
 // payables and accumulated depreciation), and accounts of those roles not
-// in it open at zero. The receivables and payables the industry's days
-// outstanding would give (Targets) go to cash and to accrued liabilities
-// where the subledgers do not hold them, so that the sheet keeps its size;
-// where the subledgers hold more, cash and accrued liabilities give up at
-// most half of their balance and retained earnings take the rest.
-// Non-current assets are the register's; liabilities and equity follow the
-// industry's capital structure of current assets plus the register.
+// in it open at zero. The receivables and payables the days outstanding
+// would give (Targets) go to cash and to accrued liabilities where the
+// subledgers do not hold them, so that the sheet keeps its size; where the
+// subledgers hold more, cash and accrued liabilities give up at most half
+// of their balance and retained earnings take the rest, down to zero:
+// payables beyond that are held as cash. Non-current assets are the
+// register's; liabilities and equity follow the capital structure of
+// current assets plus the register.
 func Opening(cfg *config.Config, seed uint64, ch *chart.Chart, ci int, revenue int64, held map[int]int64) *Sheet {
 	c := cfg.Companies[ci]
-	p, ok := profiles[cfg.Global.Industry]
-	if !ok {
-		p = manufacturing
-	}
+	p := shapeOf(cfg)
 	s := &Sheet{Company: c.Code, Digits: c.Digits(), AsOf: cfg.Global.StartDate, Balances: make([]int64, len(ch.Accounts))}
+	if !cfg.Balance.Opening {
+		return s
+	}
 	// At least 1,000 units of the currency, so that a tiny volume still
 	// gets a sheet with every line filled.
 	rev := max(revenue, money.Pow10(s.Digits)*1000)
 	s.Revenue = rev
-	cogs := rev - money.MulDiv(rev, p.margin, bp)
+	cogs := p.cogs(rev)
 
 	r := rng.New(seed, "opening", c.Code)
 	unit := money.Pow10(s.Digits)
@@ -112,7 +182,7 @@ func Opening(cfg *config.Config, seed uint64, ch *chart.Chart, ci int, revenue i
 	current := vary(money.MulDiv(total, p.current, bp))
 	cash := vary(money.MulDiv(current, p.cash, bp))
 	rest := current - cash
-	ar := min(vary(money.MulDiv(rev, p.dso, 365)), money.MulDiv(rest, 7000, bp))
+	ar := min(vary(p.receivables(rev)), money.MulDiv(rest, 7000, bp))
 	rest -= ar
 	inv := min(vary(money.MulDiv(cogs, p.dio, 365)), money.MulDiv(rest, 9000, bp))
 	rest -= inv
@@ -120,16 +190,16 @@ func Opening(cfg *config.Config, seed uint64, ch *chart.Chart, ci int, revenue i
 	inputVAT := rest - prepaid
 
 	// Non-current assets are what the register holds: liabilities and
-	// equity follow the industry's capital structure of the whole.
+	// equity follow the capital structure of the whole.
 	total = current
 	for _, r := range []chart.Role{chart.FixedAssets, chart.AccumDepr} {
 		for _, a := range ch.ByRole(r) {
 			total += held[a]
 		}
 	}
-	liab := vary(money.MulDiv(total, p.debt, bp))
-	curLiab := vary(money.MulDiv(liab, p.currentDebt, bp))
-	ap := min(vary(money.MulDiv(cogs, p.dpo, 365)), money.MulDiv(curLiab, 6000, bp))
+	liab := p.liabilities(total, vary)
+	curLiab := p.currentLiabilities(current, liab, vary)
+	ap := min(vary(p.payables(cogs)), money.MulDiv(curLiab, 6000, bp))
 	restL := curLiab - ap
 	accrued := vary(money.MulDiv(restL, 3500, bp))
 	payroll := vary(money.MulDiv(restL, 2000, bp))
@@ -140,7 +210,7 @@ func Opening(cfg *config.Config, seed uint64, ch *chart.Chart, ci int, revenue i
 	premium := vary(money.MulDiv(equity, p.premium, bp))
 
 	// The control and fixed-asset accounts hold what their subledgers and
-	// register hold; what the industry's receivables and payables leave
+	// register hold; what the sheet's receivables and payables leave
 	// over moves to cash and accrued liabilities.
 	var arOpen, apOpen int64
 	for _, r := range []chart.Role{chart.Receivables, chart.Payables, chart.FixedAssets, chart.AccumDepr} {
@@ -192,20 +262,32 @@ func Opening(cfg *config.Config, seed uint64, ch *chart.Chart, ci int, revenue i
 		sum += b
 	}
 	s.Balances[retained] -= sum
+	// Payables beyond what the liabilities leave room for would turn
+	// retained earnings into a deficit: the cash not yet paid to vendors
+	// holds them instead.
+	if d := s.Balances[retained]; d > 0 {
+		s.Balances[retained] = 0
+		if bank := ch.ByRole(chart.Bank); len(bank) > 0 {
+			s.Balances[bank[0]] += d
+		} else {
+			s.Balances[retained] = d
+		}
+	}
 	return s
 }
 
 // Targets returns the receivables and payables that an opening sheet of
-// company ci's industry carries for revenue (days of sales and of payables
-// outstanding): what the subledgers' opening open items would add up to.
+// company ci carries for revenue (days of sales and of payables
+// outstanding, of the industry or the config's targets): what the
+// subledgers' opening open items would add up to. Without opening balances
+// both are zero.
 func Targets(cfg *config.Config, ci int, revenue int64) (receivables, payables int64) {
-	p, ok := profiles[cfg.Global.Industry]
-	if !ok {
-		p = manufacturing
+	if !cfg.Balance.Opening {
+		return 0, 0
 	}
+	p := shapeOf(cfg)
 	rev := max(revenue, money.Pow10(cfg.Companies[ci].Digits())*1000)
-	cogs := rev - money.MulDiv(rev, p.margin, bp)
-	return money.MulDiv(rev, p.dso, 365), money.MulDiv(cogs, p.dpo, 365)
+	return p.receivables(rev), p.payables(p.cogs(rev))
 }
 
 // RetainedEarnings returns the chart index of the account that takes a

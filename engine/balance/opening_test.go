@@ -10,16 +10,31 @@ import (
 	"datasynth.dev/engine/money"
 )
 
-func sheetFor(t *testing.T, industry, complexity string, seed uint64, items func(*chart.Chart) map[int]int64) (*Sheet, *chart.Chart) {
+// configFor parses a one-company config of the industry and chart size,
+// with the YAML of a balance section (or "").
+func configFor(t *testing.T, industry, complexity, balance string) *config.Config {
 	t.Helper()
 	cfg, err := config.Parse("t.yaml", fmt.Appendf(nil, `global: {industry: %s, start_date: "2024-01-01", period_months: 12}
 companies: [{code: C1, name: Test Co, currency: USD, country: US, annual_transaction_volume: ten_k}]
 chart_of_accounts: {complexity: %s}
 output: {formats: [csv]}
-`, industry, complexity))
+%s`, industry, complexity, balance))
 	if err != nil {
 		t.Fatal(err)
 	}
+	return cfg
+}
+
+func sheetFor(t *testing.T, industry, complexity string, seed uint64, items func(*chart.Chart) map[int]int64) (*Sheet, *chart.Chart) {
+	t.Helper()
+	return sheetOf(t, configFor(t, industry, complexity, ""), seed, items)
+}
+
+// sheetOf returns the opening sheet of cfg's first company for a revenue
+// of 25 million, with the open items and register balances items gives.
+func sheetOf(t *testing.T, cfg *config.Config, seed uint64, items func(*chart.Chart) map[int]int64) (*Sheet, *chart.Chart) {
+	t.Helper()
+	industry, complexity := cfg.Global.Industry, cfg.ChartOfAccounts.Complexity
 	size := 0
 	for _, c := range config.Complexities {
 		if c.Name == complexity {
@@ -118,8 +133,7 @@ func TestOpeningWithTargets(t *testing.T) {
 		for _, cx := range config.Complexities {
 			for seed := range uint64(20) {
 				items := func(ch *chart.Chart) map[int]int64 {
-					cfg := &config.Config{Global: config.Global{Industry: ind}, Companies: []config.Company{{Currency: "USD"}}}
-					rec, pay := Targets(cfg, 0, 2_500_000_000)
+					rec, pay := Targets(configFor(t, ind, cx.Name, ""), 0, 2_500_000_000)
 					return map[int]int64{ch.ByRole(chart.Receivables)[0]: rec, ch.ByRole(chart.Payables)[0]: -pay}
 				}
 				s, ch := sheetFor(t, ind, cx.Name, seed, items)
@@ -179,7 +193,7 @@ func TestOpeningOpenItems(t *testing.T) {
 	if sum != 0 || assetsWith != assetsWithout {
 		t.Fatalf("sheet off by %d; current assets %d with open items, %d without", sum, assetsWith, assetsWithout)
 	}
-	rec, pay := Targets(&config.Config{Global: config.Global{Industry: "manufacturing"}, Companies: []config.Company{{Currency: "USD"}}}, 0, 2_500_000_000)
+	rec, pay := Targets(configFor(t, "manufacturing", "small", ""), 0, 2_500_000_000)
 	if rec <= 0 || pay <= 0 || rec <= pay {
 		t.Fatalf("targets: receivables %d, payables %d", rec, pay)
 	}

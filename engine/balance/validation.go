@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"datasynth.dev/engine/chart"
+	"datasynth.dev/engine/config"
 	"datasynth.dev/engine/money"
 )
 
@@ -41,6 +42,9 @@ type Validation struct {
 	byCode    map[string]*companyValidation
 	// ch is the chart, for the opening sheet's totals by account type.
 	ch *chart.Chart
+	// skipOpening and skipSubledgers say why the opening sheet's and the
+	// subledgers' checks do not run ("": they run).
+	skipOpening, skipSubledgers string
 }
 
 type companyValidation struct {
@@ -69,9 +73,23 @@ type companyValidation struct {
 // maxDetail is how many differences a check describes.
 const maxDetail = 5
 
-// NewValidation returns an empty validation for the chart.
-func NewValidation(ch *chart.Chart) *Validation {
-	return &Validation{byCode: map[string]*companyValidation{}, ch: ch}
+// NewValidation returns an empty validation for the chart that runs the
+// checks the config's balance section asks for: without opening balances
+// or with validate_balance_equation false, the opening sheet is not
+// checked; with reconcile_subledgers false, no control account is compared
+// with its subledger.
+func NewValidation(ch *chart.Chart, b config.Balance) *Validation {
+	v := &Validation{byCode: map[string]*companyValidation{}, ch: ch}
+	switch {
+	case !b.ValidateEquation:
+		v.skipOpening = "balance.validate_balance_equation is false"
+	case !b.Opening:
+		v.skipOpening = "balance.generate_opening_balances is false: every account opens at zero, so there is no opening balance sheet to check"
+	}
+	if !b.ReconcileSubledgers {
+		v.skipSubledgers = "balance.reconcile_subledgers is false"
+	}
+	return v
 }
 
 func (v *Validation) company(code string) *companyValidation {
@@ -192,13 +210,15 @@ type companyJSON struct {
 	OpeningTotalAssets string `json:"opening_total_assets"`
 	OpeningLiabilities string `json:"opening_total_liabilities"`
 	OpeningEquity      string `json:"opening_total_equity"`
-	OpeningIsBalanced  bool   `json:"opening_is_balanced"`
-	PeriodsUnbalanced  int64  `json:"periods_unbalanced"`
-	RollForwardBreaks  int64  `json:"roll_forward_breaks"`
-	TiesToJournal      bool   `json:"ties_to_journal"`
+	// OpeningIsBalanced is left out when the opening sheet is not checked.
+	OpeningIsBalanced *bool `json:"opening_is_balanced,omitempty"`
+	PeriodsUnbalanced int64 `json:"periods_unbalanced"`
+	RollForwardBreaks int64 `json:"roll_forward_breaks"`
+	TiesToJournal     bool  `json:"ties_to_journal"`
 	// SubledgerBreaks counts the control-account balances, at the opening
-	// and at each period end, that differ from their subledgers' open items.
-	SubledgerBreaks int64 `json:"subledger_breaks"`
+	// and at each period end, that differ from their subledgers' open items;
+	// it is left out when they are not compared.
+	SubledgerBreaks *int64 `json:"subledger_breaks,omitempty"`
 }
 
 // validationJSON is balance_validation.json: DataSynth's summary fields
@@ -251,9 +271,13 @@ func (v *Validation) checks() []checkJSON {
 		}
 		return checkJSON{Name: name, Status: st, Description: checkText[name], Failures: failures}
 	}
+	openingCheck := mk(CheckOpeningBalanced, opening)
+	if v.skipOpening != "" {
+		openingCheck = notRun(CheckOpeningBalanced, v.skipOpening)
+	}
 	return []checkJSON{
 		mk(CheckEntriesBalanced, unbalanced),
-		mk(CheckOpeningBalanced, opening),
+		openingCheck,
 		mk(CheckTrialBalanced, periods),
 		mk(CheckRollForward, roll),
 		mk(CheckTiesToJournal, tie),
@@ -261,11 +285,19 @@ func (v *Validation) checks() []checkJSON {
 	}
 }
 
+// notRun is check name, not run for the reason detail gives.
+func notRun(name, detail string) checkJSON {
+	return checkJSON{Name: name, Status: "not_run", Description: checkText[name], Detail: detail}
+}
+
 // subledgerCheck reports the comparison of control accounts with their
-// subledgers: not_run when no trial balance compared any.
+// subledgers: not_run when the config switches it off or no trial balance
+// compared any.
 func (v *Validation) subledgerCheck(run, off int64, detail []string) checkJSON {
 	ck := checkJSON{Name: CheckSubledgerControl, Status: "passed", Description: checkText[CheckSubledgerControl], Failures: off}
 	switch {
+	case v.skipSubledgers != "":
+		return notRun(CheckSubledgerControl, v.skipSubledgers)
 	case run == 0:
 		ck.Status, ck.Detail = "not_run", "no trial balance was compared with the subledgers"
 	case off > 0:
@@ -300,13 +332,20 @@ func (v *Validation) JSON() ([]byte, error) {
 			out.HasUnbalancedEntries = true
 		}
 		amt := func(x int64) string { return string(money.AppendMinor(nil, x, c.digits)) }
-		out.Companies = append(out.Companies, companyJSON{
+		cj := companyJSON{
 			CompanyCode: c.code, Currency: c.currency, EntriesProcessed: c.entries, LinesProcessed: c.lines,
 			TotalDebits: amt(c.debits), TotalCredits: amt(c.credits), UnbalancedEntries: c.unbalanced,
 			OpeningTotalAssets: amt(c.assets), OpeningLiabilities: amt(c.liabs), OpeningEquity: amt(c.equity),
-			OpeningIsBalanced: c.openingOff == 0, PeriodsUnbalanced: c.periodsOff, RollForwardBreaks: c.rollOff,
-			TiesToJournal: !c.tieOff, SubledgerBreaks: c.controlsOff,
-		})
+			PeriodsUnbalanced: c.periodsOff, RollForwardBreaks: c.rollOff, TiesToJournal: !c.tieOff,
+		}
+		if v.skipOpening == "" {
+			balanced := c.openingOff == 0
+			cj.OpeningIsBalanced = &balanced
+		}
+		if v.skipSubledgers == "" {
+			cj.SubledgerBreaks = &c.controlsOff
+		}
+		out.Companies = append(out.Companies, cj)
 		if c.currency != v.companies[0].currency {
 			sameCurrency = false
 		}

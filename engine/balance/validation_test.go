@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"datasynth.dev/engine/chart"
+	"datasynth.dev/engine/config"
 	"datasynth.dev/engine/table"
 )
 
@@ -36,18 +37,20 @@ type checkResult struct {
 	Failures             int64
 }
 
-// validate runs the trial balances of one company over two periods with the
-// block and returns the subledger check and the company's break count.
-func validate(t *testing.T, items func(*chart.Chart) map[int]int64, blk func(ch *chart.Chart) *fakeBlock) (checkResult, int64) {
+// runValidation runs the trial balances of cfg's first company over two
+// periods with the block and returns the checks and companies of
+// balance_validation.json and the number of trial balance rows.
+func runValidation(t *testing.T, cfg *config.Config, items func(*chart.Chart) map[int]int64, blk func(ch *chart.Chart) *fakeBlock) ([]checkResult, []map[string]any, int) {
 	t.Helper()
-	s, ch := sheetFor(t, "manufacturing", "small", 5, items)
+	s, ch := sheetOf(t, cfg, 5, items)
 	periods := []Period{{FiscalYear: 2024, FiscalPeriod: 1, Start: 19723, End: 19753, YearStart: true},
 		{FiscalYear: 2024, FiscalPeriod: 2, Start: 19754, End: 19782}}
 	tl := NewTally(ch, periods, 1)
 	tl.Add(blk(ch))
-	v := NewValidation(ch)
+	v := NewValidation(ch, cfg.Balance)
 	v.Opening(s, "USD")
-	if err := tl.TrialBalances([]*Sheet{s}, []string{"USD"}, v, func([]table.Value) error { return nil }); err != nil {
+	rows := 0
+	if err := tl.TrialBalances([]*Sheet{s}, []string{"USD"}, v, func([]table.Value) error { rows++; return nil }); err != nil {
 		t.Fatal(err)
 	}
 	v.Expect(s.Company, 1)
@@ -57,19 +60,26 @@ func validate(t *testing.T, items func(*chart.Chart) map[int]int64, blk func(ch 
 	}
 	var out struct {
 		Checks    []checkResult
-		Companies []struct {
-			SubledgerBreaks int64 `json:"subledger_breaks"`
-		}
+		Companies []map[string]any
 	}
 	if err := json.Unmarshal(data, &out); err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range out.Checks {
+	return out.Checks, out.Companies, rows
+}
+
+// validate runs the trial balances of a manufacturer with the block and
+// returns the subledger check and the company's break count.
+func validate(t *testing.T, items func(*chart.Chart) map[int]int64, blk func(ch *chart.Chart) *fakeBlock) (checkResult, int64) {
+	t.Helper()
+	checks, companies, _ := runValidation(t, configFor(t, "manufacturing", "small", ""), items, blk)
+	for _, c := range checks {
 		if c.Name == CheckSubledgerControl {
-			return c, out.Companies[0].SubledgerBreaks
+			breaks, _ := companies[0]["subledger_breaks"].(float64)
+			return c, int64(breaks)
 		}
 	}
-	t.Fatalf("no %s check in %s", CheckSubledgerControl, data)
+	t.Fatalf("no %s check in %+v", CheckSubledgerControl, checks)
 	return checkResult{}, 0
 }
 
@@ -135,7 +145,7 @@ func TestSubledgerToControl(t *testing.T) {
 // and the check says so rather than passing.
 func TestSubledgerCheckNotRun(t *testing.T) {
 	s, ch := sheetFor(t, "retail", "small", 1, nil)
-	v := NewValidation(ch)
+	v := NewValidation(ch, configFor(t, "manufacturing", "small", "").Balance)
 	v.Opening(s, "USD")
 	for _, c := range v.checks() {
 		if c.Name == CheckSubledgerControl && c.Status != "not_run" {

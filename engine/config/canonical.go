@@ -43,6 +43,38 @@ type canonical struct {
 	// MasterData is left out while no count is given, for the same
 	// reason: vendors, customers, materials, employees, fixed assets.
 	MasterData *[5]int `json:"master_data,omitempty"`
+	// Balance is left out while it holds the defaults, for the same
+	// reason.
+	Balance *canonicalBalance `json:"balance,omitempty"`
+}
+
+// canonicalBalance is a Balance: its switches (opening, trial balances,
+// balance equation, subledgers) and its targets (gross margin, current
+// ratio, debt to equity, DSO and DPO days), "" or -1 where unset.
+type canonicalBalance struct {
+	Switches [4]bool   `json:"switches"`
+	Ratios   [3]string `json:"ratios"`
+	Days     [2]int    `json:"days"`
+}
+
+func canonicalBal(b Balance) *canonicalBalance {
+	ratio := func(d Decimal, has bool) string {
+		if !has {
+			return ""
+		}
+		return d.String()
+	}
+	days := func(d int, has bool) int {
+		if !has {
+			return -1
+		}
+		return d
+	}
+	return &canonicalBalance{
+		Switches: [4]bool{b.Opening, b.TrialBalances, b.ValidateEquation, b.ReconcileSubledgers},
+		Ratios:   [3]string{ratio(b.GrossMargin, b.HasGrossMargin), ratio(b.CurrentRatio, b.HasCurrentRatio), ratio(b.DebtToEquity, b.HasDebtToEquity)},
+		Days:     [2]int{days(b.DSODays, b.HasDSO), days(b.DPODays, b.HasDPO)},
+	}
 }
 
 // canonicalProcess is a Process: its switch, rates (partial, late,
@@ -135,6 +167,9 @@ func (c *Config) Canonical(seed uint64) []byte {
 	}
 	if m := c.MasterData; m != (MasterData{}) {
 		k.MasterData = &[5]int{m.Vendors, m.Customers, m.Materials, m.Employees, m.FixedAssets}
+	}
+	if b := c.Balance; b != defaults().Balance {
+		k.Balance = canonicalBal(b)
 	}
 	for _, co := range c.Companies {
 		k.Companies = append(k.Companies, canonicalCompany{co.Code, co.Name, co.Currency, co.Country, co.AnnualVolume, co.VolumeWeight.String()})

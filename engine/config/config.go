@@ -83,6 +83,8 @@ type Config struct {
 	DocumentFlows   DocumentFlows
 	MasterData      MasterData
 
+	Balance Balance
+
 	// Source names where the config came from, for messages.
 	Source string
 	// Warnings are problems that do not stop generation, such as sections
@@ -204,6 +206,43 @@ type MasterData struct {
 // employees' five; fixed assets are held in memory for depreciation
 // (about 280 bytes each).
 var MasterDataLimits = struct{ Vendors, Customers, Materials, Employees, FixedAssets int }{999_999, 999_999, 999_999, 99_999, 100_000}
+
+// Balance is what the `balance` section decides: whether the books open
+// with balances and trial balances are written, the targets a company's
+// opening balance sheet follows in place of its industry's figures, and
+// which balance checks run.
+type Balance struct {
+	// Opening (generate_opening_balances): each company opens with a
+	// balance sheet and the open items that carry its receivables and
+	// payables; false opens every account at zero, with no open items.
+	Opening bool
+	// TrialBalances (generate_trial_balances): period_close/trial_balances
+	// is written; its checks run either way.
+	TrialBalances bool
+	// The targets hold only where their Has flag is set; elsewhere the
+	// industry's figure does. GrossMargin (target_gross_margin) is a share
+	// of revenue, CurrentRatio and DebtToEquity are ratios, DSODays and
+	// DPODays whole days of sales and of cost of sales.
+	GrossMargin, CurrentRatio, DebtToEquity                          Decimal
+	DSODays, DPODays                                                 int
+	HasGrossMargin, HasCurrentRatio, HasDebtToEquity, HasDSO, HasDPO bool
+	// ValidateEquation (validate_balance_equation) runs the check that
+	// each opening sheet's assets equal its liabilities plus equity;
+	// ReconcileSubledgers (reconcile_subledgers) the check that the
+	// subledgers' open items equal their control accounts.
+	ValidateEquation, ReconcileSubledgers bool
+}
+
+// MaxTargetDays bounds target_dso_days and target_dpo_days.
+const MaxTargetDays = 365
+
+// Bounds of the balance section's target ratios.
+var (
+	MinCurrentRatio = Decimal{100_000}           // 0.1
+	MaxCurrentRatio = Decimal{10 * MicroPerUnit} // 10
+	MinDebtToEquity = Decimal{50_000}            // 0.05
+	MaxDebtToEquity = Decimal{20 * MicroPerUnit} // 20
+)
 
 // DocumentFlows is what the `document_flows` section decides of the
 // procure-to-pay (P2P) and order-to-cash (O2C) flows.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -132,6 +133,35 @@ func TestUnimplementedSectionWarns(t *testing.T) {
 	}
 }
 
+// parseSection parses base with doc appended and checks what every
+// section's table test checks: the warnings, the YAML round trip, and a
+// hash that changes exactly when the parsed config differs from base's.
+func parseSection(t *testing.T, doc string, warnings []string) *Config {
+	t.Helper()
+	cfg, err := Parse("c.yaml", []byte(base+doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, w := range cfg.Warnings {
+		got = append(got, w.String())
+	}
+	if !slices.Equal(got, warnings) {
+		t.Errorf("warnings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(warnings, "\n"))
+	}
+	back, err := Parse("back.yaml", cfg.YAML())
+	if err != nil || back.DocumentFlows != cfg.DocumentFlows || back.Balance != cfg.Balance || back.Hash(1) != cfg.Hash(1) {
+		t.Errorf("YAML round trip: %v\n%s", err, cfg.YAML())
+	}
+	plain, _ := Parse("c.yaml", []byte(base))
+	same := *cfg
+	same.Warnings = nil
+	if reflect.DeepEqual(&same, plain) != (cfg.Hash(1) == plain.Hash(1)) {
+		t.Errorf("the hash does not follow the config")
+	}
+	return cfg
+}
+
 // TestDocumentFlows reads the document_flows keys that take effect, checks
 // their ranges, and warns key by key about the rest.
 func TestDocumentFlows(t *testing.T) {
@@ -186,29 +216,11 @@ func TestDocumentFlows(t *testing.T) {
 `, func(*DocumentFlows) {}, nil},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			cfg, err := Parse("c.yaml", []byte(base+tt.doc))
-			if err != nil {
-				t.Fatal(err)
-			}
+			cfg := parseSection(t, tt.doc, tt.warnings)
 			want := def
 			tt.want(&want)
 			if cfg.DocumentFlows != want {
 				t.Errorf("document flows = %+v, want %+v", cfg.DocumentFlows, want)
-			}
-			var got []string
-			for _, w := range cfg.Warnings {
-				got = append(got, w.String())
-			}
-			if !slices.Equal(got, tt.warnings) {
-				t.Errorf("warnings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tt.warnings, "\n"))
-			}
-			back, err := Parse("back.yaml", cfg.YAML())
-			if err != nil || back.DocumentFlows != cfg.DocumentFlows || back.Hash(1) != cfg.Hash(1) {
-				t.Errorf("YAML round trip: %v\n%s", err, cfg.YAML())
-			}
-			plain, _ := Parse("plain.yaml", []byte(base))
-			if (cfg.DocumentFlows == def) != (cfg.Hash(1) == plain.Hash(1)) {
-				t.Error("the hash does not follow document_flows")
 			}
 		})
 	}
@@ -222,6 +234,90 @@ func TestDocumentFlows(t *testing.T) {
 		{"document_flows:\n  o2c: {average_so_to_delivery_days: 2.5}\n", `document_flows.o2c.average_so_to_delivery_days: "2.5" is not a whole number; allowed: 0..365`},
 		{"document_flows:\n  p2p: {enabled: no}\n", `document_flows.p2p.enabled: "no" is not true or false`},
 		{"document_flows:\n  p2p: {partial_delivery_rat: 0.1}\n", `document_flows.p2p.partial_delivery_rat: unknown key; did you mean "partial_delivery_rate"?`},
+	} {
+		if _, err := Parse("c.yaml", []byte(base+tt.doc)); err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%q: %v, want %q", tt.doc, err, tt.want)
+		}
+	}
+}
+
+// TestBalance reads the balance keys, checks their ranges, and warns
+// where a target has nothing to shape.
+func TestBalance(t *testing.T) {
+	def := defaults().Balance
+	for _, tt := range []struct {
+		name, doc string
+		want      func(b *Balance)
+		warnings  []string
+	}{
+		{"absent", "", func(*Balance) {}, nil},
+		{"DataSynth's defaults but generate_opening_balances", `balance:
+  generate_opening_balances: true
+  generate_trial_balances: true
+  validate_balance_equation: true
+  reconcile_subledgers: true
+`, func(*Balance) {}, nil},
+		{"switches", `balance:
+  generate_opening_balances: false
+  generate_trial_balances: false
+  validate_balance_equation: false
+  reconcile_subledgers: false
+`, func(b *Balance) {
+			b.Opening, b.TrialBalances, b.ValidateEquation, b.ReconcileSubledgers = false, false, false, false
+		}, nil},
+		{"targets", `balance:
+  target_dso_days: 90
+  target_dpo_days: 0
+  target_current_ratio: 1.5
+  target_debt_to_equity: 0.5
+`, func(b *Balance) {
+			b.DSODays, b.HasDSO, b.DPODays, b.HasDPO = 90, true, 0, true
+			b.CurrentRatio, b.HasCurrentRatio, b.DebtToEquity, b.HasDebtToEquity = Decimal{1_500_000}, true, Decimal{500_000}, true
+		}, nil},
+		{"gross margin says what it sizes", "balance:\n  target_gross_margin: 0.42\n",
+			func(b *Balance) { b.GrossMargin, b.HasGrossMargin = Decimal{420_000}, true }, []string{
+				"c.yaml:17:3: balance.target_gross_margin: sizes the opening balances only (their cost of sales, which sets opening inventory and payables); " +
+					"the margin of the year's sales follows the materials' list prices and costs in master data",
+			}},
+		{"targets without opening balances", `balance:
+  generate_opening_balances: false
+  target_dso_days: 60
+  target_debt_to_equity: 1
+`, func(b *Balance) {
+			b.Opening, b.DSODays, b.HasDSO, b.DebtToEquity, b.HasDebtToEquity = false, 60, true, Decimal{MicroPerUnit}, true
+		}, []string{
+			"c.yaml:18:3: balance.target_dso_days: accepted without effect: balance.generate_opening_balances is false, so the books open empty and no opening balance sheet is shaped",
+			"c.yaml:19:3: balance.target_debt_to_equity: accepted without effect: balance.generate_opening_balances is false, so the books open empty and no opening balance sheet is shaped",
+		}},
+		{"days without their flow", `balance: {target_dso_days: 30, target_dpo_days: 20}
+document_flows: {p2p: {enabled: false}, o2c: {enabled: false}}
+`, func(b *Balance) { b.DSODays, b.HasDSO, b.DPODays, b.HasDPO = 30, true, 20, true }, []string{
+			"c.yaml:16:11: balance.target_dso_days: accepted without effect: document_flows.o2c.enabled is false, so there are no receivables and they open at zero",
+			"c.yaml:16:32: balance.target_dpo_days: accepted without effect: document_flows.p2p.enabled is false, so there are no payables and they open at zero",
+		}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := parseSection(t, tt.doc, tt.warnings)
+			want := def
+			tt.want(&want)
+			if cfg.Balance != want {
+				t.Errorf("balance = %+v, want %+v", cfg.Balance, want)
+			}
+		})
+	}
+	for _, tt := range []struct{ doc, want string }{
+		{"balance:\n  target_dso_days: 366\n", "c.yaml:17:20: balance.target_dso_days: 366 is out of range 0..365"},
+		{"balance:\n  target_dpo_days: -5\n", "c.yaml:17:20: balance.target_dpo_days: -5 is out of range 0..365"},
+		{"balance:\n  target_dso_days: 45.5\n", `balance.target_dso_days: "45.5" is not a whole number; allowed: 0..365`},
+		{"balance:\n  target_gross_margin: 1.2\n", "c.yaml:17:24: balance.target_gross_margin: 1.2 is out of range 0..1"},
+		{"balance:\n  target_gross_margin: -0.1\n", "balance.target_gross_margin: -0.1 is out of range 0..1"},
+		{"balance:\n  target_current_ratio: 0\n", "c.yaml:17:25: balance.target_current_ratio: 0 is out of range 0.1..10"},
+		{"balance:\n  target_current_ratio: 12\n", "balance.target_current_ratio: 12 is out of range 0.1..10"},
+		{"balance:\n  target_debt_to_equity: 0\n", "c.yaml:17:26: balance.target_debt_to_equity: 0 is out of range 0.05..20"},
+		{"balance:\n  target_debt_to_equity: 25\n", "balance.target_debt_to_equity: 25 is out of range 0.05..20"},
+		{"balance:\n  target_debt_to_equity: lots\n", `balance.target_debt_to_equity: "lots" is not a decimal`},
+		{"balance:\n  generate_trial_balances: no\n", `balance.generate_trial_balances: "no" is not true or false`},
+		{"balance:\n  target_dso_day: 30\n", `balance.target_dso_day: unknown key; did you mean "target_dso_days"?`},
 	} {
 		if _, err := Parse("c.yaml", []byte(base+tt.doc)); err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%q: %v, want %q", tt.doc, err, tt.want)

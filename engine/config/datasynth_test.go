@@ -16,7 +16,7 @@ import (
 
 // implemented are the top-level sections this generator decodes key by
 // key; every other DataSynth section is accepted whole, with one warning.
-var implemented = []string{"global", "companies", "chart_of_accounts", "output", "fraud", "transactions", "hr", "document_flows", "master_data"}
+var implemented = []string{"global", "companies", "chart_of_accounts", "output", "fraud", "transactions", "hr", "document_flows", "master_data", "balance"}
 
 func section(path string) string {
 	s, _, _ := strings.Cut(path, ".")

@@ -124,6 +124,10 @@ func defaults() *Config {
 			O2C: Process{Enabled: true, Partial: Decimal{100_000}, Late: Decimal{150_000}, PartialPay: Decimal{50_000}, Unpaid: Decimal{30_000},
 				ToReceipt: Delay{1, 7, false}, ToInvoice: Delay{0, 3, false}, Remainder: Delay{10, 40, false}},
 		},
+		// This generator's behaviour, which opens the books with balances
+		// where DataSynth's generate_opening_balances defaults to false;
+		// targets unset follow the industry.
+		Balance: Balance{Opening: true, TrialBalances: true, ValidateEquation: true, ReconcileSubledgers: true},
 		Transactions: Transactions{
 			// Share of entries by line count, per 10,000, in the shape
 			// observed in real general ledgers: two-line entries dominate,

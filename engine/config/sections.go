@@ -111,6 +111,7 @@ func (p *parser) root(n *yaml.Node, cfg *Config) {
 		{"hr", false, func(n *yaml.Node, path string) { p.hr(n, path, &cfg.HR) }},
 		{"master_data", false, func(n *yaml.Node, path string) { p.masterData(n, path, &cfg.MasterData) }},
 		{"document_flows", false, func(n *yaml.Node, path string) { p.documentFlows(n, path, &cfg.DocumentFlows) }},
+		{"balance", false, func(n *yaml.Node, path string) { p.balance(n, path, &cfg.Balance) }},
 	}, func(k, v *yaml.Node, path string) {
 		// A DataSynth section this generator does not implement: one
 		// warning, unless the section switches itself off.
@@ -696,6 +697,63 @@ func (p *parser) masterData(n *yaml.Node, path string, m *MasterData) {
 	}, p.ignoreNoEffect)
 }
 
+// balance reads the `balance` section. Every key takes effect; the targets
+// shape the opening balance sheet only, and the year's margin, collection
+// and payment days follow the flows (crossChecks says when a target has
+// nothing to shape).
+func (p *parser) balance(n *yaml.Node, path string, b *Balance) {
+	ratio := func(d *Decimal, has *bool, lo, hi Decimal) func(n *yaml.Node, path string) {
+		return func(n *yaml.Node, path string) { *d, *has = p.decimal(n, path, lo, hi), true }
+	}
+	days := func(d *int, has *bool) func(n *yaml.Node, path string) {
+		return func(n *yaml.Node, path string) { *d, *has = int(p.integer(n, path, 0, MaxTargetDays)), true }
+	}
+	p.mapping(n, path, []field{
+		{"generate_opening_balances", false, func(n *yaml.Node, path string) { b.Opening = p.boolean(n, path) }},
+		{"generate_trial_balances", false, func(n *yaml.Node, path string) { b.TrialBalances = p.boolean(n, path) }},
+		{"target_gross_margin", false, ratio(&b.GrossMargin, &b.HasGrossMargin, Decimal{0}, Decimal{MicroPerUnit})},
+		{"target_dso_days", false, days(&b.DSODays, &b.HasDSO)},
+		{"target_dpo_days", false, days(&b.DPODays, &b.HasDPO)},
+		{"target_current_ratio", false, ratio(&b.CurrentRatio, &b.HasCurrentRatio, MinCurrentRatio, MaxCurrentRatio)},
+		{"target_debt_to_equity", false, ratio(&b.DebtToEquity, &b.HasDebtToEquity, MinDebtToEquity, MaxDebtToEquity)},
+		{"validate_balance_equation", false, func(n *yaml.Node, path string) { b.ValidateEquation = p.boolean(n, path) }},
+		{"reconcile_subledgers", false, func(n *yaml.Node, path string) { b.ReconcileSubledgers = p.boolean(n, path) }},
+	}, p.ignoreNoEffect)
+}
+
+// balanceChecks warns about the balance targets that have nothing to
+// shape: none without opening balances, no receivables without
+// order-to-cash, no payables without procure-to-pay. The gross margin
+// warns that it sizes the opening sheet only.
+func (p *parser) balanceChecks(cfg *Config) {
+	b := cfg.Balance
+	const sec = "balance."
+	noEffect := func(key, reason string) { p.warn(nil, sec+key, "accepted without effect: %s", reason) }
+	targets := []struct {
+		key string
+		set bool
+	}{{"target_gross_margin", b.HasGrossMargin}, {"target_dso_days", b.HasDSO}, {"target_dpo_days", b.HasDPO},
+		{"target_current_ratio", b.HasCurrentRatio}, {"target_debt_to_equity", b.HasDebtToEquity}}
+	if !b.Opening {
+		for _, t := range targets {
+			if t.set {
+				noEffect(t.key, "balance.generate_opening_balances is false, so the books open empty and no opening balance sheet is shaped")
+			}
+		}
+		return
+	}
+	if b.HasDSO && !cfg.DocumentFlows.O2C.Enabled {
+		noEffect("target_dso_days", "document_flows.o2c.enabled is false, so there are no receivables and they open at zero")
+	}
+	if b.HasDPO && !cfg.DocumentFlows.P2P.Enabled {
+		noEffect("target_dpo_days", "document_flows.p2p.enabled is false, so there are no payables and they open at zero")
+	}
+	if b.HasGrossMargin {
+		p.warn(nil, sec+"target_gross_margin", "sizes the opening balances only (their cost of sales, which sets opening inventory and payables); "+
+			"the margin of the year's sales follows the materials' list prices and costs in master data")
+	}
+}
+
 // crossChecks runs the checks that need more than one key.
 func (p *parser) crossChecks(cfg *Config) {
 	t := cfg.Transactions
@@ -722,4 +780,5 @@ func (p *parser) crossChecks(cfg *Config) {
 	if len(t.LineBuckets) == 0 {
 		p.add(nil, "transactions.line_item_distribution", "no line count has a positive share")
 	}
+	p.balanceChecks(cfg)
 }

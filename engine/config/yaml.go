@@ -129,6 +129,9 @@ func (c *Config) YAML() []byte {
 		}
 		root.Content = append(root.Content, str("master_data"), md)
 	}
+	if b := c.Balance; b != defaults().Balance {
+		root.Content = append(root.Content, str("balance"), balanceNode(b))
+	}
 	out, err := yaml.Marshal(root)
 	if err != nil {
 		// Only plain scalars, sequences and mappings are encoded.
@@ -237,4 +240,35 @@ func documentFlowsNode(f DocumentFlows) *yaml.Node {
 	)
 	delays(o2c, f.O2C, def.O2C, "average_so_to_delivery_days", "average_delivery_to_invoice_days", "average_invoice_to_receipt_days")
 	return mapping("p2p", p2p, "o2c", o2c)
+}
+
+// balanceNode writes the balance keys of b: its switches, and the targets
+// that are set.
+func balanceNode(b Balance) *yaml.Node {
+	n := mapping(
+		"generate_opening_balances", boolean(b.Opening),
+		"generate_trial_balances", boolean(b.TrialBalances),
+		"validate_balance_equation", boolean(b.ValidateEquation),
+		"reconcile_subledgers", boolean(b.ReconcileSubledgers),
+	)
+	for _, r := range []struct {
+		key string
+		v   Decimal
+		has bool
+	}{{"target_gross_margin", b.GrossMargin, b.HasGrossMargin}, {"target_current_ratio", b.CurrentRatio, b.HasCurrentRatio},
+		{"target_debt_to_equity", b.DebtToEquity, b.HasDebtToEquity}} {
+		if r.has {
+			n.Content = append(n.Content, str(r.key), decimal(r.v))
+		}
+	}
+	for _, d := range []struct {
+		key string
+		v   int
+		has bool
+	}{{"target_dso_days", b.DSODays, b.HasDSO}, {"target_dpo_days", b.DPODays, b.HasDPO}} {
+		if d.has {
+			n.Content = append(n.Content, str(d.key), integer(int64(d.v)))
+		}
+	}
+	return n
 }

@@ -534,31 +534,45 @@ func writeJournal(ctx context.Context, w *writer, cfg *config.Config, opts Optio
 
 // writeBalances writes each company's opening balances, the trial balances
 // of every period from the tally of the journal, and balance_validation.json
-// with the checks they pass.
+// with the checks they pass. The balance section decides which of the two
+// tables are written (without opening balances the books open empty, and
+// DataSynth writes no opening balance records); the checks run either way.
 func writeBalances(w *writer, cfg *config.Config, seed uint64, ch *chart.Chart, l *ledger.Ledger, tally *balance.Tally, c *codec) error {
-	v := balance.NewValidation(ch)
+	v := balance.NewValidation(ch, cfg.Balance)
 	sheets := make([]*balance.Sheet, len(cfg.Companies))
 	currencies := make([]string, len(cfg.Companies))
-	tfs, err := openTable(w, cfg, c, "balance/opening_balances", balance.OpeningColumns)
-	if err != nil {
-		return err
-	}
-	emit := func(row []table.Value) error { return writeRow(tfs, row) }
 	for ci, co := range cfg.Companies {
 		sheets[ci], currencies[ci] = balance.Opening(cfg, seed, ch, ci, l.AnnualSales(ci), openingHeld(cfg, seed, ch, l, ci)), co.Currency
 		v.Opening(sheets[ci], co.Currency)
-		if err := sheets[ci].Rows(ch, co.Currency, emit); err != nil {
-			abortTable(tfs)
-			return fmt.Errorf("balance/opening_balances: %w", err)
+	}
+	if cfg.Balance.Opening {
+		tfs, err := openTable(w, cfg, c, "balance/opening_balances", balance.OpeningColumns)
+		if err != nil {
+			return err
+		}
+		emit := func(row []table.Value) error { return writeRow(tfs, row) }
+		for ci, s := range sheets {
+			if err := s.Rows(ch, currencies[ci], emit); err != nil {
+				abortTable(tfs)
+				return fmt.Errorf("balance/opening_balances: %w", err)
+			}
+		}
+		if err := closeTable(tfs); err != nil {
+			return err
 		}
 	}
-	if err := closeTable(tfs); err != nil {
-		return err
+	// Without the trial balance table, the checks still walk every period
+	// (emit nil: no row is made).
+	var tfs []*tableFile
+	var emit func(row []table.Value) error
+	if cfg.Balance.TrialBalances {
+		var err error
+		if tfs, err = openTable(w, cfg, c, "period_close/trial_balances", balance.TrialBalanceColumns); err != nil {
+			return err
+		}
+		emit = func(row []table.Value) error { return writeRow(tfs, row) }
 	}
-	if tfs, err = openTable(w, cfg, c, "period_close/trial_balances", balance.TrialBalanceColumns); err != nil {
-		return err
-	}
-	if err := tally.TrialBalances(sheets, currencies, v, func(row []table.Value) error { return writeRow(tfs, row) }); err != nil {
+	if err := tally.TrialBalances(sheets, currencies, v, emit); err != nil {
 		abortTable(tfs)
 		return fmt.Errorf("period_close/trial_balances: %w", err)
 	}

@@ -166,7 +166,8 @@ func MasterData(ctx context.Context, opts StreamOptions, emit func(t *MasterTabl
 }
 
 // BalanceBytes estimates the size of balance/opening_balances.csv and
-// period_close/trial_balances.csv as Run writes them for opts, without
+// period_close/trial_balances.csv as Run writes them for opts (those of
+// the two that the balance section leaves on), without
 // generating the journal: their rows are known in advance (one per company
 // and postable account, and per fiscal period for trial balances), and each
 // amount is counted at the width of the company's largest opening balance,
@@ -193,8 +194,12 @@ func BalanceBytes(opts StreamOptions) (uint64, error) {
 				continue
 			}
 			text := fixed + uint64(len(a.Number)+len(a.Name)+len(balance.Category(&a))+len(a.Type)) + 2
-			n += text + 3*amount
-			n += periods * (text + 6*amount)
+			if cfg.Balance.Opening {
+				n += text + 3*amount
+			}
+			if cfg.Balance.TrialBalances {
+				n += periods * (text + 6*amount)
+			}
 		}
 	}
 	return n, nil
