@@ -152,8 +152,8 @@ func (g *gen) pick(from []int32, sp span, price []int64, bp int64, sell bool) (m
 // doc appends a document and returns its index.
 func (g *gen) doc(d Doc) int32 {
 	b := g.b
-	d.Num = b.counts[d.Kind]
-	b.counts[d.Kind]++
+	d.Num = int32(len(b.byKind[d.Kind]))
+	b.byKind[d.Kind] = append(b.byKind[d.Kind], int32(len(b.Docs)))
 	d.Pays = [3]int32{-1, -1, -1}
 	if d.Kind.Posts() {
 		d.Posted = true

@@ -71,8 +71,10 @@ type Calendar struct {
 	// the calendar is Epoch+i.
 	Epoch int32
 	Lead  int
-	// FY and FP are the fiscal year and period of each day.
-	FY, FP []int16
+	// FY and FP are the fiscal year and period of each day, FYText and
+	// FPText their text, formatted once for the header of every row.
+	FY, FP         []int16
+	FYText, FPText []string
 	// Date is the text of each day, YYYY-MM-DD, formatted once for the
 	// many dates of the flow tables.
 	Date []string
@@ -156,7 +158,9 @@ type Batch struct {
 	f       *Flows
 	company int
 	block   int64
-	counts  [kinds]int32
+	// byKind lists the documents of each kind, in order: a table of one
+	// kind walks its own documents only.
+	byKind [kinds][]int32
 	// need is the quantity of each stocked material sold in the block;
 	// needOrder the materials in the order first sold.
 	need      map[int32]int64
@@ -173,7 +177,9 @@ type Batch struct {
 func (b *Batch) Reset() {
 	b.Docs, b.Lines, b.Entries = b.Docs[:0], b.Lines[:0], 0
 	b.ids, b.idEnd = b.ids[:0], b.idEnd[:0]
-	b.counts = [kinds]int32{}
+	for k := range b.byKind {
+		b.byKind[k] = b.byKind[k][:0]
+	}
 	clear(b.need)
 	b.needOrder = b.needOrder[:0]
 }
@@ -197,8 +203,8 @@ func all(ch *chart.Chart, r chart.Role) []int32 {
 // company is what the flows of one company need, fixed for a run.
 type company struct {
 	code string
-	// quote: the code holds a character that CSV quotes, and so do the
-	// identifiers made with it.
+	// quote: the code holds a character that CSV quotes or JSON escapes,
+	// and so do the identifiers made with it.
 	quote    bool
 	currency string
 	digits   int
@@ -293,7 +299,7 @@ func New(cfg *config.Config, seed uint64, ch *chart.Chart, cal Calendar) *Flows 
 		s := masterdata.SizesOf(cfg, c)
 		digits := c.Digits()
 		co := company{
-			code: c.Code, quote: csvrow.NeedsQuote(c.Code), currency: c.Currency, digits: digits, sizes: s,
+			code: c.Code, quote: csvrow.NeedsQuote(c.Code) || !table.PlainJSON(c.Code), currency: c.Currency, digits: digits, sizes: s,
 			min: max(1, cfg.Transactions.MinAmount.Minor(digits)), max: cfg.Transactions.MaxAmount.Minor(digits),
 			periodEnds: ends, periodEnded: endDays,
 		}

@@ -15,7 +15,21 @@ import (
 type Table struct {
 	Path string
 	Cols []table.Column
+	// kind is the kind of document the rows come from, allKinds for a
+	// table with rows from documents of every kind.
+	kind Kind
 	rows func(w *rowWriter, d *Doc, i int32) error
+	// keys are the columns' JSON keys (table.JSONKeys).
+	keys [][]byte
+}
+
+// allKinds marks a table with rows from documents of every kind.
+const allKinds Kind = kinds
+
+func init() {
+	for _, t := range Tables {
+		t.keys = table.JSONKeys(t.Cols)
+	}
 }
 
 func cols(spec ...any) []table.Column {
@@ -53,13 +67,10 @@ var Tables = []*Table{
 		c("quantity", table.Int), c("unit_price", amount), c("total_net_amount", amount), c("total_tax_amount", amount),
 		c("total_gross_amount", amount), c("quantity_received", table.Int), c("quantity_invoiced", table.Int),
 		c("is_complete", table.Bool)),
-		rows: orderRows(PurchaseOrder)},
+		kind: PurchaseOrder, rows: orderRows},
 	{Path: "document_flows/goods_receipts", Cols: withHead("gr_type", "movement_type", "purchase_order_id", "vendor_id",
 		"material_id", c("total_quantity", table.Int), c("total_value", amount), c("is_posted", table.Bool), "journal_entry_id"),
-		rows: func(w *rowWriter, d *Doc, i int32) error {
-			if d.Kind != GoodsReceipt {
-				return nil
-			}
+		kind: GoodsReceipt, rows: func(w *rowWriter, d *Doc, i int32) error {
 			w.head(d, i)
 			w.word("purchase_order")
 			w.word("gr_for_po")
@@ -77,8 +88,8 @@ var Tables = []*Table{
 		c("net_amount", amount), c("tax_amount", amount), c("gross_amount", amount), c("payable_amount", amount),
 		"payment_terms", c("due_date", table.Date), c("amount_paid", amount), c("balance", amount), c("is_paid", table.Bool),
 		"journal_entry_id"),
-		rows: func(w *rowWriter, d *Doc, i int32) error {
-			if d.Kind != VendorInvoice || d.Opening {
+		kind: VendorInvoice, rows: func(w *rowWriter, d *Doc, i int32) error {
+			if d.Opening {
 				return nil
 			}
 			w.head(d, i)
@@ -102,19 +113,16 @@ var Tables = []*Table{
 			w.je(d)
 			return w.end()
 		}},
-	{Path: "document_flows/payments", Cols: payCols, rows: payRows(Payment)},
+	{Path: "document_flows/payments", Cols: payCols, kind: Payment, rows: payRows(Payment)},
 	{Path: "document_flows/sales_orders", Cols: withHead("so_type", "customer_id", "payment_terms", "material_id",
 		c("quantity", table.Int), c("unit_price", amount), c("total_net_amount", amount), c("total_tax_amount", amount),
 		c("total_gross_amount", amount), c("quantity_delivered", table.Int), c("quantity_invoiced", table.Int),
 		c("is_complete", table.Bool)),
-		rows: orderRows(SalesOrder)},
+		kind: SalesOrder, rows: orderRows},
 	{Path: "document_flows/deliveries", Cols: withHead("delivery_type", "sales_order_id", "customer_id", "material_id",
 		c("total_quantity", table.Int), c("total_cogs", amount), c("actual_gi_date", table.Date), c("is_goods_issued", table.Bool),
 		opt("journal_entry_id", table.Text)),
-		rows: func(w *rowWriter, d *Doc, i int32) error {
-			if d.Kind != Delivery {
-				return nil
-			}
+		kind: Delivery, rows: func(w *rowWriter, d *Doc, i int32) error {
 			w.head(d, i)
 			w.word("outbound")
 			w.id(d.Pred)
@@ -131,8 +139,8 @@ var Tables = []*Table{
 		"material_id", c("invoiced_quantity", table.Int), c("total_net_amount", amount), c("total_tax_amount", amount),
 		c("total_gross_amount", amount), c("total_cogs", amount), "payment_terms", c("due_date", table.Date),
 		c("amount_paid", amount), c("amount_open", amount), "payment_status", "journal_entry_id"),
-		rows: func(w *rowWriter, d *Doc, i int32) error {
-			if d.Kind != CustomerInvoice || d.Opening {
+		kind: CustomerInvoice, rows: func(w *rowWriter, d *Doc, i int32) error {
+			if d.Opening {
 				return nil
 			}
 			w.head(d, i)
@@ -154,11 +162,11 @@ var Tables = []*Table{
 			w.je(d)
 			return w.end()
 		}},
-	{Path: "document_flows/customer_receipts", Cols: payCols, rows: payRows(Receipt)},
+	{Path: "document_flows/customer_receipts", Cols: payCols, kind: Receipt, rows: payRows(Receipt)},
 	{Path: "document_flows/document_references", Cols: cols("reference_id", "source_doc_type", "source_doc_id",
 		"target_doc_type", "target_doc_id", "reference_type", "company_code", c("reference_date", table.Date),
 		c("reference_amount", amount)),
-		rows: func(w *rowWriter, d *Doc, i int32) error {
+		kind: allKinds, rows: func(w *rowWriter, d *Doc, i int32) error {
 			docs := w.b.Docs
 			ref := func(n int, src, dst int32, typ string, amt int64) error {
 				b := w.e.open()
@@ -197,10 +205,7 @@ var Tables = []*Table{
 		c("baseline_date", table.Date), "invoice_type", "status", c("net_amount", amount), c("tax_amount", amount),
 		c("gross_amount", amount), c("amount_paid", amount), c("amount_remaining", amount), "currency", "payment_terms",
 		"gl_account", opt("reference_po", table.Text), opt("reference_gr", table.Text), opt("journal_entry_id", table.Text)),
-		rows: func(w *rowWriter, d *Doc, i int32) error {
-			if d.Kind != VendorInvoice {
-				return nil
-			}
+		kind: VendorInvoice, rows: func(w *rowWriter, d *Doc, i int32) error {
 			w.id(i)
 			w.vendorNumber(d)
 			w.code()
@@ -220,10 +225,7 @@ var Tables = []*Table{
 		c("baseline_date", table.Date), "invoice_type", "status", c("net_amount", amount), c("tax_amount", amount),
 		c("gross_amount", amount), c("amount_paid", amount), c("amount_remaining", amount), "currency", "payment_terms",
 		"gl_account", opt("reference_so", table.Text), opt("reference_delivery", table.Text), opt("journal_entry_id", table.Text)),
-		rows: func(w *rowWriter, d *Doc, i int32) error {
-			if d.Kind != CustomerInvoice {
-				return nil
-			}
+		kind: CustomerInvoice, rows: func(w *rowWriter, d *Doc, i int32) error {
 			w.id(i)
 			w.code()
 			w.customer(d.Party)
@@ -236,8 +238,8 @@ var Tables = []*Table{
 			w.je(d)
 			return w.end()
 		}},
-	{Path: "subledger/ar_aging", Cols: agingCols("customer_id"), rows: agingRows(CustomerInvoice)},
-	{Path: "subledger/ap_aging", Cols: agingCols("vendor_id"), rows: agingRows(VendorInvoice)},
+	{Path: "subledger/ar_aging", Cols: agingCols("customer_id"), kind: CustomerInvoice, rows: agingRows},
+	{Path: "subledger/ap_aging", Cols: agingCols("vendor_id"), kind: VendorInvoice, rows: agingRows},
 }
 
 var payCols = withHead("payment_type", "business_partner_id", c("is_vendor", table.Bool), "payment_method",
@@ -250,9 +252,6 @@ func payRows(k Kind) func(w *rowWriter, d *Doc, i int32) error {
 		typ = "ar_receipt"
 	}
 	return func(w *rowWriter, d *Doc, i int32) error {
-		if d.Kind != k {
-			return nil
-		}
 		w.head(d, i)
 		w.word(typ)
 		w.party(d)
@@ -269,27 +268,22 @@ func payRows(k Kind) func(w *rowWriter, d *Doc, i int32) error {
 	}
 }
 
-// orderRows writes purchase orders (k PurchaseOrder) or sales orders.
-func orderRows(k Kind) func(w *rowWriter, d *Doc, i int32) error {
-	return func(w *rowWriter, d *Doc, i int32) error {
-		if d.Kind != k {
-			return nil
-		}
-		w.head(d, i)
-		w.word("standard")
-		w.party(d)
-		w.terms(d)
-		w.material(d.Material)
-		w.num(d.Qty)
-		w.amt(d.Price)
-		w.amt(d.Net)
-		w.amt(d.Tax)
-		w.amt(d.Gross())
-		w.num(d.Done)
-		w.num(d.Billed)
-		w.flag(d.Billed == d.Qty)
-		return w.end()
-	}
+// orderRows writes a purchase order or a sales order.
+func orderRows(w *rowWriter, d *Doc, i int32) error {
+	w.head(d, i)
+	w.word("standard")
+	w.party(d)
+	w.terms(d)
+	w.material(d.Material)
+	w.num(d.Qty)
+	w.amt(d.Price)
+	w.amt(d.Net)
+	w.amt(d.Tax)
+	w.amt(d.Gross())
+	w.num(d.Done)
+	w.num(d.Billed)
+	w.flag(d.Billed == d.Qty)
+	return w.end()
 }
 
 // openItem writes the fields the AP and AR subledgers share, from due_date
@@ -315,38 +309,33 @@ func agingCols(party string) []table.Column {
 
 // agingRows writes, for every period end at which an invoice is posted and
 // not fully paid, its open amount and how overdue it is.
-func agingRows(k Kind) func(w *rowWriter, d *Doc, i int32) error {
-	return func(w *rowWriter, d *Doc, i int32) error {
-		if d.Kind != k {
-			return nil
+func agingRows(w *rowWriter, d *Doc, i int32) error {
+	ends := w.co.periodEnds
+	// The period ends before the invoice is posted have nothing open.
+	first, _ := slices.BinarySearch(ends, d.Day)
+	for pe := first; pe < len(ends); pe++ {
+		open := w.b.OpenAt(i, ends[pe])
+		// An overpaid invoice (a duplicate payment) is a debit on
+		// the vendor: it stays in the aging, negative.
+		if open == 0 {
+			continue
 		}
-		ends := w.co.periodEnds
-		// The period ends before the invoice is posted have nothing open.
-		first, _ := slices.BinarySearch(ends, d.Day)
-		for pe := first; pe < len(ends); pe++ {
-			open := w.b.OpenAt(i, ends[pe])
-			// An overpaid invoice (a duplicate payment) is a debit on
-			// the vendor: it stays in the aging, negative.
-			if open == 0 {
-				continue
-			}
-			asOf := w.co.periodEnded[pe]
-			overdue := max(0, asOf-d.Due)
-			w.code()
-			w.day(asOf)
-			w.party(d)
-			w.id(i)
-			w.date(d.DocDay)
-			w.day(d.Due)
-			w.amt(open)
-			w.num(int64(overdue))
-			w.word(bucket(overdue))
-			if err := w.end(); err != nil {
-				return err
-			}
+		asOf := w.co.periodEnded[pe]
+		overdue := max(0, asOf-d.Due)
+		w.code()
+		w.day(asOf)
+		w.party(d)
+		w.id(i)
+		w.date(d.DocDay)
+		w.day(d.Due)
+		w.amt(open)
+		w.num(int64(overdue))
+		w.word(bucket(overdue))
+		if err := w.end(); err != nil {
+			return err
 		}
-		return nil
 	}
+	return nil
 }
 
 // OpenAt is the amount of invoice i (a vendor or customer invoice) still
@@ -376,18 +365,15 @@ func (b *Batch) OpenAt(i int32, end int32) int64 {
 func (b *Batch) AddOpen(open []int64, accounts int) {
 	ends := b.f.companies[b.company].periodEnds
 	acct := &b.f.acct
-	for i := range b.Docs {
+	b.addOpen(open, accounts, ends, b.byKind[CustomerInvoice], int(acct.ar), 1)
+	b.addOpen(open, accounts, ends, b.byKind[VendorInvoice], int(acct.ap), -1)
+}
+
+// addOpen adds what the invoices docs leave open to account base of each
+// slot, with sign.
+func (b *Batch) addOpen(open []int64, accounts int, ends []int32, docs []int32, base int, sign int64) {
+	for _, i := range docs {
 		d := &b.Docs[i]
-		var base int
-		var sign int64
-		switch d.Kind {
-		case CustomerInvoice:
-			base, sign = int(acct.ar), 1
-		case VendorInvoice:
-			base, sign = int(acct.ap), -1
-		default:
-			continue
-		}
 		// The invoice's amount changes on its payment days only: once the
 		// last of them has passed, it stays what it is.
 		settled := d.Day
@@ -404,7 +390,7 @@ func (b *Batch) AddOpen(open []int64, accounts int) {
 			if end < d.Day {
 				continue
 			}
-			v := b.OpenAt(int32(i), end)
+			v := b.OpenAt(i, end)
 			if v == 0 && end >= settled {
 				break
 			}
@@ -468,6 +454,8 @@ type encoder interface {
 	// quotes.
 	text(s string, quote bool)
 	num(v int64)
+	// numText is an integer whose decimal text, formatted once, is s.
+	numText(v int64, s string)
 	flag(v bool)
 	// day is a date in days since 1970-01-01.
 	day(days int32)
@@ -501,8 +489,8 @@ func (w *rowWriter) head(d *Doc, i int32) {
 	cal := &w.b.f.cal
 	w.id(i)
 	w.code()
-	w.num(int64(cal.FY[d.Day]))
-	w.num(int64(cal.FP[d.Day]))
+	w.e.numText(int64(cal.FY[d.Day]), cal.FYText[d.Day])
+	w.e.numText(int64(cal.FP[d.Day]), cal.FPText[d.Day])
 	w.date(d.DocDay)
 	if d.Kind.Posts() {
 		w.date(d.Day)
@@ -624,17 +612,30 @@ func (w *rowWriter) vendorNumber(d *Doc) {
 // each writes the rows of table t for the batch, in order, to e.
 func (b *Batch) each(t *Table, e encoder) error {
 	w := rowWriter{b: b, co: &b.f.companies[b.company], e: e}
-	for i := range b.Docs {
-		if d := &b.Docs[i]; d.Kind == GoodsReceipt && d.Order < 0 {
-			// A purchase for cash (procure-to-pay off) posts a journal
-			// entry but is no flow document.
-			continue
+	if t.kind != allKinds {
+		for _, i := range b.byKind[t.kind] {
+			if err := b.row(t, &w, i); err != nil {
+				return err
+			}
 		}
-		if err := t.rows(&w, &b.Docs[i], int32(i)); err != nil {
+		return nil
+	}
+	for i := range b.Docs {
+		if err := b.row(t, &w, int32(i)); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// row writes the rows of table t that document i makes.
+func (b *Batch) row(t *Table, w *rowWriter, i int32) error {
+	if d := &b.Docs[i]; d.Kind == GoodsReceipt && d.Order < 0 {
+		// A purchase for cash (procure-to-pay off) posts a journal
+		// entry but is no flow document.
+		return nil
+	}
+	return t.rows(w, &b.Docs[i], i)
 }
 
 // Rows calls emit with each row of table t for the batch, in order. The
@@ -670,6 +671,9 @@ func (e *csvEncoder) text(s string, quote bool) {
 }
 
 func (e *csvEncoder) num(v int64) { e.out = append(strconv.AppendInt(e.out, v, 10), ',') }
+func (e *csvEncoder) numText(_ int64, s string) {
+	e.out = append(append(e.out, s...), ',')
+}
 func (e *csvEncoder) flag(v bool) { e.out = append(strconv.AppendBool(e.out, v), ',') }
 func (e *csvEncoder) null()       { e.out = append(e.out, ',') }
 
@@ -721,9 +725,12 @@ const pending = -1
 
 func (e *valueEncoder) text(s string, _ bool) { e.row = append(e.row, table.Str(s)) }
 func (e *valueEncoder) num(v int64)           { e.row = append(e.row, table.I(v)) }
-func (e *valueEncoder) flag(v bool)           { e.row = append(e.row, table.B(v)) }
-func (e *valueEncoder) day(days int32)        { e.row = append(e.row, table.D(days)) }
-func (e *valueEncoder) null()                 { e.row = append(e.row, table.Null()) }
+func (e *valueEncoder) numText(v int64, _ string) {
+	e.row = append(e.row, table.I(v))
+}
+func (e *valueEncoder) flag(v bool)    { e.row = append(e.row, table.B(v)) }
+func (e *valueEncoder) day(days int32) { e.row = append(e.row, table.D(days)) }
+func (e *valueEncoder) null()          { e.row = append(e.row, table.Null()) }
 func (e *valueEncoder) amount(v int64, digits int) {
 	e.row = append(e.row, table.A(v, digits))
 }

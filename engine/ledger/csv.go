@@ -42,9 +42,7 @@ func (b *Block) EncodeCSV() {
 			}
 			out = append(out, ',')
 			if it.costCenter >= 0 {
-				out = co.costCenter.appendCSV(out, it.costCenter)
-				out = append(out, ',')
-				out = co.profitCenter.appendCSV(out, co.pcOfCC[it.costCenter])
+				out = append(out, co.ccCSV[it.costCenter]...)
 			} else {
 				out = append(out, ',')
 			}

@@ -102,7 +102,10 @@ type company struct {
 	custs        int
 
 	// Identifiers and fields as the encoders write them.
-	userIDs, ccID, pcID                        []string
+	userIDs, ccID, pcID []string
+	// ccCSV is the cost_center and profit_center fields of each cost
+	// centre in journal_entries.csv, comma-separated, made once.
+	ccCSV                                      []string
 	code, currency                             field
 	user, costCenter, profitCenter, vend, cust idPrefix
 	pcOfCC                                     []int32 // profit centre index of each cost centre
@@ -263,6 +266,8 @@ func New(cfg *config.Config, seed uint64, ch *chart.Chart) *Ledger {
 		for i := range s.CostCenters {
 			co.pcOfCC = append(co.pcOfCC, int32(s.ProfitCenterOf(i)))
 			co.ccID = append(co.ccID, masterdata.CostCenterID(c.Code, i))
+			f := append(co.costCenter.appendCSV(nil, int32(i)), ',')
+			co.ccCSV = append(co.ccCSV, string(co.profitCenter.appendCSV(f, co.pcOfCC[i])))
 		}
 		for i := range s.ProfitCenters {
 			co.pcID = append(co.pcID, masterdata.ProfitCenterID(c.Code, i))
@@ -370,6 +375,7 @@ func (l *Ledger) flowCalendar() flows.Calendar {
 		fy, _ := strconv.Atoi(d.fy)
 		fp, _ := strconv.Atoi(d.fp)
 		cal.FY, cal.FP = append(cal.FY, int16(fy)), append(cal.FP, int16(fp))
+		cal.FYText, cal.FPText = append(cal.FYText, d.fy), append(cal.FPText, d.fp)
 		cal.Date = append(cal.Date, d.date)
 	}
 	for _, p := range l.periods {

@@ -7,7 +7,6 @@ package money
 
 import (
 	"math/bits"
-	"strconv"
 )
 
 // pow10 holds 10^0 through 10^18, every power of ten an int64 holds.
@@ -24,29 +23,68 @@ func Pow10(n int) int64 { return pow10[n] }
 // AppendMinor appends v, an amount in minor units with the given number of
 // fractional digits, as a decimal number: 123456 with 2 digits is
 // "1234.56", -5 with 3 digits is "-0.005", 42 with 0 digits is "42".
-// Every journal line has three amounts: the fraction, whose width is
-// fixed, is written digit by digit in place rather than through a second
-// strconv call and a copy.
+// Every journal line has three amounts and most flow rows several: the
+// text is written right to left, two digits at a time, into an array and
+// appended with one copy, rather than through strconv and separate
+// appends of the sign, the point and the fraction.
 func AppendMinor(b []byte, v int64, digits int) []byte {
+	// 19 digits of the largest amount, a sign, a point and the leading
+	// zero of an amount below one unit with 18 digits.
+	var buf [22]byte
+	i := len(buf)
 	u := uint64(v)
 	if v < 0 {
-		b = append(b, '-')
 		u = -u
 	}
-	if digits == 0 {
-		return strconv.AppendUint(b, u, 10)
+	if digits > 0 {
+		p := uint64(pow10[digits])
+		frac := u % p
+		u /= p
+		n := digits
+		for ; n >= 2; n -= 2 {
+			r := frac % 100
+			frac /= 100
+			i -= 2
+			buf[i], buf[i+1] = pairs[2*r], pairs[2*r+1]
+		}
+		if n == 1 {
+			i--
+			buf[i] = byte('0' + frac)
+		}
+		i--
+		buf[i] = '.'
 	}
-	p := uint64(Pow10(digits))
-	b = strconv.AppendUint(b, u/p, 10)
-	frac := u % p
-	n := len(b) + 1
-	b = append(b, ".000000000000000000"[:digits+1]...)
-	for i := n + digits - 1; i >= n; i-- {
-		b[i] = byte('0' + frac%10)
-		frac /= 10
+	for u >= 100 {
+		r := u % 100
+		u /= 100
+		i -= 2
+		buf[i], buf[i+1] = pairs[2*r], pairs[2*r+1]
 	}
-	return b
+	if u >= 10 {
+		i -= 2
+		buf[i], buf[i+1] = pairs[2*u], pairs[2*u+1]
+	} else {
+		i--
+		buf[i] = byte('0' + u)
+	}
+	if v < 0 {
+		i--
+		buf[i] = '-'
+	}
+	return append(b, buf[i:]...)
 }
+
+// pairs holds the two decimal digits of 0 through 99.
+const pairs = "00010203040506070809" +
+	"10111213141516171819" +
+	"20212223242526272829" +
+	"30313233343536373839" +
+	"40414243444546474849" +
+	"50515253545556575859" +
+	"60616263646566676869" +
+	"70717273747576777879" +
+	"80818283848586878889" +
+	"90919293949596979899"
 
 // MulDiv returns a*b/d for non-negative a, b and positive d, rounded down,
 // without overflow in the product (shares and ratios of amounts); a result

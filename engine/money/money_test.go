@@ -34,7 +34,7 @@ func TestAppendMinor(t *testing.T) {
 }
 
 // TestAppendMinorRandom compares AppendMinor with fmt on random amounts of
-// every size and 1 to 6 digits.
+// every size and 0 to 18 digits.
 func TestAppendMinorRandom(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
 	for range 20000 {
@@ -42,13 +42,16 @@ func TestAppendMinorRandom(t *testing.T) {
 		if r.IntN(2) == 0 {
 			v = -v
 		}
-		digits := 1 + r.IntN(6)
-		u, sign := v, ""
+		digits := r.IntN(MaxPow10 + 1)
+		u, sign := uint64(v), ""
 		if v < 0 {
-			u, sign = -v, "-"
+			u, sign = -u, "-"
 		}
-		p := Pow10(digits)
+		p := uint64(Pow10(digits))
 		want := fmt.Sprintf("%s%d.%0*d", sign, u/p, digits, u%p)
+		if digits == 0 {
+			want = fmt.Sprintf("%d", v)
+		}
 		if got := string(AppendMinor([]byte{}, v, digits)); got != want {
 			t.Fatalf("AppendMinor(%d, %d) = %s, want %s", v, digits, got, want)
 		}

@@ -369,8 +369,12 @@ func (p *parquetWriter) Write(row []Value) error {
 func (p *parquetWriter) Close() error { return p.w.Close() }
 
 // AppendJSONString appends s as a JSON string, as encoding/json writes it
-// but without its HTML escaping.
+// but without its HTML escaping. Most strings are plain (PlainJSON) and
+// are copied between quotes; the others go through encoding/json.
 func AppendJSONString(b []byte, s string) []byte {
+	if PlainJSON(s) {
+		return append(append(append(b, '"'), s...), '"')
+	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
@@ -378,4 +382,16 @@ func AppendJSONString(b []byte, s string) []byte {
 		panic("table: encoding a string as JSON: " + err.Error())
 	}
 	return append(b, bytes.TrimSuffix(buf.Bytes(), []byte("\n"))...)
+}
+
+// PlainJSON reports whether s stands in a JSON string as it is: printable
+// ASCII without quote or backslash, which encoding/json (HTML escaping
+// off) never escapes.
+func PlainJSON(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
 }
