@@ -515,7 +515,11 @@ func TestBlocksAlone(t *testing.T) {
 // for row, table.AppendCSV of their typed rows: the two encoders of the
 // one row function of each table agree, on every config and on a company
 // code that CSV must quote (a comma and a quote in identifiers).
-func TestAppendCSV(t *testing.T) {
+// TestAppendText compares the direct encodings of every flow table,
+// AppendCSV and AppendJSONL, with table.AppendCSV and table.AppendObject of
+// the typed rows of Rows, on several configs, including company codes that
+// CSV quotes and JSON escapes.
+func TestAppendText(t *testing.T) {
 	cases := map[string]string{"quoted-code": `
 global: {seed: 5, industry: retail, start_date: "2024-01-01", period_months: 12}
 companies:
@@ -523,6 +527,12 @@ companies:
 chart_of_accounts: {complexity: small}
 output: {formats: [csv]}
 fraud: {enabled: true, fraud_rate: 0.02}
+`, "escaped-code": `
+global: {seed: 6, industry: manufacturing, start_date: "2024-01-01", period_months: 12}
+companies:
+  - {code: "Ü\\1", name: Escaped, currency: EUR, country: DE, annual_transaction_volume: ten_k}
+chart_of_accounts: {complexity: small}
+output: {formats: [json_lines]}
 `}
 	for name, yaml := range configs {
 		cases[name] = yaml
@@ -546,24 +556,39 @@ fraud: {enabled: true, fraud_rate: 0.02}
 				for n := range min(l.Blocks(ci), 3) {
 					l.Generate(ci, n, &blk)
 					for _, tb := range flows.Tables {
-						var want []byte
+						var wantCSV, wantJSON []byte
 						var rows int64
+						keys := table.JSONKeys(tb.Cols)
 						_ = blk.Flows.Rows(tb, func(row []table.Value) error {
-							want = table.AppendCSV(want, tb.Cols, row)
+							wantCSV = table.AppendCSV(wantCSV, tb.Cols, row)
+							wantJSON = append(table.AppendObject(wantJSON, tb.Cols, keys, row), '\n')
 							rows++
 							return nil
 						})
-						prefix := []byte("kept,")
-						got, n := blk.Flows.AppendCSV(prefix, tb)
-						if string(got[:len(prefix)]) != string(prefix) || string(got[len(prefix):]) != string(want) || n != rows {
-							t.Fatalf("%s: AppendCSV gives %d rows:\n%.600s\nRows and table.AppendCSV give %d:\n%.600s", tb.Path, n, got, rows, want)
+						for _, enc := range []struct {
+							name   string
+							append func([]byte, *flows.Table) ([]byte, int64)
+							want   []byte
+						}{{"AppendCSV", blk.Flows.AppendCSV, wantCSV}, {"AppendJSONL", blk.Flows.AppendJSONL, wantJSON}} {
+							prefix := []byte("kept,")
+							got, n := enc.append(prefix, tb)
+							if string(got[:len(prefix)]) != string(prefix) || string(got[len(prefix):]) != string(enc.want) || n != rows {
+								t.Fatalf("%s: %s gives %d rows:\n%.600s\nRows and the typed encoding give %d:\n%.600s", tb.Path, enc.name, n, got, rows, enc.want)
+							}
 						}
 						counts[tb.Path] += rows
 					}
 				}
 			}
-			if name == "quoted-code" && !strings.Contains(string(blkCSV(&blk)), `"PO-A,""b-`) {
-				t.Errorf("no quoted identifier in the purchase orders")
+			switch name {
+			case "quoted-code":
+				if !strings.Contains(string(blkCSV(&blk)), `"PO-A,""b-`) {
+					t.Errorf("no quoted identifier in the purchase orders")
+				}
+			case "escaped-code":
+				if out, _ := blk.Flows.AppendJSONL(nil, flows.Tables[0]); !strings.Contains(string(out), `"PO-Ü\\1-`) {
+					t.Errorf("no escaped identifier in the purchase orders:\n%.300s", out)
+				}
 			}
 		})
 	}

@@ -19,7 +19,8 @@ type Table struct {
 	// table with rows from documents of every kind.
 	kind Kind
 	rows func(w *rowWriter, d *Doc, i int32) error
-	// keys are the columns' JSON keys (table.JSONKeys).
+	// keys are the columns' JSON keys (table.JSONKeys), each after what
+	// comes before it in a JSON Lines row: "{" or ",".
 	keys [][]byte
 }
 
@@ -28,7 +29,13 @@ const allKinds Kind = kinds
 
 func init() {
 	for _, t := range Tables {
-		t.keys = table.JSONKeys(t.Cols)
+		for i, k := range table.JSONKeys(t.Cols) {
+			sep := byte(',')
+			if i == 0 {
+				sep = '{'
+			}
+			t.keys = append(t.keys, append([]byte{sep}, k...))
+		}
 	}
 }
 
@@ -446,12 +453,12 @@ type rowWriter struct {
 
 // encoder receives the fields of rows in column order, each through the
 // method of its column's kind, and the end of each row. csvEncoder appends
-// them as CSV text, valueEncoder collects them as table.Values: one
-// description of each table serves every format, and CSV needs no typed
-// row.
+// them as CSV text, jsonEncoder as JSON Lines, valueEncoder collects them
+// as table.Values: one description of each table serves every format, and
+// the text formats need no typed row.
 type encoder interface {
 	// text is a text field; quote: it may hold a character that CSV
-	// quotes.
+	// quotes or JSON escapes.
 	text(s string, quote bool)
 	num(v int64)
 	// numText is an integer whose decimal text, formatted once, is s.
@@ -463,8 +470,8 @@ type encoder interface {
 	null()
 	// open returns the buffer to append a text field to; closeText takes
 	// it back with the field appended. quote: the text may hold a
-	// character that CSV quotes (identifiers made of fixed prefixes and
-	// digits hold none unless the company code does).
+	// character that CSV quotes or JSON escapes (identifiers made of
+	// fixed prefixes and digits hold none unless the company code does).
 	open() []byte
 	closeText(b []byte, quote bool)
 	end() error
@@ -472,7 +479,7 @@ type encoder interface {
 
 // str writes text from the config or the master data; word writes a
 // fixed word of this file (letters and underscores), which CSV never
-// quotes; code writes the company code.
+// quotes and JSON never escapes; code writes the company code.
 func (w *rowWriter) str(s string)   { w.e.text(s, true) }
 func (w *rowWriter) word(s string)  { w.e.text(s, false) }
 func (w *rowWriter) code()          { w.e.text(w.co.code, w.co.quote) }
@@ -653,6 +660,25 @@ func (b *Batch) AppendCSV(dst []byte, t *Table) ([]byte, int64) {
 	return e.out, e.rows
 }
 
+// AppendJSONL appends the rows of table t for the batch to dst as JSON
+// Lines, the bytes table.AppendObject and a newline make of each row of
+// Rows, and returns the extended buffer and the number of rows.
+func (b *Batch) AppendJSONL(dst []byte, t *Table) ([]byte, int64) {
+	e := &jsonEncoder{out: dst, cal: &b.f.cal, keys: t.keys}
+	_ = b.each(t, e)
+	return e.out, e.rows
+}
+
+// appendDay appends the text of day d (days since 1970-01-01): a copy of
+// the calendar's text, or formatted for days outside the calendar (due
+// dates after it, opening items' dates before it).
+func appendDay(b []byte, cal *Calendar, d int32) []byte {
+	if i := d - cal.Epoch; i >= 0 && int(i) < len(cal.Date) {
+		return append(b, cal.Date[i]...)
+	}
+	return table.AppendDate(b, int64(d))
+}
+
 // csvEncoder appends rows as CSV records. Every field is followed by a
 // comma; the row's last comma becomes its newline.
 type csvEncoder struct {
@@ -677,15 +703,7 @@ func (e *csvEncoder) numText(_ int64, s string) {
 func (e *csvEncoder) flag(v bool) { e.out = append(strconv.AppendBool(e.out, v), ',') }
 func (e *csvEncoder) null()       { e.out = append(e.out, ',') }
 
-// day copies the text of a calendar day; days outside the calendar (due
-// dates after it, opening items' dates before it) are formatted.
-func (e *csvEncoder) day(d int32) {
-	if i := d - e.cal.Epoch; i >= 0 && int(i) < len(e.cal.Date) {
-		e.out = append(append(e.out, e.cal.Date[i]...), ',')
-		return
-	}
-	e.out = append(table.AppendDate(e.out, int64(d)), ',')
-}
+func (e *csvEncoder) day(d int32) { e.out = append(appendDay(e.out, e.cal, d), ',') }
 
 func (e *csvEncoder) amount(v int64, digits int) {
 	e.out = append(money.AppendMinor(e.out, v, digits), ',')
@@ -705,6 +723,75 @@ func (e *csvEncoder) closeText(b []byte, quote bool) {
 
 func (e *csvEncoder) end() error {
 	e.out[len(e.out)-1] = '\n'
+	e.rows++
+	return nil
+}
+
+// jsonEncoder appends rows as JSON Lines objects: each field is preceded
+// by its key (with the "{" or "," before it); dates and amounts are
+// strings, as table.AppendObject writes them.
+type jsonEncoder struct {
+	out   []byte
+	keys  [][]byte
+	col   int
+	start int // where the open text field's content starts
+	rows  int64
+	cal   *Calendar
+}
+
+// key appends the next field's key.
+func (e *jsonEncoder) key() {
+	e.out = append(e.out, e.keys[e.col]...)
+	e.col++
+}
+
+func (e *jsonEncoder) text(s string, quote bool) {
+	e.key()
+	if quote {
+		e.out = table.AppendJSONString(e.out, s)
+	} else {
+		e.out = append(append(append(e.out, '"'), s...), '"')
+	}
+}
+
+func (e *jsonEncoder) num(v int64) { e.key(); e.out = strconv.AppendInt(e.out, v, 10) }
+func (e *jsonEncoder) numText(_ int64, s string) {
+	e.key()
+	e.out = append(e.out, s...)
+}
+func (e *jsonEncoder) flag(v bool) { e.key(); e.out = strconv.AppendBool(e.out, v) }
+func (e *jsonEncoder) null()       { e.key(); e.out = append(e.out, "null"...) }
+
+func (e *jsonEncoder) day(d int32) {
+	e.key()
+	e.out = append(appendDay(append(e.out, '"'), e.cal, d), '"')
+}
+
+func (e *jsonEncoder) amount(v int64, digits int) {
+	e.key()
+	e.out = append(money.AppendMinor(append(e.out, '"'), v, digits), '"')
+}
+
+func (e *jsonEncoder) open() []byte {
+	e.key()
+	e.out = append(e.out, '"')
+	e.start = len(e.out)
+	return e.out
+}
+
+func (e *jsonEncoder) closeText(b []byte, quote bool) {
+	if quote && !table.PlainJSON(string(b[e.start:])) {
+		// Rare: a company code that JSON escapes. Escape the whole
+		// field, opening quote included.
+		e.out = table.AppendJSONString(b[:e.start-1], string(b[e.start:]))
+		return
+	}
+	e.out = append(b, '"')
+}
+
+func (e *jsonEncoder) end() error {
+	e.out = append(e.out, '}', '\n')
+	e.col = 0
 	e.rows++
 	return nil
 }

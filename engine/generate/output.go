@@ -253,10 +253,9 @@ func writeFX(w *writer, cfg *config.Config, seed uint64, c *codec) error {
 // flowText is a flow table in CSV or JSON Lines, encoded block by block
 // like the journal.
 type flowText struct {
-	t    *flows.Table
-	f    *file
-	csv  bool
-	keys [][]byte
+	t   *flows.Table
+	f   *file
+	csv bool
 }
 
 // journalText is journal_entries in a text format: blocks are encoded (and
@@ -361,7 +360,7 @@ func writeJournal(ctx context.Context, w *writer, cfg *config.Config, opts Optio
 				abort()
 				return err
 			}
-			flowTexts = append(flowTexts, &flowText{t: t, f: f, csv: format == "csv", keys: table.JSONKeys(t.Cols)})
+			flowTexts = append(flowTexts, &flowText{t: t, f: f, csv: format == "csv"})
 		}
 		tfs, err := openTableFormats(w, cfg, c, t.Path, t.Cols, serial)
 		if err != nil {
@@ -388,11 +387,7 @@ func writeJournal(ctx context.Context, w *writer, cfg *config.Config, opts Optio
 			if ft.csv {
 				raw, rows = blk.Flows.AppendCSV(raw, ft.t)
 			} else {
-				_ = blk.Flows.Rows(ft.t, func(row []table.Value) error {
-					raw = append(table.AppendObject(raw, ft.t.Cols, ft.keys, row), '\n')
-					rows++
-					return nil
-				})
+				raw, rows = blk.Flows.AppendJSONL(raw, ft.t)
 			}
 			blk.Encoded[2*n+2*k+1] = raw
 			blk.Offsets[n+nf+k] = rows
