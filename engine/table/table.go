@@ -19,6 +19,7 @@ import (
 	"reflect"
 	"strconv"
 	"time"
+	"unsafe"
 
 	"datasynth.dev/engine/internal/csvrow"
 	"datasynth.dev/engine/money"
@@ -286,13 +287,22 @@ func (t *textWriter) Close() error {
 }
 
 // parquetWriter writes rows to a Parquet file whose schema follows the
-// columns, in their order.
+// columns, in their order. Rows are converted to Parquet values as they
+// come and handed to the library parquetBatch at a time: its WriteRows
+// costs about as much for one row as for a batch.
 type parquetWriter struct {
 	w    *parquet.GenericWriter[any]
 	cols []Column
-	row  parquet.Row
-	rows int64
+	// batch holds the rows not yet written; each row's values are reused.
+	batch []parquet.Row
+	n     int
+	rows  int64
 }
+
+// parquetBatch is the number of rows parquetWriter hands to the library at
+// once: the library's own chunk (it checks whether to cut a column's page
+// once per 64 rows of a call), so a larger batch would save nothing more.
+const parquetBatch = 64
 
 // Schema returns the Parquet schema of the columns, fields in column order.
 func Schema(name string, cols []Column) *parquet.Schema {
@@ -328,23 +338,29 @@ func newParquetWriter(w io.Writer, cols []Column, codec string, level int) (*par
 		return nil, err
 	}
 	opts = append(opts, Schema("row", cols))
-	return &parquetWriter{w: parquet.NewGenericWriter[any](w, opts...), cols: cols}, nil
+	batch := make([]parquet.Row, parquetBatch)
+	for i := range batch {
+		batch[i] = make(parquet.Row, len(cols))
+	}
+	return &parquetWriter{w: parquet.NewGenericWriter[any](w, opts...), cols: cols, batch: batch}, nil
 }
 
 func (p *parquetWriter) Rows() int64 { return p.rows }
 
+// Write converts row to Parquet values. Text values refer to the bytes of
+// their strings rather than a copy: strings never change, and the library
+// copies the bytes into its column buffers when the batch is written.
 func (p *parquetWriter) Write(row []Value) error {
-	r := p.row[:0]
+	r := p.batch[p.n]
 	for i, c := range p.cols {
 		v := row[i]
-		def := 0
-		if c.Optional {
-			def = 1
-		}
 		var pv parquet.Value
 		switch {
 		case v.Null:
-			pv, def = parquet.NullValue(), 0
+			// A null's definition level is 0, the zero Value's.
+			r[i] = parquet.NullValue()
+			r[i].SetColumnIndex(i)
+			continue
 		case c.Kind == Int:
 			pv = parquet.Int64Value(v.Int)
 		case c.Kind == Bool:
@@ -356,17 +372,37 @@ func (p *parquetWriter) Write(row []Value) error {
 		case c.Kind == Rate:
 			pv = parquet.Int64Value(v.Int)
 		default:
-			pv = parquet.ByteArrayValue([]byte(v.Str))
+			pv = parquet.ByteArrayValue(unsafe.Slice(unsafe.StringData(v.Str), len(v.Str)))
 		}
-		r = append(r, pv.Level(0, def, i))
+		if c.Optional {
+			pv.SetDefinitionLevel(1)
+		}
+		pv.SetColumnIndex(i)
+		r[i] = pv
 	}
-	p.row = r
 	p.rows++
-	_, err := p.w.WriteRows([]parquet.Row{r})
+	if p.n++; p.n == len(p.batch) {
+		return p.flush()
+	}
+	return nil
+}
+
+// flush writes the batched rows.
+func (p *parquetWriter) flush() error {
+	if p.n == 0 {
+		return nil
+	}
+	_, err := p.w.WriteRows(p.batch[:p.n])
+	p.n = 0
 	return err
 }
 
-func (p *parquetWriter) Close() error { return p.w.Close() }
+func (p *parquetWriter) Close() error {
+	if err := p.flush(); err != nil {
+		return err
+	}
+	return p.w.Close()
+}
 
 // AppendJSONString appends s as a JSON string, as encoding/json writes it
 // but without its HTML escaping. Most strings are plain (PlainJSON) and
