@@ -580,9 +580,7 @@ func (w *rowWriter) je(d *Doc) {
 }
 
 // master writes a master-data identifier, one of ids.
-func (w *rowWriter) master(ids []string, i int32) {
-	w.e.closeText(append(w.e.open(), ids[i]...), w.co.quote)
-}
+func (w *rowWriter) master(ids []string, i int32) { w.e.text(ids[i], w.co.quote) }
 
 // The identifiers of masterdata.VendorID, CustomerID, MaterialID and UserID.
 func (w *rowWriter) vendor(i int32)   { w.master(w.co.vendorIDs, i) }

@@ -27,18 +27,28 @@ func (b *Block) EncodeCSV() {
 			out = append(out, ',')
 			out = append(out, l.acct[it.account].csv...)
 			out = append(out, ',')
+			// debit_amount, credit_amount and local_amount: the amount is
+			// formatted once and copied, the zero side is the company's
+			// zero text.
 			if it.debit {
+				start := len(out)
 				out = money.AppendMinor(out, it.amount, co.digits)
+				end := len(out)
 				out = append(out, ',')
-				out = money.AppendMinor(out, 0, co.digits)
-				out = append(out, ',')
-				out = money.AppendMinor(out, it.amount, co.digits)
+				out = append(out, co.zeroCSV...)
+				out = append(out, out[start:end]...)
 			} else {
-				out = money.AppendMinor(out, 0, co.digits)
-				out = append(out, ',')
+				out = append(out, co.zeroCSV...)
+				start := len(out)
 				out = money.AppendMinor(out, it.amount, co.digits)
+				end := len(out)
 				out = append(out, ',')
-				out = money.AppendMinor(out, -it.amount, co.digits)
+				if it.amount > 0 {
+					out = append(out, '-')
+					out = append(out, out[start:end]...)
+				} else {
+					out = money.AppendMinor(out, -it.amount, co.digits)
+				}
 			}
 			out = append(out, ',')
 			if it.costCenter >= 0 {

@@ -103,6 +103,9 @@ type company struct {
 
 	// Identifiers and fields as the encoders write them.
 	userIDs, ccID, pcID []string
+	// zeroCSV is 0 in the company's currency digits followed by a comma,
+	// the empty side of each journal line in journal_entries.csv.
+	zeroCSV string
 	// ccCSV is the cost_center and profit_center fields of each cost
 	// centre in journal_entries.csv, comma-separated, made once.
 	ccCSV                                      []string
@@ -245,6 +248,7 @@ func New(cfg *config.Config, seed uint64, ch *chart.Chart) *Ledger {
 			vend:         newIDPrefix("V-"+c.Code+"-", 6),
 			cust:         newIDPrefix("C-"+c.Code+"-", 6),
 		}
+		co.zeroCSV = string(money.AppendMinor(nil, 0, digits)) + ","
 		co.rates, co.rateMicros = l.dailyRates(rates, c.Currency, cfg.Global.GroupCurrency)
 		co.accrualRange = newAmountRange(amountProfile{1_000, 2}, money.Rate("USD", c.Currency), digits, min, max)
 		for _, th := range l.thresholds {
