@@ -508,16 +508,6 @@ func (w *rowWriter) head(d *Doc, i int32) {
 	w.str(w.co.currency)
 }
 
-// appendNumber appends v zero-padded to width digits.
-func appendNumber(b []byte, v int64, width int) []byte {
-	var d [20]byte
-	n := strconv.AppendInt(d[:0], v, 10)
-	for range width - len(n) {
-		b = append(b, '0')
-	}
-	return append(b, n...)
-}
-
 // appendID appends the identifier of document d, DataSynth's
 // PREFIX-COMPANY-NUMBER with a ten-digit number that is unique across the
 // company's blocks.
@@ -526,7 +516,7 @@ func (b *Batch) appendID(dst []byte, d *Doc) []byte {
 	dst = append(dst, '-')
 	dst = append(dst, b.f.companies[b.company].code...)
 	dst = append(dst, '-')
-	return appendNumber(dst, b.block*numbersPerBlock+int64(d.Num)+1, 10)
+	return docid.AppendPadded(dst, b.block*numbersPerBlock+int64(d.Num)+1, 10)
 }
 
 // numbersPerBlock is the room for documents of one kind in a block.

@@ -99,7 +99,11 @@ func (l *Ledger) appendCSVHeader(h []byte, co *company, d *document) []byte {
 	h = append(h, ',')
 	h = l.appendCSVHeaderText(h, co, d)
 	h = append(h, ',')
-	h = co.user.appendCSV(h, d.user)
+	if co.user.quote {
+		h = co.user.appendCSV(h, d.user)
+	} else {
+		h = append(h, co.userIDs[d.user]...)
+	}
 	h = append(h, ',')
 	h = append(h, d.source...)
 	h = append(h, ',')

@@ -3,7 +3,6 @@ package ledger
 import (
 	"bytes"
 	"encoding/json"
-	"strconv"
 
 	"datasynth.dev/engine/internal/csvrow"
 	"datasynth.dev/engine/internal/docid"
@@ -55,13 +54,7 @@ func newIDPrefix(prefix string, width int) idPrefix {
 
 // appendNumber appends the one-based number of index i, zero-padded.
 func (p *idPrefix) appendNumber(b []byte, i int32) []byte {
-	v := int64(i) + 1
-	for w, lim := p.width, int64(10); w > 1; w, lim = w-1, lim*10 {
-		if v < lim {
-			b = append(b, '0')
-		}
-	}
-	return strconv.AppendInt(b, v, 10)
+	return docid.AppendPadded(b, int64(i)+1, p.width)
 }
 
 // appendCSV appends the identifier of index i as one CSV field.

@@ -6,6 +6,29 @@ import (
 	"encoding/binary"
 )
 
+// AppendPadded appends v, which is not negative, in decimal, zero-padded to
+// width digits (at most 20): the numbers of document, vendor, customer and
+// user identifiers. The digits are written right to left into an array and
+// appended with one copy.
+func AppendPadded(b []byte, v int64, width int) []byte {
+	var buf [20]byte
+	i := len(buf)
+	u := uint64(v)
+	for {
+		i--
+		buf[i] = byte('0' + u%10)
+		u /= 10
+		if u == 0 {
+			break
+		}
+	}
+	for i > len(buf)-width {
+		i--
+		buf[i] = '0'
+	}
+	return append(b, buf[i:]...)
+}
+
 // AppendUUID appends a version-4-shaped UUID built from two random words.
 // It is formatted in a fixed array and appended once: every journal entry
 // and most flow rows carry one. The hex digits are made eight at a time in

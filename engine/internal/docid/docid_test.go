@@ -23,6 +23,22 @@ func TestAppendUUID(t *testing.T) {
 	}
 }
 
+func TestAppendPadded(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	vals := []int64{0, 1, 9, 10, 99, 100, 1<<63 - 1}
+	for range 2000 {
+		vals = append(vals, r.Int64()>>r.IntN(64))
+	}
+	for _, v := range vals {
+		for _, width := range []int{0, 1, 3, 4, 5, 6, 10, 20} {
+			want := fmt.Sprintf("x%0*d", width, v)
+			if got := string(AppendPadded([]byte("x"), v, width)); got != want {
+				t.Fatalf("AppendPadded(%d, %d) = %s, want %s", v, width, got, want)
+			}
+		}
+	}
+}
+
 func BenchmarkAppendUUID(b *testing.B) {
 	buf := make([]byte, 0, 64)
 	for i := range b.N {
