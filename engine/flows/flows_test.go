@@ -511,14 +511,11 @@ func TestBlocksAlone(t *testing.T) {
 	}
 }
 
-// TestAppendCSV checks that the CSV the flow tables encode directly is, row
-// for row, table.AppendCSV of their typed rows: the two encoders of the
-// one row function of each table agree, on every config and on a company
-// code that CSV must quote (a comma and a quote in identifiers).
 // TestAppendText compares the direct encodings of every flow table,
 // AppendCSV and AppendJSONL, with table.AppendCSV and table.AppendObject of
 // the typed rows of Rows, on several configs, including company codes that
-// CSV quotes and JSON escapes.
+// CSV quotes and JSON escapes: the encoders of the one row function of
+// each table agree.
 func TestAppendText(t *testing.T) {
 	cases := map[string]string{"quoted-code": `
 global: {seed: 5, industry: retail, start_date: "2024-01-01", period_months: 12}
