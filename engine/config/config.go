@@ -106,8 +106,8 @@ type Global struct {
 	// never change the bytes written.
 	Parallel      bool
 	WorkerThreads int
-	// MemoryLimitMB is a soft limit for the Go runtime (0: none). It never
-	// changes the bytes written.
+	// MemoryLimitMB is a soft limit for the Go runtime (0: the generator's
+	// default). It never changes the bytes written.
 	MemoryLimitMB int64
 }
 
