@@ -51,8 +51,13 @@ type Tally struct {
 type companyTally struct {
 	debit, credit []int64 // period*accounts + chart index
 	// open are the subledgers' open items, (period+1)*accounts + chart
-	// index, slot 0 the opening (Block.OpenItems).
-	open       []int64
+	// index, slot 0 the opening (Block.OpenItems), and what the asset
+	// register holds (Hold).
+	open []int64
+	// register is true when the asset register was added (Hold): then
+	// every fixed-asset and accumulated-depreciation account is compared
+	// with it, whatever it holds.
+	register   bool
 	entries    int64
 	lines      int64
 	unbalanced int64
@@ -81,6 +86,25 @@ func (t *Tally) Add(b Block) {
 	c.docTotal += total
 	c.entries += entries
 	c.lines += lines
+}
+
+// Hold adds what company ci's fixed-asset register holds to the
+// subledgers' items compared with the accounts: held returns, for the end
+// of day asOf, the register's balances by chart index, debits positive; it
+// is asked for the day before the first period and for the last day of
+// every period.
+func (t *Tally) Hold(ci int, held func(asOf time.Time) map[int]int64) {
+	c := &t.co[ci]
+	c.register = true
+	add := func(slot int, day int32) {
+		for a, v := range held(time.Unix(int64(day)*86400, 0).UTC()) {
+			c.open[slot*t.accounts+a] += v
+		}
+	}
+	add(0, t.periods[0].Start-1)
+	for pi, p := range t.periods {
+		add(pi+1, p.End)
+	}
 }
 
 // Category is the trial balance category of an account: DataSynth's
@@ -159,7 +183,7 @@ func (t *Tally) TrialBalances(openings []*Sheet, currencies []string, v *Validat
 		bal := append([]int64(nil), s.Balances...)
 		reconcile := v.skipSubledgers == ""
 		if reconcile {
-			cv.controls(ch, "opening balance", s.AsOf, bal, c.open[:t.accounts])
+			cv.controls(ch, "opening balance", s.AsOf, bal, c.open[:t.accounts], c.register)
 		}
 		var prevClose []int64
 		for pi, p := range t.periods {
@@ -204,7 +228,7 @@ func (t *Tally) TrialBalances(openings []*Sheet, currencies []string, v *Validat
 			cv.period(dr, cr, net)
 			if reconcile {
 				cv.controls(ch, fmt.Sprintf("%d-%02d", p.FiscalYear, p.FiscalPeriod), time.Unix(int64(p.End)*86400, 0).UTC(),
-					bal, c.open[(pi+1)*t.accounts:(pi+2)*t.accounts])
+					bal, c.open[(pi+1)*t.accounts:(pi+2)*t.accounts], c.register)
 			}
 			prevClose = append(prevClose[:0], bal...)
 		}

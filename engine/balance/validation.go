@@ -33,7 +33,9 @@ var checkText = map[string]string{
 	CheckTiesToJournal: "each company's trial balance debits over all periods equal the totals of its journal entries " +
 		"as generated, and its trial balances count every entry",
 	CheckSubledgerControl: "in the opening balances and at every period end of every company, the open items of the " +
-		"AP and AR subledgers (subledger/ap_aging, ar_aging) on each control account add up to its balance in the trial balance",
+		"AP and AR subledgers (subledger/ap_aging, ar_aging) on each control account add up to its balance in the trial balance, " +
+		"and the asset register (master_data/fixed_assets: the cost of the assets held, less their depreciation to date) " +
+		"equals the balances of the fixed-asset and accumulated-depreciation accounts",
 }
 
 // Validation collects the results of the balance checks of a run.
@@ -155,11 +157,14 @@ func (c *companyValidation) rollForward(ch *chart.Chart, prev, open []int64, yea
 
 // controls compares, at one as-of date (the opening or a period end), the
 // balance of every control account (and of any account the subledgers hold
-// items on) with the subledgers' open items; both debits positive.
-func (c *companyValidation) controls(ch *chart.Chart, label string, asOf time.Time, bal, open []int64) {
+// items on, and with register every fixed-asset and
+// accumulated-depreciation account) with the subledgers' open items and
+// the asset register; both debits positive.
+func (c *companyValidation) controls(ch *chart.Chart, label string, asOf time.Time, bal, open []int64, register bool) {
 	for a := range ch.Accounts {
 		acct := &ch.Accounts[a]
-		if !acct.Control && open[a] == 0 {
+		fixed := register && acct.Postable && (acct.Role == chart.FixedAssets || acct.Role == chart.AccumDepr)
+		if !acct.Control && open[a] == 0 && !fixed {
 			continue
 		}
 		c.controlsRun++
@@ -169,8 +174,12 @@ func (c *companyValidation) controls(ch *chart.Chart, label string, asOf time.Ti
 		c.controlsOff++
 		if len(c.controlDetail) < maxDetail {
 			amt := func(x int64) string { return string(money.AppendMinor(nil, x, c.digits)) }
-			c.controlDetail = append(c.controlDetail, fmt.Sprintf("%s %s (%s) account %s %s: balance %s, subledger open items %s, off by %s",
-				c.code, label, asOf.Format(time.DateOnly), acct.Number, acct.Name, amt(bal[a]), amt(open[a]), amt(bal[a]-open[a])))
+			held := "subledger open items"
+			if fixed {
+				held = "asset register"
+			}
+			c.controlDetail = append(c.controlDetail, fmt.Sprintf("%s %s (%s) account %s %s: balance %s, %s %s, off by %s",
+				c.code, label, asOf.Format(time.DateOnly), acct.Number, acct.Name, amt(bal[a]), held, amt(open[a]), amt(bal[a]-open[a])))
 		}
 	}
 }
@@ -305,9 +314,9 @@ func (v *Validation) subledgerCheck(run, off int64, detail []string) checkJSON {
 		if len(detail) > maxDetail {
 			detail = detail[:maxDetail]
 		}
-		ck.Detail = fmt.Sprintf("%d of %d control-account balances differ from their subledgers; %s", off, run, strings.Join(detail, "; "))
+		ck.Detail = fmt.Sprintf("%d of %d control-account and fixed-asset balances differ from their subledgers or the asset register; %s", off, run, strings.Join(detail, "; "))
 	default:
-		ck.Detail = fmt.Sprintf("%d control-account balances equal their subledgers' open items", run)
+		ck.Detail = fmt.Sprintf("%d control-account and fixed-asset balances equal their subledgers' open items and the asset register", run)
 	}
 	return ck
 }

@@ -2,11 +2,14 @@ package balance
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"datasynth.dev/engine/chart"
 	"datasynth.dev/engine/config"
+	"datasynth.dev/engine/money"
 	"datasynth.dev/engine/table"
 )
 
@@ -17,6 +20,8 @@ type fakeBlock struct {
 	debitAcct, creditAcct int
 	amount                int64
 	open                  map[int]int64 // slot*accounts + chart index
+	// register, when set, is the asset register the tally holds (Hold).
+	register func(asOf time.Time) map[int]int64
 }
 
 func (b *fakeBlock) Company() int                   { return 0 }
@@ -46,7 +51,11 @@ func runValidation(t *testing.T, cfg *config.Config, items func(*chart.Chart) ma
 	periods := []Period{{FiscalYear: 2024, FiscalPeriod: 1, Start: 19723, End: 19753, YearStart: true},
 		{FiscalYear: 2024, FiscalPeriod: 2, Start: 19754, End: 19782}}
 	tl := NewTally(ch, periods, 1)
-	tl.Add(blk(ch))
+	b := blk(ch)
+	tl.Add(b)
+	if b.register != nil {
+		tl.Hold(0, b.register)
+	}
 	v := NewValidation(ch, cfg.Balance)
 	v.Opening(s, "USD")
 	rows := 0
@@ -137,6 +146,40 @@ func TestSubledgerToControl(t *testing.T) {
 		ck, breaks := validate(t, c.items, invoice(c.open))
 		if ck.Status != "failed" || ck.Failures != c.want || breaks != c.want || !strings.Contains(ck.Detail, c.in) {
 			t.Errorf("%s: %+v, %d breaks; want failed with %d failures mentioning %q", name, ck, breaks, c.want, c.in)
+		}
+	}
+}
+
+// TestRegisterToFixedAssets: with the asset register held, the
+// fixed-asset accounts are compared with it at the opening and at both
+// period ends: an asset bought in period 0 and in the register from its
+// purchase date passes; a register that holds less than the account, or
+// nothing at all while the account holds the purchase, fails at both
+// period ends, naming the register.
+func TestRegisterToFixedAssets(t *testing.T) {
+	const cost = 1_000_00
+	bought := time.Date(2024, 1, 10, 0, 0, 0, 0, time.UTC)
+	purchase := func(holds int64) func(ch *chart.Chart) *fakeBlock {
+		return func(ch *chart.Chart) *fakeBlock {
+			fa := ch.ByRole(chart.FixedAssets)[0]
+			return &fakeBlock{debitAcct: fa, creditAcct: ch.ByRole(chart.Bank)[0], amount: cost,
+				register: func(asOf time.Time) map[int]int64 {
+					if asOf.Before(bought) {
+						return nil
+					}
+					return map[int]int64{fa: holds}
+				}}
+		}
+	}
+	ck, breaks := validate(t, nil, purchase(cost))
+	if ck.Status != "passed" || breaks != 0 || !strings.Contains(ck.Detail, "asset register") {
+		t.Fatalf("a register that agrees: %+v, %d breaks", ck, breaks)
+	}
+	for name, holds := range map[string]int64{"register short by 100.00": cost - 100_00, "register empty": 0} {
+		ck, breaks := validate(t, nil, purchase(holds))
+		want := fmt.Sprintf("balance 1000.00, asset register %s, off by %s", string(money.AppendMinor(nil, holds, 2)), string(money.AppendMinor(nil, cost-holds, 2)))
+		if ck.Status != "failed" || ck.Failures != 2 || breaks != 2 || !strings.Contains(ck.Detail, want) {
+			t.Errorf("%s: %+v, %d breaks; want 2 failures with %q", name, ck, breaks, want)
 		}
 	}
 }

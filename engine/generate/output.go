@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"sync"
+	"time"
 
 	"datasynth.dev/engine/balance"
 	"datasynth.dev/engine/chart"
@@ -537,7 +538,7 @@ func writeBalances(w *writer, cfg *config.Config, seed uint64, ch *chart.Chart, 
 	sheets := make([]*balance.Sheet, len(cfg.Companies))
 	currencies := make([]string, len(cfg.Companies))
 	for ci, co := range cfg.Companies {
-		sheets[ci], currencies[ci] = balance.Opening(cfg, seed, ch, ci, l.AnnualSales(ci), openingHeld(cfg, seed, ch, l, ci)), co.Currency
+		sheets[ci], currencies[ci] = balance.Opening(cfg, seed, ch, ci, l.AnnualSales(ci), openingHeld(cfg, l, ci)), co.Currency
 		v.Opening(sheets[ci], co.Currency)
 	}
 	if cfg.Balance.Opening {
@@ -567,6 +568,20 @@ func writeBalances(w *writer, cfg *config.Config, seed uint64, ch *chart.Chart, 
 		}
 		emit = func(row []table.Value) error { return writeRow(tfs, row) }
 	}
+	// The fixed-asset accounts are compared with the asset register at
+	// every period end, where the journal posts its purchases and
+	// depreciation.
+	for ci := range cfg.Companies {
+		if assets, ok := l.Assets(ci); ok {
+			tally.Hold(ci, func(asOf time.Time) map[int]int64 {
+				held := map[int]int64{}
+				for _, b := range masterdata.AssetBalances(assets, asOf) {
+					held[b.Account] = b.Amount
+				}
+				return held
+			})
+		}
+	}
 	if err := tally.TrialBalances(sheets, currencies, v, emit); err != nil {
 		abortTable(tfs)
 		return fmt.Errorf("period_close/trial_balances: %w", err)
@@ -592,14 +607,12 @@ func writeBalances(w *writer, cfg *config.Config, seed uint64, ch *chart.Chart, 
 // openingHeld returns what company ci's subledgers and fixed-asset register
 // hold on the first day, by chart index: the opening open items of the
 // receivables and payables (ledger.OpeningItems) and the register's cost and
-// accumulated depreciation of the assets bought before the first month
+// accumulated depreciation of the assets bought before it
 // (masterdata.AssetBalances).
-func openingHeld(cfg *config.Config, seed uint64, ch *chart.Chart, l *ledger.Ledger, ci int) map[int]int64 {
-	c := cfg.Companies[ci]
-	start := cfg.Global.StartDate
-	assets := masterdata.FixedAssets(seed, masterdata.NewEnv(cfg, ch), c, masterdata.SizesOf(cfg, c))
+func openingHeld(cfg *config.Config, l *ledger.Ledger, ci int) map[int]int64 {
 	held := l.OpeningItems(ci)
-	for _, b := range masterdata.AssetBalances(assets, start.Year(), start.Month()) {
+	assets, _ := l.Assets(ci)
+	for _, b := range masterdata.AssetBalances(assets, cfg.Global.StartDate.AddDate(0, 0, -1)) {
 		held[b.Account] = b.Amount
 	}
 	return held

@@ -139,7 +139,7 @@ type Ledger struct {
 	// Recurring postings: their templates, the accounts they post to
 	// (chart indexes), the payroll's withholding rates in millionths, and
 	// warnings about companies too small to hold them.
-	payroll, depreciation, accrual                   *template
+	payroll, depreciation, accrual, acquisition      *template
 	acctSalaries, acctPayrollTax, acctSocialSecurity int32
 	acctPayrollBank, acctOperatingBank               int32
 	accruals                                         [][2]int32 // expense, liability
@@ -187,6 +187,8 @@ func New(cfg *config.Config, seed uint64, ch *chart.Chart) *Ledger {
 			l.depreciation, weights[i] = t, 0
 		case "accrual":
 			l.accrual, weights[i] = t, 0
+		case "asset_acquisition":
+			l.acquisition, weights[i] = t, 0
 		}
 	}
 	l.flowWeights(weights)
@@ -307,6 +309,16 @@ const openingShare = 5
 // chart index, debits positive (flows.Flows.OpeningItems): the balances the
 // receivables and payables accounts open at.
 func (l *Ledger) OpeningItems(ci int) map[int]int64 { return l.flows.OpeningItems(ci) }
+
+// Assets returns the fixed assets in company ci's books, whose purchases
+// in the period and monthly depreciation the journal posts: the asset
+// register, without the assets bought before the period when the books
+// open empty. ok is false when the company is too small to hold its
+// recurring postings (New warned), so that the journal posts none of them.
+func (l *Ledger) Assets(ci int) (assets []masterdata.FixedAsset, ok bool) {
+	sc := &l.companies[ci].sched
+	return sc.assets, len(sc.posts) > 0
+}
 
 // Warnings are the problems New found that do not stop generation.
 func (l *Ledger) Warnings() []string { return l.warnings }

@@ -14,10 +14,14 @@ import (
 
 // Recurring postings follow the calendar, not a random draw: a payroll run
 // per company and pay period, the month's withheld taxes paid on the 15th
-// of the next month, a depreciation run per company and month,
-// and a month-end accrual per company and month, reversed on the first day
-// of the next month (the last month's accrual stays open: its reversal
-// belongs to the period after the dataset).
+// of the next month, a depreciation run per company and month, the
+// purchase of every fixed asset the register has bought during the period
+// (on its acquisition date, paid from the operating bank account), and a
+// month-end accrual per company and month, reversed on the first day of
+// the next month (the last month's accrual stays open: its reversal
+// belongs to the period after the dataset). So the fixed-asset accounts
+// hold what the asset register (master_data/fixed_assets) holds at every
+// period end.
 //
 // They take their places among a company's documents by sequence number:
 // the company's R recurring postings, in date order, sit at sequence
@@ -37,16 +41,17 @@ const (
 	recAccrual
 	recReversal
 	recRemittance
+	recAcquisition
 )
 
-var recurNames = [...]string{"payroll", "depreciation", "accrual", "reversal", "remittance"}
+var recurNames = [...]string{"payroll", "depreciation", "accrual", "reversal", "remittance", "acquisition"}
 
 // recurring is one scheduled posting.
 type recurring struct {
 	seq    int64
 	day    int32 // posting day, index into Ledger.days
 	kind   recurKind
-	period int32 // pay period or month, from 0
+	period int32 // pay period or month, from 0; an acquisition's asset index
 	// month is the calendar month of a depreciation run or accrual.
 	year  int
 	month time.Month
@@ -159,6 +164,16 @@ func (l *Ledger) plan(cfg *config.Config, co *company, env masterdata.Env) strin
 		}
 	}
 	sc.assets = masterdata.FixedAssets(l.seed, env, co.cfg, co.sizes)
+	if !cfg.Balance.Opening {
+		// The books open empty: the assets bought before the period are
+		// not in them, so they are not depreciated either.
+		sc.assets = slices.DeleteFunc(sc.assets, func(a masterdata.FixedAsset) bool { return a.Acquired.Before(start) })
+	}
+	for i, a := range sc.assets {
+		if !a.Acquired.Before(start) && !a.Acquired.After(end) {
+			posts = append(posts, recurring{day: dayOf(a.Acquired), kind: recAcquisition, period: int32(i), year: a.Acquired.Year(), month: a.Acquired.Month()})
+		}
+	}
 	i := int32(0)
 	for m := time.Date(start.Year(), start.Month(), 1, 0, 0, 0, 0, time.UTC); !m.After(end); m = m.AddDate(0, 1, 0) {
 		last := m.AddDate(0, 1, -1)
@@ -178,7 +193,7 @@ func (l *Ledger) plan(cfg *config.Config, co *company, env masterdata.Env) strin
 	n, r := co.entries, int64(len(posts))
 	if r > n {
 		return co.cfg.Code + ": " + strconv.FormatInt(n, 10) + " journal entries cannot hold its " + strconv.FormatInt(r, 10) +
-			" recurring postings (payroll runs, depreciation runs, month-end accruals and their reversals); they are left out: raise annual_transaction_volume"
+			" recurring postings (payroll runs, depreciation runs, asset purchases, month-end accruals and their reversals); they are left out: raise annual_transaction_volume"
 	}
 	for j := range posts {
 		posts[j].seq = (2*int64(j) + 1) * n / (2 * r)
@@ -242,6 +257,12 @@ func (l *Ledger) recurringDoc(co *company, p *recurring, out *Block) {
 		for _, dl := range masterdata.MonthlyDepreciation(sc.assets, p.year, p.month) {
 			l.credit(out, first, int32(dl.Accumulated), dl.Amount)
 		}
+	case recAcquisition:
+		a := &sc.assets[p.period]
+		d.tmpl, d.source, d.user = l.acquisition, l.acquisition.source, sc.user
+		d.party, d.partyKind = int32(a.Vendor), vendor
+		out.items = append(out.items, lineItem{account: int32(a.AssetAccount), costCenter: int32(a.CostCenter), amount: a.Cost, debit: true})
+		l.credit(out, first, l.acctOperatingBank, a.Cost)
 	case recRemittance:
 		d.tmpl, d.source, d.user = &payrollRemittance, "recurring", sc.user
 		tax, fica, _ := l.withholdings(co, p.month)

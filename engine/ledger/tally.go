@@ -1,10 +1,11 @@
 package ledger
 
 import (
-	"datasynth.dev/engine/flows"
 	"math/big"
 
 	"datasynth.dev/engine/balance"
+	"datasynth.dev/engine/chart"
+	"datasynth.dev/engine/flows"
 )
 
 // Periods returns the fiscal periods of the generation, in order. Every
@@ -48,8 +49,35 @@ func (b *Block) Tally(debit, credit []int64, accounts int) (unbalanced int64, to
 }
 
 // OpenItems adds the open items of b's subledgers to open, by slot (the
-// opening, then each period end) and account: flows.Batch.AddOpen.
-func (b *Block) OpenItems(open []int64, accounts int) { b.Flows.AddOpen(open, accounts) }
+// opening, then each period end) and account: flows.Batch.AddOpen. It adds
+// too what expense-capitalization frauds (ExpenseCapitalization in
+// labels/anomaly_labels) put on fixed-asset accounts, from the end of the
+// period they post in: amounts the asset register does not hold, which
+// the comparison of those accounts with the register counts as explained,
+// so that only unlabelled differences fail it.
+func (b *Block) OpenItems(open []int64, accounts int) {
+	b.Flows.AddOpen(open, accounts)
+	slots := len(open) / accounts
+	items := b.items
+	for i := range b.docs {
+		d := &b.docs[i]
+		if d.fraud == fraudCapitalization {
+			for _, it := range items[:d.lines] {
+				if role := b.l.chart.Accounts[it.account].Role; role != chart.FixedAssets && role != chart.AccumDepr {
+					continue
+				}
+				v := it.amount
+				if !it.debit {
+					v = -v
+				}
+				for s := int(b.l.days[d.day].period) + 1; s < slots; s++ {
+					open[s*accounts+int(it.account)] += v
+				}
+			}
+		}
+		items = items[d.lines:]
+	}
+}
 
 // AnnualSales estimates, in minor units, the revenue a year of company
 // ci's journal books. Revenue comes from the customer invoices of the

@@ -542,18 +542,26 @@ type AccountBalance struct {
 	Amount  int64
 }
 
-// AssetBalances is what the assets carry on the first day of year-month:
-// the cost of every asset bought before that month and not yet disposed
-// of, as a debit on its asset account, and their accumulated depreciation,
-// as a credit on the accumulated-depreciation account; by account, in
-// chart order, zero balances left out. On the dataset's first day these
-// are the opening balances of the fixed-asset accounts.
-func AssetBalances(assets []FixedAsset, year int, month time.Month) []AccountBalance {
-	first := time.Date(year, month, 1, 0, 0, 0, 0, time.UTC)
+// AssetBalances is what the assets carry at the end of day asOf: the cost
+// of every asset bought on or before that day and not yet disposed of, as
+// a debit on its asset account, and the depreciation of every month that
+// ended by then, as a credit on its accumulated-depreciation account
+// (monthly runs post on the last day of a month); by account, in chart
+// order, zero balances left out. On the day before the dataset's first day
+// these are the opening balances of the fixed-asset accounts; at every
+// period end, what the fixed-asset accounts hold.
+func AssetBalances(assets []FixedAsset, asOf time.Time) []AccountBalance {
+	// The month after the last month that ended by asOf: its depreciation
+	// and every later month's are not yet posted.
+	next := asOf.AddDate(0, 0, 1)
+	year, month := asOf.Year(), asOf.Month()
+	if next.Day() == 1 {
+		year, month = next.Year(), next.Month()
+	}
 	sum := map[int]int64{}
 	for i := range assets {
 		a := &assets[i]
-		if !a.Acquired.Before(first) || !a.Disposed.IsZero() && a.Disposed.Before(first) {
+		if a.Acquired.After(asOf) || !a.Disposed.IsZero() && !a.Disposed.After(asOf) {
 			continue
 		}
 		sum[a.AssetAccount] += a.Cost

@@ -196,10 +196,11 @@ func TestFixedAssetRowsMatchAPI(t *testing.T) {
 	}
 }
 
-// TestAssetBalancesRollForward checks that the balances at the start of a
-// month, that month's depreciation run and the month's purchases give the
-// next month's balances, and that cost always exceeds
-// accumulated depreciation.
+// TestAssetBalancesRollForward checks that the balances at the end of a
+// month, the next month's depreciation run and its purchases give the
+// next month's closing balances, that cost always exceeds accumulated
+// depreciation, and that a day inside a month holds that month's
+// purchases so far but not its depreciation run.
 func TestAssetBalancesRollForward(t *testing.T) {
 	env := testEnv(t, "manufacturing", 400)
 	s := SizesFor(testCompany, "medium")
@@ -207,7 +208,7 @@ func TestAssetBalancesRollForward(t *testing.T) {
 	for m := time.January; m < time.December; m++ {
 		before := map[int]int64{}
 		var cost, accum int64
-		for _, b := range AssetBalances(assets, 2024, m) {
+		for _, b := range AssetBalances(assets, time.Date(2024, m, 0, 0, 0, 0, 0, time.UTC)) {
 			before[b.Account] = b.Amount
 			switch env.Chart.Accounts[b.Account].Role {
 			case chart.FixedAssets:
@@ -230,7 +231,23 @@ func TestAssetBalancesRollForward(t *testing.T) {
 				before[a.AssetAccount] += a.Cost // its first month's depreciation is in the run
 			}
 		}
-		for _, b := range AssetBalances(assets, 2024, m+1) {
+		mid := time.Date(2024, m, 15, 0, 0, 0, 0, time.UTC)
+		midway := map[int]int64{}
+		for _, b := range AssetBalances(assets, mid) {
+			midway[b.Account] = b.Amount
+		}
+		for i := range assets {
+			if a := &assets[i]; a.Acquired.Year() == 2024 && a.Acquired.Month() == m && a.Acquired.After(mid) {
+				midway[a.AssetAccount] += a.Cost
+			}
+		}
+		for _, l := range MonthlyDepreciation(assets, 2024, m) {
+			midway[l.Accumulated] -= l.Amount
+		}
+		for _, b := range AssetBalances(assets, time.Date(2024, m+1, 0, 0, 0, 0, 0, time.UTC)) {
+			if midway[b.Account] != b.Amount {
+				t.Errorf("month %d: the 15th and the rest of the month give %d on account %d, the month end %d", m, midway[b.Account], b.Account, b.Amount)
+			}
 			if before[b.Account] != b.Amount {
 				t.Errorf("month %d: account %d rolls forward to %d, balances say %d", m+1, b.Account, before[b.Account], b.Amount)
 			}
