@@ -1,6 +1,7 @@
 package generate
 
 import (
+	"errors"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -195,21 +196,45 @@ func TestOutputSafety(t *testing.T) {
 		t.Fatalf("output onto a file: err = %v", err)
 	}
 
-	// A non-empty folder is kept unless Overwrite.
+	// A non-empty folder is kept unless Overwrite, and even with it unless
+	// it holds a dataset and nothing its manifest does not list.
 	full := filepath.Join(dir, "full")
 	os.MkdirAll(full, 0o755)
 	os.WriteFile(filepath.Join(full, "keep.txt"), []byte("precious"), 0o644)
 	if _, err := Run(context.Background(), Options{Config: cfg, Output: full, Threads: 1}); err == nil || !strings.Contains(err.Error(), "--overwrite") {
 		t.Fatalf("output onto a non-empty folder: err = %v", err)
 	}
+	if _, err := Run(context.Background(), Options{Config: cfg, Output: full, Threads: 1, Overwrite: true}); !errors.Is(err, ErrOutputExists) || !strings.Contains(err.Error(), "not a dataset") {
+		t.Fatalf("overwrite of a folder that is not a dataset: err = %v", err)
+	}
 	if b, _ := os.ReadFile(filepath.Join(full, "keep.txt")); string(b) != "precious" {
 		t.Fatal("refused run touched the existing folder")
 	}
-	if _, err := Run(context.Background(), Options{Config: cfg, Output: full, Threads: 1, Overwrite: true}); err != nil {
+	os.Remove(filepath.Join(full, "keep.txt"))
+	if _, err := Run(context.Background(), Options{Config: cfg, Seed: 2, Output: full, Threads: 1}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := os.Stat(filepath.Join(full, "keep.txt")); !os.IsNotExist(err) {
-		t.Fatal("overwrite kept the previous content")
+	// A dataset with a file of someone else's inside it.
+	notes := filepath.Join(full, "master_data", "notes.txt")
+	os.WriteFile(notes, []byte("precious"), 0o644)
+	if _, err := Run(context.Background(), Options{Config: cfg, Output: full, Threads: 1, Overwrite: true}); !errors.Is(err, ErrOutputExists) || !strings.Contains(err.Error(), "master_data/notes.txt") {
+		t.Fatalf("overwrite of a dataset holding another file: err = %v", err)
+	}
+	if b, _ := os.ReadFile(notes); string(b) != "precious" {
+		t.Fatal("refused run touched the file inside the dataset")
+	}
+	// The folder the process runs in.
+	os.Remove(notes)
+	t.Chdir(filepath.Join(full, "master_data"))
+	if _, err := Run(context.Background(), Options{Config: cfg, Output: full, Threads: 1, Overwrite: true}); !errors.Is(err, ErrOutputExists) || !strings.Contains(err.Error(), "runs in") {
+		t.Fatalf("overwrite of the working folder's parent: err = %v", err)
+	}
+	t.Chdir(dir)
+	if _, err := Run(context.Background(), Options{Config: cfg, Seed: 3, Output: full, Threads: 1, Overwrite: true}); err != nil {
+		t.Fatal(err)
+	}
+	if m, err := manifest.Read(filepath.Join(full, manifest.FileName)); err != nil || m.Seed != 3 {
+		t.Fatalf("the replaced dataset's manifest: %v, %+v", err, m)
 	}
 
 	// An existing empty folder (a mount point, say) is filled in place: the

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"datasynth.dev/verify/atomicfile"
 	"datasynth.dev/verify/manifest"
@@ -39,9 +40,11 @@ type plan struct {
 }
 
 // planTarget checks the output path and decides how to write it. A file,
-// or a non-empty folder without overwrite, is refused. Temporary folders
-// of this target (".NAME.tmp-N" beside it, ".datasynth.tmp-N" inside it)
-// do not count as content; planTarget removes nothing.
+// or a non-empty folder without overwrite, is refused; with overwrite, so
+// is a folder that is not a dataset (replaceable), and the folder the
+// process runs in or one that holds it. Temporary folders of this target
+// (".NAME.tmp-N" beside it, ".datasynth.tmp-N" inside it) do not count as
+// content; planTarget removes nothing.
 func planTarget(target string, overwrite bool) (*plan, error) {
 	p := &plan{target: target, tmpParent: filepath.Dir(target), tmpPrefix: besidePrefix(target)}
 	fi, err := os.Lstat(target)
@@ -69,6 +72,11 @@ func planTarget(target string, overwrite bool) (*plan, error) {
 	if content > 0 && !overwrite {
 		return nil, fmt.Errorf("output %s: %w (%d entries); choose another folder or pass --overwrite to replace it", target, ErrOutputExists, content)
 	}
+	if content > 0 {
+		if err := replaceable(target); err != nil {
+			return nil, err
+		}
+	}
 	mount := false
 	if content > 0 {
 		if mount, err = isMountPoint(target); err != nil {
@@ -79,6 +87,56 @@ func planTarget(target string, overwrite bool) (*plan, error) {
 		p.inPlace, p.tmpParent, p.tmpPrefix = true, target, InsideTempPrefix
 	}
 	return p, nil
+}
+
+// replaceable returns nil when --overwrite may replace folder target: it
+// holds a dataset, that is a run_manifest.json and no file that its
+// manifest does not list, so that replacing it loses nothing the generator
+// did not write; and it is neither the working folder nor one that holds
+// it, which would leave the shell in a deleted folder.
+func replaceable(target string) error {
+	if wd, err := os.Getwd(); err == nil {
+		if rel, err := filepath.Rel(target, wd); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			return fmt.Errorf("output %s: %w: it is the folder this command runs in, or holds it; run from another folder, or choose another output", target, ErrOutputExists)
+		}
+	}
+	m, err := manifest.Read(filepath.Join(target, manifest.FileName))
+	if err != nil {
+		return fmt.Errorf("output %s: %w and is not a dataset (%v): --overwrite replaces only a folder an earlier run wrote; empty it or choose another folder", target, ErrOutputExists, err)
+	}
+	listed := map[string]bool{manifest.FileName: true}
+	for _, f := range m.OutputFiles {
+		listed[f.Path] = true
+	}
+	var extra []string
+	err = filepath.WalkDir(target, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(target, p)
+		if d.IsDir() {
+			if filepath.Dir(rel) == "." && atomicfile.IsTempDirName(d.Name(), InsideTempPrefix) {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if !listed[filepath.ToSlash(rel)] {
+			extra = append(extra, filepath.ToSlash(rel))
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("output %s: %w", target, err)
+	}
+	if len(extra) > 0 {
+		more := ""
+		if len(extra) > 5 {
+			extra, more = extra[:5], fmt.Sprintf(" and %d more", len(extra)-5)
+		}
+		return fmt.Errorf("output %s: %w and holds files that its run_manifest.json does not list (%s%s), which --overwrite would delete; move them out or choose another folder",
+			target, ErrOutputExists, strings.Join(extra, ", "), more)
+	}
+	return nil
 }
 
 // removeStale deletes the temporary folders that killed runs left for

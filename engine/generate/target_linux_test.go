@@ -31,11 +31,14 @@ func TestOverwriteMountPoint(t *testing.T) {
 	if err := os.Rename(mnt, filepath.Join(dir, "moved")); err == nil {
 		t.Fatal("the kernel renamed a mount point: this test would prove nothing")
 	}
-	os.WriteFile(filepath.Join(mnt, manifest.FileName), []byte("{}"), 0o644)
-	os.MkdirAll(filepath.Join(mnt, "old_sub"), 0o755)
+	cfg := load(t, "testdata/golden/manufacturing-small.yaml")
+	// An earlier dataset on the mount, which --overwrite may replace.
+	os.Remove(filepath.Join(mnt, "partial.csv"))
+	if _, err := Run(context.Background(), Options{Config: cfg, Seed: 2, Output: mnt, Threads: 2}); err != nil {
+		t.Fatal(err)
+	}
 	before := names(t, dir)
 
-	cfg := load(t, "testdata/golden/manufacturing-small.yaml")
 	if _, err := Run(context.Background(), Options{Config: cfg, Seed: 1, Output: mnt, Threads: 2}); err == nil {
 		t.Fatal("a non-empty mount point was replaced without Overwrite")
 	}

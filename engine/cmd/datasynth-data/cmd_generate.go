@@ -43,7 +43,9 @@ embedded demo config is used, as DataSynth does.
 
 The dataset is written into a temporary folder beside DIR and renamed into
 place when complete, so DIR never holds a half-written dataset. DIR must not
-exist or be empty unless --overwrite is given. The seed comes from --seed,
+exist or be empty unless --overwrite is given, and --overwrite replaces only
+a dataset: a folder with run_manifest.json and no file its manifest does not
+list (never the folder you run in). The seed comes from --seed,
 else from global.seed in the config; a config without a seed gets a random
 one, printed and recorded in run_manifest.json.
 
@@ -55,7 +57,7 @@ DataSynth's flags work: -s/--seed, --months, --fiscal-year-months,
 --append, --export-format) are refused with exit 2.` + exitCodes(
 			"0", "the dataset is complete under DIR, run_manifest.json last",
 			"1", "the run failed (for example a write error); nothing was left under DIR",
-			"2", "invalid flags or config, or DIR is a file or a non-empty folder (see\n       --overwrite); nothing was generated",
+			"2", "invalid flags or config, or DIR is a file, a non-empty folder without\n       --overwrite, or with it not a dataset; nothing was generated",
 			"130", "interrupted by SIGINT or SIGTERM; nothing was left under DIR"),
 		Example: `  datasynth-data generate --demo --output ./demo-output
   datasynth-data generate --config config.yaml --output ./recovered-output
@@ -76,7 +78,7 @@ DataSynth's flags work: -s/--seed, --months, --fiscal-year-months,
 	f.BoolVar(&o.demo, "demo", false, "use the embedded demo config (one manufacturing company, 3 months, seed 42)")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing but errors and warnings")
 	f.BoolVar(&o.json, "json", false, "print a JSON summary on standard output")
-	f.BoolVar(&o.overwrite, "overwrite", false, "replace a non-empty output folder")
+	f.BoolVar(&o.overwrite, "overwrite", false, "replace the dataset in the output folder (refused if it holds other files)")
 	f.Var(&decimalFlag{v: &o.fraudRate, max: config.Decimal{Micro: config.MicroPerUnit}}, "fraud-rate", "share of fraudulent journal entries, 0..1; switches fraud.enabled on")
 	addDataSynthFlags(f, &o.ds)
 	return cmd
