@@ -48,3 +48,28 @@ func TestAppendJSONString(t *testing.T) {
 		t.Fatalf("%d of %d strings plain: the test covers too little", plain, len(cases))
 	}
 }
+
+// TestJSONTables: a JSON table is one array, empty or not, that
+// encoding/json reads back with every row.
+func TestJSONTables(t *testing.T) {
+	cols := []Column{{Name: "id"}, {Name: "n", Kind: Int}}
+	for _, rows := range []int{0, 1, 3} {
+		var buf bytes.Buffer
+		w, err := NewWriter("json", &buf, cols, "", 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range rows {
+			if err := w.Write([]Value{Str("r"), I(int64(i))}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		var got []map[string]any
+		if err := json.Unmarshal(buf.Bytes(), &got); err != nil || len(got) != rows {
+			t.Errorf("%d rows: %q reads as %d rows, %v", rows, buf.String(), len(got), err)
+		}
+	}
+}

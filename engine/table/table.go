@@ -276,7 +276,9 @@ func (t *textWriter) Close() error {
 		return err
 	}
 	if t.format == "json" {
-		end := "]\n"
+		// The opening "[\n" goes out with the first row; an empty table
+		// is an empty array.
+		end := "[]\n"
 		if t.rows > 0 {
 			end = "\n]\n"
 		}
