@@ -22,6 +22,9 @@ type gen struct {
 	// left is how many more journal entries the block's flows may post;
 	// p2pLeft and o2cLeft are the targets of each process.
 	left, p2pLeft, o2cLeft int
+	// services is the range of the block's purchases of services and
+	// consumables (servicesSpan).
+	services span
 }
 
 // wait returns the day a document that follows one dated day falls on,
@@ -361,7 +364,7 @@ func (g *gen) procureToPay(m int32, qty int64, day int32) {
 	co, r := g.co, g.r
 	if m < 0 {
 		day = int32(g.f.cal.Lead + g.f.cal.Start.Pick(r))
-		m, qty = g.pick(co.bought, co.buy, co.buyPrice, co.taxIn, false)
+		m, qty = g.pick(co.bought, g.services, co.buyPrice, co.taxIn, false)
 	}
 	if qty == 0 {
 		return

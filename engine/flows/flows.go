@@ -33,6 +33,7 @@ import (
 	"datasynth.dev/engine/config"
 	"datasynth.dev/engine/internal/csvrow"
 	"datasynth.dev/engine/masterdata"
+	"datasynth.dev/engine/money"
 	"datasynth.dev/engine/rng"
 	"datasynth.dev/engine/table"
 )
@@ -248,6 +249,47 @@ type terms struct {
 
 // span is a range of amounts in minor units.
 type span struct{ lo, hi int64 }
+
+// servicesShare is what a company spends on services and consumables from
+// its vendors, in percent of its sales: rent, utilities, maintenance,
+// supplies, the running costs beside the goods it sells, its payroll and
+// its depreciation.
+const servicesShare = 15
+
+// servicesSpan returns the range of the block's purchases of services and
+// consumables: co.buy's range, with its whole decades (and so Benford's
+// first digits), moved so that the purchases the block's procure-to-pay
+// share leaves room for (about two entries each: the invoice and its
+// payment) average servicesShare percent of the block's sales. Without
+// sales in the block (order-to-cash off), co.buy's range stands.
+func (g *gen) servicesSpan() span {
+	co, b := g.co, g.b
+	var sales int64
+	for _, i := range b.byKind[CustomerInvoice] {
+		sales += b.Docs[i].Net
+	}
+	sp := co.buy
+	n := int64(g.p2pLeft / 2)
+	if sales <= 0 || n <= 0 || sp.lo <= 0 || sp.hi <= sp.lo {
+		return sp
+	}
+	// The mean of a log-uniform lo..lo*ratio is lo*(ratio-1)/ln(ratio);
+	// ln(10) = 2.302585, and ratio is a power of ten but where the
+	// amount limits cut the range.
+	ratio := sp.hi / sp.lo
+	var lnMilli int64
+	for x := ratio; x >= 10; x /= 10 {
+		lnMilli += 2303
+	}
+	lnMilli = max(lnMilli, 693) // at least ln(2)
+	target := money.MulDiv(sales, servicesShare, 100*n)
+	lo := max(money.MulDiv(target, lnMilli, 1000*max(1, ratio-1)), co.min, 1)
+	hi := lo * ratio
+	if hi > co.max || hi/ratio != lo {
+		hi, lo = co.max, max(co.max/ratio, co.min, 1)
+	}
+	return span{lo, hi}
+}
 
 // Flows generates the document flows of a run.
 type Flows struct {
@@ -483,6 +525,7 @@ func (f *Flows) Generate(ci int, n int64, r *rand.Rand, p2p, o2c, spare int, out
 		g.o2cLeft -= max(1, out.Entries-before)
 	}
 	g.restock()
+	g.services = g.servicesSpan()
 	for f.p2p.on && g.p2pLeft > 0 && g.left > 0 {
 		before := out.Entries
 		g.procureToPay(-1, 0, -1)

@@ -538,7 +538,7 @@ func writeBalances(w *writer, cfg *config.Config, seed uint64, ch *chart.Chart, 
 	sheets := make([]*balance.Sheet, len(cfg.Companies))
 	currencies := make([]string, len(cfg.Companies))
 	for ci, co := range cfg.Companies {
-		sheets[ci], currencies[ci] = balance.Opening(cfg, seed, ch, ci, l.AnnualSales(ci), openingHeld(cfg, l, ci)), co.Currency
+		sheets[ci], currencies[ci] = l.Opening(ci), co.Currency
 		v.Opening(sheets[ci], co.Currency)
 	}
 	if cfg.Balance.Opening {
@@ -602,18 +602,4 @@ func writeBalances(w *writer, cfg *config.Config, seed uint64, ch *chart.Chart, 
 	}
 	f.rows = 1
 	return f.close()
-}
-
-// openingHeld returns what company ci's subledgers and fixed-asset register
-// hold on the first day, by chart index: the opening open items of the
-// receivables and payables (ledger.OpeningItems) and the register's cost and
-// accumulated depreciation of the assets bought before it
-// (masterdata.AssetBalances).
-func openingHeld(cfg *config.Config, l *ledger.Ledger, ci int) map[int]int64 {
-	held := l.OpeningItems(ci)
-	assets, _ := l.Assets(ci)
-	for _, b := range masterdata.AssetBalances(assets, cfg.Global.StartDate.AddDate(0, 0, -1)) {
-		held[b.Account] = b.Amount
-	}
-	return held
 }

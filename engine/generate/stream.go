@@ -182,7 +182,7 @@ func BalanceBytes(opts StreamOptions) (uint64, error) {
 	periods := uint64(len(l.Periods()))
 	var n uint64
 	for ci, co := range cfg.Companies {
-		s := balance.Opening(cfg, opts.Seed, ch, ci, l.AnnualSales(ci), openingHeld(cfg, l, ci))
+		s := l.Opening(ci)
 		var top int64
 		for _, b := range s.Balances {
 			top = max(top, b, -b)

@@ -33,7 +33,7 @@ var amountProfiles = map[string]amountProfile{
 	"finance_costs":     {10, 3},
 	"other_income":      {50, 3},
 	"loan_repayment":    {5_000, 2},
-	"expense_claim":     {5, 3},
+	"expense_claim":     {10, 2},
 	"manual_revenue":    {1_000, 3},
 }
 
@@ -128,6 +128,26 @@ func (a *amountRange) draw(r *rand.Rand, benford bool) int64 {
 	}
 	return int64(a.dist.Uniform(r))
 }
+
+// scaled returns the range moved by num/den, its bounds' ratio (its whole
+// decades) kept inside [min, max] where they fit, cut to the limits where
+// they do not.
+func (a amountRange) scaled(num, den, min, max int64) amountRange {
+	ratio := a.hi / a.lo
+	lo := money.MulDiv(a.lo, num, den)
+	lo = clampLo(lo, min)
+	hi := mulCap(lo, ratio)
+	if hi > max || hi/ratio != lo {
+		hi = max
+		lo = clampLo(max/ratio, min)
+	}
+	if lo > hi {
+		lo = hi
+	}
+	return amountRange{dist: rng.NewLogUniform(uint64(lo), uint64(hi)), lo: lo, hi: hi}
+}
+
+func clampLo(lo, min int64) int64 { return max(lo, min, 1) }
 
 // split appends n parts of total to dst, each at least min (total >= n x
 // min), uneven as the lines of one invoice are: each part takes a share of

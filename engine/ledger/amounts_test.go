@@ -115,7 +115,10 @@ func TestAmountShapes(t *testing.T) {
 				}
 				continue
 			}
-			if d.lines < 100 {
+			// Goods issues post quantity x standard cost, so a popular
+			// material sold one at a time repeats its cost, as it does in
+			// any standard-costing ledger: they are left out here.
+			if d.lines < 100 && d.tmpl.name != "cost_of_sales" {
 				count[it.amount]++
 			}
 			v := it.amount

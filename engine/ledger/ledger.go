@@ -96,10 +96,15 @@ type company struct {
 	// of month-end accrual estimates.
 	sched        schedule
 	accrualRange amountRange
-	users        int // employees, each a possible created_by
-	ccs          int // cost centres
-	vendors      int
-	custs        int
+	// opening is the company's opening balance sheet, from which the loan
+	// instalments and prepayment releases are paid.
+	opening *balance.Sheet
+	// drawing is the monthly drawing on the credit facility (cashDrift).
+	drawing int64
+	users   int // employees, each a possible created_by
+	ccs     int // cost centres
+	vendors int
+	custs   int
 
 	// Identifiers and fields as the encoders write them.
 	userIDs, ccID, pcID []string
@@ -140,8 +145,9 @@ type Ledger struct {
 	// (chart indexes), the payroll's withholding rates in millionths, and
 	// warnings about companies too small to hold them.
 	payroll, depreciation, accrual, acquisition      *template
+	prepayment, loanRepayment                        *template
 	acctSalaries, acctPayrollTax, acctSocialSecurity int32
-	acctPayrollBank, acctOperatingBank               int32
+	acctOperatingBank, acctCreditFacility            int32
 	accruals                                         [][2]int32 // expense, liability
 	taxMicro, ficaMicro                              int64
 	payFrequency                                     string
@@ -189,6 +195,10 @@ func New(cfg *config.Config, seed uint64, ch *chart.Chart) *Ledger {
 			l.accrual, weights[i] = t, 0
 		case "asset_acquisition":
 			l.acquisition, weights[i] = t, 0
+		case "prepayment":
+			l.prepayment, weights[i] = t, 0
+		case "loan_repayment":
+			l.loanRepayment, weights[i] = t, 0
 		}
 	}
 	l.flowWeights(weights)
@@ -210,8 +220,8 @@ func New(cfg *config.Config, seed uint64, ch *chart.Chart) *Ledger {
 	l.acctSalaries = account("Salaries and wages", chart.Personnel)
 	l.acctPayrollTax = account("Payroll taxes payable", chart.PayrollLiab)
 	l.acctSocialSecurity = account("Social security payable", chart.PayrollLiab)
-	l.acctPayrollBank = account("Payroll bank account", chart.Bank)
 	l.acctOperatingBank = account("Operating bank account", chart.Bank)
+	l.acctCreditFacility = account("Revolving credit facility", chart.Borrowings)
 	for i, k := range accrualKinds {
 		role := chart.Opex
 		if i == 0 {
@@ -295,20 +305,94 @@ func New(cfg *config.Config, seed uint64, ch *chart.Chart) *Ledger {
 		rec, pay := balance.Targets(cfg, ci, co.sales)
 		_, _, _, count, p2p, o2c := l.shares(co, 0)
 		l.flows.SetOpening(ci, rec, pay, max(1, (int(count)-p2p-o2c)/openingShare))
+		co.opening = balance.Opening(cfg, seed, ch, ci, co.sales, l.openingHeld(ci, cfg.Global.StartDate))
+		if drift := l.cashDrift(ci); drift < 0 {
+			// At most a month of sales a month.
+			co.drawing = min(money.MulDiv(-drift, 2, 12), co.sales/12)
+		}
 	}
 	return l
 }
+
+// cashDrift estimates what a year of company ci's entries adds to its
+// operating bank account, from block 0 as it will be generated, leaving out
+// the payments and receipts that settle the opening open items (they come
+// once, not every block) and the asset purchases (few and large: the
+// schedule gives their exact sum, spread over a year). The estimate sets
+// the monthly drawing on the credit facility, twice what the account
+// loses, so that it stays in funds; like AnnualSales it reads block 0
+// alone, so every block knows it.
+func (l *Ledger) cashDrift(ci int) int64 {
+	var blk Block
+	l.Generate(ci, 0, &blk)
+	var net int64
+	items := blk.items
+	for i := range blk.docs {
+		d := &blk.docs[i]
+		if d.tmpl == l.acquisition || d.fraud != noFraud {
+			// Purchases are counted from the schedule below; fraud is
+			// not what the treasurer plans for.
+			items = items[d.lines:]
+			continue
+		}
+		for _, it := range items[:d.lines] {
+			if it.account != l.acctOperatingBank {
+				continue
+			}
+			if it.debit {
+				net += it.amount
+			} else {
+				net -= it.amount
+			}
+		}
+		items = items[d.lines:]
+	}
+	docs := blk.Flows.Docs
+	for i := range docs {
+		d := &docs[i]
+		if (d.Kind != flows.Payment && d.Kind != flows.Receipt) || d.Pred < 0 || !docs[d.Pred].Opening || !d.Posted {
+			continue
+		}
+		if d.Kind == flows.Payment {
+			net += d.Net
+		} else {
+			net -= d.Net
+		}
+	}
+	co := &l.companies[ci]
+	var bought int64
+	for _, p := range co.sched.posts {
+		if p.kind == recAcquisition {
+			bought += co.sched.assets[p.period].Cost
+		}
+	}
+	months := int64(max(1, len(l.periods)))
+	return yearOf(net, co.cfg.Entries(12), blk.Entries) - money.MulDiv(bought, 12, months)
+}
+
+// openingHeld returns what company ci's subledgers and fixed-asset register
+// hold on the first day, by chart index: the opening open items of the
+// receivables and payables (flows.Flows.OpeningItems) and the register's
+// cost and accumulated depreciation of the assets bought before it
+// (masterdata.AssetBalances).
+func (l *Ledger) openingHeld(ci int, start time.Time) map[int]int64 {
+	held := l.flows.OpeningItems(ci)
+	for _, b := range masterdata.AssetBalances(l.companies[ci].sched.assets, start.AddDate(0, 0, -1)) {
+		held[b.Account] = b.Amount
+	}
+	return held
+}
+
+// Opening returns company ci's opening balance sheet (balance.Opening): the
+// balances its books open at, which its receivables, payables, fixed
+// assets, loans and prepayments run down from.
+func (l *Ledger) Opening(ci int) *balance.Sheet { return l.companies[ci].opening }
 
 // openingShare: each subledger's opening open items number at most a fifth
 // of the entries block 0's flows leave to generic documents, so that their
 // payments (some in two instalments) mostly fit in the half of those that
 // Generate gives them.
 const openingShare = 5
-
-// OpeningItems returns what company ci's opening open items add up to, by
-// chart index, debits positive (flows.Flows.OpeningItems): the balances the
-// receivables and payables accounts open at.
-func (l *Ledger) OpeningItems(ci int) map[int]int64 { return l.flows.OpeningItems(ci) }
 
 // Assets returns the fixed assets in company ci's books, whose purchases
 // in the period and monthly depreciation the journal posts: the asset
@@ -779,6 +863,12 @@ func (l *Ledger) document(co *company, seq int64, r *rand.Rand, out *Block) {
 		}
 		pool := l.chart.ByRole(role)
 		acct := pool[r.IntN(len(pool))]
+		if role == chart.Bank {
+			// Money moves through the operating account, as the flows'
+			// payments and receipts do; the other bank accounts keep
+			// their opening balances.
+			acct = int(l.acctOperatingBank)
+		}
 		it.account, it.costCenter = int32(acct), -1
 		if l.chart.Accounts[acct].PL {
 			it.costCenter = int32(r.IntN(co.ccs))

@@ -19,7 +19,11 @@ import (
 // (on its acquisition date, paid from the operating bank account), and a
 // month-end accrual per company and month, reversed on the first day of
 // the next month (the last month's accrual stays open: its reversal
-// belongs to the period after the dataset). So the fixed-asset accounts
+// belongs to the period after the dataset), and, when the books open with
+// balances, a loan instalment and a release of prepaid expenses per
+// company and month, run down from the opening balances; and, where the
+// company's operating account would run dry, a drawing on its revolving
+// credit facility on the first day of each month (cashDrift). So the fixed-asset accounts
 // hold what the asset register (master_data/fixed_assets) holds at every
 // period end.
 //
@@ -42,9 +46,25 @@ const (
 	recReversal
 	recRemittance
 	recAcquisition
+	recLoan
+	recPrepaid
+	recDraw
 )
 
-var recurNames = [...]string{"payroll", "depreciation", "accrual", "reversal", "remittance", "acquisition"}
+var recurNames = [...]string{"payroll", "depreciation", "accrual", "reversal", "remittance", "acquisition", "loan", "prepaid", "draw"}
+
+// creditDrawing is the monthly drawing on the revolving credit facility
+// that funds the operating account.
+var creditDrawing = template{"credit_drawing", "SA", "R2R", "manual", "Drawing on the revolving credit facility", "18", noParty, true,
+	[]chart.Role{chart.Bank}, []chart.Role{chart.Borrowings}}
+
+// Loans are repaid over loanMonths and prepaid expenses released over
+// prepaidMonths from their opening balances, in equal monthly parts, so
+// that a year of them leaves both on their normal side.
+const (
+	loanMonths    = 60
+	prepaidMonths = 24
+)
 
 // recurring is one scheduled posting.
 type recurring struct {
@@ -176,6 +196,11 @@ func (l *Ledger) plan(cfg *config.Config, co *company, env masterdata.Env) strin
 	}
 	i := int32(0)
 	for m := time.Date(start.Year(), start.Month(), 1, 0, 0, 0, 0, time.UTC); !m.After(end); m = m.AddDate(0, 1, 0) {
+		first := m
+		if first.Before(start) {
+			first = start
+		}
+		posts = append(posts, recurring{day: dayOf(first), kind: recDraw, period: i, year: m.Year(), month: m.Month()})
 		last := m.AddDate(0, 1, -1)
 		if last.Before(start) || last.After(end) {
 			continue
@@ -184,6 +209,10 @@ func (l *Ledger) plan(cfg *config.Config, co *company, env masterdata.Env) strin
 			posts = append(posts, recurring{day: dayOf(last), kind: recDepreciation, period: i, year: m.Year(), month: m.Month()})
 		}
 		posts = append(posts, recurring{day: dayOf(last), kind: recAccrual, period: i, year: m.Year(), month: m.Month()})
+		if cfg.Balance.Opening {
+			posts = append(posts, recurring{day: dayOf(last), kind: recLoan, period: i, year: m.Year(), month: m.Month()},
+				recurring{day: dayOf(last), kind: recPrepaid, period: i, year: m.Year(), month: m.Month()})
+		}
 		if next := last.AddDate(0, 0, 1); !next.After(end) {
 			posts = append(posts, recurring{day: dayOf(next), kind: recReversal, period: i, year: m.Year(), month: m.Month()})
 		}
@@ -193,7 +222,7 @@ func (l *Ledger) plan(cfg *config.Config, co *company, env masterdata.Env) strin
 	n, r := co.entries, int64(len(posts))
 	if r > n {
 		return co.cfg.Code + ": " + strconv.FormatInt(n, 10) + " journal entries cannot hold its " + strconv.FormatInt(r, 10) +
-			" recurring postings (payroll runs, depreciation runs, asset purchases, month-end accruals and their reversals); they are left out: raise annual_transaction_volume"
+			" recurring postings (payroll runs, depreciation runs, asset purchases, loan instalments, prepayment releases, month-end accruals and their reversals); they are left out: raise annual_transaction_volume"
 	}
 	for j := range posts {
 		posts[j].seq = (2*int64(j) + 1) * n / (2 * r)
@@ -263,6 +292,39 @@ func (l *Ledger) recurringDoc(co *company, p *recurring, out *Block) {
 		d.party, d.partyKind = int32(a.Vendor), vendor
 		out.items = append(out.items, lineItem{account: int32(a.AssetAccount), costCenter: int32(a.CostCenter), amount: a.Cost, debit: true})
 		l.credit(out, first, l.acctOperatingBank, a.Cost)
+	case recLoan:
+		// A part of every loan's opening balance, paid from the operating
+		// account.
+		d.tmpl, d.source, d.user = l.loanRepayment, "recurring", sc.user
+		for _, a := range l.chart.ByRole(chart.Borrowings) {
+			if co.opening == nil {
+				break // New's first pass over block 0, before the sheet
+			}
+			if part := -co.opening.Balances[a] / loanMonths; part > 0 {
+				out.items = append(out.items, lineItem{account: int32(a), costCenter: -1, amount: part, debit: true})
+				l.credit(out, first, l.acctOperatingBank, part)
+			}
+		}
+	case recPrepaid:
+		// A part of every prepaid expense's opening balance, released to
+		// an operating expense account of its own.
+		d.tmpl, d.source, d.user = l.prepayment, "recurring", sc.user
+		opex := l.chart.ByRole(chart.Opex)
+		for j, a := range l.chart.ByRole(chart.Prepaid) {
+			if co.opening == nil {
+				break // New's first pass over block 0, before the sheet
+			}
+			if part := co.opening.Balances[a] / prepaidMonths; part > 0 {
+				out.items = append(out.items, lineItem{account: int32(opex[j%len(opex)]), costCenter: int32(r.IntN(co.ccs)), amount: part, debit: true},
+					lineItem{account: int32(a), costCenter: -1, amount: part})
+			}
+		}
+	case recDraw:
+		d.tmpl, d.source, d.user = &creditDrawing, "recurring", sc.user
+		if co.drawing > 0 {
+			out.items = append(out.items, lineItem{account: l.acctOperatingBank, costCenter: -1, amount: co.drawing, debit: true},
+				lineItem{account: l.acctCreditFacility, costCenter: -1, amount: co.drawing})
+		}
 	case recRemittance:
 		d.tmpl, d.source, d.user = &payrollRemittance, "recurring", sc.user
 		tax, fica, _ := l.withholdings(co, p.month)
@@ -350,7 +412,7 @@ func (l *Ledger) payrollLines(co *company, m time.Month, out *Block) {
 	for _, c := range []struct {
 		account int32
 		amount  int64
-	}{{l.acctPayrollTax, tax}, {l.acctSocialSecurity, fica}, {l.acctPayrollBank, gross - tax - fica}} {
+	}{{l.acctPayrollTax, tax}, {l.acctSocialSecurity, fica}, {l.acctOperatingBank, gross - tax - fica}} {
 		if c.amount > 0 {
 			out.items = append(out.items, lineItem{account: c.account, costCenter: -1, amount: c.amount})
 		}

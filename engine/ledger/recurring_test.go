@@ -51,7 +51,7 @@ func TestRecurringPostings(t *testing.T) {
 				for _, it := range items {
 					if it.debit {
 						gross[code] += it.amount
-					} else if it.account != l.acctPayrollBank && date < "2024-12-01" {
+					} else if it.account != l.acctOperatingBank && date < "2024-12-01" {
 						withheld[code] += it.amount
 					}
 				}
@@ -157,7 +157,7 @@ func mirrors(a, b []lineItem) bool {
 // postings gets none, a warning, and still exactly its entries.
 func TestRecurringTooSmall(t *testing.T) {
 	l, _ := parseLedger(t, strings.Replace(strings.Replace(recurringYAML, "{custom: 3000}", "{custom: 20}", 1), "HR", "", 1))
-	if w := l.Warnings(); len(w) != 1 || !strings.Contains(w[0], "DE1: 20 journal entries cannot hold its 58 recurring postings") {
+	if w := l.Warnings(); len(w) != 1 || !strings.Contains(w[0], "DE1: 20 journal entries cannot hold its 94 recurring postings") {
 		t.Fatalf("warnings %q", w)
 	}
 	var n int64

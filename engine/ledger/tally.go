@@ -6,6 +6,7 @@ import (
 	"datasynth.dev/engine/balance"
 	"datasynth.dev/engine/chart"
 	"datasynth.dev/engine/flows"
+	"datasynth.dev/engine/money"
 )
 
 // Periods returns the fiscal periods of the generation, in order. Every
@@ -90,7 +91,8 @@ func (b *Block) OpenItems(open []int64, accounts int) {
 func (l *Ledger) AnnualSales(ci int) int64 { return l.companies[ci].sales }
 
 // annualSales computes AnnualSales from block 0 as it is before the
-// opening open items join it.
+// opening open items join it, and sizes the company's running costs from
+// the same block (sizeCosts).
 func (l *Ledger) annualSales(ci int) int64 {
 	var blk Block
 	l.Generate(ci, 0, &blk)
@@ -100,11 +102,55 @@ func (l *Ledger) annualSales(ci int) int64 {
 			net += d.Net
 		}
 	}
-	num := big.NewInt(net)
-	num.Mul(num, big.NewInt(l.companies[ci].cfg.Entries(12)))
-	num.Quo(num, big.NewInt(max(1, blk.Entries)))
+	sales := yearOf(net, l.companies[ci].cfg.Entries(12), blk.Entries)
+	l.sizeCosts(ci, &blk, sales)
+	return sales
+}
+
+// yearOf scales v, what a block of entries books, to a year of perYear
+// entries, in integers without overflow (capped at the largest int64).
+func yearOf(v, perYear, entries int64) int64 {
+	num := big.NewInt(v)
+	num.Mul(num, big.NewInt(perYear))
+	num.Quo(num, big.NewInt(max(1, entries)))
 	if !num.IsInt64() {
 		return 1<<63 - 1
 	}
 	return num.Int64()
+}
+
+// costShares are the costs and income that ordinary entries book in
+// proportion to what a company sells, in basis points of a year's sales:
+// bank interest and charges, other income. Their amount profiles alone
+// would make them a fixed size whatever the company sells. (Expense
+// claims follow the employees, not the sales: their profile stands.)
+var costShares = map[string]int64{"finance_costs": 100, "other_income": 50}
+
+// sizeCosts scales the amount ranges of the templates of costShares so
+// that a year of their entries books no more than their share of sales:
+// block 0, drawn with the profiles' ranges, says what a year of them would
+// book, and a range that books more moves down by the ratio, keeping its
+// whole decades.
+func (l *Ledger) sizeCosts(ci int, blk *Block, sales int64) {
+	co := &l.companies[ci]
+	booked := make([]int64, len(l.templates))
+	for i := range blk.docs {
+		if d := &blk.docs[i]; d.fraud == noFraud {
+			for j := range l.templates {
+				if d.tmpl == &l.templates[j] {
+					booked[j] += d.total
+				}
+			}
+		}
+	}
+	for j, t := range l.templates {
+		share, ok := costShares[t.name]
+		if !ok || booked[j] <= 0 || sales <= 0 {
+			continue
+		}
+		// Only down: a profile smaller than its share already fits.
+		if year, target := yearOf(booked[j], co.cfg.Entries(12), blk.Entries), money.MulDiv(sales, share, 10_000); year > target {
+			co.ranges[j] = co.ranges[j].scaled(target, year, co.minAmount, co.maxAmount)
+		}
+	}
 }
