@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"fmt"
 	"math"
 	"sort"
 	"strings"
@@ -171,5 +172,39 @@ func TestAmountShapes(t *testing.T) {
 	t.Logf("MAD %.5f; most common legitimate amount %d times in %d lines, fraud %d in %d, 1,000.00 %d", mad, top, n, ftop, fraudLines, fraudCount[100_000])
 	if fraudLines < 5000 || ftop*500 > fraudLines {
 		t.Fatalf("%d fraud lines, most common fraud amount %d times", fraudLines, ftop)
+	}
+}
+
+// TestFraudRate: the share of fraudulent entries follows fraud_rate within
+// sampling error at any rate, low or high (the flows give up entries to
+// the generic documents that carry fraud), and only recurring postings,
+// never fraudulent, keep a rate of 1 from being reached exactly.
+func TestFraudRate(t *testing.T) {
+	for _, rate := range []float64{0.02, 0.3, 0.7, 1} {
+		doc := fmt.Sprintf(`global: {seed: 3, industry: retail, start_date: "2024-01-01", period_months: 12}
+companies:
+  - {code: R1, name: A, currency: USD, country: US, annual_transaction_volume: {custom: 6000}}
+chart_of_accounts: {complexity: small}
+output: {formats: [csv]}
+fraud: {enabled: true, fraud_rate: %g}
+`, rate)
+		l, _ := parseLedger(t, doc)
+		var n, fraud, recurring float64
+		eachDoc(l, func(co *company, d *document, items []lineItem) {
+			n++
+			if d.fraud != noFraud {
+				fraud++
+			}
+			if d.source == "recurring" || d.tmpl == l.accrual || d.tmpl == &accrualReversal {
+				recurring++
+			}
+		})
+		want := rate * n
+		if rate == 1 {
+			want = n - recurring
+		}
+		if sd := math.Sqrt(n * rate * (1 - rate)); math.Abs(fraud-want) > 4*sd+0.01*n {
+			t.Errorf("fraud_rate %g: %v of %v entries fraudulent, want about %v", rate, fraud, n, want)
+		}
 	}
 }

@@ -707,7 +707,16 @@ func (l *Ledger) shares(co *company, n int64) (first, last int64, k int, count u
 		recurring++
 	}
 	count = uint64(last-first) - uint64(recurring)
-	return first, last, k, count, int(count * l.p2pWeight / l.flowTotal), int(count * l.o2cWeight / l.flowTotal)
+	p2pN, o2cN := count*l.p2pWeight/l.flowTotal, count*l.o2cWeight/l.flowTotal
+	// Fraud is carried by generic documents: where the fraud rate asks
+	// for more of them than the template weights leave, the flows give up
+	// their share, with a quarter more for the flows that post less than
+	// their share and the recurring postings, which are never fraudulent.
+	if need := min(count, uint64(last-first)*l.fraudPPM/1_000_000*5/4); l.fraudPPM > 0 && count-p2pN-o2cN < need && p2pN+o2cN > 0 {
+		keep := count - need
+		p2pN, o2cN = p2pN*keep/(p2pN+o2cN), o2cN*keep/(p2pN+o2cN)
+	}
+	return first, last, k, count, int(p2pN), int(o2cN)
 }
 
 // flowKinds are the templates whose documents come from the flows.
