@@ -72,7 +72,7 @@ DataSynth's flags work: -s/--seed, --months, --fiscal-year-months,
 	}
 	f := cmd.Flags()
 	f.StringVarP(&o.configFile, "config", "c", "", "generation config (YAML)")
-	f.StringVarP(&o.output, "output", "o", "", "output folder (default: output.output_directory from the config)")
+	f.StringVarP(&o.output, "output", "o", "", "output folder (default: output.output_directory from the config, ./output when it has none, as for the demo)")
 	f.Uint64VarP(&o.seed, "seed", "s", 0, "seed, overriding global.seed")
 	f.IntVarP(&o.threads, "threads", "t", 0, "generating threads (default: global.worker_threads, else one per CPU); never changes the output")
 	f.BoolVar(&o.demo, "demo", false, "use the embedded demo config (one manufacturing company, 3 months, seed 42)")
