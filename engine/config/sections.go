@@ -196,7 +196,11 @@ func (p *parser) companies(n *yaml.Node, path string, cfg *Config) {
 				}
 				codes[c.Code] = true
 			}},
-			{"name", true, func(n *yaml.Node, path string) { c.Name = p.str(n, path) }},
+			{"name", true, func(n *yaml.Node, path string) {
+				if c.Name = p.str(n, path); strings.TrimSpace(c.Name) == "" && n.Kind == yaml.ScalarNode {
+					p.add(n, path, "is empty; give the company's name")
+				}
+			}},
 			{"currency", true, func(n *yaml.Node, path string) { c.Currency = p.currency(n, path); currency = c.Currency }},
 			{"functional_currency", false, func(n *yaml.Node, path string) {
 				if fc := p.currency(n, path); fc != "" && fc != currency {
@@ -205,7 +209,7 @@ func (p *parser) companies(n *yaml.Node, path string, cfg *Config) {
 			}},
 			{"country", true, func(n *yaml.Node, path string) {
 				c.Country = p.str(n, path)
-				if c.Country != "" && (len(c.Country) != 2 || strings.ToUpper(c.Country) != c.Country) {
+				if n.Kind == yaml.ScalarNode && (len(c.Country) != 2 || strings.ToUpper(c.Country) != c.Country) {
 					p.add(n, path, "%q is not a two-letter ISO 3166 country code such as \"US\" or \"DE\"", c.Country)
 				}
 			}},
