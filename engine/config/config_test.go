@@ -60,6 +60,8 @@ func TestParseProblems(t *testing.T) {
 			[]string{"c.yaml:6:12: companies: needs at least one company"}},
 		"bad volume": {"annual_transaction_volume: ten_k", "annual_transaction_volume: tenk",
 			[]string{`companies[0].annual_transaction_volume: "tenk" is not a volume; did you mean "ten_k"?`}},
+		"tagged custom volume zero": {"annual_transaction_volume: ten_k", "annual_transaction_volume: !custom 0",
+			[]string{"companies[0].annual_transaction_volume: 0 is out of range 1..10000000000"}},
 		"custom volume zero": {"annual_transaction_volume: ten_k", "annual_transaction_volume: {custom: 0}",
 			[]string{"companies[0].annual_transaction_volume.custom: 0 is out of range 1..10000000000"}},
 		"unknown industry": {"industry: manufacturing", "industry: manufactoring",
@@ -496,5 +498,17 @@ func TestMasterDataCounts(t *testing.T) {
 		if _, err := Parse("c.yaml", []byte(base+tt.doc)); err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%q: %v, want %q", tt.doc, err, tt.want)
 		}
+	}
+}
+
+// TestTaggedCustomVolume: serde_yaml's tagged form of DataSynth's custom
+// volume, `!custom N`, reads as {custom: N}.
+func TestTaggedCustomVolume(t *testing.T) {
+	cfg, err := Parse("c.yaml", []byte(strings.Replace(base, "annual_transaction_volume: ten_k", "annual_transaction_volume: !custom 1234", 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := cfg.Companies[0]; c.VolumeName != "custom" || c.AnnualVolume != 1234 {
+		t.Fatalf("volume %q %d, want custom 1234", c.VolumeName, c.AnnualVolume)
 	}
 }

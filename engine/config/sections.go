@@ -259,6 +259,15 @@ const MaxCustomVolume = 10_000_000_000
 
 func (p *parser) volume(n *yaml.Node, path string) (string, int64) {
 	allowed := strings.Join(volumeNames(), ", ") + ", or {custom: N}"
+	if n.Kind == yaml.ScalarNode && n.Tag == "!custom" {
+		// serde_yaml's form of DataSynth's TransactionVolume::Custom(N),
+		// which a program that writes DataSynth's types produces.
+		// Its value is read as the untagged scalar would be.
+		m := *n
+		m.Tag = ""
+		m.Tag = m.ShortTag()
+		return "custom", p.integer(&m, path, 1, MaxCustomVolume)
+	}
 	if n.Kind == yaml.MappingNode {
 		var v int64
 		p.mapping(n, path, []field{{"custom", true, func(n *yaml.Node, path string) {
