@@ -99,12 +99,13 @@ type company struct {
 	// opening is the company's opening balance sheet, from which the loan
 	// instalments and prepayment releases are paid.
 	opening *balance.Sheet
-	// drawing is the monthly drawing on the credit facility (cashDrift).
-	drawing int64
-	users   int // employees, each a possible created_by
-	ccs     int // cost centres
-	vendors int
-	custs   int
+	// drawings are the drawings on the credit facility by period, negative
+	// for repayments (cashPlan).
+	drawings []int64
+	users    int // employees, each a possible created_by
+	ccs      int // cost centres
+	vendors  int
+	custs    int
 
 	// Identifiers and fields as the encoders write them.
 	userIDs, ccID, pcID []string
@@ -306,68 +307,100 @@ func New(cfg *config.Config, seed uint64, ch *chart.Chart) *Ledger {
 		_, _, _, count, p2p, o2c := l.shares(co, 0)
 		l.flows.SetOpening(ci, rec, pay, max(1, (int(count)-p2p-o2c)/openingShare))
 		co.opening = balance.Opening(cfg, seed, ch, ci, co.sales, l.openingHeld(ci, cfg.Global.StartDate))
-		if drift := l.cashDrift(ci); drift < 0 {
-			// At most a month of sales a month.
-			co.drawing = min(money.MulDiv(-drift, 2, 12), co.sales/12)
-		}
+		co.drawings = l.cashPlan(ci)
 	}
 	return l
 }
 
-// cashDrift estimates what a year of company ci's entries adds to its
-// operating bank account, from block 0 as it will be generated, leaving out
-// the payments and receipts that settle the opening open items (they come
-// once, not every block) and the asset purchases (few and large: the
-// schedule gives their exact sum, spread over a year). The estimate sets
-// the monthly drawing on the credit facility, twice what the account
-// loses, so that it stays in funds; like AnnualSales it reads block 0
-// alone, so every block knows it.
-func (l *Ledger) cashDrift(ci int) int64 {
+// cashSample is how many blocks at most cashPlan reads.
+const cashSample = 4
+
+// cashPlan plans company ci's drawings on its revolving credit facility:
+// one a period, on its first day, negative for a repayment. It estimates
+// what each period's entries add to the operating bank account from the
+// company's first blocks (at most cashSample) as they will be generated,
+// scaled to all of its entries, leaving out the asset purchases, which
+// the schedule gives exactly; the
+// settlements of the opening open items, which come once, are counted
+// as they are. Walking the periods from the opening balance, it draws
+// what keeps the account a buffer (a month of sales) in funds at
+// each period end, and repays what the facility lent as soon as the
+// account holds twice the buffer. The periods' flows are estimates, so
+// the account can still dip below zero within a period where its
+// payments come before its receipts. Like AnnualSales, the plan reads
+// the first blocks alone, so every block knows it.
+func (l *Ledger) cashPlan(ci int) []int64 {
+	co := &l.companies[ci]
+	np := len(l.periods)
+	recurring, once := make([]int64, np), make([]int64, np)
 	var blk Block
-	l.Generate(ci, 0, &blk)
-	var net int64
-	items := blk.items
-	for i := range blk.docs {
-		d := &blk.docs[i]
-		if d.tmpl == l.acquisition || d.fraud != noFraud {
-			// Purchases are counted from the schedule below; fraud is
-			// not what the treasurer plans for.
+	var sample int64
+	for n := range min(l.Blocks(ci), cashSample) {
+		l.Generate(ci, n, &blk)
+		sample += blk.Entries
+		items := blk.items
+		for i := range blk.docs {
+			d := &blk.docs[i]
+			lines := items[:d.lines]
 			items = items[d.lines:]
-			continue
-		}
-		for _, it := range items[:d.lines] {
-			if it.account != l.acctOperatingBank {
+			if d.tmpl == l.acquisition {
 				continue
 			}
-			if it.debit {
-				net += it.amount
-			} else {
-				net -= it.amount
+			p := l.days[d.day].period
+			for _, it := range lines {
+				if it.account != l.acctOperatingBank {
+					continue
+				}
+				if it.debit {
+					recurring[p] += it.amount
+				} else {
+					recurring[p] -= it.amount
+				}
 			}
 		}
-		items = items[d.lines:]
-	}
-	docs := blk.Flows.Docs
-	for i := range docs {
-		d := &docs[i]
-		if (d.Kind != flows.Payment && d.Kind != flows.Receipt) || d.Pred < 0 || !docs[d.Pred].Opening || !d.Posted {
-			continue
+		docs := blk.Flows.Docs
+		for i := range docs {
+			d := &docs[i]
+			if (d.Kind != flows.Payment && d.Kind != flows.Receipt) || d.Pred < 0 || !docs[d.Pred].Opening || !d.Posted {
+				continue
+			}
+			// Moved from the scaled flows to those that come once.
+			p, v := l.days[d.Day].period, d.Net
+			if d.Kind == flows.Payment {
+				v = -v
+			}
+			recurring[p] -= v
+			once[p] += v
 		}
-		if d.Kind == flows.Payment {
-			net += d.Net
-		} else {
-			net -= d.Net
-		}
 	}
-	co := &l.companies[ci]
-	var bought int64
 	for _, p := range co.sched.posts {
 		if p.kind == recAcquisition {
-			bought += co.sched.assets[p.period].Cost
+			once[l.days[p.day].period] -= co.sched.assets[p.period].Cost
 		}
 	}
-	months := int64(max(1, len(l.periods)))
-	return yearOf(net, co.cfg.Entries(12), blk.Entries) - money.MulDiv(bought, 12, months)
+	// A month of sales, or, for a company that sells nothing (order-to-
+	// cash off), half of what an average period takes out.
+	var drain int64
+	for p := range np {
+		recurring[p] = yearOf(recurring[p], co.entries, sample)
+		drain -= min(recurring[p]+once[p], 0)
+	}
+	buffer := max(co.sales/12, drain/int64(2*np), 1)
+	balance := co.opening.Balances[l.acctOperatingBank]
+	plan := make([]int64, np)
+	var lent int64
+	for p := range np {
+		end := balance + recurring[p] + once[p]
+		switch {
+		case end < buffer:
+			plan[p] = buffer - end
+		case lent > 0 && end > 2*buffer:
+			plan[p] = -min(lent, end-2*buffer)
+		}
+		lent += plan[p]
+		balance = end + plan[p]
+	}
+	return plan
 }
 
 // openingHeld returns what company ci's subledgers and fixed-asset register

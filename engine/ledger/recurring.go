@@ -23,7 +23,8 @@ import (
 // balances, a loan instalment and a release of prepaid expenses per
 // company and month, run down from the opening balances; and, where the
 // company's operating account would run dry, a drawing on its revolving
-// credit facility on the first day of each month (cashDrift). So the fixed-asset accounts
+// credit facility on the first day of a month, repaid when the account is
+// in funds again (cashPlan). So the fixed-asset accounts
 // hold what the asset register (master_data/fixed_assets) holds at every
 // period end.
 //
@@ -53,10 +54,14 @@ const (
 
 var recurNames = [...]string{"payroll", "depreciation", "accrual", "reversal", "remittance", "acquisition", "loan", "prepaid", "draw"}
 
-// creditDrawing is the monthly drawing on the revolving credit facility
-// that funds the operating account.
-var creditDrawing = template{"credit_drawing", "SA", "R2R", "manual", "Drawing on the revolving credit facility", "18", noParty, true,
-	[]chart.Role{chart.Bank}, []chart.Role{chart.Borrowings}}
+// creditDrawing is a drawing on the revolving credit facility that funds
+// the operating account, and creditRepayment its repayment.
+var (
+	creditDrawing = template{"credit_drawing", "SA", "R2R", "manual", "Drawing on the revolving credit facility", "18", noParty, true,
+		[]chart.Role{chart.Bank}, []chart.Role{chart.Borrowings}}
+	creditRepayment = template{"credit_repayment", "SA", "R2R", "manual", "Repayment of the revolving credit facility", "18", noParty, true,
+		[]chart.Role{chart.Borrowings}, []chart.Role{chart.Bank}}
+)
 
 // Loans are repaid over loanMonths and prepaid expenses released over
 // prepaidMonths from their opening balances, in equal monthly parts, so
@@ -321,9 +326,15 @@ func (l *Ledger) recurringDoc(co *company, p *recurring, out *Block) {
 		}
 	case recDraw:
 		d.tmpl, d.source, d.user = &creditDrawing, "recurring", sc.user
-		if co.drawing > 0 {
-			out.items = append(out.items, lineItem{account: l.acctOperatingBank, costCenter: -1, amount: co.drawing, debit: true},
-				lineItem{account: l.acctCreditFacility, costCenter: -1, amount: co.drawing})
+		if co.drawings != nil {
+			if v := co.drawings[l.days[p.day].period]; v != 0 {
+				d.tmpl = &creditDrawing
+				if v < 0 {
+					d.tmpl, v = &creditRepayment, -v
+				}
+				out.items = append(out.items, lineItem{account: l.acctOperatingBank, costCenter: -1, amount: v, debit: d.tmpl == &creditDrawing},
+					lineItem{account: l.acctCreditFacility, costCenter: -1, amount: v, debit: d.tmpl == &creditRepayment})
+			}
 		}
 	case recRemittance:
 		d.tmpl, d.source, d.user = &payrollRemittance, "recurring", sc.user
