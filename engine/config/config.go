@@ -201,6 +201,10 @@ type MasterData struct {
 	Vendors, Customers, Materials, Employees, FixedAssets int
 }
 
+// MaxThreads bounds global.worker_threads and the --threads flag: more
+// threads than that only add scheduling.
+const MaxThreads = 1024
+
 // MasterDataLimits are the largest master_data counts: identifiers of
 // vendors, customers, materials and fixed assets have six digits and
 // employees' five; fixed assets are held in memory for depreciation

@@ -74,6 +74,10 @@ func TestParseProblems(t *testing.T) {
 			[]string{`output.formats[1]: "parket" is not allowed; did you mean "parquet"?`}},
 		"unknown currency": {"currency: USD", "currency: usd",
 			[]string{`companies[0].currency: "usd" is not an ISO 4217 currency code; did you mean "USD"?`}},
+		"a format under both names": {"formats: [csv]", "formats: [csv, json_lines, jsonl]",
+			[]string{`output.formats[2]: "jsonl" is "json_lines", listed already`}},
+		"one bad share, no second complaint": {"output:", "fraud:\n  fraud_type_distribution: {duplicate_payment: -1}\noutput:",
+			[]string{`fraud.fraud_type_distribution.duplicate_payment: `}},
 		"empty country": {"country: US", `country: ""`,
 			[]string{`companies[0].country: "" is not a two-letter ISO 3166 country code`}},
 		"empty name": {"name: Test Co", `name: " "`,
@@ -510,5 +514,17 @@ func TestTaggedCustomVolume(t *testing.T) {
 	}
 	if c := cfg.Companies[0]; c.VolumeName != "custom" || c.AnnualVolume != 1234 {
 		t.Fatalf("volume %q %d, want custom 1234", c.VolumeName, c.AnnualVolume)
+	}
+}
+
+// TestLZ4WarnsEveryTextFormat: lz4 or snappy compress Parquet pages only,
+// and the warning names every text format left uncompressed.
+func TestLZ4WarnsEveryTextFormat(t *testing.T) {
+	cfg, err := Parse("c.yaml", []byte(strings.Replace(base, "formats: [csv]", "formats: [csv, json, jsonl, parquet]\n  compression: lz4", 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cfg.Warnings) != 1 || !strings.Contains(cfg.Warnings[0].String(), "csv, json, json_lines files are written uncompressed") {
+		t.Fatalf("warnings = %v", cfg.Warnings)
 	}
 }

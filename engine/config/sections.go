@@ -163,7 +163,7 @@ func (p *parser) global(n *yaml.Node, path string, g *Global) {
 			g.FiscalYearMonths = int(p.integer(n, path, 1, 12))
 		}},
 		{"parallel", false, func(n *yaml.Node, path string) { g.Parallel = p.boolean(n, path) }},
-		{"worker_threads", false, func(n *yaml.Node, path string) { g.WorkerThreads = int(p.integer(n, path, 0, 1024)) }},
+		{"worker_threads", false, func(n *yaml.Node, path string) { g.WorkerThreads = int(p.integer(n, path, 0, MaxThreads)) }},
 		{"memory_limit_mb", false, func(n *yaml.Node, path string) { g.MemoryLimitMB = p.integer(n, path, 0, 1<<30) }},
 	}, p.ignoreNoEffect)
 }
@@ -345,7 +345,8 @@ func (p *parser) output(n *yaml.Node, path string, o *Output) {
 			o.Formats = nil
 			for i, fn := range n.Content {
 				fp := fmtIndex(path, i)
-				f := p.enum(fn, fp, formatNames())
+				written := p.enum(fn, fp, formatNames())
+				f := written
 				if f == "jsonl" {
 					f = "json_lines"
 				}
@@ -353,7 +354,11 @@ func (p *parser) output(n *yaml.Node, path string, o *Output) {
 					continue
 				}
 				if slices.Contains(o.Formats, f) {
-					p.add(fn, fp, "%q is listed twice", f)
+					if written != f {
+						p.add(fn, fp, "%q is %q, listed already", written, f)
+					} else {
+						p.add(fn, fp, "%q is listed twice", f)
+					}
 					continue
 				}
 				o.Formats = append(o.Formats, f)
@@ -441,12 +446,14 @@ func (p *parser) shares(n *yaml.Node, path string, names []string) []Decimal {
 			out[i] = p.decimal(n, path, Decimal{0}, Decimal{1_000_000 * MicroPerUnit})
 		}})
 	}
+	reported := len(p.problems)
 	p.mapping(n, path, fields, nil)
 	var total int64
 	for _, d := range out {
 		total += d.Micro
 	}
-	if total == 0 && n.Kind == yaml.MappingNode {
+	// A share refused above already says what to fix.
+	if total == 0 && n.Kind == yaml.MappingNode && len(p.problems) == reported {
 		p.add(n, path, "all shares are 0; give at least one a positive share")
 	}
 	return out
@@ -783,11 +790,14 @@ func (p *parser) crossChecks(cfg *Config) {
 		}
 	}
 	if o := cfg.Output; o.Compression == "lz4" || o.Compression == "snappy" {
+		var text []string
 		for _, f := range o.Formats {
 			if f != "parquet" {
-				p.warn(nil, "output.compression", "%s compresses Parquet pages only; %s files are written uncompressed (use gzip or zstd for them)", o.Compression, f)
-				break
+				text = append(text, f)
 			}
+		}
+		if len(text) > 0 {
+			p.warn(nil, "output.compression", "%s compresses Parquet pages only; %s files are written uncompressed (use gzip or zstd for them)", o.Compression, strings.Join(text, ", "))
 		}
 	}
 	if len(t.LineBuckets) == 0 {

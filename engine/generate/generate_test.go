@@ -195,6 +195,9 @@ func TestOutputSafety(t *testing.T) {
 	if _, err := Run(context.Background(), Options{Config: cfg, Output: file, Threads: 1}); err == nil || !strings.Contains(err.Error(), "is a file") {
 		t.Fatalf("output onto a file: err = %v", err)
 	}
+	if _, err := Run(context.Background(), Options{Config: cfg, Output: filepath.Join(file, "sub"), Threads: 1}); !errors.Is(err, ErrOutputNotFolder) {
+		t.Fatalf("output under a file: err = %v", err)
+	}
 
 	// A non-empty folder is kept unless Overwrite, and even with it unless
 	// it holds a dataset and nothing its manifest does not list.

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"datasynth.dev/verify/atomicfile"
 	"datasynth.dev/verify/manifest"
@@ -50,6 +51,9 @@ func planTarget(target string, overwrite bool) (*plan, error) {
 	fi, err := os.Lstat(target)
 	if errors.Is(err, fs.ErrNotExist) {
 		return p, nil
+	}
+	if errors.Is(err, syscall.ENOTDIR) {
+		return nil, fmt.Errorf("output %s: a folder on its path %w; choose a folder path", target, ErrOutputNotFolder)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("output %s: %w", target, err)

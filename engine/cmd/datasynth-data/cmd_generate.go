@@ -151,8 +151,12 @@ func runGenerate(cmd *cobra.Command, g *globals, o generateOptions) error {
 	if o.fraudRateSet {
 		cfg.Fraud.Enabled, cfg.Fraud.Rate = true, o.fraudRate
 	}
-	if o.threads == 0 && o.ds.maxThreads != 0 {
-		o.threads = o.ds.maxThreads
+	flag := "--threads"
+	switch {
+	case o.threads != 0 && o.ds.maxThreads != 0 && o.threads != o.ds.maxThreads:
+		return invalid(fmt.Errorf("--threads %d and --max-threads %d disagree; give one of them", o.threads, o.ds.maxThreads))
+	case o.threads == 0 && o.ds.maxThreads != 0:
+		o.threads, flag = o.ds.maxThreads, "--max-threads"
 	}
 	seed := cfg.Global.Seed
 	switch {
@@ -167,8 +171,8 @@ func runGenerate(cmd *cobra.Command, g *globals, o generateOptions) error {
 		out = cfg.Output.Directory
 	}
 	threads := o.threads
-	if threads < 0 {
-		return invalid(fmt.Errorf("--threads %d: give a positive count, or 0 for one per CPU", threads))
+	if threads < 0 || threads > config.MaxThreads {
+		return invalid(fmt.Errorf("%s %d: give a count from 1 to %d, or 0 for one per CPU", flag, threads, config.MaxThreads))
 	}
 	if threads == 0 {
 		threads = cfg.Global.WorkerThreads

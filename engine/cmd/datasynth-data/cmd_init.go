@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -117,7 +118,11 @@ Industries: ` + strings.Join(config.Industries, ", ") + `
 // writeNew writes data to name atomically. An existing file is refused
 // unless force is set.
 func writeNew(name string, data []byte, force bool) error {
-	if _, err := os.Stat(name); err == nil && !force {
+	fi, err := os.Stat(name)
+	if err == nil && fi.IsDir() {
+		return invalid(fmt.Errorf("%s is a folder; give a file name for the config, such as %s", name, filepath.Join(name, "datasynth_config.yaml")))
+	}
+	if err == nil && !force {
 		return invalid(fmt.Errorf("%s already exists; choose another name or pass --force to replace it", name))
 	}
 	if err := atomicfile.WriteFile(name, data, 0o644); err != nil {
