@@ -9,6 +9,7 @@ import (
 	"datasynth.dev/engine/chart"
 	"datasynth.dev/engine/config"
 	"datasynth.dev/engine/masterdata"
+	"datasynth.dev/engine/money"
 	"datasynth.dev/engine/rng"
 )
 
@@ -361,7 +362,7 @@ func (l *Ledger) recurringDoc(co *company, p *recurring, out *Block) {
 			}
 		}
 	}
-	items := fitLimits(out.items[first:], co.minAmount, co.maxAmount)
+	items := fitLimits(out.items[first:], co.minAmount, co.maxAmount, r)
 	out.items = append(out.items[:first], items...)
 	if len(items) == 0 {
 		// Nothing to post within the limits: an ordinary document takes
@@ -464,12 +465,45 @@ func (l *Ledger) accrualLines(co *company, r *rand.Rand, out *Block) {
 	}
 }
 
+// unevenSplit splits total (above max) into parts of uneven size that add
+// up to it: k parts averaging at most a third of max, each weighing 1 to 3
+// against the others, so that every part stays below max; ok is false
+// when a part would fall below min.
+func unevenSplit(total, min, max int64, r *rand.Rand) (parts []int64, ok bool) {
+	k := (3*total + max - 1) / max
+	if k > 1<<16 {
+		return nil, false
+	}
+	w := make([]int64, k)
+	var sum int64
+	for i := range w {
+		w[i] = 1_000_000 + r.Int64N(2_000_001)
+		sum += w[i]
+	}
+	left := total
+	for i := range w {
+		a := left
+		if i < len(w)-1 {
+			a = money.MulDiv(total, w[i], sum)
+		}
+		if a < min || a > max {
+			return nil, false
+		}
+		parts = append(parts, a)
+		left -= a
+	}
+	return parts, true
+}
+
 // fitLimits makes every line of a computed posting lie within
 // min_amount..max_amount without changing either side's total: a line
 // below min folds into the largest line of its side, a line above max
-// splits into equal lines. A posting that cannot be fitted (a side total
-// below min, or limits so narrow that no equal split fits) gives nil.
-func fitLimits(items []lineItem, min, max int64) []lineItem {
+// splits into lines of uneven size drawn from r (each between a third and
+// three times their average, as instalments of a large payment are), or
+// into equal lines where the limits are too narrow for that. A posting
+// that cannot be fitted (a side total below min, or limits so narrow that
+// no equal split fits) gives nil.
+func fitLimits(items []lineItem, min, max int64, r *rand.Rand) []lineItem {
 	var debit, credit int64
 	for _, it := range items {
 		if it.debit {
@@ -501,6 +535,16 @@ func fitLimits(items []lineItem, min, max int64) []lineItem {
 			}
 			if i == big {
 				it.amount += folded
+			}
+			if it.amount > max {
+				if parts, ok := unevenSplit(it.amount, min, max, r); ok {
+					for _, a := range parts {
+						p := it
+						p.amount = a
+						out = append(out, p)
+					}
+					continue
+				}
 			}
 			k := (it.amount + max - 1) / max
 			part, rest := it.amount/k, it.amount%k

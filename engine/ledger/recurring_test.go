@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"math/rand/v2"
 	"strings"
 
 	"datasynth.dev/engine/masterdata"
@@ -172,5 +173,35 @@ func TestRecurringTooSmall(t *testing.T) {
 	})
 	if n != 20 {
 		t.Fatalf("DE1 has %d entries, want 20", n)
+	}
+}
+
+// TestFitLimitsUneven: a computed line above max_amount splits into lines
+// of uneven size within the limits that add up to it, and the sides stay
+// balanced.
+func TestFitLimitsUneven(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	items := []lineItem{{account: 1, amount: 98_765_432, debit: true}, {account: 2, amount: 98_765_432}}
+	out := fitLimits(items, 100, 1_000_000, r)
+	var dr, cr int64
+	seen := map[int64]int{}
+	for _, it := range out {
+		if it.amount < 100 || it.amount > 1_000_000 {
+			t.Fatalf("line of %d outside the limits", it.amount)
+		}
+		seen[it.amount]++
+		if it.debit {
+			dr += it.amount
+		} else {
+			cr += it.amount
+		}
+	}
+	if dr != 98_765_432 || cr != dr {
+		t.Fatalf("debits %d, credits %d", dr, cr)
+	}
+	for a, n := range seen {
+		if n > 2 {
+			t.Fatalf("%d lines of %d: an even split", n, a)
+		}
 	}
 }

@@ -94,10 +94,12 @@ func templateWeights(industry string) []uint64 {
 const vendorInvoice = 0
 
 // manualRevenue is the posting of a revenue-manipulation fraud: a manual
-// entry that releases an accrued liability into revenue outside the sales
-// process (receivables belong to the document flows alone).
+// entry that books revenue outside the sales process against a suspense
+// account, where invented sales wait to be "cleared" (receivables belong
+// to the document flows alone, and a liability released would soon turn
+// to the debit side).
 var manualRevenue = template{"manual_revenue", "SA", "R2R", "manual", "Manual revenue adjustment", "19", noParty, false,
-	[]chart.Role{chart.Revenue}, []chart.Role{chart.Accrued}}
+	[]chart.Role{chart.Revenue}, []chart.Role{chart.Suspense}}
 
 // capitalizedExpense is the posting of an expense-capitalization fraud: a
 // vendor's running costs reclassified from expenses to fixed assets.
@@ -133,7 +135,7 @@ var fraudInfo = [fraudKinds]struct {
 }{
 	{"SuspenseAccountAbuse", 4, "balanced through a suspense account instead of the business account"},
 	{"FictitiousTransaction", 4, "manual entry with amounts rounded to three significant digits, typical of invented figures"},
-	{"RevenueManipulation", 5, "manual revenue released from an accrued liability outside the sales process"},
+	{"RevenueManipulation", 5, "manual revenue booked against a suspense account outside the sales process"},
 	{"ExpenseCapitalization", 4, "a vendor's running costs reclassified from expenses to fixed assets"},
 	{"SplitTransaction", 4, "amount just below an approval threshold"},
 	{"TimingAnomaly", 4, "posted on a weekend outside the normal posting calendar"},
