@@ -465,13 +465,18 @@ func (l *Ledger) accrualLines(co *company, r *rand.Rand, out *Block) {
 	}
 }
 
+// maxSplit is the most lines one computed line splits into: a posting
+// that would need more (a drawing of millions under a max_amount of a few
+// hundred) is not fitted, and an ordinary entry takes its place.
+const maxSplit = 999
+
 // unevenSplit splits total (above max) into parts of uneven size that add
 // up to it: k parts averaging at most a third of max, each weighing 1 to 3
 // against the others, so that every part stays below max; ok is false
 // when a part would fall below min.
 func unevenSplit(total, min, max int64, r *rand.Rand) (parts []int64, ok bool) {
 	k := (3*total + max - 1) / max
-	if k > 1<<16 {
+	if k > maxSplit {
 		return nil, false
 	}
 	w := make([]int64, k)
@@ -501,8 +506,9 @@ func unevenSplit(total, min, max int64, r *rand.Rand) (parts []int64, ok bool) {
 // splits into lines of uneven size drawn from r (each between a third and
 // three times their average, as instalments of a large payment are), or
 // into equal lines where the limits are too narrow for that. A posting
-// that cannot be fitted (a side total below min, or limits so narrow that
-// no equal split fits) gives nil.
+// that cannot be fitted (a side total below min, limits so narrow that no
+// equal split fits, or a line that would need more than maxSplit lines)
+// gives nil.
 func fitLimits(items []lineItem, min, max int64, r *rand.Rand) []lineItem {
 	var debit, credit int64
 	for _, it := range items {
@@ -548,8 +554,8 @@ func fitLimits(items []lineItem, min, max int64, r *rand.Rand) []lineItem {
 			}
 			k := (it.amount + max - 1) / max
 			part, rest := it.amount/k, it.amount%k
-			if part < min {
-				return nil // limits narrower than half of max: no split fits
+			if part < min || k > maxSplit {
+				return nil // limits narrower than half of max, or too many lines: no split fits
 			}
 			for j := range k {
 				p := it
