@@ -162,6 +162,10 @@ type Ledger struct {
 	flowTmpl                        [flows.Receipt + 1]*template
 }
 
+// manualShare: one in manualShare ordinary entries of a kind that is
+// usually posted automatically is booked by hand.
+const manualShare = 8
+
 // lead is how many days before the period a document date may fall.
 const lead = 7
 
@@ -323,7 +327,8 @@ const cashSample = 4
 // the schedule gives exactly; the
 // settlements of the opening open items, which come once, are counted
 // as they are. Walking the periods from the opening balance, it draws
-// what keeps the account a buffer (a month of sales) in funds at
+// what keeps the account a buffer (a month of sales, or what an average
+// period takes out, the larger) in funds at
 // each period end, and repays what the facility lent as soon as the
 // account holds twice the buffer. The periods' flows are estimates, so
 // the account can still dip below zero within a period where its
@@ -378,14 +383,15 @@ func (l *Ledger) cashPlan(ci int) []int64 {
 			once[l.days[p.day].period] -= co.sched.assets[p.period].Cost
 		}
 	}
-	// A month of sales, or, for a company that sells nothing (order-to-
-	// cash off), half of what an average period takes out.
+	// The larger of a month of sales and what an average period takes out
+	// (all of the buffer for a company that sells nothing: order-to-cash
+	// off).
 	var drain int64
 	for p := range np {
 		recurring[p] = yearOf(recurring[p], co.entries, sample)
 		drain -= min(recurring[p]+once[p], 0)
 	}
-	buffer := max(co.sales/12, drain/int64(2*np), 1)
+	buffer := max(co.sales/12, drain/int64(np), 1)
 	balance := co.opening.Balances[l.acctOperatingBank]
 	plan := make([]int64, np)
 	var lent int64
@@ -801,6 +807,11 @@ func (l *Ledger) document(co *company, seq int64, r *rand.Rand, out *Block) {
 	}
 	if l.sourcePick != nil {
 		d.source = config.Sources[l.sourcePick.Pick(r)]
+	} else if d.source == "automated" && r.IntN(manualShare) == 0 {
+		// Someone books by hand what a feed usually posts (a bank charge
+		// read off a statement), so that a manual entry of such a kind is
+		// not by itself a fictitious one.
+		d.source = "manual"
 	}
 
 	fraud := noFraud
@@ -826,6 +837,7 @@ func (l *Ledger) document(co *company, seq int64, r *rand.Rand, out *Block) {
 			d.source = "manual"
 		case fraudCapitalization:
 			t, other = &capitalizedExpense, capitalizedExpense.other
+			d.source = "manual"
 			rIdx = vendorInvoice
 			if d.partyKind != vendor {
 				d.partyKind, d.party = vendor, int32(r.IntN(co.vendors))

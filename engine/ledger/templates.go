@@ -60,11 +60,20 @@ var templates = []template{
 		[]chart.Role{chart.Borrowings}, []chart.Role{chart.Bank}},
 	{"expense_claim", "SA", "H2R", "manual", "Employee expense claim", "17", noParty, true,
 		[]chart.Role{chart.Opex}, []chart.Role{chart.Bank}},
+	// The legitimate entries that share their texts with the frauds of
+	// expense capitalization and revenue manipulation (capitalizedExpense,
+	// manualRevenue), so that a text alone tells neither apart: a vendor's
+	// costs moved between expense accounts, and revenue deferred to a
+	// later period.
+	{"cost_reclassification", "SA", "P2P", "manual", "Reclassification of vendor costs", "51", vendor, true,
+		[]chart.Role{chart.Opex}, []chart.Role{chart.Opex}},
+	{"revenue_deferral", "SA", "R2R", "manual", "Manual revenue adjustment", "19", noParty, true,
+		[]chart.Role{chart.Revenue}, []chart.Role{chart.Accrued}},
 }
 
 // baseWeights are the shares of templates (in the order above) for a
 // typical trading company; industries adjust them.
-var baseWeights = []uint64{200, 140, 100, 160, 120, 80, 50, 20, 8, 50, 20, 25, 10, 5, 60}
+var baseWeights = []uint64{200, 140, 100, 160, 120, 80, 50, 20, 8, 50, 20, 25, 10, 5, 60, 6, 4}
 
 // industryWeights override shares where an industry differs markedly.
 var industryWeights = map[string]map[string]uint64{
