@@ -44,6 +44,10 @@ func TestControlAccounts(t *testing.T) {
 					row.category == "Cash" && row.close < 0 && (name != "Operating bank account" || !fraudHeavy):
 					t.Errorf("%s %s: %s %s closes at %d", row.company, row.end, row.account, name, row.close)
 				}
+				// Money moves through the operating account alone.
+				if row.category == "Cash" && name != "Operating bank account" && (row.dr != 0 || row.cr != 0) {
+					t.Errorf("%s %s: %s %s moves by %d debits and %d credits", row.company, row.end, row.account, name, row.dr, row.cr)
+				}
 			}
 			aging := map[period]int64{}
 			for file, category := range map[string]string{"subledger/ar_aging.csv": "Receivables", "subledger/ap_aging.csv": "Payables"} {

@@ -208,3 +208,34 @@ fraud: {enabled: true, fraud_rate: %g}
 		}
 	}
 }
+
+// TestNoFraudOnlyText: no kind of entry (document type, source and text)
+// is posted by fraud alone, so that a fraud model must read what an entry
+// posts, not its labels.
+func TestNoFraudOnlyText(t *testing.T) {
+	l, _ := parseLedger(t, `global: {seed: 5, industry: retail, start_date: "2024-01-01", period_months: 12}
+companies:
+  - {code: R1, name: A, currency: USD, country: US, annual_transaction_volume: {custom: 20000}}
+chart_of_accounts: {complexity: small}
+output: {formats: [csv]}
+fraud: {enabled: true, fraud_rate: 0.05}
+`)
+	type kind struct{ docType, source, text string }
+	fraud, legit := map[kind]int{}, map[kind]int{}
+	eachDoc(l, func(co *company, d *document, items []lineItem) {
+		k := kind{d.tmpl.docType, d.source, d.tmpl.text}
+		if d.fraud != noFraud {
+			fraud[k]++
+		} else {
+			legit[k]++
+		}
+	})
+	if len(fraud) == 0 {
+		t.Fatal("no fraud")
+	}
+	for k, n := range fraud {
+		if legit[k] == 0 {
+			t.Errorf("%d fraudulent entries %+v and no legitimate one", n, k)
+		}
+	}
+}

@@ -189,21 +189,12 @@ func New(cfg *config.Config, seed uint64, ch *chart.Chart) *Ledger {
 	l.templates = templates
 	weights = templateWeights(cfg.Global.Industry)
 	l.rangePick = rng.NewWeighted(append([]uint64(nil), weights...))
+	// Recurring postings follow the calendar (recurring.go), not a draw.
+	recurringTmpl := map[string]**template{"payroll": &l.payroll, "depreciation": &l.depreciation, "accrual": &l.accrual,
+		"asset_acquisition": &l.acquisition, "prepayment": &l.prepayment, "loan_repayment": &l.loanRepayment}
 	for i := range l.templates {
-		// Recurring postings follow the calendar (recurring.go).
-		switch t := &l.templates[i]; t.name {
-		case "payroll":
-			l.payroll, weights[i] = t, 0
-		case "depreciation":
-			l.depreciation, weights[i] = t, 0
-		case "accrual":
-			l.accrual, weights[i] = t, 0
-		case "asset_acquisition":
-			l.acquisition, weights[i] = t, 0
-		case "prepayment":
-			l.prepayment, weights[i] = t, 0
-		case "loan_repayment":
-			l.loanRepayment, weights[i] = t, 0
+		if p, ok := recurringTmpl[l.templates[i].name]; ok {
+			*p, weights[i] = &l.templates[i], 0
 		}
 	}
 	l.flowWeights(weights)
