@@ -8,7 +8,7 @@ import (
 )
 
 func newTestCommitter(order func(*ledger.Block) (int64, error), write func(*ledger.Block, int64) error) *committer {
-	c := &committer{pending: map[int64]*ledger.Block{}, order: order, write: write, free: make(chan *ledger.Block, 8)}
+	c := &committer{pending: map[int64]*ledger.Block{}, order: func(_ int64, b *ledger.Block) (int64, error) { return order(b) }, write: write, free: make(chan *ledger.Block, 8)}
 	return c
 }
 

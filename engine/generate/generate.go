@@ -352,9 +352,9 @@ type committer struct {
 	active  bool
 	// failed is the first error of order; nothing is ordered after it.
 	failed error
-	// order runs for each block in file order and returns the offset at
-	// which the block's journal bytes go.
-	order func(*ledger.Block) (int64, error)
+	// order runs for each block in file order, with its place in it, and
+	// returns the offset at which the block's journal bytes go.
+	order func(seq int64, blk *ledger.Block) (int64, error)
 	write func(blk *ledger.Block, off int64) error
 	free  chan *ledger.Block
 }
@@ -387,10 +387,11 @@ func (c *committer) finish(seq int64, blk *ledger.Block, batch []placed) ([]plac
 			break
 		}
 		delete(c.pending, c.next)
+		seq := c.next
 		c.next++
 		c.mu.Unlock()
 		var off int64
-		off, err = c.order(b)
+		off, err = c.order(seq, b)
 		batch = append(batch, placed{b, off})
 		c.mu.Lock()
 	}
@@ -411,25 +412,35 @@ func (c *committer) finish(seq int64, blk *ledger.Block, batch []placed) ([]plac
 // runJournal generates every journal block of l on threads workers and
 // hands them to order (strictly in file order, one at a time) and then to
 // write (concurrently, at the offset order returned). write may be nil.
+// A company's last block gets its VAT returns in file order, once its
+// other blocks are tallied (ledger.Ledger.Settle), and is encoded then.
 func runJournal(ctx context.Context, l *ledger.Ledger, threads int, encode func(blk *ledger.Block, seq, blocks int64), order func(*ledger.Block) (int64, error), write func(*ledger.Block, int64) error) error {
 	if write == nil {
 		write = func(*ledger.Block, int64) error { return nil }
 	}
+	var blocks int64
+	for ci := range l.Companies() {
+		blocks += l.Blocks(ci)
+	}
+	vat := l.NewSettlement()
 	c := &committer{
 		pending: map[int64]*ledger.Block{},
 		// Two buffers per worker bound memory whatever the volume.
-		free:  make(chan *ledger.Block, 2*threads),
-		order: order,
+		free: make(chan *ledger.Block, 2*threads),
+		order: func(seq int64, blk *ledger.Block) (int64, error) {
+			unsettled := blk.Unsettled()
+			l.Settle(vat, blk)
+			if unsettled {
+				encode(blk, seq, blocks)
+			}
+			return order(blk)
+		},
 		write: write,
 	}
 	for range cap(c.free) {
 		c.free <- new(ledger.Block)
 	}
 
-	var blocks int64
-	for ci := range l.Companies() {
-		blocks += l.Blocks(ci)
-	}
 	g, gctx := errgroup.WithContext(ctx)
 	jobs := make(chan job)
 	g.Go(func() error {
@@ -465,7 +476,9 @@ func runJournal(ctx context.Context, l *ledger.Ledger, threads int, encode func(
 					return nil
 				}
 				l.Generate(j.company, j.block, blk)
-				encode(blk, j.seq, blocks)
+				if !blk.Unsettled() {
+					encode(blk, j.seq, blocks)
+				}
 				var err error
 				if batch, err = c.finish(j.seq, blk, batch); err != nil {
 					return err

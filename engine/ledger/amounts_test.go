@@ -29,9 +29,11 @@ func parseLedger(t testing.TB, yaml string) (*Ledger, *config.Config) {
 // document and its line items.
 func eachDoc(l *Ledger, fn func(co *company, d *document, items []lineItem)) {
 	var blk Block
+	s := l.NewSettlement()
 	for ci := range l.Companies() {
 		for b := range l.Blocks(ci) {
 			l.Generate(ci, b, &blk)
+			l.Settle(s, &blk)
 			items := blk.items
 			for i := range blk.docs {
 				d := &blk.docs[i]

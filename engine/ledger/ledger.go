@@ -10,7 +10,10 @@
 // (amounts.go); exchange rates come from the run's daily table (package
 // fx). Payroll, depreciation and accruals are not drawn: they follow the
 // calendar at sequence numbers fixed by a company's schedule, each from a
-// stream of its own (recurring.go), so a block still needs no other.
+// stream of its own (recurring.go), so a block still needs no other; but
+// for the monthly VAT returns, which clear what all of a company's entries
+// posted to VAT and so take its last block, completed by Settle once the
+// others are known.
 //
 // Generate fills a Block with typed records (documents and their line
 // items, amounts in minor units); the encoders (EncodeCSV, EntryEncoder)
@@ -149,10 +152,14 @@ type Ledger struct {
 	prepayment, loanRepayment                        *template
 	acctSalaries, acctPayrollTax, acctSocialSecurity int32
 	acctOperatingBank, acctCreditFacility            int32
-	accruals                                         [][2]int32 // expense, liability
-	taxMicro, ficaMicro                              int64
-	payFrequency                                     string
-	warnings                                         []string
+	// vatAccts are the input and output VAT accounts, which the VAT
+	// returns clear; vatOf gives an account's index among them, or -1.
+	vatAccts            []int32
+	vatOf               []int32
+	accruals            [][2]int32 // expense, liability
+	taxMicro, ficaMicro int64
+	payFrequency        string
+	warnings            []string
 
 	// flows generates the document flows; p2pWeight and o2cWeight are the
 	// shares of the templates they replace, out of flowTotal.
@@ -218,6 +225,16 @@ func New(cfg *config.Config, seed uint64, ch *chart.Chart) *Ledger {
 	l.acctSocialSecurity = account("Social security payable", chart.PayrollLiab)
 	l.acctOperatingBank = account("Operating bank account", chart.Bank)
 	l.acctCreditFacility = account("Revolving credit facility", chart.Borrowings)
+	l.vatOf = make([]int32, len(ch.Accounts))
+	for i := range l.vatOf {
+		l.vatOf[i] = -1
+	}
+	for _, role := range []chart.Role{chart.InputVAT, chart.OutputVAT} {
+		for _, a := range ch.ByRole(role) {
+			l.vatOf[a] = int32(len(l.vatAccts))
+			l.vatAccts = append(l.vatAccts, int32(a))
+		}
+	}
 	for i, k := range accrualKinds {
 		role := chart.Opex
 		if i == 0 {
@@ -299,7 +316,7 @@ func New(cfg *config.Config, seed uint64, ch *chart.Chart) *Ledger {
 		co := &l.companies[ci]
 		co.sales = l.annualSales(ci)
 		rec, pay := balance.Targets(cfg, ci, co.sales)
-		_, _, _, count, p2p, o2c := l.shares(co, 0)
+		_, _, _, count, p2p, o2c := l.shares(ci, 0)
 		l.flows.SetOpening(ci, rec, pay, max(1, (int(count)-p2p-o2c)/openingShare))
 		co.opening = balance.Opening(cfg, seed, ch, ci, co.sales, l.openingHeld(ci, cfg.Global.StartDate))
 		co.drawings = l.cashPlan(ci)
@@ -315,7 +332,8 @@ const cashSample = 4
 // what each period's entries add to the operating bank account from the
 // company's first blocks (at most cashSample) as they will be generated,
 // scaled to all of its entries, leaving out the asset purchases, which
-// the schedule gives exactly; the
+// the schedule gives exactly, and adding the VAT returns, estimated from
+// the same blocks (the opening balances' exactly); the
 // settlements of the opening open items, which come once, are counted
 // as they are. Walking the periods from the opening balance, it draws
 // what keeps the account a buffer (a month of sales, or what an average
@@ -328,7 +346,7 @@ const cashSample = 4
 func (l *Ledger) cashPlan(ci int) []int64 {
 	co := &l.companies[ci]
 	np := len(l.periods)
-	recurring, once := make([]int64, np), make([]int64, np)
+	recurring, once, vat := make([]int64, np), make([]int64, np), make([]int64, np)
 	var blk Block
 	var sample int64
 	for n := range min(l.Blocks(ci), cashSample) {
@@ -344,13 +362,15 @@ func (l *Ledger) cashPlan(ci int) []int64 {
 			}
 			p := l.days[d.day].period
 			for _, it := range lines {
-				if it.account != l.acctOperatingBank {
-					continue
+				v := it.amount
+				if !it.debit {
+					v = -v
 				}
-				if it.debit {
-					recurring[p] += it.amount
-				} else {
-					recurring[p] -= it.amount
+				switch {
+				case it.account == l.acctOperatingBank:
+					recurring[p] += v
+				case l.vatOf[it.account] >= 0:
+					vat[p] += v
 				}
 			}
 		}
@@ -369,9 +389,22 @@ func (l *Ledger) cashPlan(ci int) []int64 {
 			once[p] += v
 		}
 	}
+	for p := range np {
+		recurring[p] = yearOf(recurring[p], co.entries, sample)
+	}
+	// A VAT return pays (or is refunded) what its month's documents
+	// posted to the VAT accounts, the first one the opening balances.
 	for _, p := range co.sched.posts {
-		if p.kind == recAcquisition {
-			once[l.days[p.day].period] -= co.sched.assets[p.period].Cost
+		at := l.days[p.day].period
+		switch {
+		case p.kind == recAcquisition:
+			once[at] -= co.sched.assets[p.period].Cost
+		case p.kind == recVAT && p.period < 0:
+			for _, a := range l.vatAccts {
+				once[at] += co.opening.Balances[a]
+			}
+		case p.kind == recVAT:
+			recurring[at] += yearOf(vat[p.period], co.entries, sample)
 		}
 	}
 	// The larger of a month of sales and what an average period takes out
@@ -379,7 +412,6 @@ func (l *Ledger) cashPlan(ci int) []int64 {
 	// off).
 	var drain int64
 	for p := range np {
-		recurring[p] = yearOf(recurring[p], co.entries, sample)
 		drain -= min(recurring[p]+once[p], 0)
 	}
 	buffer := max(co.sales/12, drain/int64(np), 1)
@@ -606,9 +638,11 @@ func daysToMonthEnd(t time.Time) int {
 	return t.AddDate(0, 1, -t.Day()).Day() - t.Day()
 }
 
-// Blocks returns the number of blocks of company i.
+// Blocks returns the number of blocks of company i. The last one holds
+// the company's VAT returns beside up to BlockSize other documents.
 func (l *Ledger) Blocks(i int) int64 {
-	return (l.companies[i].entries + BlockSize - 1) / BlockSize
+	co := &l.companies[i]
+	return max(1, (co.entries-int64(co.sched.vat)+BlockSize-1)/BlockSize)
 }
 
 // Companies returns the number of companies.
@@ -639,9 +673,15 @@ type Block struct {
 
 	l       *Ledger
 	company int
-	docs    []document
-	items   []lineItem
-	parts   []int64 // scratch for the amounts of one document
+	n       int64 // the block's index among its company's
+	// unsettled is true from Generate until Settle for a company's last
+	// block, whose VAT returns Settle posts; vatDue is what one return
+	// clears, by index of Ledger.vatAccts.
+	unsettled bool
+	vatDue    []int64
+	docs      []document
+	items     []lineItem
+	parts     []int64 // scratch for the amounts of one document
 	// fraudPPM is the fraud rate of the block's generic documents: the
 	// configured rate over all documents, carried by the generic ones.
 	fraudPPM uint64
@@ -682,10 +722,11 @@ func (b *Block) Reset() {
 // Generate fills out with block n of company ci.
 func (l *Ledger) Generate(ci int, n int64, out *Block) {
 	out.Reset()
-	out.l, out.company = l, ci
+	out.l, out.company, out.n = l, ci, n
 	co := &l.companies[ci]
+	out.unsettled = co.sched.vat > 0 && n == l.Blocks(ci)-1
 	r := rng.Block(l.seed, n, "journal", co.cfg.Code)
-	first, last, k, count, p2p, o2c := l.shares(co, n)
+	first, last, k, count, p2p, o2c := l.shares(ci, n)
 	fr := rng.Block(l.seed, n, "flows", co.cfg.Code)
 	// Opening items' payments (block 0) take at most half of what the
 	// flows leave to generic documents, which carry the fraud.
@@ -704,6 +745,9 @@ func (l *Ledger) Generate(ci int, n int64, out *Block) {
 	slots, flowLeft := count, uint64(out.Flows.Entries)
 	for seq := first; seq < last; seq++ {
 		if k < len(co.sched.posts) && co.sched.posts[k].seq == seq {
+			if co.sched.posts[k].kind == recVAT {
+				break // the VAT returns, last: Settle posts them
+			}
 			l.recurringDoc(co, &co.sched.posts[k], out)
 			k++
 			continue
@@ -722,15 +766,19 @@ func (l *Ledger) Generate(ci int, n int64, out *Block) {
 	}
 }
 
-// shares returns the entries of block n of co: the sequence numbers
+// shares returns the entries of block n of company ci: the sequence numbers
 // first..last-1, the first recurring posting at or after first (k), the
 // entries that are not recurring (count), and the shares of them that the
 // procure-to-pay and order-to-cash flows aim at. Recurring postings take
 // the positions their schedule gives them; the flows' entries come next,
 // then generic documents fill the block.
-func (l *Ledger) shares(co *company, n int64) (first, last int64, k int, count uint64, p2p, o2c int) {
+func (l *Ledger) shares(ci int, n int64) (first, last int64, k int, count uint64, p2p, o2c int) {
+	co := &l.companies[ci]
 	first = n * BlockSize
 	last = min(first+BlockSize, co.entries)
+	if n == l.Blocks(ci)-1 {
+		last = co.entries
+	}
 	k = co.sched.next(first)
 	recurring := 0
 	for j := k; j < len(co.sched.posts) && co.sched.posts[j].seq < last; j++ {

@@ -68,9 +68,11 @@ func TestBlockIndependence(t *testing.T) {
 		}
 	}
 	var total int64
+	s := l.NewSettlement()
 	for b := range n {
 		var blk Block
 		l.Generate(0, b, &blk)
+		l.Settle(s, &blk)
 		total += blk.Entries
 	}
 	if total != l.Entries(0) {

@@ -25,15 +25,22 @@ import (
 // company and month, run down from the opening balances; and, where the
 // company's operating account would run dry, a drawing on its revolving
 // credit facility on the first day of a month, repaid when the account is
-// in funds again (cashPlan). So the fixed-asset accounts
+// in funds again (cashPlan); and a VAT return per month, paid (or
+// refunded) on the 20th of the next month, that clears the VAT the
+// month's documents posted (the opening balances in the first month's
+// return). So the fixed-asset accounts
 // hold what the asset register (master_data/fixed_assets) holds at every
-// period end.
+// period end, and the VAT accounts the VAT of the last month alone.
 //
 // They take their places among a company's documents by sequence number:
 // the company's R recurring postings, in date order, sit at sequence
 // numbers spread evenly over its N documents ((2j+1)N/2R for the j-th), so
 // every block knows from the schedule alone which of its documents are
-// recurring and never needs another block. Each recurring posting draws
+// recurring and never needs another block. The VAT returns are the
+// exception: they take the company's last sequence numbers, all in its
+// last block, which a run completes once every other block of the company
+// has been tallied (Ledger.Settle), as the trial balances are. Each
+// recurring posting draws
 // from its own stream (seed, "recurring", company, kind, period), so an
 // accrual and its reversal hold the same lines wherever they land. A
 // company with fewer documents than recurring postings gets none of them,
@@ -51,9 +58,16 @@ const (
 	recLoan
 	recPrepaid
 	recDraw
+	recVAT
 )
 
-var recurNames = [...]string{"payroll", "depreciation", "accrual", "reversal", "remittance", "acquisition", "loan", "prepaid", "draw"}
+var recurNames = [...]string{"payroll", "depreciation", "accrual", "reversal", "remittance", "acquisition", "loan", "prepaid", "draw", "vat"}
+
+// vatReturn pays a month's VAT (sales tax in the United States) to the
+// tax authority, or receives its refund: it clears what the month's
+// documents put on the input and output VAT accounts.
+var vatReturn = template{"vat_return", "SA", "R2R", "recurring", "VAT return", "62", noParty, true,
+	[]chart.Role{chart.OutputVAT}, []chart.Role{chart.Bank}}
 
 // creditDrawing is a drawing on the revolving credit facility that funds
 // the operating account, and creditRepayment its repayment.
@@ -97,7 +111,9 @@ var accrualReversal = template{"accrual_reversal", "SA", "R2R", "manual", "Rever
 
 // schedule holds what a company's recurring postings need.
 type schedule struct {
-	posts  []recurring
+	posts []recurring
+	// vat is the number of VAT returns, the last of posts.
+	vat    int
 	assets []masterdata.FixedAsset
 	// gross is the gross pay of one pay period by cost centre; monthly,
 	// when payroll runs monthly, that of each calendar month (the
@@ -225,15 +241,36 @@ func (l *Ledger) plan(cfg *config.Config, co *company, env masterdata.Env) strin
 		i++
 	}
 	slices.SortStableFunc(posts, func(a, b recurring) int { return int(a.day) - int(b.day) })
-	n, r := co.entries, int64(len(posts))
+	// The VAT return of each month (period -1: the opening balances) is
+	// due on the 20th of the next, or the next weekday; the last month's
+	// falls after the dataset and its VAT stays payable.
+	var vat []recurring
+	for p := -1; p < len(l.periods); p++ {
+		m := time.Date(start.Year(), start.Month()+time.Month(p+1), 1, 0, 0, 0, 0, time.UTC)
+		due := m.AddDate(0, 0, 19)
+		for due.Weekday() == time.Saturday || due.Weekday() == time.Sunday {
+			due = due.AddDate(0, 0, 1)
+		}
+		if (p < 0 && !cfg.Balance.Opening) || due.After(end) {
+			continue
+		}
+		if due.Before(start) {
+			due = start
+		}
+		vat = append(vat, recurring{day: dayOf(due), kind: recVAT, period: int32(p), year: due.Year(), month: due.Month()})
+	}
+	n, r, v := co.entries, int64(len(posts)+len(vat)), int64(len(vat))
 	if r > n {
 		return co.cfg.Code + ": " + strconv.FormatInt(n, 10) + " journal entries cannot hold its " + strconv.FormatInt(r, 10) +
-			" recurring postings (payroll runs, depreciation runs, asset purchases, loan instalments, prepayment releases, month-end accruals and their reversals); they are left out: raise annual_transaction_volume"
+			" recurring postings (payroll runs, depreciation runs, asset purchases, loan instalments, prepayment releases, month-end accruals and their reversals, VAT returns); they are left out: raise annual_transaction_volume"
 	}
 	for j := range posts {
-		posts[j].seq = (2*int64(j) + 1) * n / (2 * r)
+		posts[j].seq = (2*int64(j) + 1) * (n - v) / (2 * (r - v))
 	}
-	sc.posts = posts
+	for j := range vat {
+		vat[j].seq = n - v + int64(j)
+	}
+	sc.posts, sc.vat = append(posts, vat...), int(v)
 	sc.user = co.userIn(masterdata.Finance)
 	return ""
 }
@@ -349,6 +386,28 @@ func (l *Ledger) recurringDoc(co *company, p *recurring, out *Block) {
 				out.items = append(out.items, lineItem{account: c.account, costCenter: -1, amount: c.amount, debit: true})
 				l.credit(out, first, l.acctOperatingBank, c.amount)
 			}
+		}
+	case recVAT:
+		// Settle has put in out.vatDue what each VAT account's return
+		// clears, debits minus credits.
+		d.tmpl, d.source, d.user = &vatReturn, vatReturn.source, sc.user
+		var net int64
+		for j, m := range out.vatDue {
+			if m < 0 {
+				out.items = append(out.items, lineItem{account: l.vatAccts[j], costCenter: -1, amount: -m, debit: true})
+			}
+			net += m
+		}
+		if net > 0 {
+			out.items = append(out.items, lineItem{account: l.acctOperatingBank, costCenter: -1, amount: net, debit: true})
+		}
+		for j, m := range out.vatDue {
+			if m > 0 {
+				out.items = append(out.items, lineItem{account: l.vatAccts[j], costCenter: -1, amount: m})
+			}
+		}
+		if net < 0 {
+			out.items = append(out.items, lineItem{account: l.acctOperatingBank, costCenter: -1, amount: -net})
 		}
 	case recAccrual, recReversal:
 		d.tmpl, d.source, d.user = l.accrual, "adjustment", sc.user

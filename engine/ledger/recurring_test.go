@@ -158,7 +158,7 @@ func mirrors(a, b []lineItem) bool {
 // postings gets none, a warning, and still exactly its entries.
 func TestRecurringTooSmall(t *testing.T) {
 	l, _ := parseLedger(t, strings.Replace(strings.Replace(recurringYAML, "{custom: 3000}", "{custom: 20}", 1), "HR", "", 1))
-	if w := l.Warnings(); len(w) != 1 || !strings.Contains(w[0], "DE1: 20 journal entries cannot hold its 94 recurring postings") {
+	if w := l.Warnings(); len(w) != 1 || !strings.Contains(w[0], "DE1: 20 journal entries cannot hold its 106 recurring postings") {
 		t.Fatalf("warnings %q", w)
 	}
 	var n int64

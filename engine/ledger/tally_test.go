@@ -17,8 +17,10 @@ func TestAnnualSales(t *testing.T) {
 		debit, credit := make([]int64, periods*n), make([]int64, periods*n)
 		var blk Block
 		var entries, docTotal int64
+		s := l.NewSettlement()
 		for b := range l.Blocks(ci) {
 			l.Generate(ci, b, &blk)
+			l.Settle(s, &blk)
 			unbalanced, total := blk.Tally(debit, credit, n)
 			if unbalanced != 0 {
 				t.Fatalf("block %d: %d unbalanced entries", b, unbalanced)

@@ -1,0 +1,127 @@
+package generate
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestVATReturns checks the monthly VAT returns as a tax auditor would:
+// one a month, on the 20th of the next month (the next weekday when that
+// is a weekend; the first month's return, of the opening balances, on the
+// first day when the dataset starts after the 20th), whenever that day
+// falls inside the dataset; each return clears, account by account, what
+// the documents of its month posted to the VAT accounts (the first one the
+// opening balances), against the operating bank account; and so, at the
+// end of every month whose predecessor's return it holds, each VAT account
+// holds the VAT of that month alone.
+func TestVATReturns(t *testing.T) {
+	for name, cfg := range balanceConfigs(t) {
+		t.Run(name, func(t *testing.T) {
+			dir := gen(t, cfg, 2).Dir
+			start, end := cfg.Global.StartDate, cfg.Global.EndDate()
+			month := func(date string) int {
+				d, err := time.Parse(time.DateOnly, date)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return (d.Year()-start.Year())*12 + int(d.Month()) - int(start.Month())
+			}
+			vat, names := map[string]bool{}, map[string]string{}
+			eachRow(t, dir, "chart_of_accounts.csv", func(cols map[string]int, rec []string) {
+				a, name := rec[cols["account_number"]], rec[cols["short_description"]]
+				vat[a], names[a] = strings.Contains(name, "VAT"), name
+			})
+			type key struct {
+				company, account string
+				month            int
+			}
+			// The VAT the month's documents post (debits minus credits),
+			// and what the return posted in the month clears.
+			posted, cleared := map[key]int64{}, map[key]int64{}
+			type ret struct {
+				company string
+				month   int
+			}
+			returns := map[ret]string{} // the return's document id
+			eachRow(t, dir, "journal_entries.csv", func(cols map[string]int, rec []string) {
+				a := rec[cols["gl_account"]]
+				v := minor(t, rec[cols["debit_amount"]]) - minor(t, rec[cols["credit_amount"]])
+				co, date := rec[cols["company_code"]], rec[cols["posting_date"]]
+				k := key{co, a, month(date)}
+				if rec[cols["header_text"]] != "VAT return" {
+					if vat[a] {
+						posted[k] += v
+					}
+					return
+				}
+				r := ret{co, k.month}
+				if id, ok := returns[r]; ok && id != rec[cols["document_id"]] {
+					t.Fatalf("%s: two VAT returns in month %d: %s and %s", co, k.month, id, rec[cols["document_id"]])
+				}
+				returns[r] = rec[cols["document_id"]]
+				d, _ := time.Parse(time.DateOnly, date)
+				if wd := d.Weekday(); wd == time.Saturday || wd == time.Sunday || (d.Day() < 20 || d.Day() > 22) && !(k.month == 0 && date == start.Format(time.DateOnly)) {
+					t.Errorf("%s: VAT return %s posted on %s", co, returns[r], date)
+				}
+				switch {
+				case vat[a]:
+					cleared[k] += v
+				case names[a] != "Operating bank account":
+					t.Errorf("%s: VAT return %s posts to account %s", co, returns[r], a)
+				}
+			})
+			opening := map[key]int64{}
+			eachRow(t, dir, "balance/opening_balances.csv", func(cols map[string]int, rec []string) {
+				if a := rec[cols["account_code"]]; vat[a] {
+					opening[key{rec[cols["company_code"]], a, -1}] += minor(t, rec[cols["balance"]])
+				}
+			})
+			months := month(end.Format(time.DateOnly)) + 1
+			for _, co := range cfg.Companies {
+				for m := range months {
+					due := time.Date(start.Year(), start.Month()+time.Month(m), 20, 0, 0, 0, 0, time.UTC)
+					for due.Weekday() == time.Saturday || due.Weekday() == time.Sunday {
+						due = due.AddDate(0, 0, 1)
+					}
+					_, ok := returns[ret{co.Code, m}]
+					if want := !due.After(end) && (m > 0 || cfg.Balance.Opening); ok != want {
+						t.Errorf("%s: month %d (due %s): VAT return %v, want %v", co.Code, m, due.Format(time.DateOnly), ok, want)
+					}
+					if !ok {
+						continue
+					}
+					for a, isVAT := range vat {
+						if !isVAT {
+							continue
+						}
+						before := key{co.Code, a, m - 1}
+						due := posted[before]
+						if m == 0 {
+							due = opening[before]
+						}
+						if got := cleared[key{co.Code, a, m}]; got != -due {
+							t.Errorf("%s: the return of month %d clears %d on %s, its month posted %d", co.Code, m, got, a, due)
+						}
+					}
+				}
+			}
+			// At each month end, a VAT account holds its month's VAT alone
+			// once the previous month's return is in.
+			checked := 0
+			for _, row := range readTrialBalances(t, dir) {
+				m := month(row.end)
+				if _, ok := returns[ret{row.company, m}]; !vat[row.account] || !ok {
+					continue
+				}
+				if want := posted[key{row.company, row.account, m}]; row.close != want {
+					t.Errorf("%s %s: %s closes at %d, the month's documents posted %d", row.company, row.end, row.account, row.close, want)
+				}
+				checked++
+			}
+			if checked == 0 || len(returns) == 0 {
+				t.Fatalf("%d VAT returns, %d balances checked", len(returns), checked)
+			}
+		})
+	}
+}
