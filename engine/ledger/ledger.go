@@ -102,13 +102,10 @@ type company struct {
 	// opening is the company's opening balance sheet, from which the loan
 	// instalments and prepayment releases are paid.
 	opening *balance.Sheet
-	// drawings are the drawings on the credit facility by period, negative
-	// for repayments (cashPlan).
-	drawings []int64
-	users    int // employees, each a possible created_by
-	ccs      int // cost centres
-	vendors  int
-	custs    int
+	users   int // employees, each a possible created_by
+	ccs     int // cost centres
+	vendors int
+	custs   int
 
 	// Identifiers and fields as the encoders write them.
 	userIDs, ccID, pcID []string
@@ -319,117 +316,8 @@ func New(cfg *config.Config, seed uint64, ch *chart.Chart) *Ledger {
 		_, _, _, count, p2p, o2c := l.shares(ci, 0)
 		l.flows.SetOpening(ci, rec, pay, max(1, (int(count)-p2p-o2c)/openingShare))
 		co.opening = balance.Opening(cfg, seed, ch, ci, co.sales, l.openingHeld(ci, cfg.Global.StartDate))
-		co.drawings = l.cashPlan(ci)
 	}
 	return l
-}
-
-// cashSample is how many blocks at most cashPlan reads.
-const cashSample = 4
-
-// cashPlan plans company ci's drawings on its revolving credit facility:
-// one a period, on its first day, negative for a repayment. It estimates
-// what each period's entries add to the operating bank account from the
-// company's first blocks (at most cashSample) as they will be generated,
-// scaled to all of its entries, leaving out the asset purchases, which
-// the schedule gives exactly, and adding the VAT returns, estimated from
-// the same blocks (the opening balances' exactly); the
-// settlements of the opening open items, which come once, are counted
-// as they are. Walking the periods from the opening balance, it draws
-// what keeps the account a buffer (a month of sales, or what an average
-// period takes out, the larger) in funds at
-// each period end, and repays what the facility lent as soon as the
-// account holds twice the buffer. The periods' flows are estimates, so
-// the account can still dip below zero within a period where its
-// payments come before its receipts. Like AnnualSales, the plan reads
-// the first blocks alone, so every block knows it.
-func (l *Ledger) cashPlan(ci int) []int64 {
-	co := &l.companies[ci]
-	np := len(l.periods)
-	recurring, once, vat := make([]int64, np), make([]int64, np), make([]int64, np)
-	var blk Block
-	var sample int64
-	for n := range min(l.Blocks(ci), cashSample) {
-		l.Generate(ci, n, &blk)
-		sample += blk.Entries
-		items := blk.items
-		for i := range blk.docs {
-			d := &blk.docs[i]
-			lines := items[:d.lines]
-			items = items[d.lines:]
-			if d.tmpl == l.acquisition {
-				continue
-			}
-			p := l.days[d.day].period
-			for _, it := range lines {
-				v := it.amount
-				if !it.debit {
-					v = -v
-				}
-				switch {
-				case it.account == l.acctOperatingBank:
-					recurring[p] += v
-				case l.vatOf[it.account] >= 0:
-					vat[p] += v
-				}
-			}
-		}
-		docs := blk.Flows.Docs
-		for i := range docs {
-			d := &docs[i]
-			if (d.Kind != flows.Payment && d.Kind != flows.Receipt) || d.Pred < 0 || !docs[d.Pred].Opening || !d.Posted {
-				continue
-			}
-			// Moved from the scaled flows to those that come once.
-			p, v := l.days[d.Day].period, d.Net
-			if d.Kind == flows.Payment {
-				v = -v
-			}
-			recurring[p] -= v
-			once[p] += v
-		}
-	}
-	for p := range np {
-		recurring[p] = yearOf(recurring[p], co.entries, sample)
-	}
-	// A VAT return pays (or is refunded) what its month's documents
-	// posted to the VAT accounts, the first one the opening balances.
-	for _, p := range co.sched.posts {
-		at := l.days[p.day].period
-		switch {
-		case p.kind == recAcquisition:
-			once[at] -= co.sched.assets[p.period].Cost
-		case p.kind == recVAT && p.period < 0:
-			for _, a := range l.vatAccts {
-				once[at] += co.opening.Balances[a]
-			}
-		case p.kind == recVAT:
-			recurring[at] += yearOf(vat[p.period], co.entries, sample)
-		}
-	}
-	// The larger of a month of sales and what an average period takes out
-	// (all of the buffer for a company that sells nothing: order-to-cash
-	// off).
-	var drain int64
-	for p := range np {
-		drain -= min(recurring[p]+once[p], 0)
-	}
-	buffer := max(co.sales/12, drain/int64(np), 1)
-	balance := co.opening.Balances[l.acctOperatingBank]
-	plan := make([]int64, np)
-	var lent int64
-	for p := range np {
-		end := balance + recurring[p] + once[p]
-		switch {
-		case end < buffer:
-			plan[p] = buffer - end
-		case lent > 0 && end > 2*buffer:
-			plan[p] = -min(lent, end-2*buffer)
-		}
-		lent += plan[p]
-		balance = end + plan[p]
-	}
-	return plan
 }
 
 // openingHeld returns what company ci's subledgers and fixed-asset register
@@ -642,7 +530,7 @@ func daysToMonthEnd(t time.Time) int {
 // the company's VAT returns beside up to BlockSize other documents.
 func (l *Ledger) Blocks(i int) int64 {
 	co := &l.companies[i]
-	return max(1, (co.entries-int64(co.sched.vat)+BlockSize-1)/BlockSize)
+	return max(1, (co.entries-int64(co.sched.tail)+BlockSize-1)/BlockSize)
 }
 
 // Companies returns the number of companies.
@@ -675,10 +563,12 @@ type Block struct {
 	company int
 	n       int64 // the block's index among its company's
 	// unsettled is true from Generate until Settle for a company's last
-	// block, whose VAT returns Settle posts; vatDue is what one return
-	// clears, by index of Ledger.vatAccts.
+	// block, whose drawings and VAT returns Settle posts; vatDue is what
+	// one return clears, by index of Ledger.vatAccts, and drawings the
+	// drawing of each period.
 	unsettled bool
 	vatDue    []int64
+	drawings  []int64
 	docs      []document
 	items     []lineItem
 	parts     []int64 // scratch for the amounts of one document
@@ -724,7 +614,7 @@ func (l *Ledger) Generate(ci int, n int64, out *Block) {
 	out.Reset()
 	out.l, out.company, out.n = l, ci, n
 	co := &l.companies[ci]
-	out.unsettled = co.sched.vat > 0 && n == l.Blocks(ci)-1
+	out.unsettled = co.sched.tail > 0 && n == l.Blocks(ci)-1
 	r := rng.Block(l.seed, n, "journal", co.cfg.Code)
 	first, last, k, count, p2p, o2c := l.shares(ci, n)
 	fr := rng.Block(l.seed, n, "flows", co.cfg.Code)
@@ -745,8 +635,8 @@ func (l *Ledger) Generate(ci int, n int64, out *Block) {
 	slots, flowLeft := count, uint64(out.Flows.Entries)
 	for seq := first; seq < last; seq++ {
 		if k < len(co.sched.posts) && co.sched.posts[k].seq == seq {
-			if co.sched.posts[k].kind == recVAT {
-				break // the VAT returns, last: Settle posts them
+			if k >= len(co.sched.posts)-co.sched.tail {
+				break // the drawings and VAT returns, last: Settle posts them
 			}
 			l.recurringDoc(co, &co.sched.posts[k], out)
 			k++

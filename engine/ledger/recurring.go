@@ -25,7 +25,7 @@ import (
 // company and month, run down from the opening balances; and, where the
 // company's operating account would run dry, a drawing on its revolving
 // credit facility on the first day of a month, repaid when the account is
-// in funds again (cashPlan); and a VAT return per month, paid (or
+// in funds again (Settle); and a VAT return per month, paid (or
 // refunded) on the 20th of the next month, that clears the VAT the
 // month's documents posted (the opening balances in the first month's
 // return). So the fixed-asset accounts
@@ -36,10 +36,11 @@ import (
 // the company's R recurring postings, in date order, sit at sequence
 // numbers spread evenly over its N documents ((2j+1)N/2R for the j-th), so
 // every block knows from the schedule alone which of its documents are
-// recurring and never needs another block. The VAT returns are the
-// exception: they take the company's last sequence numbers, all in its
-// last block, which a run completes once every other block of the company
-// has been tallied (Ledger.Settle), as the trial balances are. Each
+// recurring and never needs another block. The drawings and the VAT
+// returns are the exception: they take the company's last sequence
+// numbers, all in its last block, which a run completes once every other
+// block of the company has been tallied (Ledger.Settle), as the trial
+// balances are. Each
 // recurring posting draws
 // from its own stream (seed, "recurring", company, kind, period), so an
 // accrual and its reversal hold the same lines wherever they land. A
@@ -112,8 +113,8 @@ var accrualReversal = template{"accrual_reversal", "SA", "R2R", "manual", "Rever
 // schedule holds what a company's recurring postings need.
 type schedule struct {
 	posts []recurring
-	// vat is the number of VAT returns, the last of posts.
-	vat    int
+	// tail is the number of drawings and VAT returns, the last of posts.
+	tail   int
 	assets []masterdata.FixedAsset
 	// gross is the gross pay of one pay period by cost centre; monthly,
 	// when payroll runs monthly, that of each calendar month (the
@@ -216,13 +217,16 @@ func (l *Ledger) plan(cfg *config.Config, co *company, env masterdata.Env) strin
 			posts = append(posts, recurring{day: dayOf(a.Acquired), kind: recAcquisition, period: int32(i), year: a.Acquired.Year(), month: a.Acquired.Month()})
 		}
 	}
+	// The postings that need every other entry of the company (Settle):
+	// the drawings on the credit facility and the VAT returns.
+	var tail []recurring
 	i := int32(0)
 	for m := time.Date(start.Year(), start.Month(), 1, 0, 0, 0, 0, time.UTC); !m.After(end); m = m.AddDate(0, 1, 0) {
 		first := m
 		if first.Before(start) {
 			first = start
 		}
-		posts = append(posts, recurring{day: dayOf(first), kind: recDraw, period: i, year: m.Year(), month: m.Month()})
+		tail = append(tail, recurring{day: dayOf(first), kind: recDraw, period: i, year: m.Year(), month: m.Month()})
 		last := m.AddDate(0, 1, -1)
 		if last.Before(start) || last.After(end) {
 			continue
@@ -244,7 +248,6 @@ func (l *Ledger) plan(cfg *config.Config, co *company, env masterdata.Env) strin
 	// The VAT return of each month (period -1: the opening balances) is
 	// due on the 20th of the next, or the next weekday; the last month's
 	// falls after the dataset and its VAT stays payable.
-	var vat []recurring
 	for p := -1; p < len(l.periods); p++ {
 		m := time.Date(start.Year(), start.Month()+time.Month(p+1), 1, 0, 0, 0, 0, time.UTC)
 		due := m.AddDate(0, 0, 19)
@@ -257,9 +260,10 @@ func (l *Ledger) plan(cfg *config.Config, co *company, env masterdata.Env) strin
 		if due.Before(start) {
 			due = start
 		}
-		vat = append(vat, recurring{day: dayOf(due), kind: recVAT, period: int32(p), year: due.Year(), month: due.Month()})
+		tail = append(tail, recurring{day: dayOf(due), kind: recVAT, period: int32(p), year: due.Year(), month: due.Month()})
 	}
-	n, r, v := co.entries, int64(len(posts)+len(vat)), int64(len(vat))
+	slices.SortStableFunc(tail, func(a, b recurring) int { return int(a.day) - int(b.day) })
+	n, r, v := co.entries, int64(len(posts)+len(tail)), int64(len(tail))
 	if r > n {
 		return co.cfg.Code + ": " + strconv.FormatInt(n, 10) + " journal entries cannot hold its " + strconv.FormatInt(r, 10) +
 			" recurring postings (payroll runs, depreciation runs, asset purchases, loan instalments, prepayment releases, month-end accruals and their reversals, VAT returns); they are left out: raise annual_transaction_volume"
@@ -267,10 +271,10 @@ func (l *Ledger) plan(cfg *config.Config, co *company, env masterdata.Env) strin
 	for j := range posts {
 		posts[j].seq = (2*int64(j) + 1) * (n - v) / (2 * (r - v))
 	}
-	for j := range vat {
-		vat[j].seq = n - v + int64(j)
+	for j := range tail {
+		tail[j].seq = n - v + int64(j)
 	}
-	sc.posts, sc.vat = append(posts, vat...), int(v)
+	sc.posts, sc.tail = append(posts, tail...), int(v)
 	sc.user = co.userIn(masterdata.Finance)
 	return ""
 }
@@ -363,16 +367,15 @@ func (l *Ledger) recurringDoc(co *company, p *recurring, out *Block) {
 			}
 		}
 	case recDraw:
+		// Settle has put each month's drawing in out.drawings,
+		// negative for a repayment.
 		d.tmpl, d.source, d.user = &creditDrawing, "recurring", sc.user
-		if co.drawings != nil {
-			if v := co.drawings[l.days[p.day].period]; v != 0 {
-				d.tmpl = &creditDrawing
-				if v < 0 {
-					d.tmpl, v = &creditRepayment, -v
-				}
-				out.items = append(out.items, lineItem{account: l.acctOperatingBank, costCenter: -1, amount: v, debit: d.tmpl == &creditDrawing},
-					lineItem{account: l.acctCreditFacility, costCenter: -1, amount: v, debit: d.tmpl == &creditRepayment})
+		if v := out.drawings[l.days[p.day].period]; v != 0 {
+			if v < 0 {
+				d.tmpl, v = &creditRepayment, -v
 			}
+			out.items = append(out.items, lineItem{account: l.acctOperatingBank, costCenter: -1, amount: v, debit: d.tmpl == &creditDrawing},
+				lineItem{account: l.acctCreditFacility, costCenter: -1, amount: v, debit: d.tmpl == &creditRepayment})
 		}
 	case recRemittance:
 		d.tmpl, d.source, d.user = &payrollRemittance, "recurring", sc.user
