@@ -1,9 +1,11 @@
 package ledger
 
 import (
+	"fmt"
 	"math/bits"
 	"math/rand/v2"
 
+	"datasynth.dev/engine/config"
 	"datasynth.dev/engine/money"
 	"datasynth.dev/engine/rng"
 )
@@ -37,6 +39,30 @@ var amountProfiles = map[string]amountProfile{
 	"manual_revenue":        {1_000, 3},
 	"cost_reclassification": {50, 2},
 	"revenue_deferral":      {20, 2},
+}
+
+// salesCut returns a warning when max_amount (max, in the minor units of
+// company c's currency) cuts the range of its customer invoices, as the
+// default 1,000,000 does for a currency worth a hundredth of a dollar:
+// its sales then shrink to fit, while payroll, computed from salaries,
+// keeps its size (lines above max_amount split), so the company books a
+// loss that no accountant would expect of it.
+func salesCut(c config.Company, perUSD int64, digits int, max int64) string {
+	p := amountProfiles["customer_invoice"]
+	hi := p.lo * perUSD * money.Pow10(digits) / 1_000_000
+	for range p.decades {
+		hi = mulCap(hi, 10)
+	}
+	if hi <= max {
+		return ""
+	}
+	usd := p.lo
+	for range p.decades {
+		usd *= 10
+	}
+	return fmt.Sprintf("%s: transactions.amounts.max_amount is %s %s, below its largest customer invoice line (%d USD, %s %s): "+
+		"its sales and purchases shrink to fit while its payroll keeps its size, so it books a loss; raise max_amount to at least %s",
+		c.Code, money.AppendMinor(nil, max, digits), c.Currency, usd, money.AppendMinor(nil, hi, digits), c.Currency, money.AppendMinor(nil, hi, digits))
 }
 
 // defaultProfile is for a template without a profile of its own.

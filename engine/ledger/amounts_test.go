@@ -241,3 +241,27 @@ fraud: {enabled: true, fraud_rate: 0.05}
 		}
 	}
 }
+
+// TestSalesCutWarning: a company whose currency makes the default
+// max_amount cut its customer invoices (JPY) is warned, with the limit
+// that keeps them whole; one in US dollars, or in yen with that limit, is
+// not.
+func TestSalesCutWarning(t *testing.T) {
+	const doc = `
+global: {seed: 7, industry: retail, start_date: "2024-01-01", period_months: 12}
+companies:
+  - {code: US1, name: A, currency: USD, country: US, annual_transaction_volume: {custom: 3000}}
+  - {code: JP1, name: B, currency: JPY, country: JP, annual_transaction_volume: {custom: 3000}}
+chart_of_accounts: {complexity: small}
+output: {formats: [csv]}
+`
+	l, _ := parseLedger(t, doc)
+	want := "JP1: transactions.amounts.max_amount is 1000000 JPY, below its largest customer invoice line (50000 USD, 7500000 JPY)"
+	if w := l.Warnings(); len(w) != 1 || !strings.HasPrefix(w[0], want) || !strings.HasSuffix(w[0], "raise max_amount to at least 7500000") {
+		t.Fatalf("warnings %q, want one starting %q", w, want)
+	}
+	l, _ = parseLedger(t, doc+"transactions: {amounts: {max_amount: 7500000}}\n")
+	if w := l.Warnings(); len(w) != 0 {
+		t.Fatalf("warnings %q with max_amount 7500000", w)
+	}
+}

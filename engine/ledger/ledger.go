@@ -289,6 +289,9 @@ func New(cfg *config.Config, seed uint64, ch *chart.Chart) *Ledger {
 			}
 			co.ranges = append(co.ranges, newAmountRange(p, perUSD, digits, min, max))
 		}
+		if w := salesCut(c, perUSD, digits, max); w != "" {
+			l.warnings = append(l.warnings, w)
+		}
 		for i := range s.CostCenters {
 			co.pcOfCC = append(co.pcOfCC, int32(s.ProfitCenterOf(i)))
 			co.ccID = append(co.ccID, masterdata.CostCenterID(c.Code, i))
