@@ -341,7 +341,7 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 }
 
 func TestBulkStopsWhenClientLeaves(t *testing.T) {
-	ts := start(t, Options{MaxBulkEntries: 50_000_000})
+	ts := startWithConfig(t, twoCompanies+longJobMasterData, Options{MaxBulkEntries: 50_000_000})
 	resp := startBulk(t, ts.url, 50_000_000)
 	resp.Body.Close()
 	waitFor(t, "the bulk job to end", func() bool { return ts.metrics.BulkActive.Load() == 0 })
@@ -353,7 +353,7 @@ func TestBulkStopsWhenClientLeaves(t *testing.T) {
 }
 
 func TestBulkJobLimit(t *testing.T) {
-	ts := start(t, Options{MaxBulkJobs: 1, MaxBulkEntries: 50_000_000})
+	ts := startWithConfig(t, twoCompanies+longJobMasterData, Options{MaxBulkJobs: 1, MaxBulkEntries: 50_000_000})
 	first := startBulk(t, ts.url, 50_000_000)
 	resp, data := call(t, "POST", ts.url+"/api/generate/bulk", `{"entry_count": 10}`)
 	wantError(t, resp, data, 503, "busy", "")

@@ -42,6 +42,18 @@ fraud:
   fraud_rate: 0.02
 `
 
+// longJobMasterData keeps the master data of a config scaled to tens of
+// millions of entries small: the tests that need a job still running
+// (to cancel it, or to leave it) would otherwise spend most of their time
+// preparing hundreds of thousands of customers and vendors.
+const longJobMasterData = `master_data:
+  vendors: {count: 50}
+  customers: {count: 50}
+  materials: {count: 50}
+  employees: {count: 20}
+  fixed_assets: {count: 20}
+`
+
 const badConfig = `global:
   industry: retial
   start_date: "2024-13-01"

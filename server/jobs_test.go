@@ -200,7 +200,7 @@ func must200(t *testing.T, ts *testServer, method, path string) []byte {
 // DataSynth, a running one too (its generation stops and its folder
 // goes); a finished one is a 409.
 func TestJobQueueAndCancel(t *testing.T) {
-	big := strings.Replace(twoCompanies, "{custom: 30000}", "{custom: 90000000}", 1)
+	big := strings.Replace(twoCompanies, "{custom: 30000}", "{custom: 90000000}", 1) + longJobMasterData
 	ts := start(t, Options{MaxBulkJobs: 1, MaxBulkEntries: 1 << 40, freeBytes: func(string) (uint64, error) { return 1 << 50, nil }})
 	running := submitJob(t, ts, mustJSON(t, map[string]any{"config": big}))
 	waitJob(t, ts, running, jobs.Running)
