@@ -19,7 +19,7 @@ import (
 func TestControlAccounts(t *testing.T) {
 	for name, cfg := range balanceConfigs(t) {
 		t.Run(name, func(t *testing.T) {
-			dir := gen(t, cfg, 2).Dir
+			dir := sharedBalanceRun(t, name, cfg)
 			accountNames := map[string]string{}
 			eachRow(t, dir, "chart_of_accounts.csv", func(cols map[string]int, rec []string) {
 				accountNames[rec[cols["account_number"]]] = rec[cols["short_description"]]

@@ -1,14 +1,54 @@
 package generate
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"datasynth.dev/engine/config"
 )
+
+// sharedRoot holds the datasets that several tests read and none writes
+// (sharedBalanceRun); TestMain removes it.
+var sharedRoot string
+
+func TestMain(m *testing.M) {
+	var err error
+	if sharedRoot, err = os.MkdirTemp("", "generate-test-"); err != nil {
+		panic(err)
+	}
+	code := m.Run()
+	os.RemoveAll(sharedRoot)
+	os.Exit(code)
+}
+
+// balanceRuns are the datasets of balanceConfigs by name, each generated
+// once for the tests that only read them.
+var balanceRuns = struct {
+	sync.Mutex
+	dirs map[string]string
+}{dirs: map[string]string{}}
+
+// sharedBalanceRun returns the folder of balance config name's dataset,
+// generated (on two threads) the first time a test asks for it.
+func sharedBalanceRun(t *testing.T, name string, cfg *config.Config) string {
+	t.Helper()
+	balanceRuns.Lock()
+	defer balanceRuns.Unlock()
+	if dir, ok := balanceRuns.dirs[name]; ok {
+		return dir
+	}
+	dir := filepath.Join(sharedRoot, name)
+	if _, err := Run(context.Background(), Options{Config: cfg, Seed: cfg.Global.Seed, Output: dir, Threads: 2, ProgramVersion: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	balanceRuns.dirs[name] = dir
+	return dir
+}
 
 // balanceConfigs are the datasets the balance invariants run on: one and two
 // companies, three chart sizes, two fiscal years starting in July, a
@@ -101,7 +141,7 @@ func readTrialBalances(t *testing.T, dir string) []tbRow {
 func TestTrialBalancesTieToJournal(t *testing.T) {
 	for name, cfg := range balanceConfigs(t) {
 		t.Run(name, func(t *testing.T) {
-			dir := gen(t, cfg, 2).Dir
+			dir := sharedBalanceRun(t, name, cfg)
 			accounts := column(t, dir, "chart_of_accounts.csv", "account_number")
 			acctCols, _, done := readCSV(t, dir, "chart_of_accounts.csv")
 			done()
