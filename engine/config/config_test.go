@@ -3,6 +3,7 @@ package config
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -526,5 +527,40 @@ func TestLZ4WarnsEveryTextFormat(t *testing.T) {
 	}
 	if len(cfg.Warnings) != 1 || !strings.Contains(cfg.Warnings[0].String(), "csv, json, json_lines files are written uncompressed") {
 		t.Fatalf("warnings = %v", cfg.Warnings)
+	}
+}
+
+// TestShortFiscalYearsWarn: fiscal years shorter than twelve months that
+// end in the same calendar year share a fiscal_year label, which the
+// parser says; fiscal years that do not share one (six months over six,
+// or twelve) draw no warning.
+func TestShortFiscalYearsWarn(t *testing.T) {
+	doc := func(start string, months, fy int) string {
+		return fmt.Sprintf("global: {seed: 1, industry: retail, start_date: %q, period_months: %d, fiscal_year_months: %d}\n", start, months, fy) +
+			"companies:\n  - {code: A1, name: A, currency: USD, country: US, annual_transaction_volume: ten_k}\n" +
+			"chart_of_accounts: {complexity: small}\noutput: {formats: [csv]}\n"
+	}
+	for _, c := range []struct {
+		start      string
+		months, fy int
+		want       string
+	}{
+		{"2024-01-01", 12, 6, "fiscal years of 6 months: the ones ending 2024-06-30 and 2024-12-31 both carry fiscal_year 2024"},
+		{"2024-03-15", 24, 4, "fiscal years of 4 months: the ones ending 2024-06-30 and 2024-10-31 both carry fiscal_year 2024"},
+		{"2024-01-01", 6, 6, ""},
+		{"2024-07-01", 12, 6, ""},
+		{"2024-01-01", 36, 12, ""},
+	} {
+		cfg, err := Parse("c.yaml", []byte(doc(c.start, c.months, c.fy)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got string
+		for _, w := range cfg.Warnings {
+			got += w.String()
+		}
+		if (c.want == "") != (got == "") || !strings.Contains(got, c.want) || c.want != "" && !strings.Contains(got, "global.fiscal_year_months") {
+			t.Errorf("%s, %d months, fiscal years of %d: warnings %q, want %q", c.start, c.months, c.fy, got, c.want)
+		}
 	}
 }

@@ -804,4 +804,28 @@ func (p *parser) crossChecks(cfg *Config) {
 		p.add(nil, "transactions.line_item_distribution", "no line count has a positive share")
 	}
 	p.balanceChecks(cfg)
+	p.fiscalYearChecks(cfg.Global)
+}
+
+// fiscalYearChecks warns when two fiscal years of the dataset end in the
+// same calendar year, as fiscal years shorter than twelve months can: the
+// fiscal_year column (the year in which a fiscal year ends) then names
+// both, and only the periods' dates tell them apart.
+func (p *parser) fiscalYearChecks(g Global) {
+	f := g.FiscalYearMonths
+	if f >= 12 || f < 1 {
+		return
+	}
+	seen := map[int]int{} // fiscal year by the year it ends in
+	for fy := 0; fy*f < g.PeriodMonths; fy++ {
+		end := time.Date(g.StartDate.Year(), g.StartDate.Month()+time.Month((fy+1)*f), 0, 0, 0, 0, 0, time.UTC)
+		if prev, ok := seen[end.Year()]; ok {
+			first := time.Date(g.StartDate.Year(), g.StartDate.Month()+time.Month((prev+1)*f), 0, 0, 0, 0, 0, time.UTC)
+			p.warn(nil, "global.fiscal_year_months", "fiscal years of %d months: the ones ending %s and %s both carry fiscal_year %d, the year in which each ends; "+
+				"tell their periods apart by period_start and period_end, or use 12 for one fiscal year per label",
+				f, first.Format(time.DateOnly), end.Format(time.DateOnly), end.Year())
+			return
+		}
+		seen[end.Year()] = fy
+	}
 }
