@@ -345,7 +345,7 @@ func New(cfg *config.Config, seed uint64, ch *chart.Chart, cal Calendar) *Flows 
 			min: max(1, cfg.Transactions.MinAmount.Minor(digits)), max: cfg.Transactions.MaxAmount.Minor(digits),
 			periodEnds: ends, periodEnded: endDays,
 		}
-		co.taxIn, co.taxOut = taxRates(c.Country)
+		co.taxIn, co.taxOut = TaxRates(c.Country)
 		for _, ids := range []struct {
 			dst *[]string
 			n   int
@@ -476,10 +476,10 @@ func (co *company) readMaster(env masterdata.Env, seed uint64, c config.Company)
 	}
 }
 
-// taxRates are the standard VAT (or GST) rates of a country in basis
+// TaxRates are the standard VAT (or GST) rates of a country in basis
 // points, on purchases and on sales. US companies collect sales tax on
 // sales and buy for resale without tax.
-func taxRates(country string) (in, out int64) {
+func TaxRates(country string) (in, out int64) {
 	rates := map[string]int64{
 		"DE": 1900, "FR": 2000, "GB": 2000, "IT": 2200, "ES": 2100, "NL": 2100, "AT": 2000, "BE": 2100,
 		"CH": 810, "SE": 2500, "DK": 2500, "NO": 2500, "FI": 2550, "PL": 2300, "IE": 2300, "PT": 2300,

@@ -3,6 +3,8 @@ package generate
 import (
 	"strings"
 	"testing"
+
+	"datasynth.dev/engine/config"
 )
 
 // TestControlAccounts checks what an accountant reads first in a trial
@@ -125,5 +127,43 @@ func TestControlAccounts(t *testing.T) {
 				t.Error("no open items at any period end")
 			}
 		})
+	}
+}
+
+// TestFacilityPlanHoldsUnderFraud: in a small company with half of its
+// entries fraudulent, the slots of the credit facility's postings and VAT
+// returns that have nothing to post hold entries that move no money (no
+// random entry, which could be a fraudulent payment), so the operating
+// account ends every month in funds as the facility planned. (The other
+// accounts of such a company are not held to their signs: duplicate
+// payments overpay its vendors.)
+func TestFacilityPlanHoldsUnderFraud(t *testing.T) {
+	cfg, err := config.Parse("small-fraud.yaml", []byte(`global: {seed: 8, industry: retail, start_date: "2024-01-01", period_months: 12}
+companies:
+  - {code: "2000", name: Harbor Retail GmbH, currency: EUR, country: DE, annual_transaction_volume: {custom: 300}}
+chart_of_accounts: {complexity: medium}
+output: {formats: [csv]}
+fraud: {enabled: true, fraud_rate: 0.5}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := gen(t, cfg, 2).Dir
+	names := map[string]string{}
+	eachRow(t, dir, "chart_of_accounts.csv", func(cols map[string]int, rec []string) {
+		names[rec[cols["account_number"]]] = rec[cols["short_description"]]
+	})
+	months := 0
+	for _, row := range readTrialBalances(t, dir) {
+		if names[row.account] != "Operating bank account" {
+			continue
+		}
+		months++
+		if row.close < 0 {
+			t.Errorf("%s %s: the operating account closes at %d", row.company, row.end, row.close)
+		}
+	}
+	if months != 12 {
+		t.Fatalf("%d month ends of the operating account, want 12", months)
 	}
 }

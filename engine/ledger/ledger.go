@@ -149,6 +149,8 @@ type Ledger struct {
 	prepayment, loanRepayment                        *template
 	acctSalaries, acctPayrollTax, acctSocialSecurity int32
 	acctOperatingBank, acctCreditFacility            int32
+	acctFacilityFee                                  int32
+	reclassify                                       int // index of cost_reclassification in templates
 	// vatAccts are the input and output VAT accounts, which the VAT
 	// returns clear; vatOf gives an account's index among them, or -1.
 	vatAccts            []int32
@@ -201,6 +203,7 @@ func New(cfg *config.Config, seed uint64, ch *chart.Chart) *Ledger {
 			*p, weights[i] = &l.templates[i], 0
 		}
 	}
+	l.reclassify = slices.IndexFunc(l.templates, func(t template) bool { return t.name == "cost_reclassification" })
 	l.flowWeights(weights)
 	l.tmplPick = rng.NewWeighted(weights)
 	named := map[string]int32{}
@@ -222,6 +225,7 @@ func New(cfg *config.Config, seed uint64, ch *chart.Chart) *Ledger {
 	l.acctSocialSecurity = account("Social security payable", chart.PayrollLiab)
 	l.acctOperatingBank = account("Operating bank account", chart.Bank)
 	l.acctCreditFacility = account("Revolving credit facility", chart.Borrowings)
+	l.acctFacilityFee = account("Interest expense", chart.Finance)
 	l.vatOf = make([]int32, len(ch.Accounts))
 	for i := range l.vatOf {
 		l.vatOf[i] = -1
@@ -572,6 +576,7 @@ type Block struct {
 	unsettled bool
 	vatDue    []int64
 	drawings  []int64
+	fee       int64 // the credit facility's monthly commitment fee
 	docs      []document
 	items     []lineItem
 	parts     []int64 // scratch for the amounts of one document

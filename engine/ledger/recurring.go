@@ -8,6 +8,7 @@ import (
 
 	"datasynth.dev/engine/chart"
 	"datasynth.dev/engine/config"
+	"datasynth.dev/engine/flows"
 	"datasynth.dev/engine/masterdata"
 	"datasynth.dev/engine/money"
 	"datasynth.dev/engine/rng"
@@ -77,6 +78,8 @@ var (
 		[]chart.Role{chart.Bank}, []chart.Role{chart.Borrowings}}
 	creditRepayment = template{"credit_repayment", "SA", "R2R", "manual", "Repayment of the revolving credit facility", "18", noParty, true,
 		[]chart.Role{chart.Borrowings}, []chart.Role{chart.Bank}}
+	creditFee = template{"credit_fee", "SA", "R2R", "automated", "Commitment fee on the revolving credit facility", "18", noParty, true,
+		[]chart.Role{chart.Finance}, []chart.Role{chart.Bank}}
 )
 
 // Loans are repaid over loanMonths and prepaid expenses released over
@@ -247,14 +250,18 @@ func (l *Ledger) plan(cfg *config.Config, co *company, env masterdata.Env) strin
 	slices.SortStableFunc(posts, func(a, b recurring) int { return int(a.day) - int(b.day) })
 	// The VAT return of each month (period -1: the opening balances) is
 	// due on the 20th of the next, or the next weekday; the last month's
-	// falls after the dataset and its VAT stays payable.
+	// falls after the dataset and its VAT stays payable. Only the flows
+	// post VAT: a company whose processes charge none (a US company, which
+	// pays no tax on purchases, with order-to-cash off) files none.
+	taxIn, taxOut := flows.TaxRates(co.cfg.Country)
+	postsVAT := (cfg.DocumentFlows.P2P.Enabled && taxIn > 0) || (cfg.DocumentFlows.O2C.Enabled && taxOut > 0)
 	for p := -1; p < len(l.periods); p++ {
 		m := time.Date(start.Year(), start.Month()+time.Month(p+1), 1, 0, 0, 0, 0, time.UTC)
 		due := m.AddDate(0, 0, 19)
 		for due.Weekday() == time.Saturday || due.Weekday() == time.Sunday {
 			due = due.AddDate(0, 0, 1)
 		}
-		if (p < 0 && !cfg.Balance.Opening) || due.After(end) {
+		if (p < 0 && !cfg.Balance.Opening) || (p >= 0 && !postsVAT) || due.After(end) {
 			continue
 		}
 		if due.Before(start) {
@@ -266,7 +273,7 @@ func (l *Ledger) plan(cfg *config.Config, co *company, env masterdata.Env) strin
 	n, r, v := co.entries, int64(len(posts)+len(tail)), int64(len(tail))
 	if r > n {
 		return co.cfg.Code + ": " + strconv.FormatInt(n, 10) + " journal entries cannot hold its " + strconv.FormatInt(r, 10) +
-			" recurring postings (payroll runs, depreciation runs, asset purchases, loan instalments, prepayment releases, month-end accruals and their reversals, VAT returns); they are left out: raise annual_transaction_volume"
+			" recurring postings (payroll runs, depreciation runs, asset purchases, loan instalments, prepayment releases, month-end accruals and their reversals, credit facility postings, VAT returns); they are left out: raise annual_transaction_volume"
 	}
 	for j := range posts {
 		posts[j].seq = (2*int64(j) + 1) * (n - v) / (2 * (r - v))
@@ -368,15 +375,19 @@ func (l *Ledger) recurringDoc(co *company, p *recurring, out *Block) {
 		}
 	case recDraw:
 		// Settle has put each month's drawing in out.drawings,
-		// negative for a repayment.
-		d.tmpl, d.source, d.user = &creditDrawing, "recurring", sc.user
+		// negative for a repayment, and the facility's monthly
+		// commitment fee in out.fee.
+		d.tmpl, d.source, d.user = &creditFee, "recurring", sc.user
 		if v := out.drawings[l.days[p.day].period]; v != 0 {
+			d.tmpl = &creditDrawing
 			if v < 0 {
 				d.tmpl, v = &creditRepayment, -v
 			}
 			out.items = append(out.items, lineItem{account: l.acctOperatingBank, costCenter: -1, amount: v, debit: d.tmpl == &creditDrawing},
 				lineItem{account: l.acctCreditFacility, costCenter: -1, amount: v, debit: d.tmpl == &creditRepayment})
 		}
+		out.items = append(out.items, lineItem{account: l.acctFacilityFee, costCenter: -1, amount: out.fee, debit: true},
+			lineItem{account: l.acctOperatingBank, costCenter: -1, amount: out.fee})
 	case recRemittance:
 		d.tmpl, d.source, d.user = &payrollRemittance, "recurring", sc.user
 		tax, fica, _ := l.withholdings(co, p.month)
@@ -426,6 +437,13 @@ func (l *Ledger) recurringDoc(co *company, p *recurring, out *Block) {
 	}
 	items := fitLimits(out.items[first:], co.minAmount, co.maxAmount, r)
 	out.items = append(out.items[:first], items...)
+	if len(items) == 0 && p.kind == recVAT {
+		// A month without VAT to clear: a reclassification takes the
+		// slot, which moves neither the bank nor the result that the
+		// drawings were planned on.
+		l.reclassification(co, &d, r, out)
+		return
+	}
 	if len(items) == 0 {
 		// Nothing to post within the limits: an ordinary document takes
 		// the slot, drawn from the posting's stream.

@@ -1,5 +1,11 @@
 package ledger
 
+import (
+	"math/rand/v2"
+
+	"datasynth.dev/engine/chart"
+)
+
 // Settlement gathers what each company's documents post to its VAT
 // accounts and its operating bank account, by period, for the drawings
 // and VAT returns of its last block (Settle).
@@ -31,13 +37,16 @@ func (b *Block) Unsettled() bool { return b.unsettled }
 // a company's last block follows its others.
 //
 // Each VAT return clears what its month's documents posted to every VAT
-// account (the first one, the opening balances). The drawings on the
-// revolving credit facility, one a month on its first day (negative for
-// a repayment), follow from the operating account's balance at each month
-// end, known exactly: where it would end below a buffer (a month of sales,
-// or what an average month takes out of it, the larger), the month's
-// drawing makes it up; once it ends above twice the buffer, the drawing
-// repays what the facility lent.
+// account (the first one, the opening balances), but for amounts below
+// min_amount, which wait for the next. The credit facility posts once a
+// month, on the first day: its commitment fee, and a drawing or
+// repayment that follows from the operating account's balance at each
+// month end, known exactly: where it would end below a buffer (a month of
+// sales, or what an average month takes out of it, the larger), the
+// month's drawing makes it up; once it ends above twice the buffer, the
+// drawing repays what the facility lent. A slot with nothing to post
+// holds a reclassification between expense accounts, never an entry that
+// moves money (recurringDoc).
 func (l *Ledger) Settle(s *Settlement, b *Block) {
 	nv := len(l.vatAccts)
 	sums, bank := s.vat[b.company], s.bank[b.company]
@@ -65,23 +74,55 @@ func (l *Ledger) Settle(s *Settlement, b *Block) {
 	co := &l.companies[b.company]
 	tail := co.sched.posts[len(co.sched.posts)-co.sched.tail:]
 
-	// What the VAT returns take from (or add to) the account.
+	// What each VAT return clears, in date order: its month's VAT (the
+	// first one, the opening balances) with what earlier returns left,
+	// account by account. A line below min_amount cannot be posted, and
+	// waits for the next return; so does a whole return whose payment
+	// would be below it.
 	np := len(l.periods)
+	dues := make([][]int64, len(tail))
+	carry := make([]int64, nv)
 	flow := append([]int64(nil), bank...)
-	for _, p := range tail {
+	for k, p := range tail {
 		if p.kind != recVAT {
 			continue
 		}
-		at := l.days[p.day].period
-		for _, v := range l.vatDue(co, sums, p.period) {
-			flow[at] += v
+		due := l.vatDue(co, sums, p.period)
+		var net int64
+		for j := range due {
+			due[j] += carry[j]
+			carry[j] = 0
+			if v := due[j]; -co.minAmount < v && v < co.minAmount {
+				carry[j], due[j] = v, 0
+			}
+			net += due[j]
 		}
+		if -co.minAmount < net && net < co.minAmount {
+			for j := range due {
+				carry[j] += due[j]
+				due[j] = 0
+			}
+			net = 0
+		}
+		dues[k] = due
+		flow[l.days[p.day].period] += net
 	}
+	// The drawings: the account's balance at each month end, the VAT
+	// returns and the facility's commitment fee included, against the
+	// buffer. A drawing or repayment is at most what maxSplit lines of
+	// max_amount post.
 	var drain int64
 	for p := range np {
 		drain -= min(flow[p], 0)
 	}
 	buffer := max(co.sales/12, drain/int64(np), 1)
+	b.fee = min(max(buffer/feeShare, co.minAmount), co.maxAmount)
+	for _, p := range tail {
+		if p.kind == recDraw {
+			flow[l.days[p.day].period] -= b.fee
+		}
+	}
+	most := maxSplit * co.maxAmount
 	b.drawings = append(b.drawings[:0], make([]int64, np)...)
 	balance := co.opening.Balances[l.acctOperatingBank]
 	var lent int64
@@ -89,20 +130,43 @@ func (l *Ledger) Settle(s *Settlement, b *Block) {
 		end := balance + flow[p]
 		switch {
 		case end < buffer:
-			b.drawings[p] = buffer - end
+			b.drawings[p] = min(buffer-end, most)
 		case lent > 0 && end > 2*buffer:
-			b.drawings[p] = -min(lent, end-2*buffer)
+			b.drawings[p] = -min(lent, end-2*buffer, most)
 		}
 		lent += b.drawings[p]
 		balance = end + b.drawings[p]
 	}
 
 	for k := range tail {
-		if p := &tail[k]; p.kind == recVAT {
-			b.vatDue = append(b.vatDue[:0], l.vatDue(co, sums, p.period)...)
+		if dues[k] != nil {
+			b.vatDue = append(b.vatDue[:0], dues[k]...)
 		}
 		l.recurringDoc(co, &tail[k], b)
 	}
+}
+
+// feeShare: the credit facility's monthly commitment fee is the buffer it
+// keeps in the operating account over feeShare (a facility of twice the
+// buffer at about 0.35% a year), within the amount limits.
+const feeShare = 1600
+
+// reclassification adds, in the place of document d (a VAT return with
+// nothing to clear), a reclassification of a vendor's costs between two
+// expense accounts, drawn from r: never fraudulent, it moves neither the
+// bank nor the result.
+func (l *Ledger) reclassification(co *company, d *document, r *rand.Rand, out *Block) {
+	t := &l.templates[l.reclassify]
+	opex := l.chart.ByRole(chart.Opex)
+	from, to := opex[r.IntN(len(opex))], opex[r.IntN(len(opex))]
+	v := co.ranges[l.reclassify].draw(r, l.benford)
+	d.tmpl, d.source = t, t.source
+	d.party, d.partyKind = int32(r.IntN(co.vendors)), vendor
+	cc := int32(r.IntN(co.ccs))
+	out.items = append(out.items, lineItem{account: int32(to), costCenter: cc, amount: v, debit: true},
+		lineItem{account: int32(from), costCenter: cc, amount: v})
+	d.lines = 2
+	l.add(out, *d, v)
 }
 
 // vatDue returns what the VAT return of period p clears on each VAT
@@ -112,7 +176,7 @@ func (l *Ledger) Settle(s *Settlement, b *Block) {
 func (l *Ledger) vatDue(co *company, sums []int64, p int32) []int64 {
 	nv := len(l.vatAccts)
 	if p >= 0 {
-		return sums[int(p)*nv : int(p+1)*nv]
+		return append([]int64(nil), sums[int(p)*nv:int(p+1)*nv]...)
 	}
 	due := make([]int64, nv)
 	for j, a := range l.vatAccts {
