@@ -80,6 +80,17 @@ func shapeOf(cfg *config.Config) shape {
 	return shape{p, cfg.Balance}
 }
 
+// IndustryCostOfSales is the cost of sales of revenue rev at the gross
+// margin of DataSynth's figures for industry (never at
+// balance.target_gross_margin, which shapes the opening sheet alone).
+func IndustryCostOfSales(industry string, rev int64) int64 {
+	p, ok := profiles[industry]
+	if !ok {
+		p = manufacturing
+	}
+	return rev - money.MulDiv(rev, p.margin, bp)
+}
+
 // cogs is the cost of sales of revenue rev: rev less the gross margin.
 func (s shape) cogs(rev int64) int64 {
 	if s.b.HasGrossMargin {

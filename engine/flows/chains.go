@@ -23,8 +23,11 @@ type gen struct {
 	// p2pLeft and o2cLeft are the targets of each process.
 	left, p2pLeft, o2cLeft int
 	// services is the range of the block's purchases of services and
-	// consumables (servicesSpan).
-	services span
+	// consumables (servicesSpan), budget what is left of what the block
+	// spends on them, and subcontract what is left of its part that buys
+	// the services the company sells, as their cost of sales.
+	services            span
+	budget, subcontract int64
 }
 
 // wait returns the day a document that follows one dated day falls on,
@@ -362,7 +365,11 @@ func (g *gen) buyForCash(m int32, qty int64, day int32) {
 // day (a calendar index), within the amount limits.
 func (g *gen) procureToPay(m int32, qty int64, day int32) {
 	co, r := g.co, g.r
-	if m < 0 {
+	forUse := m < 0
+	if forUse {
+		if g.budget <= 0 {
+			return
+		}
 		day = int32(g.f.cal.Lead + g.f.cal.Start.Pick(r))
 		m, qty = g.pick(co.bought, g.services, co.buyPrice, co.taxIn, false)
 	}
@@ -373,6 +380,9 @@ func (g *gen) procureToPay(m int32, qty int64, day int32) {
 	price := max(1, co.buyPrice[m]*int64(9500+r.IntN(1001))/10000)
 	if !g.fits(qty*price, co.taxIn, 0) {
 		price = co.buyPrice[m]
+	}
+	if forUse {
+		g.budget -= qty * price
 	}
 	vend := int32(r.IntN(co.sizes.Vendors))
 	buyer := g.user(buyer)
@@ -400,8 +410,14 @@ func (g *gen) procureToPay(m int32, qty int64, day int32) {
 			day = g.wait(day, p2p.toInvoice)
 		} else {
 			// Services and consumables are invoiced against the order
-			// (a two-way match) and expensed by the invoice.
+			// (a two-way match) and expensed by the invoice: a service
+			// the company sells itself, bought from a subcontractor, to
+			// cost of sales.
 			clearing = acct.expense[int(m)%len(acct.expense)]
+			if co.resold[m] && g.subcontract > 0 {
+				clearing = acct.cogs[int(m)%len(acct.cogs)]
+				g.subcontract -= value
+			}
 		}
 		if !g.canPost(day) {
 			return

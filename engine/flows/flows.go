@@ -27,8 +27,10 @@ package flows
 
 import (
 	"math/rand/v2"
+	"slices"
 	"strconv"
 
+	"datasynth.dev/engine/balance"
 	"datasynth.dev/engine/chart"
 	"datasynth.dev/engine/config"
 	"datasynth.dev/engine/internal/csvrow"
@@ -221,7 +223,10 @@ type company struct {
 	cost, buyPrice, listPrice []int64
 	stock                     []bool
 	sellable                  []int32 // materials sold
-	bought                    []int32 // materials bought for use (services, supplies)
+	// resold: the material is a service that a company selling services
+	// alone also buys from subcontractors, as cost of sales.
+	resold []bool
+	bought []int32 // materials bought for use (services, supplies)
 	// Payment terms of each vendor and customer, as indexes into terms.
 	vendTerms, custTerms []uint8
 	terms                []terms
@@ -253,26 +258,38 @@ type span struct{ lo, hi int64 }
 // servicesShare is what a company spends on services and consumables from
 // its vendors, in percent of its sales: rent, utilities, maintenance,
 // supplies, the running costs beside the goods it sells, its payroll and
-// its depreciation.
+// its depreciation. A company that sells services spends, besides, their
+// cost of sales (Flows.serviceCost) on them.
 const servicesShare = 15
 
 // servicesSpan returns the range of the block's purchases of services and
 // consumables: co.buy's range, with its whole decades (and so Benford's
 // first digits), moved so that the purchases the block's procure-to-pay
 // share leaves room for (about two entries each: the invoice and its
-// payment) average servicesShare percent of the block's sales. Without
-// sales in the block (order-to-cash off), co.buy's range stands.
+// payment) average what the block spends on them: servicesShare percent
+// of its sales, and the cost of the services among them. It sets
+// g.budget to that spend: purchases stop once it is spent, as whole
+// units of a dear material can take more than the range's average.
+// Without sales in the block (order-to-cash off), co.buy's range stands
+// and nothing bounds the purchases.
 func (g *gen) servicesSpan() span {
 	co, b := g.co, g.b
-	var sales int64
+	var sales, services int64
 	for _, i := range b.byKind[CustomerInvoice] {
-		sales += b.Docs[i].Net
+		d := &b.Docs[i]
+		sales += d.Net
+		if co.resold[d.Material] {
+			services += d.Net
+		}
 	}
 	sp := co.buy
 	n := int64(g.p2pLeft / 2)
+	g.budget, g.subcontract = 1<<63-1, 0
 	if sales <= 0 || n <= 0 || sp.lo <= 0 || sp.hi <= sp.lo {
 		return sp
 	}
+	g.subcontract = money.MulDiv(services, g.f.serviceCost, 1_000_000)
+	g.budget = money.MulDiv(sales, servicesShare, 100) + g.subcontract
 	// The mean of a log-uniform lo..lo*ratio is lo*(ratio-1)/ln(ratio);
 	// ln(10) = 2.302585, and ratio is a power of ten but where the
 	// amount limits cut the range.
@@ -282,7 +299,7 @@ func (g *gen) servicesSpan() span {
 		lnMilli += 2303
 	}
 	lnMilli = max(lnMilli, 693) // at least ln(2)
-	target := money.MulDiv(sales, servicesShare, 100*n)
+	target := g.budget / n
 	lo := max(money.MulDiv(target, lnMilli, 1000*max(1, ratio-1)), co.min, 1)
 	hi := lo * ratio
 	if hi > co.max || hi/ratio != lo {
@@ -300,6 +317,10 @@ type Flows struct {
 	acctNo    []string // account number by chart index
 	companies []company
 	p2p, o2c  process
+	// serviceCost is what the services a company sells cost it, per
+	// million of their revenue: its industry's cost of sales
+	// (balance.IndustryCostOfSales).
+	serviceCost int64
 }
 
 // role is who creates a document.
@@ -319,7 +340,8 @@ var deptOf = [...]int{buyer: 1, warehouse: 6, accountant: masterdata.Finance, se
 // customers tables to read prices and payment terms.
 func New(cfg *config.Config, seed uint64, ch *chart.Chart, cal Calendar) *Flows {
 	env := masterdata.NewEnv(cfg, ch)
-	f := &Flows{seed: seed, cal: cal, maxWeight: 1, p2p: newProcess(cfg.DocumentFlows.P2P), o2c: newProcess(cfg.DocumentFlows.O2C)}
+	f := &Flows{seed: seed, cal: cal, maxWeight: 1, p2p: newProcess(cfg.DocumentFlows.P2P), o2c: newProcess(cfg.DocumentFlows.O2C),
+		serviceCost: balance.IndustryCostOfSales(cfg.Global.Industry, 1_000_000)}
 	for _, w := range cal.Weight {
 		f.maxWeight = max(f.maxWeight, w)
 	}
@@ -462,6 +484,15 @@ func (co *company) readMaster(env masterdata.Env, seed uint64, c config.Company)
 			for i := range s.Materials {
 				co.sellable = append(co.sellable, int32(i))
 			}
+		}
+	}
+	// A company that sells services alone (a carrier, say) buys part of
+	// them from subcontractors: their cost of sales. One that also sells
+	// goods has those goods' cost, and its staff deliver its services.
+	co.resold = make([]bool, s.Materials)
+	if !slices.ContainsFunc(co.sellable, func(m int32) bool { return co.stock[m] }) {
+		for _, m := range co.sellable {
+			co.resold[m] = true
 		}
 	}
 	if len(co.bought) == 0 {

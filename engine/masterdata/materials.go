@@ -69,6 +69,8 @@ var catalogs = map[string][]item{
 		{"raw_material", "chemicals", "T", "Thermal Coal", 6_000, 20_000, 0}, {"spare_part", "mechanical", "EA", "Turbine Blade", 500_000, 5_000_000, 0},
 		{"spare_part", "electronics", "EA", "Transformer Bushing", 80_000, 600_000, 0}, {"spare_part", "electronics", "EA", "Smart Meter", 6_000, 25_000, 0},
 		{"operating_supplies", "safety_equipment", "EA", "Arc Flash Suit", 30_000, 120_000, 0}, {"raw_material", "chemicals", "L", "Lubricating Oil", 300, 1_200, 1_095},
+		{"finished_good", "finished_goods", "MWH", "Electricity - Baseload", 4_000, 9_000, 0}, {"finished_good", "finished_goods", "MWH", "Electricity - Peak", 7_000, 16_000, 0},
+		{"service", "services", "EA", "Grid Connection Service", 50_000, 500_000, 0},
 	},
 	"transportation": {
 		{"raw_material", "chemicals", "L", "Diesel Fuel", 80, 200, 365}, {"spare_part", "mechanical", "EA", "Truck Tyre", 25_000, 80_000, 0},
