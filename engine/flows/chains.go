@@ -24,8 +24,9 @@ type gen struct {
 	left, p2pLeft, o2cLeft int
 	// services is the range of the block's purchases of services and
 	// consumables (servicesSpan), budget what is left of what the block
-	// spends on them, and subcontract what is left of its part that buys
-	// the services the company sells, as their cost of sales.
+	// spends on them as running costs, and subcontract what is left of
+	// what it spends on the services the company sells, as their cost of
+	// sales.
 	services            span
 	budget, subcontract int64
 }
@@ -366,12 +367,20 @@ func (g *gen) buyForCash(m int32, qty int64, day int32) {
 func (g *gen) procureToPay(m int32, qty int64, day int32) {
 	co, r := g.co, g.r
 	forUse := m < 0
+	// subcontracted: a service the company sells, bought for its cost of
+	// sales; otherwise a running cost.
+	subcontracted := false
 	if forUse {
-		if g.budget <= 0 {
+		subcontracted = g.subcontract > 0 && (g.budget <= 0 || r.IntN(2) == 0)
+		if !subcontracted && g.budget <= 0 {
 			return
 		}
+		from := co.bought
+		if subcontracted {
+			from = co.resold
+		}
 		day = int32(g.f.cal.Lead + g.f.cal.Start.Pick(r))
-		m, qty = g.pick(co.bought, g.services, co.buyPrice, co.taxIn, false)
+		m, qty = g.pick(from, g.services, co.buyPrice, co.taxIn, false)
 	}
 	if qty == 0 {
 		return
@@ -381,7 +390,10 @@ func (g *gen) procureToPay(m int32, qty int64, day int32) {
 	if !g.fits(qty*price, co.taxIn, 0) {
 		price = co.buyPrice[m]
 	}
-	if forUse {
+	switch {
+	case subcontracted:
+		g.subcontract -= qty * price
+	case forUse:
 		g.budget -= qty * price
 	}
 	vend := int32(r.IntN(co.sizes.Vendors))
@@ -414,9 +426,8 @@ func (g *gen) procureToPay(m int32, qty int64, day int32) {
 			// the company sells itself, bought from a subcontractor, to
 			// cost of sales.
 			clearing = acct.expense[int(m)%len(acct.expense)]
-			if co.resold[m] && g.subcontract > 0 {
+			if subcontracted {
 				clearing = acct.cogs[int(m)%len(acct.cogs)]
-				g.subcontract -= value
 			}
 		}
 		if !g.canPost(day) {

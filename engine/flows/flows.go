@@ -223,9 +223,9 @@ type company struct {
 	cost, buyPrice, listPrice []int64
 	stock                     []bool
 	sellable                  []int32 // materials sold
-	// resold: the material is a service that a company selling services
-	// alone also buys from subcontractors, as cost of sales.
-	resold []bool
+	// resold are the services that a company selling services alone
+	// also buys from subcontractors, as cost of sales.
+	resold []int32
 	bought []int32 // materials bought for use (services, supplies)
 	// Payment terms of each vendor and customer, as indexes into terms.
 	vendTerms, custTerms []uint8
@@ -278,7 +278,7 @@ func (g *gen) servicesSpan() span {
 	for _, i := range b.byKind[CustomerInvoice] {
 		d := &b.Docs[i]
 		sales += d.Net
-		if co.resold[d.Material] {
+		if slices.Contains(co.resold, d.Material) {
 			services += d.Net
 		}
 	}
@@ -289,7 +289,7 @@ func (g *gen) servicesSpan() span {
 		return sp
 	}
 	g.subcontract = money.MulDiv(services, g.f.serviceCost, 1_000_000)
-	g.budget = money.MulDiv(sales, servicesShare, 100) + g.subcontract
+	g.budget = money.MulDiv(sales, servicesShare, 100)
 	// The mean of a log-uniform lo..lo*ratio is lo*(ratio-1)/ln(ratio);
 	// ln(10) = 2.302585, and ratio is a power of ten but where the
 	// amount limits cut the range.
@@ -299,7 +299,7 @@ func (g *gen) servicesSpan() span {
 		lnMilli += 2303
 	}
 	lnMilli = max(lnMilli, 693) // at least ln(2)
-	target := g.budget / n
+	target := (g.budget + g.subcontract) / n
 	lo := max(money.MulDiv(target, lnMilli, 1000*max(1, ratio-1)), co.min, 1)
 	hi := lo * ratio
 	if hi > co.max || hi/ratio != lo {
@@ -489,11 +489,8 @@ func (co *company) readMaster(env masterdata.Env, seed uint64, c config.Company)
 	// A company that sells services alone (a carrier, say) buys part of
 	// them from subcontractors: their cost of sales. One that also sells
 	// goods has those goods' cost, and its staff deliver its services.
-	co.resold = make([]bool, s.Materials)
 	if !slices.ContainsFunc(co.sellable, func(m int32) bool { return co.stock[m] }) {
-		for _, m := range co.sellable {
-			co.resold[m] = true
-		}
+		co.resold = co.sellable
 	}
 	if len(co.bought) == 0 {
 		for i := range s.Materials {

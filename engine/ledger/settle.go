@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 
 	"datasynth.dev/engine/chart"
+	"datasynth.dev/engine/money"
 )
 
 // Settlement gathers what each company's documents post to its VAT
@@ -78,8 +79,10 @@ func (l *Ledger) Settle(s *Settlement, b *Block) {
 	// first one, the opening balances) with what earlier returns left,
 	// account by account. A line below min_amount cannot be posted, and
 	// waits for the next return; so does a whole return whose payment
-	// would be below it.
+	// would be below it. What a line cannot carry in maxSplit lines of
+	// max_amount waits too, and a whole return whose payment could not.
 	np := len(l.periods)
+	most := maxSplit * co.maxAmount
 	dues := make([][]int64, len(tail))
 	carry := make([]int64, nv)
 	flow := append([]int64(nil), bank...)
@@ -95,9 +98,31 @@ func (l *Ledger) Settle(s *Settlement, b *Block) {
 			if v := due[j]; -co.minAmount < v && v < co.minAmount {
 				carry[j], due[j] = v, 0
 			}
+			if v := due[j]; v > most || v < -most {
+				due[j] = max(-most, min(v, most))
+				carry[j] = v - due[j]
+			}
 			net += due[j]
 		}
-		if -co.minAmount < net && net < co.minAmount {
+		if net > most || net < -most {
+			// The payment would need more lines than a posting holds:
+			// every account clears its share of what one can pay.
+			abs := max(net, -net)
+			net = 0
+			for j, v := range due {
+				part := money.MulDiv(max(v, -v), most, abs)
+				if v < 0 {
+					part = -part
+				}
+				if -co.minAmount < part && part < co.minAmount {
+					part = 0
+				}
+				carry[j] += v - part
+				due[j] = part
+				net += part
+			}
+		}
+		if -co.minAmount < net && net < co.minAmount || net > most || net < -most {
 			for j := range due {
 				carry[j] += due[j]
 				due[j] = 0
@@ -122,17 +147,19 @@ func (l *Ledger) Settle(s *Settlement, b *Block) {
 			flow[l.days[p.day].period] -= b.fee
 		}
 	}
-	most := maxSplit * co.maxAmount
 	b.drawings = append(b.drawings[:0], make([]int64, np)...)
 	balance := co.opening.Balances[l.acctOperatingBank]
 	var lent int64
 	for p := range np {
 		end := balance + flow[p]
+		// A drawing is at least min_amount; a repayment below it waits.
 		switch {
 		case end < buffer:
-			b.drawings[p] = min(buffer-end, most)
+			b.drawings[p] = min(max(buffer-end, co.minAmount), most)
 		case lent > 0 && end > 2*buffer:
-			b.drawings[p] = -min(lent, end-2*buffer, most)
+			if v := min(lent, end-2*buffer, most); v >= co.minAmount {
+				b.drawings[p] = -v
+			}
 		}
 		lent += b.drawings[p]
 		balance = end + b.drawings[p]
