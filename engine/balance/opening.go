@@ -72,23 +72,22 @@ type shape struct {
 	b config.Balance
 }
 
-func shapeOf(cfg *config.Config) shape {
-	p, ok := profiles[cfg.Global.Industry]
-	if !ok {
-		p = manufacturing
+func shapeOf(cfg *config.Config) shape { return shape{profileOf(cfg.Global.Industry), cfg.Balance} }
+
+// profileOf is industry's profile, manufacturing's for an industry
+// DataSynth has no figures for.
+func profileOf(industry string) profile {
+	if p, ok := profiles[industry]; ok {
+		return p
 	}
-	return shape{p, cfg.Balance}
+	return manufacturing
 }
 
 // IndustryCostOfSales is the cost of sales of revenue rev at the gross
 // margin of DataSynth's figures for industry (never at
 // balance.target_gross_margin, which shapes the opening sheet alone).
 func IndustryCostOfSales(industry string, rev int64) int64 {
-	p, ok := profiles[industry]
-	if !ok {
-		p = manufacturing
-	}
-	return rev - money.MulDiv(rev, p.margin, bp)
+	return shape{profile: profileOf(industry)}.cogs(rev)
 }
 
 // cogs is the cost of sales of revenue rev: rev less the gross margin.

@@ -274,13 +274,14 @@ const servicesShare = 15
 // and nothing bounds the purchases.
 func (g *gen) servicesSpan() span {
 	co, b := g.co, g.b
-	var sales, services int64
+	var sales int64
 	for _, i := range b.byKind[CustomerInvoice] {
-		d := &b.Docs[i]
-		sales += d.Net
-		if slices.Contains(co.resold, d.Material) {
-			services += d.Net
-		}
+		sales += b.Docs[i].Net
+	}
+	// A company that resells services sells nothing else.
+	var services int64
+	if co.resold != nil {
+		services = sales
 	}
 	sp := co.buy
 	n := int64(g.p2pLeft / 2)

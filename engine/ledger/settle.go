@@ -74,103 +74,118 @@ func (l *Ledger) Settle(s *Settlement, b *Block) {
 	b.unsettled = false
 	co := &l.companies[b.company]
 	tail := co.sched.posts[len(co.sched.posts)-co.sched.tail:]
-
-	// What each VAT return clears, in date order: its month's VAT (the
-	// first one, the opening balances) with what earlier returns left,
-	// account by account. A line below min_amount cannot be posted, and
-	// waits for the next return; so does a whole return whose payment
-	// would be below it. What a line cannot carry in maxSplit lines of
-	// max_amount waits too, and a whole return whose payment could not.
-	np := len(l.periods)
-	most := maxSplit * co.maxAmount
-	dues := make([][]int64, len(tail))
-	carry := make([]int64, nv)
 	flow := append([]int64(nil), bank...)
-	for k, p := range tail {
-		if p.kind != recVAT {
-			continue
-		}
-		due := l.vatDue(co, sums, p.period)
-		var net int64
-		for j := range due {
-			due[j] += carry[j]
-			carry[j] = 0
-			if v := due[j]; -co.minAmount < v && v < co.minAmount {
-				carry[j], due[j] = v, 0
-			}
-			if v := due[j]; v > most || v < -most {
-				due[j] = max(-most, min(v, most))
-				carry[j] = v - due[j]
-			}
-			net += due[j]
-		}
-		if net > most || net < -most {
-			// The payment would need more lines than a posting holds:
-			// every account clears its share of what one can pay.
-			abs := max(net, -net)
-			net = 0
-			for j, v := range due {
-				part := money.MulDiv(max(v, -v), most, abs)
-				if v < 0 {
-					part = -part
-				}
-				if -co.minAmount < part && part < co.minAmount {
-					part = 0
-				}
-				carry[j] += v - part
-				due[j] = part
-				net += part
-			}
-		}
-		if -co.minAmount < net && net < co.minAmount || net > most || net < -most {
-			for j := range due {
-				carry[j] += due[j]
-				due[j] = 0
-			}
-			net = 0
-		}
-		dues[k] = due
-		flow[l.days[p.day].period] += net
-	}
-	// The drawings: the account's balance at each month end, the VAT
-	// returns and the facility's commitment fee included, against the
-	// buffer. A drawing or repayment is at most what maxSplit lines of
-	// max_amount post.
-	var drain int64
-	for p := range np {
-		drain -= min(flow[p], 0)
-	}
-	buffer := max(co.sales/12, drain/int64(np), 1)
-	b.fee = min(max(buffer/feeShare, co.minAmount), co.maxAmount)
-	for _, p := range tail {
-		if p.kind == recDraw {
-			flow[l.days[p.day].period] -= b.fee
-		}
-	}
-	b.drawings = append(b.drawings[:0], make([]int64, np)...)
-	balance := co.opening.Balances[l.acctOperatingBank]
-	var lent int64
-	for p := range np {
-		end := balance + flow[p]
-		// A drawing is at least min_amount; a repayment below it waits.
-		switch {
-		case end < buffer:
-			b.drawings[p] = min(max(buffer-end, co.minAmount), most)
-		case lent > 0 && end > 2*buffer:
-			if v := min(lent, end-2*buffer, most); v >= co.minAmount {
-				b.drawings[p] = -v
-			}
-		}
-		lent += b.drawings[p]
-		balance = end + b.drawings[p]
-	}
-
+	dues := l.vatReturns(co, sums, tail, flow)
+	b.fee, b.drawings = l.drawings(co, tail, flow, b.drawings)
 	for k := range tail {
 		if dues[k] != nil {
 			b.vatDue = append(b.vatDue[:0], dues[k]...)
 		}
 		l.recurringDoc(co, &tail[k], b)
 	}
+}
+
+// vatReturns returns what each VAT return among tail clears, by index of
+// tail and of Ledger.vatAccts, in date order: its month's VAT (the first
+// one, the opening balances; sums as Settlement.vat holds them) with what
+// earlier returns left, account by account, and adds each return's
+// payment or refund to flow, the operating account's movement by period.
+func (l *Ledger) vatReturns(co *company, sums []int64, tail []recurring, flow []int64) [][]int64 {
+	dues := make([][]int64, len(tail))
+	carry := make([]int64, len(l.vatAccts))
+	for k, p := range tail {
+		if p.kind == recVAT {
+			dues[k] = l.vatDue(co, sums, p.period)
+			flow[l.days[p.day].period] += fitReturn(dues[k], carry, co.minAmount, maxSplit*co.maxAmount)
+		}
+	}
+	return dues
+}
+
+// fitReturn makes the amounts a VAT return clears (due, by account, with
+// what earlier returns left in carry added) postable, and returns the
+// payment (negative) or refund. A line below low (min_amount) cannot be
+// posted, and waits in carry for the next return; so does a whole return
+// whose payment would be below it. What a line cannot carry in most (the
+// maxSplit lines of max_amount a posting holds) waits too; a payment
+// above most clears each account's share of most.
+func fitReturn(due, carry []int64, low, most int64) (net int64) {
+	for j := range due {
+		due[j] += carry[j]
+		carry[j] = 0
+		if v := due[j]; -low < v && v < low {
+			carry[j], due[j] = v, 0
+		}
+		if v := due[j]; v > most || v < -most {
+			due[j] = max(-most, min(v, most))
+			carry[j] = v - due[j]
+		}
+		net += due[j]
+	}
+	if net > most || net < -most {
+		abs := max(net, -net)
+		net = 0
+		for j, v := range due {
+			part := money.MulDiv(max(v, -v), most, abs)
+			if v < 0 {
+				part = -part
+			}
+			if -low < part && part < low {
+				part = 0
+			}
+			carry[j] += v - part
+			due[j] = part
+			net += part
+		}
+	}
+	if -low < net && net < low || net > most || net < -most {
+		for j := range due {
+			carry[j] += due[j]
+			due[j] = 0
+		}
+		net = 0
+	}
+	return net
+}
+
+// drawings plans company co's credit facility from flow, the operating
+// account's exact movement by period (VAT returns included): the monthly
+// commitment fee, and each period's drawing (negative for a repayment),
+// in drawn (reused). The buffer is a month of sales or what an average
+// period takes out, the larger; a drawing or repayment is at most what
+// maxSplit lines of max_amount post, a drawing at least min_amount, and a
+// repayment below it waits.
+func (l *Ledger) drawings(co *company, tail []recurring, flow, drawn []int64) (fee int64, _ []int64) {
+	np := len(l.periods)
+	var drain int64
+	for p := range np {
+		drain -= min(flow[p], 0)
+	}
+	buffer := max(co.sales/12, drain/int64(np), 1)
+	fee = min(max(buffer/feeShare, co.minAmount), co.maxAmount)
+	for _, p := range tail {
+		if p.kind == recDraw {
+			flow[l.days[p.day].period] -= fee
+		}
+	}
+	most := maxSplit * co.maxAmount
+	drawn = append(drawn[:0], make([]int64, np)...)
+	balance := co.opening.Balances[l.acctOperatingBank]
+	var lent int64
+	for p := range np {
+		end := balance + flow[p]
+		switch {
+		case end < buffer:
+			drawn[p] = min(max(buffer-end, co.minAmount), most)
+		case lent > 0 && end > 2*buffer:
+			if v := min(lent, end-2*buffer, most); v >= co.minAmount {
+				drawn[p] = -v
+			}
+		}
+		lent += drawn[p]
+		balance = end + drawn[p]
+	}
+	return fee, drawn
 }
 
 // feeShare: the credit facility's monthly commitment fee is the buffer it
