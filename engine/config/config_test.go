@@ -81,6 +81,14 @@ func TestParseProblems(t *testing.T) {
 			[]string{`fraud.fraud_type_distribution.duplicate_payment: `}},
 		"empty country": {"country: US", `country: ""`,
 			[]string{`companies[0].country: "" is not a two-letter ISO 3166 country code`}},
+		"private-use country": {"country: US", "country: XX",
+			[]string{`companies[0].country: "XX" is no country in ISO 3166; give a two-letter country code such as "US" or "DE"`}},
+		"a union, not a country": {"country: US", "country: EU",
+			[]string{`companies[0].country: "EU" is no country in ISO 3166`}},
+		"reserved code of a country": {"country: US", "country: UK",
+			[]string{`companies[0].country: "UK" is not the ISO 3166 code of a current country; did you mean "GB"?`}},
+		"lower-case country": {"country: US", "country: de",
+			[]string{`companies[0].country: "de" is not an ISO 3166 country code; did you mean "DE"?`}},
 		"empty name": {"name: Test Co", `name: " "`,
 			[]string{`companies[0].name: is empty; give the company's name`}},
 		"code too long": {`code: "1000"`, `code: "12345678901234567890123456789012345678901"`,
@@ -561,6 +569,23 @@ func TestShortFiscalYearsWarn(t *testing.T) {
 		}
 		if (c.want == "") != (got == "") || !strings.Contains(got, c.want) || c.want != "" && !strings.Contains(got, "global.fiscal_year_months") {
 			t.Errorf("%s, %d months, fiscal years of %d: warnings %q, want %q", c.start, c.months, c.fy, got, c.want)
+		}
+	}
+}
+
+// TestCountryCodes: the countries the master data has profiles for, their
+// partner countries, and codes in general use without a profile (Hong
+// Kong, Kosovo) are accepted; private-use codes, groupings and withdrawn
+// or reserved codes are not.
+func TestCountryCodes(t *testing.T) {
+	for _, code := range strings.Fields("US CA MX BR GB DE FR NL CH IT ES JP CN IN AU AE AR KR NZ SG TW HK XK TR ZA") {
+		if msg := countryProblem(code); msg != "" {
+			t.Errorf("%s: %s", code, msg)
+		}
+	}
+	for _, code := range strings.Fields("XX ZZ AA QM XA EU UN UK DD Us U1") {
+		if countryProblem(code) == "" {
+			t.Errorf("%s accepted as a country", code)
 		}
 	}
 }

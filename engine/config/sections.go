@@ -209,8 +209,10 @@ func (p *parser) companies(n *yaml.Node, path string, cfg *Config) {
 			}},
 			{"country", true, func(n *yaml.Node, path string) {
 				c.Country = p.str(n, path)
-				if n.Kind == yaml.ScalarNode && (len(c.Country) != 2 || strings.ToUpper(c.Country) != c.Country) {
-					p.add(n, path, "%q is not a two-letter ISO 3166 country code such as \"US\" or \"DE\"", c.Country)
+				if n.Kind == yaml.ScalarNode {
+					if msg := countryProblem(c.Country); msg != "" {
+						p.add(n, path, "%s", msg)
+					}
 				}
 			}},
 			{"fiscal_year_variant", false, func(n *yaml.Node, path string) {
