@@ -43,6 +43,10 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"generate", "--demo", "--output", file}, exitInvalid},
 		{[]string{"generate", "--demo", "--output", dir}, exitInvalid}, // not empty
 		{[]string{"generate", "--demo", "--output", filepath.Join(dir, "ok"), "-q"}, exitOK},
+		{[]string{"verify", "-o", filepath.Join(dir, "ok"), "--checksums", "--record-counts"}, exitOK},
+		{[]string{"verify", "-o", dir}, exitInvalid}, // no manifest
+		{[]string{"verify", "-o", filepath.Join(dir, "ok"), "--check"}, exitInvalid},
+		{[]string{"fingerprint", "extract"}, exitInvalid},
 	} {
 		if got := run(c.args, io.Discard, io.Discard); got != c.want {
 			t.Errorf("datasynth-data %v exited %d, want %d", c.args, got, c.want)

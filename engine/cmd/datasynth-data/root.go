@@ -107,6 +107,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	return exitFailure
 }
 
+// dataSynthOnly are DataSynth's commands that this generator lacks: a
+// DataSynth user who types one is told so rather than "unknown command".
+var dataSynthOnly = map[string]bool{"fingerprint": true, "scenario": true, "audit": true}
+
 func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
 	g := &globals{stderr: stderr, logLevel: slog.LevelWarn}
 	v := buildVersions()
@@ -124,6 +128,7 @@ version give byte-identical files on any machine and any thread count.` + exitCo
 		Example: `  datasynth-data init -o config.yaml
   datasynth-data validate -c config.yaml
   datasynth-data generate -c config.yaml -o ./output
+  datasynth-data verify -o ./output --checksums
   datasynth-data info --json`,
 		Version:       v.String(),
 		SilenceUsage:  true,
@@ -135,6 +140,9 @@ version give byte-identical files on any machine and any thread count.` + exitCo
 	root.RunE = func(cmd *cobra.Command, args []string) error {
 		if len(args) == 0 {
 			return cmd.Help()
+		}
+		if dataSynthOnly[args[0]] {
+			return invalid(fmt.Errorf("%q is a DataSynth command that this generator does not support (it has generate, validate, init, info and verify)", args[0]))
 		}
 		msg := fmt.Sprintf("unknown command %q", args[0])
 		if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
@@ -156,6 +164,7 @@ version give byte-identical files on any machine and any thread count.` + exitCo
 		newValidateCmd(),
 		newInitCmd(),
 		newInfoCmd(),
+		newVerifyCmd(g),
 	)
 	return root
 }
