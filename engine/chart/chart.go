@@ -10,6 +10,7 @@ package chart
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 )
 
@@ -64,16 +65,50 @@ type Account struct {
 	Control, Suspense bool
 	// PL is true for income-statement accounts, which carry a cost centre.
 	PL bool
+	// leaf is the position of the account's name, or of the name it is a
+	// variant of, in its group's list of names.
+	leaf int
 }
 
 // Chart is a built chart with the postable accounts indexed by role.
 type Chart struct {
 	Accounts []Account
 	byRole   map[Role][]int
+	sold     sold
 }
 
 // ByRole returns the postable accounts of a role, by index into Accounts.
 func (c *Chart) ByRole(r Role) []int { return c.byRole[r] }
+
+// Sales returns the revenue and cost-of-sales accounts that a sale posts
+// to: for goods sold from stock (goods true) or for services, the
+// industry's accounts for them and their variants, never the accounts
+// kept for other postings (scrap sales, gift card breakage, shrinkage,
+// write-downs, freight). A chart too small to hold one of them gets every
+// account of the role.
+func (c *Chart) Sales(goods bool) (revenue, cost []int) {
+	rev, cst := c.sold.servicesRevenue, c.sold.servicesCost
+	if goods {
+		rev, cst = c.sold.goodsRevenue, c.sold.goodsCost
+	}
+	return c.leaves(Revenue, rev), c.leaves(COGS, cst)
+}
+
+// leaves returns the accounts of role r whose name, or the name they are a
+// variant of, is at one of the positions of the group's list; all of the
+// role's accounts when none is.
+func (c *Chart) leaves(r Role, positions []int) []int {
+	var out []int
+	for _, a := range c.byRole[r] {
+		if slices.Contains(positions, c.Accounts[a].leaf) {
+			out = append(out, a)
+		}
+	}
+	if len(out) == 0 {
+		return c.byRole[r]
+	}
+	return out
+}
 
 type class struct {
 	number, name, typ string
@@ -218,7 +253,7 @@ func Build(industry string, size int, industrySpecific bool) (*Chart, error) {
 		}
 	}
 
-	c := &Chart{byRole: map[Role][]int{}}
+	c := &Chart{byRole: map[Role][]int{}, sold: ind.sold}
 	for _, cl := range classes {
 		first := len(c.Accounts)
 		c.Accounts = append(c.Accounts, Account{
@@ -261,6 +296,7 @@ func Build(industry string, size int, industrySpecific bool) (*Chart, error) {
 					Control:       g.role == Receivables || g.role == Payables,
 					Suspense:      st == "suspense_clearing" || st == "goods_received_clearing" || st == "bank_clearing",
 					PL:            cl.typ == "revenue" || cl.typ == "expense",
+					leaf:          k % len(g.leaves),
 				})
 			}
 		}

@@ -224,7 +224,8 @@ func (g *gen) orderToCash() {
 			Qty: part, Price: price, Cost: cost})
 		if co.stock[m] {
 			acct := g.f.acct
-			g.line(acct.cogs[int(m)%len(acct.cogs)], g.costCenter(seller), cost, true)
+			cogs := acct.goods.cost
+			g.line(cogs[int(m)%len(cogs)], g.costCenter(seller), cost, true)
 			g.line(acct.inventory[int(m)%len(acct.inventory)], -1, cost, false)
 			g.sold(m, part)
 		} else {
@@ -247,7 +248,8 @@ func (g *gen) orderToCash() {
 			Qty: part, Price: price, Net: net, Tax: t, Cost: g.b.Docs[dl].Cost, Due: g.f.cal.Epoch + iday + co.terms[co.custTerms[cust]].days})
 		acct := g.f.acct
 		g.line(acct.ar, -1, net+t, true)
-		g.line(acct.revenue[int(m)%len(acct.revenue)], g.costCenter(seller), net, false)
+		rev := acct.sale(co, m).revenue
+		g.line(rev[int(m)%len(rev)], g.costCenter(seller), net, false)
 		g.line(acct.outputVAT, -1, t, false)
 		g.b.Docs[so].Billed += part
 		g.settle(ci, Receipt)
@@ -427,7 +429,8 @@ func (g *gen) procureToPay(m int32, qty int64, day int32) {
 			// cost of sales.
 			clearing = acct.expense[int(m)%len(acct.expense)]
 			if subcontracted {
-				clearing = acct.cogs[int(m)%len(acct.cogs)]
+				cogs := acct.services.cost
+				clearing = cogs[int(m)%len(cogs)]
 			}
 		}
 		if !g.canPost(day) {

@@ -187,17 +187,40 @@ func (b *Batch) Reset() {
 	b.needOrder = b.needOrder[:0]
 }
 
-// accounts are the accounts flows post to, as chart indexes.
+// accounts are the accounts flows post to, as chart indexes. A sale posts
+// to the revenue and cost-of-sales accounts for goods or for services
+// (chart.Sales), by material.
 type accounts struct {
 	ap, ar, grir, bank, inputVAT, outputVAT int32
-	inventory, revenue, cogs, expense       []int32
+	inventory, expense                      []int32
+	goods, services                         saleAccounts
+}
+
+// saleAccounts are the revenue and cost-of-sales accounts of one kind of
+// sale.
+type saleAccounts struct{ revenue, cost []int32 }
+
+func salesOf(ch *chart.Chart, goods bool) saleAccounts {
+	rev, cost := ch.Sales(goods)
+	return saleAccounts{indexes(rev), indexes(cost)}
+}
+
+// sale returns the accounts of material m's sale: goods when the company
+// stocks m, services otherwise.
+func (a *accounts) sale(co *company, m int32) *saleAccounts {
+	if co.stock[m] {
+		return &a.goods
+	}
+	return &a.services
 }
 
 func first(ch *chart.Chart, r chart.Role) int32 { return int32(ch.ByRole(r)[0]) }
 
-func all(ch *chart.Chart, r chart.Role) []int32 {
+func all(ch *chart.Chart, r chart.Role) []int32 { return indexes(ch.ByRole(r)) }
+
+func indexes(accounts []int) []int32 {
 	var out []int32
-	for _, a := range ch.ByRole(r) {
+	for _, a := range accounts {
 		out = append(out, int32(a))
 	}
 	return out
@@ -349,8 +372,8 @@ func New(cfg *config.Config, seed uint64, ch *chart.Chart, cal Calendar) *Flows 
 	f.acct = accounts{
 		ap: first(ch, chart.Payables), ar: first(ch, chart.Receivables), grir: first(ch, chart.GRIR),
 		bank: first(ch, chart.Bank), inputVAT: first(ch, chart.InputVAT), outputVAT: first(ch, chart.OutputVAT),
-		inventory: all(ch, chart.Inventory), revenue: all(ch, chart.Revenue), cogs: all(ch, chart.COGS),
-		expense: all(ch, chart.Opex),
+		inventory: all(ch, chart.Inventory), expense: all(ch, chart.Opex),
+		goods: salesOf(ch, true), services: salesOf(ch, false),
 	}
 	for _, a := range ch.Accounts {
 		f.acctNo = append(f.acctNo, a.Number)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"testing"
 
+	"datasynth.dev/engine/chart"
 	"datasynth.dev/engine/config"
 )
 
@@ -26,8 +27,37 @@ output: {formats: [csv]}
 			if err != nil {
 				t.Fatal(err)
 			}
+			dir := gen(t, cfg, 2).Dir
+			// Sales post to the revenue and cost-of-sales accounts the
+			// chart keeps for them: goods issues (WL) to the cost of goods
+			// sold, customer invoices (DR) to sales revenue; never to
+			// scrap sales, gift card breakage, shrinkage, write-downs or
+			// freight.
+			ch, err := Chart(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			allowed := map[string]map[string]bool{"WL": {}, "DR": {}}
+			goodsRevenue, goodsCost := ch.Sales(true)
+			servicesRevenue, _ := ch.Sales(false)
+			for _, a := range goodsCost {
+				allowed["WL"][ch.Accounts[a].Number] = true
+			}
+			for _, a := range append(goodsRevenue, servicesRevenue...) {
+				allowed["DR"][ch.Accounts[a].Number] = true
+			}
+			role := map[string]chart.Role{}
+			for _, a := range ch.Accounts {
+				role[a.Number] = a.Role
+			}
+			eachRow(t, dir, "journal_entries.csv", func(cols map[string]int, rec []string) {
+				typ, acct := rec[cols["document_type"]], rec[cols["gl_account"]]
+				if (typ == "WL" && role[acct] == chart.COGS || typ == "DR" && role[acct] == chart.Revenue) && !allowed[typ][acct] {
+					t.Errorf("%s entry posts to %s %s", typ, acct, rec[cols["line_text"]])
+				}
+			})
 			sums := map[string]int64{}
-			for _, row := range readTrialBalances(t, gen(t, cfg, 2).Dir) {
+			for _, row := range readTrialBalances(t, dir) {
 				sums[row.category] += row.dr - row.cr
 			}
 			revenue, cogs := -sums["Revenue"], sums["CostOfSales"]
