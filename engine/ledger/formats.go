@@ -89,37 +89,37 @@ func (b *Block) AppendJSON(dst []byte, sep string, last bool) []byte {
 
 // JournalRow is one line of journal_entries as a Parquet row: DataSynth's
 // 29 columns, typed. Amounts are DECIMAL(18,4) (every currency's minor unit
-// fits four places), the exchange rate DECIMAL(18,6), dates DATE. Columns
-// whose values come from a short list (codes, users, accounts and their
-// names) are dictionary-encoded, as Arrow writes them: the pages hold small
-// indexes, so the file is smaller and zstd has a fraction of the bytes to
-// compress.
+// fits four places), the exchange rate DECIMAL(18,6), dates DATE. Every
+// column is PLAIN-encoded: parquet-go's dictionary encoding writes its
+// RLE/bit-packed indexes differently on 32-bit ARM than on amd64 (same
+// values, other bytes), which would break byte-identical output across
+// architectures.
 type JournalRow struct {
 	DocumentID             string `parquet:"document_id"`
-	CompanyCode            string `parquet:"company_code,dict"`
+	CompanyCode            string `parquet:"company_code"`
 	FiscalYear             int32  `parquet:"fiscal_year"`
 	FiscalPeriod           int32  `parquet:"fiscal_period"`
 	PostingDate            int32  `parquet:"posting_date,date"`
 	DocumentDate           int32  `parquet:"document_date,date"`
-	DocumentType           string `parquet:"document_type,dict"`
-	Currency               string `parquet:"currency,dict"`
+	DocumentType           string `parquet:"document_type"`
+	Currency               string `parquet:"currency"`
 	ExchangeRate           int64  `parquet:"exchange_rate,decimal(6:18)"`
 	Reference              string `parquet:"reference"`
 	HeaderText             string `parquet:"header_text"`
-	CreatedBy              string `parquet:"created_by,dict"`
-	Source                 string `parquet:"source,dict"`
-	BusinessProcess        string `parquet:"business_process,dict"`
-	Ledger                 string `parquet:"ledger,dict"`
+	CreatedBy              string `parquet:"created_by"`
+	Source                 string `parquet:"source"`
+	BusinessProcess        string `parquet:"business_process"`
+	Ledger                 string `parquet:"ledger"`
 	IsFraud                bool   `parquet:"is_fraud"`
 	IsAnomaly              bool   `parquet:"is_anomaly"`
 	LineNumber             int32  `parquet:"line_number"`
-	GLAccount              string `parquet:"gl_account,dict"`
+	GLAccount              string `parquet:"gl_account"`
 	DebitAmount            int64  `parquet:"debit_amount,decimal(4:18)"`
 	CreditAmount           int64  `parquet:"credit_amount,decimal(4:18)"`
 	LocalAmount            int64  `parquet:"local_amount,decimal(4:18)"`
-	CostCenter             string `parquet:"cost_center,optional,dict"`
-	ProfitCenter           string `parquet:"profit_center,optional,dict"`
-	LineText               string `parquet:"line_text,dict"`
+	CostCenter             string `parquet:"cost_center,optional"`
+	ProfitCenter           string `parquet:"profit_center,optional"`
+	LineText               string `parquet:"line_text"`
 	AuxiliaryAccountNumber string `parquet:"auxiliary_account_number,optional"`
 	AuxiliaryAccountLabel  string `parquet:"auxiliary_account_label,optional"`
 	Lettrage               string `parquet:"lettrage,optional"`
