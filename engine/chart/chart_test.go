@@ -55,14 +55,16 @@ func TestBuildRejects(t *testing.T) {
 
 // TestSales: a sale posts to the accounts each industry keeps for sales of
 // goods and of services, with their variants, and never to those kept for
-// other postings.
+// other postings, in every chart size a config can ask for (small charts
+// hold the first three names of each group, so the sale accounts come
+// first).
 func TestSales(t *testing.T) {
-	base := func(ch *Chart, accounts []int) map[string]bool {
+	base := func(ch *Chart, accounts []int) string {
 		names := map[string]bool{}
 		for _, a := range accounts {
 			names[strings.SplitN(ch.Accounts[a].Name, " - ", 2)[0]] = true
 		}
-		return names
+		return strings.Join(slices.Sorted(maps.Keys(names)), ",")
 	}
 	for _, c := range []struct {
 		industry                  string
@@ -73,6 +75,8 @@ func TestSales(t *testing.T) {
 		{"retail", "Online sales,Store sales", "Cost of merchandise sold", "Online sales,Store sales", "Cost of merchandise sold"},
 		{"telecommunications", "Device sales", "Device cost of sales", "Broadband revenue,Fixed-line revenue,Mobile service revenue", "Interconnect costs,Network leasing"},
 		{"professional_services", "Reimbursed expenses billed", "Project materials", "Advisory fees,Consulting fee income,Retainer income", "Subcontractor fees"},
+		{"technology", "License revenue", "Hardware cost of sales", "Professional services revenue,Subscription revenue,Support and maintenance revenue", "Customer support costs,Hosting and infrastructure"},
+		{"transportation", "Freight revenue", "Fuel consumed", "Freight revenue,Passenger revenue,Warehousing revenue", "Subcontracted carriers"},
 	} {
 		ch, err := Build(c.industry, 400, true)
 		if err != nil {
@@ -84,28 +88,39 @@ func TestSales(t *testing.T) {
 			if !goods {
 				wantRev, wantCost = c.servicesRevenue, c.servCost
 			}
-			for _, k := range []struct {
-				accounts []int
-				want     string
-			}{{rev, wantRev}, {cost, wantCost}} {
-				names := base(ch, k.accounts)
-				got := slices.Sorted(maps.Keys(names))
-				if strings.Join(got, ",") != k.want {
-					t.Errorf("%s, goods %v: %v, want %s", c.industry, goods, got, k.want)
-				}
-				if len(k.accounts) < 2 {
-					t.Errorf("%s, goods %v: %d accounts, want the variants too", c.industry, goods, len(k.accounts))
-				}
+			if got := base(ch, rev); got != wantRev {
+				t.Errorf("%s, goods %v: revenue %s, want %s", c.industry, goods, got, wantRev)
+			}
+			if got := base(ch, cost); got != wantCost {
+				t.Errorf("%s, goods %v: cost %s, want %s", c.industry, goods, got, wantCost)
+			}
+			if len(rev) < 2 || len(cost) < 2 {
+				t.Errorf("%s, goods %v: %d and %d accounts, want the variants too", c.industry, goods, len(rev), len(cost))
 			}
 		}
 	}
-	// A chart too small for an industry's account gets every account of
-	// the role.
-	ch, err := Build("technology", 60, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, cost := ch.Sales(true); !slices.Equal(cost, ch.ByRole(COGS)) {
-		t.Errorf("small chart: goods cost %v, want every cost-of-sales account %v", cost, ch.ByRole(COGS))
+	// Every industry and size: at least one of the accounts for each kind
+	// of sale is in the chart, so none falls back to the whole group.
+	for name, ind := range industries {
+		for _, size := range []int{100, 400, 2500} {
+			ch, err := Build(name, size, true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, goods := range []bool{true, false} {
+				rev, cost := ch.Sales(goods)
+				want := [][]int{ind.sold.servicesRevenue, ind.sold.servicesCost}
+				if goods {
+					want = [][]int{ind.sold.goodsRevenue, ind.sold.goodsCost}
+				}
+				for k, accounts := range [][]int{rev, cost} {
+					for _, a := range accounts {
+						if !slices.Contains(want[k], ch.Accounts[a].leaf) {
+							t.Errorf("%s/%d, goods %v: %s is no account for sales", name, size, goods, ch.Accounts[a].Name)
+						}
+					}
+				}
+			}
+		}
 	}
 }

@@ -70,18 +70,18 @@ var industries = map[string]industryAccounts{
 	"technology": {
 		inventory: []string{"Hardware inventory", "Component stock"},
 		revenue:   []string{"Subscription revenue", "License revenue", "Professional services revenue", "Support and maintenance revenue"},
-		cogs:      []string{"Hosting and infrastructure", "Third-party licenses", "Customer support costs", "Hardware cost of sales"},
+		cogs:      []string{"Hardware cost of sales", "Hosting and infrastructure", "Third-party licenses", "Customer support costs"},
 		opexGroup: "Research and development",
 		opex:      []string{"R&D salaries", "Cloud development environments", "Developer tooling", "Prototype materials", "Patent fees"},
-		sold:      sold{goodsRevenue: []int{1}, servicesRevenue: []int{0, 2, 3}, goodsCost: []int{3}, servicesCost: []int{0, 2}},
+		sold:      sold{goodsRevenue: []int{1}, servicesRevenue: []int{0, 2, 3}, goodsCost: []int{0}, servicesCost: []int{1, 3}},
 	},
 	"professional_services": {
 		inventory: []string{"Unbilled work in progress", "Reimbursable expenses"},
-		revenue:   []string{"Consulting fee income", "Advisory fees", "Retainer income", "Reimbursed expenses billed"},
-		cogs:      []string{"Consultant salaries", "Subcontractor fees", "Billable travel", "Project materials"},
+		revenue:   []string{"Consulting fee income", "Reimbursed expenses billed", "Advisory fees", "Retainer income"},
+		cogs:      []string{"Subcontractor fees", "Project materials", "Consultant salaries", "Billable travel"},
 		opexGroup: "Practice development",
 		opex:      []string{"Professional memberships", "Continuing education", "Proposal costs", "Research subscriptions", "Professional indemnity insurance"},
-		sold:      sold{goodsRevenue: []int{3}, servicesRevenue: []int{0, 1, 2}, goodsCost: []int{3}, servicesCost: []int{1}},
+		sold:      sold{goodsRevenue: []int{1}, servicesRevenue: []int{0, 2, 3}, goodsCost: []int{1}, servicesCost: []int{0}},
 	},
 	"energy": {
 		inventory: []string{"Fuel inventory", "Materials and supplies", "Emission allowances"},
@@ -94,10 +94,10 @@ var industries = map[string]industryAccounts{
 	"transportation": {
 		inventory: []string{"Fuel stock", "Spare parts", "Tyres"},
 		revenue:   []string{"Freight revenue", "Passenger revenue", "Fuel surcharges", "Warehousing revenue"},
-		cogs:      []string{"Fuel consumed", "Driver wages", "Tolls and road charges", "Subcontracted carriers"},
+		cogs:      []string{"Fuel consumed", "Subcontracted carriers", "Driver wages", "Tolls and road charges"},
 		opexGroup: "Fleet operations",
 		opex:      []string{"Fleet maintenance", "Vehicle leasing", "Fleet insurance", "Telematics", "Terminal fees"},
-		sold:      sold{goodsRevenue: []int{0}, servicesRevenue: []int{0, 1, 3}, goodsCost: []int{0}, servicesCost: []int{3}},
+		sold:      sold{goodsRevenue: []int{0}, servicesRevenue: []int{0, 1, 3}, goodsCost: []int{0}, servicesCost: []int{1}},
 	},
 	"real_estate": {
 		inventory: []string{"Properties held for sale", "Development projects in progress"},
@@ -109,10 +109,10 @@ var industries = map[string]industryAccounts{
 	},
 	"telecommunications": {
 		inventory: []string{"Handsets and devices", "Network spare parts", "SIM cards"},
-		revenue:   []string{"Mobile service revenue", "Fixed-line revenue", "Broadband revenue", "Device sales", "Interconnect revenue"},
+		revenue:   []string{"Mobile service revenue", "Device sales", "Fixed-line revenue", "Broadband revenue", "Interconnect revenue"},
 		cogs:      []string{"Interconnect costs", "Device cost of sales", "Network leasing", "Spectrum fees"},
 		opexGroup: "Network operations",
 		opex:      []string{"Network maintenance", "Tower site rentals", "Backhaul capacity", "Network energy", "Field engineering"},
-		sold:      sold{goodsRevenue: []int{3}, servicesRevenue: []int{0, 1, 2}, goodsCost: []int{1}, servicesCost: []int{0, 2}},
+		sold:      sold{goodsRevenue: []int{1}, servicesRevenue: []int{0, 2, 3}, goodsCost: []int{1}, servicesCost: []int{0, 2}},
 	},
 }

@@ -578,12 +578,12 @@ func TestShortFiscalYearsWarn(t *testing.T) {
 // Kong, Kosovo) are accepted; private-use codes, groupings and withdrawn
 // or reserved codes are not.
 func TestCountryCodes(t *testing.T) {
-	for _, code := range strings.Fields("US CA MX BR GB DE FR NL CH IT ES JP CN IN AU AE AR KR NZ SG TW HK XK TR ZA") {
+	for _, code := range strings.Fields("US CA MX BR GB DE FR NL CH IT ES JP CN IN AU AE AR KR NZ SG TW HK XK TR ZA AQ PS BQ CW SX SS RS ME") {
 		if msg := countryProblem(code); msg != "" {
 			t.Errorf("%s: %s", code, msg)
 		}
 	}
-	for _, code := range strings.Fields("XX ZZ AA QM XA EU UN UK DD Us U1") {
+	for _, code := range strings.Fields("XX ZZ AA QM XA EU EZ UN EA IC AC CP DG TA UK DD ZR SU CS YU AN NT Us U1") {
 		if countryProblem(code) == "" {
 			t.Errorf("%s accepted as a country", code)
 		}

@@ -2,8 +2,8 @@ package table
 
 import (
 	"bufio"
-	"bytes"
 	"compress/gzip"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -12,6 +12,7 @@ import (
 	"os"
 	"strings"
 
+	"datasynth.dev/verify"
 	"github.com/klauspost/compress/zstd"
 	"github.com/parquet-go/parquet-go"
 )
@@ -19,28 +20,32 @@ import (
 // CountRecords reads the file at path, written in format ("csv", "json",
 // "json_lines" or "parquet", as a run manifest records it), and returns
 // its records as the manifest counts them: CSV rows after the header
-// (quoted fields may span lines), JSON Lines lines, the elements of a JSON
-// array (1 for a single object), Parquet rows from the footer. A text file
-// whose name ends in .gz or .zst is read through its compression, every
-// member or frame of it.
-func CountRecords(path, format string) (int64, error) {
+// (quoted fields may span lines), JSON Lines lines (each one JSON value),
+// the elements of a JSON array (1 for a single object), Parquet rows from
+// the footer. A text file whose name ends in .gz or .zst is read through
+// its compression, every member or frame of it. Reading stops when ctx is
+// done. Only regular files are opened: a FIFO would block.
+func CountRecords(ctx context.Context, path, format string) (int64, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return 0, err
+	}
+	if !st.Mode().IsRegular() {
+		return 0, fmt.Errorf("a %s, not a file", verify.TypeName(st.Mode()))
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return 0, err
 	}
 	defer f.Close()
 	if format == "parquet" {
-		st, err := f.Stat()
-		if err != nil {
-			return 0, err
-		}
 		pf, err := parquet.OpenFile(f, st.Size(), parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true))
 		if err != nil {
 			return 0, fmt.Errorf("not a Parquet file: %w", err)
 		}
 		return pf.NumRows(), nil
 	}
-	var r io.Reader = bufio.NewReaderSize(f, 1<<20)
+	var r io.Reader = bufio.NewReaderSize(ctxReader{ctx, f}, 1<<20)
 	switch {
 	case strings.HasSuffix(path, ".gz"):
 		zr, err := gzip.NewReader(r)
@@ -89,29 +94,26 @@ func countCSV(r io.Reader) (int64, error) {
 	return n - 1, nil
 }
 
-// countLines counts newline-terminated lines; a last line without its
-// newline counts too.
+// countLines counts the lines of JSON Lines, each of which must be one JSON
+// value; a last line without its newline counts too.
 func countLines(r io.Reader) (int64, error) {
+	br := bufio.NewReaderSize(r, 1<<16)
 	var n int64
-	buf := make([]byte, 1<<16)
-	last := byte('\n')
 	for {
-		k, err := r.Read(buf)
-		n += int64(bytes.Count(buf[:k], []byte{'\n'}))
-		if k > 0 {
-			last = buf[k-1]
+		line, err := br.ReadBytes('\n')
+		if len(line) > 0 {
+			n++
+			if !json.Valid(line) {
+				return 0, fmt.Errorf("line %d is not one JSON value", n)
+			}
 		}
 		if err == io.EOF {
-			break
+			return n, nil
 		}
 		if err != nil {
 			return 0, err
 		}
 	}
-	if last != '\n' {
-		n++
-	}
-	return n, nil
 }
 
 func countJSON(r io.Reader) (int64, error) {
@@ -136,6 +138,9 @@ func countJSON(r io.Reader) (int64, error) {
 				return 0, err
 			}
 		}
+		if err := end(dec); err != nil {
+			return 0, err
+		}
 		return 1, nil
 	}
 	var n int64
@@ -149,5 +154,29 @@ func countJSON(r io.Reader) (int64, error) {
 	if _, err := dec.Token(); err != nil {
 		return 0, err
 	}
+	if err := end(dec); err != nil {
+		return 0, err
+	}
 	return n, nil
+}
+
+// end checks that nothing but white space follows the JSON value read.
+func end(dec *json.Decoder) error {
+	if _, err := dec.Token(); err != io.EOF {
+		return errors.New("more after the JSON value")
+	}
+	return nil
+}
+
+// ctxReader stops reading when its context is done.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
 }

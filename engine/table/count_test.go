@@ -3,8 +3,12 @@ package table
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
+	"errors"
 	"os"
 	"path/filepath"
+	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/klauspost/compress/zstd"
@@ -47,7 +51,7 @@ func TestCountRecords(t *testing.T) {
 		if err := os.WriteFile(p, c.data, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		got, err := CountRecords(p, c.format)
+		got, err := CountRecords(context.Background(), p, c.format)
 		if err != nil || got != c.want {
 			t.Errorf("%s: %d records, %v; want %d", c.name, got, err, c.want)
 		}
@@ -58,11 +62,38 @@ func TestCountRecords(t *testing.T) {
 		{"bad.parquet", "parquet", "PAR1 not really"},
 		{"bad.csv.gz", "csv", "plain text"},
 		{"x.txt", "text", "x"},
+		{"two.json", "json", "[1,2] [3]"},
+		{"trailing.json", "json", "{\"a\":1} garbage"},
+		{"blank.jsonl", "json_lines", "{\"a\":1}\n\n{\"a\":2}\n"},
+		{"text.jsonl", "json_lines", "{\"a\":1}\nnot json\n"},
 	} {
 		p := filepath.Join(dir, c.name)
 		os.WriteFile(p, []byte(c.data), 0o644)
-		if n, err := CountRecords(p, c.format); err == nil {
+		if n, err := CountRecords(context.Background(), p, c.format); err == nil {
 			t.Errorf("%s: counted %d records, want an error", c.name, n)
 		}
+	}
+}
+
+// TestCountRecordsOnlyFiles: a folder or a named pipe where a file should
+// be is refused without opening it (opening a pipe would block), and a
+// cancelled context stops the reading.
+func TestCountRecordsOnlyFiles(t *testing.T) {
+	dir := t.TempDir()
+	pipe := filepath.Join(dir, "pipe.csv")
+	if err := syscall.Mkfifo(pipe, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{dir, pipe} {
+		if _, err := CountRecords(context.Background(), p, "csv"); err == nil || !strings.Contains(err.Error(), "not a file") {
+			t.Errorf("%s: %v, want not a file", p, err)
+		}
+	}
+	big := filepath.Join(dir, "big.csv")
+	os.WriteFile(big, bytes.Repeat([]byte("a,b\n"), 1<<20), 0o644)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := CountRecords(ctx, big, "csv"); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled: %v, want context.Canceled", err)
 	}
 }

@@ -39,11 +39,8 @@ copy of it, or with a pinned lock, use dsops verify.` + exitCodes(
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			out := cmd.OutOrStdout()
-			m, err := manifest.Read(filepath.Join(dir, manifest.FileName))
+			m, err := readManifest(dir)
 			if err != nil {
-				if errors.Is(err, fs.ErrNotExist) {
-					err = fmt.Errorf("%s has no %s: give the folder generate wrote with --output", verify.QuoteName(dir), manifest.FileName)
-				}
 				return invalid(err)
 			}
 			fmt.Fprintf(out, "%s: generator %s, seed %d, %d files\n", verify.QuoteName(dir), m.GeneratorVersion, m.Seed, len(m.OutputFiles))
@@ -62,8 +59,13 @@ copy of it, or with a pinned lock, use dsops verify.` + exitCodes(
 			} else {
 				missing := 0
 				for _, f := range m.OutputFiles {
-					if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(f.Path))); err != nil {
+					fi, err := os.Stat(filepath.Join(dir, filepath.FromSlash(f.Path)))
+					switch {
+					case err != nil:
 						fmt.Fprintf(out, "- %s (%v)\n", verify.QuoteName(f.Path), errors.Unwrap(err))
+						missing++
+					case !fi.Mode().IsRegular():
+						fmt.Fprintf(out, "! %s (%s, not a file)\n", verify.QuoteName(f.Path), verify.TypeName(fi.Mode()))
 						missing++
 					}
 				}
@@ -77,10 +79,12 @@ copy of it, or with a pinned lock, use dsops verify.` + exitCodes(
 			if counts {
 				wrong := 0
 				for _, f := range m.OutputFiles {
-					n, err := table.CountRecords(filepath.Join(dir, filepath.FromSlash(f.Path)), f.Format)
+					n, err := table.CountRecords(cmd.Context(), filepath.Join(dir, filepath.FromSlash(f.Path)), f.Format)
 					switch {
+					case cmd.Context().Err() != nil:
+						return cmd.Context().Err()
 					case err != nil:
-						fmt.Fprintf(out, "! %s (%v)\n", verify.QuoteName(f.Path), err)
+						fmt.Fprintf(out, "! %s (records cannot be counted: %v; regenerate the file or restore it)\n", verify.QuoteName(f.Path), err)
 						wrong++
 					case n != f.RecordCount:
 						fmt.Fprintf(out, "* %s (%d records, the manifest says %d)\n", verify.QuoteName(f.Path), n, f.RecordCount)
@@ -104,7 +108,36 @@ copy of it, or with a pinned lock, use dsops verify.` + exitCodes(
 		},
 	}
 	cmd.Flags().StringVarP(&dir, "output", "o", "./output", "dataset folder to check")
+	cmd.PreRunE = func(*cobra.Command, []string) error {
+		if dir == "" {
+			return invalid(errors.New("--output is empty; give the folder generate wrote"))
+		}
+		return nil
+	}
 	cmd.Flags().BoolVar(&checksums, "checksums", false, "check each file's size and SHA-256, and that no file is unlisted")
 	cmd.Flags().BoolVar(&counts, "record-counts", false, "count each file's records and compare with the manifest")
 	return cmd
+}
+
+// readManifest reads the run manifest of the dataset folder dir, with an
+// error that says what to give instead when dir is none.
+func readManifest(dir string) (*manifest.Manifest, error) {
+	q := verify.QuoteName(dir)
+	fi, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, fmt.Errorf("%s does not exist: give the folder generate wrote with --output", q)
+	case err != nil:
+		return nil, err
+	case !fi.IsDir():
+		return nil, fmt.Errorf("%s is a %s, not a folder: give the folder generate wrote with --output", q, verify.TypeName(fi.Mode()))
+	}
+	m, err := manifest.Read(filepath.Join(dir, manifest.FileName))
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, fmt.Errorf("%s has no %s: give the folder generate wrote with --output", q, manifest.FileName)
+	case err != nil:
+		return nil, fmt.Errorf("%w; the run manifest is damaged: regenerate the dataset or restore it", err)
+	}
+	return m, nil
 }
