@@ -6,10 +6,12 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"time"
 
 	"datasynth.dev/engine/table"
 	"datasynth.dev/verify"
 	"datasynth.dev/verify/manifest"
+	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 )
 
@@ -78,6 +80,21 @@ copy of it, or with a pinned lock, use dsops verify.` + exitCodes(
 			}
 			if counts {
 				wrong := 0
+				// Counting reads every byte; on a terminal a bar shows
+				// how far it got, by the bytes the manifest records.
+				var bar *progressbar.ProgressBar
+				if stderr := cmd.ErrOrStderr(); isTerminal(stderr) {
+					var total int64
+					for _, f := range m.OutputFiles {
+						total += f.SizeBytes
+					}
+					bar = progressbar.NewOptions64(total,
+						progressbar.OptionSetWriter(stderr),
+						progressbar.OptionSetDescription("counting records"),
+						progressbar.OptionShowBytes(true),
+						progressbar.OptionThrottle(100*time.Millisecond),
+						progressbar.OptionClearOnFinish())
+				}
 				for _, f := range m.OutputFiles {
 					n, err := table.CountRecords(cmd.Context(), filepath.Join(dir, filepath.FromSlash(f.Path)), f.Format)
 					switch {
@@ -92,6 +109,12 @@ copy of it, or with a pinned lock, use dsops verify.` + exitCodes(
 					case g.verbose:
 						fmt.Fprintf(out, "= %s (%d records)\n", verify.QuoteName(f.Path), n)
 					}
+					if bar != nil {
+						_ = bar.Add64(f.SizeBytes)
+					}
+				}
+				if bar != nil {
+					_ = bar.Finish()
 				}
 				if wrong > 0 {
 					fmt.Fprintf(out, "record counts: %d of %d files differ from the manifest\n", wrong, len(m.OutputFiles))
