@@ -35,7 +35,8 @@ Problems are listed one per line as MARK PATH (DETAIL), then a summary;
 copy of it, or with a pinned lock, use dsops verify.` + exitCodes(
 			"0", "every check passed",
 			"1", "a check failed: a file missing, changed, unlisted or with another\n       record count",
-			"2", "no manifest to check against (not a dataset folder), or bad flags"),
+			"2", "no manifest to check against (not a dataset folder), or bad flags",
+			"130", "interrupted by SIGINT or SIGTERM before the checks ended"),
 		Example: `  datasynth-data verify --output ./output
   datasynth-data verify -o ./output --checksums --record-counts`,
 		Args: noArgs,
