@@ -329,13 +329,19 @@ func (g *gen) restock() {
 				}
 				before := b.Entries
 				day := max(int32(g.f.cal.Lead), d.Day-int32(20+r.IntN(21)))
+				var got int64
 				if g.f.p2p.on {
-					g.procureToPay(m, q, day)
+					got = g.procureToPay(m, q, day)
 				} else {
-					g.buyForCash(m, q, day)
+					got = g.buyForCash(m, q, day)
 				}
 				g.p2pLeft -= max(1, b.Entries-before)
-				stock += q
+				if got == 0 {
+					break // nothing arrives in time: the delivery goes unstocked
+				}
+				// What arrives, not what was ordered: the second part of
+				// an order may never come, and another lot is ordered.
+				stock += got
 			}
 			stock -= d.Qty
 			rest -= d.Qty
@@ -347,12 +353,13 @@ func (g *gen) restock() {
 // procure-to-pay (switched off): bought at its purchase price and paid on
 // receipt, the goods receipt's entry debits inventory and credits the bank.
 // The sales then have stock to take, and nothing opens a payable or GR/IR.
-// The receipt is no flow document (Order -1): the tables leave it out.
-func (g *gen) buyForCash(m int32, qty int64, day int32) {
+// The receipt is no flow document (Order -1): the tables leave it out. It
+// returns qty, or 0 when the receipt would fall after the dataset's end.
+func (g *gen) buyForCash(m int32, qty int64, day int32) (received int64) {
 	co := g.co
 	day = g.wait(day, g.f.p2p.toReceipt)
 	if !g.canPost(day) {
-		return
+		return 0
 	}
 	value := qty * co.buyPrice[m]
 	g.doc(Doc{Kind: GoodsReceipt, Day: day, DocDay: day, Party: int32(g.r.IntN(co.sizes.Vendors)), Material: m, User: g.user(warehouse),
@@ -360,13 +367,16 @@ func (g *gen) buyForCash(m int32, qty int64, day int32) {
 	acct := g.f.acct
 	g.line(acct.inventory[int(m)%len(acct.inventory)], -1, value, true)
 	g.line(acct.bank, -1, value, false)
+	return qty
 }
 
 // procureToPay generates a purchase: the order, one or two goods receipts,
-// their invoices and the payments. Material m < 0 buys a service or
+// their invoices and the payments, and returns the quantity of stocked
+// goods received (a second part may never come, or come after the
+// dataset's end). Material m < 0 buys a service or
 // consumable for use; otherwise qty of m is bought for stock, ordered on
 // day (a calendar index), within the amount limits.
-func (g *gen) procureToPay(m int32, qty int64, day int32) {
+func (g *gen) procureToPay(m int32, qty int64, day int32) (received int64) {
 	co, r := g.co, g.r
 	forUse := m < 0
 	// subcontracted: a service the company sells, bought for its cost of
@@ -418,6 +428,7 @@ func (g *gen) procureToPay(m int32, qty int64, day int32) {
 			g.line(acct.inventory[int(m)%len(acct.inventory)], -1, value, true)
 			g.line(acct.grir, -1, value, false)
 			g.b.Docs[po].Done += part
+			received += part
 			if rng.PPM(r, noInvoicePPM) {
 				continue
 			}
@@ -451,6 +462,7 @@ func (g *gen) procureToPay(m int32, qty int64, day int32) {
 		g.b.Docs[po].Billed += part
 		g.settle(vi, Payment)
 	}
+	return received
 }
 
 // settle pays invoice inv (a vendor invoice with kind Payment, a customer

@@ -1,6 +1,7 @@
 package generate
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
@@ -165,5 +166,52 @@ fraud: {enabled: true, fraud_rate: 0.5}
 	}
 	if months != 12 {
 		t.Fatalf("%d month ends of the operating account, want 12", months)
+	}
+}
+
+// TestReceiptsCoverDeliveries: restocking buys what the deliveries take,
+// counting what arrives rather than what was ordered (the second part of
+// an order may never come), so over the dataset every stocked material's
+// goods receipts cover its deliveries.
+func TestReceiptsCoverDeliveries(t *testing.T) {
+	checked := 0
+	defer func() {
+		if checked < 3 {
+			t.Errorf("only %d configs deliver goods from stock; the test checks too little", checked)
+		}
+	}()
+	for name, cfg := range balanceConfigs(t) {
+		if !cfg.DocumentFlows.P2P.Enabled || !cfg.DocumentFlows.O2C.Enabled {
+			continue
+		}
+		t.Run(name, func(t *testing.T) {
+			dir := sharedBalanceRun(t, name, cfg)
+			received, delivered := map[string]int64{}, map[string]int64{}
+			eachRow(t, dir, "document_flows/goods_receipts.csv", func(cols map[string]int, rec []string) {
+				n, err := strconv.ParseInt(rec[cols["total_quantity"]], 10, 64)
+				if err != nil {
+					t.Fatal(err)
+				}
+				received[rec[cols["material_id"]]] += n
+			})
+			eachRow(t, dir, "document_flows/deliveries.csv", func(cols map[string]int, rec []string) {
+				if rec[cols["journal_entry_id"]] == "" {
+					return // a service, not issued from stock
+				}
+				n, err := strconv.ParseInt(rec[cols["total_quantity"]], 10, 64)
+				if err != nil {
+					t.Fatal(err)
+				}
+				delivered[rec[cols["material_id"]]] += n
+			})
+			if len(delivered) > 0 {
+				checked++ // a bank or a pure service company delivers no stock
+			}
+			for m, n := range delivered {
+				if received[m] < n {
+					t.Errorf("%s: %d delivered, %d received", m, n, received[m])
+				}
+			}
+		})
 	}
 }
