@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"datasynth.dev/engine/config"
+	"datasynth.dev/engine/money"
 	"datasynth.dev/engine/rng"
 )
 
@@ -345,6 +346,58 @@ func (g *gen) restock() {
 			}
 			stock -= d.Qty
 			rest -= d.Qty
+		}
+	}
+}
+
+// revalue values the block's deliveries of each moving-average material
+// (valuation_method moving_average in master_data/materials) at the
+// average cost of the block's goods receipts of it, where orderToCash
+// valued them at standard cost: a block then issues its goods at what it
+// paid for them, and an inventory account does not drain by the gap
+// between a material's standard cost and its purchase price. Restocking
+// receives at least what the block delivers, so the issues never take
+// more value than the receipts brought. A delivery whose revalued cost
+// would leave the amount limits keeps its standard cost. Customer
+// invoices carry their delivery's cost.
+func (g *gen) revalue() {
+	co, b := g.co, g.b
+	changed := false
+	for _, m := range b.needOrder {
+		if !co.movingAvg[m] {
+			continue
+		}
+		var qty, value int64
+		for _, i := range b.byKind[GoodsReceipt] {
+			if d := &b.Docs[i]; d.Material == m && d.Posted {
+				qty, value = qty+d.Qty, value+d.Net
+			}
+		}
+		if qty == 0 {
+			continue
+		}
+		for _, i := range b.byKind[Delivery] {
+			d := &b.Docs[i]
+			if d.Material != m || !d.Posted || d.Cost == 0 {
+				continue
+			}
+			cost := money.MulDiv(d.Qty, value, qty)
+			if cost < max(co.min, 1) || cost > co.max {
+				continue
+			}
+			d.Cost = cost
+			for k := range b.Lines[d.FirstLine : d.FirstLine+d.NLines] {
+				b.Lines[d.FirstLine+int32(k)].Amount = cost
+			}
+			changed = true
+		}
+	}
+	if !changed {
+		return
+	}
+	for _, i := range b.byKind[CustomerInvoice] {
+		if d := &b.Docs[i]; d.Pred >= 0 && b.Docs[d.Pred].Kind == Delivery {
+			d.Cost = b.Docs[d.Pred].Cost
 		}
 	}
 }

@@ -245,7 +245,11 @@ type company struct {
 	// units), and whether it is kept in stock.
 	cost, buyPrice, listPrice []int64
 	stock                     []bool
-	sellable                  []int32 // materials sold
+	// movingAvg marks the materials whose valuation_method is
+	// moving_average: their deliveries are valued at the block's receipts
+	// (revalue), the others at standard cost.
+	movingAvg []bool
+	sellable  []int32 // materials sold
 	// resold are the services that a company selling services alone
 	// also buys from subcontractors, as cost of sales.
 	resold []int32
@@ -435,6 +439,7 @@ func (co *company) readMaster(env masterdata.Env, seed uint64, c config.Company)
 	co.buyPrice = make([]int64, s.Materials)
 	co.listPrice = make([]int64, s.Materials)
 	co.stock = make([]bool, s.Materials)
+	co.movingAvg = make([]bool, s.Materials)
 	co.vendTerms = make([]uint8, s.Vendors)
 	co.custTerms = make([]uint8, s.Customers)
 	termIndex := map[string]uint8{}
@@ -463,9 +468,10 @@ func (co *company) readMaster(env masterdata.Env, seed uint64, c config.Company)
 			}
 			panic("flows: master_data/" + t.Name + " has no column " + name)
 		}
-		var cost, buy, list, typ, termName, termDays int
+		var cost, buy, list, typ, valuation, termName, termDays int
 		if t.Name == "materials" {
 			cost, buy, list, typ = col("standard_cost"), col("purchase_price"), col("list_price"), col("material_type")
+			valuation = col("valuation_method")
 		} else {
 			termName, termDays = col("payment_terms"), col("payment_terms_days")
 		}
@@ -477,6 +483,7 @@ func (co *company) readMaster(env masterdata.Env, seed uint64, c config.Company)
 				co.cost[i] = max(1, row[cost].Int)
 				co.buyPrice[i] = max(1, row[buy].Int)
 				co.listPrice[i] = max(1, row[list].Int)
+				co.movingAvg[i] = row[valuation].Str == "moving_average"
 				switch row[typ].Str {
 				case "raw_material", "semi_finished", "finished_good", "trading_good", "spare_part", "packaging":
 					co.stock[i] = true
@@ -577,6 +584,7 @@ func (f *Flows) Generate(ci int, n int64, r *rand.Rand, p2p, o2c, spare int, out
 		g.o2cLeft -= max(1, out.Entries-before)
 	}
 	g.restock()
+	g.revalue()
 	g.services = g.servicesSpan()
 	for f.p2p.on && g.p2pLeft > 0 && g.left > 0 {
 		before := out.Entries

@@ -215,3 +215,68 @@ func TestReceiptsCoverDeliveries(t *testing.T) {
 		})
 	}
 }
+
+// TestDeliveryValuation: deliveries are valued as their material's
+// valuation_method says. A standard-cost material's delivery costs its
+// quantity at standard cost; a moving-average material's deliveries take,
+// over the dataset, no more value than its goods receipts brought (each
+// block issues at the average cost of its receipts).
+func TestDeliveryValuation(t *testing.T) {
+	for name, cfg := range balanceConfigs(t) {
+		if !cfg.DocumentFlows.P2P.Enabled || !cfg.DocumentFlows.O2C.Enabled {
+			continue
+		}
+		t.Run(name, func(t *testing.T) {
+			dir := sharedBalanceRun(t, name, cfg)
+			type material struct {
+				moving            bool
+				standard          int64
+				received, issued  int64
+				deliveries, exact int
+			}
+			materials := map[string]*material{}
+			eachRow(t, dir, "master_data/materials.csv", func(cols map[string]int, rec []string) {
+				materials[rec[cols["material_id"]]] = &material{
+					moving:   rec[cols["valuation_method"]] == "moving_average",
+					standard: minor(t, rec[cols["standard_cost"]]),
+				}
+			})
+			eachRow(t, dir, "document_flows/goods_receipts.csv", func(cols map[string]int, rec []string) {
+				materials[rec[cols["material_id"]]].received += minor(t, rec[cols["total_value"]])
+			})
+			eachRow(t, dir, "document_flows/deliveries.csv", func(cols map[string]int, rec []string) {
+				if rec[cols["journal_entry_id"]] == "" {
+					return
+				}
+				m := materials[rec[cols["material_id"]]]
+				qty, err := strconv.ParseInt(rec[cols["total_quantity"]], 10, 64)
+				if err != nil {
+					t.Fatal(err)
+				}
+				cost := minor(t, rec[cols["total_cogs"]])
+				m.issued += cost
+				m.deliveries++
+				if cost == qty*m.standard {
+					m.exact++
+				}
+			})
+			moving, standard := 0, 0
+			for id, m := range materials {
+				switch {
+				case m.deliveries == 0:
+				case m.moving:
+					moving++
+					if m.issued > m.received {
+						t.Errorf("%s (moving average): deliveries took %d, receipts brought %d", id, m.issued, m.received)
+					}
+				default:
+					standard++
+					if m.exact != m.deliveries {
+						t.Errorf("%s (standard cost): %d of %d deliveries at standard cost", id, m.exact, m.deliveries)
+					}
+				}
+			}
+			t.Logf("%d moving-average and %d standard-cost materials delivered", moving, standard)
+		})
+	}
+}
