@@ -2,6 +2,7 @@ package balance
 
 import (
 	"math/rand/v2"
+	"slices"
 	"time"
 
 	"datasynth.dev/engine/chart"
@@ -168,8 +169,11 @@ func (s shape) currentLiabilities(current, liab int64, vary func(int64) int64) i
 // of their balance and retained earnings take the rest, down to zero:
 // payables beyond that are held as cash. Non-current assets are the
 // register's; liabilities and equity follow the capital structure of
-// current assets plus the register.
-func Opening(cfg *config.Config, seed uint64, ch *chart.Chart, ci int, revenue int64, held map[int]int64) *Sheet {
+// current assets plus the register. Inventory is split among the
+// inventory accounts by stockWeights (one per account of the role, in the
+// chart's order: the stock the document flows keep on each), or at random
+// when stockWeights is nil.
+func Opening(cfg *config.Config, seed uint64, ch *chart.Chart, ci int, revenue int64, held map[int]int64, stockWeights []int64) *Sheet {
 	c := cfg.Companies[ci]
 	p := shapeOf(cfg)
 	s := &Sheet{Company: c.Code, Digits: c.Digits(), AsOf: cfg.Global.StartDate, Balances: make([]int64, len(ch.Accounts))}
@@ -241,7 +245,11 @@ func Opening(cfg *config.Config, seed uint64, ch *chart.Chart, ci int, revenue i
 
 	put := func(role chart.Role, amount int64) { spread(s.Balances, ch, ch.ByRole(role), amount, r) }
 	put(chart.Bank, cash)
-	put(chart.Inventory, inv)
+	if stock := ch.ByRole(chart.Inventory); len(stockWeights) == len(stock) && slices.Max(stockWeights) > 0 {
+		split(s.Balances, stock, inv, stockWeights)
+	} else {
+		put(chart.Inventory, inv)
+	}
 	put(chart.Prepaid, prepaid)
 	put(chart.InputVAT, inputVAT)
 	put(chart.Accrued, -accrued)
@@ -323,13 +331,21 @@ func spread(bal []int64, ch *chart.Chart, accounts []int, amount int64, r *rand.
 		return
 	}
 	w := make([]int64, len(accounts))
-	var sum int64
 	for i := range w {
 		w[i] = 100 + r.Int64N(900)
 		if i == 0 {
 			w[i] = 1500 + r.Int64N(1500)
 		}
-		sum += w[i]
+	}
+	split(bal, accounts, amount, w)
+}
+
+// split divides amount among accounts in proportion to the weights w (one
+// per account, their sum positive); the shares add up to amount exactly.
+func split(bal []int64, accounts []int, amount int64, w []int64) {
+	var sum int64
+	for _, v := range w {
+		sum += v
 	}
 	neg := amount < 0
 	if neg {

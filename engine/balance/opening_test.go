@@ -49,7 +49,7 @@ func sheetOf(t *testing.T, cfg *config.Config, seed uint64, items func(*chart.Ch
 	if items != nil {
 		open = items(ch)
 	}
-	return Opening(cfg, seed, ch, 0, 2_500_000_000, open), ch
+	return Opening(cfg, seed, ch, 0, 2_500_000_000, open, nil), ch
 }
 
 // TestOpeningSheet checks every industry's opening sheet on every chart
@@ -196,5 +196,52 @@ func TestOpeningOpenItems(t *testing.T) {
 	rec, pay := Targets(configFor(t, "manufacturing", "small", ""), 0, 2_500_000_000)
 	if rec <= 0 || pay <= 0 || rec <= pay {
 		t.Fatalf("targets: receivables %d, payables %d", rec, pay)
+	}
+}
+
+// TestOpeningStockWeights: given the stock the flows keep on each
+// inventory account, the opening inventory is split in proportion to it
+// (an account that holds no stocked material opens at zero), the total is
+// the one the random split gives, and the sheet still balances.
+func TestOpeningStockWeights(t *testing.T) {
+	cfg := configFor(t, "retail", "medium", "")
+	ch, err := chart.Build("retail", 400, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stock := ch.ByRole(chart.Inventory)
+	w := make([]int64, len(stock))
+	for i := range w {
+		w[i] = int64(i%3) * 1000 // every third account holds nothing
+	}
+	random := Opening(cfg, 5, ch, 0, 2_500_000_000, nil, nil)
+	weighted := Opening(cfg, 5, ch, 0, 2_500_000_000, nil, w)
+	var total, want, sum int64
+	for _, a := range stock {
+		total += weighted.Balances[a]
+		want += random.Balances[a]
+	}
+	if total != want || total <= 0 {
+		t.Fatalf("inventory %d split by weight, %d at random", total, want)
+	}
+	for _, v := range w {
+		sum += v
+	}
+	for i, a := range stock {
+		share := total * w[i] / sum
+		if d := weighted.Balances[a] - share; d < -1 || d > int64(len(stock)) {
+			t.Errorf("%s: %d, want about %d (weight %d of %d)", ch.Accounts[a].Name, weighted.Balances[a], share, w[i], sum)
+		}
+	}
+	var debit, credit int64
+	for _, v := range weighted.Balances {
+		if v > 0 {
+			debit += v
+		} else {
+			credit -= v
+		}
+	}
+	if debit != credit {
+		t.Errorf("sheet off by %d", debit-credit)
 	}
 }

@@ -336,6 +336,33 @@ func (g *gen) servicesSpan() span {
 	return span{lo, hi}
 }
 
+// StockWeights returns, for each inventory account of the chart (in its
+// order), the share of company ci's cost of goods sold that its deliveries
+// take from it: the stocked materials sold on it (deliveries post material
+// m to inventory account m mod the accounts), each weighing its standard
+// cost over its list price, since a sale's amount does not depend on the
+// price. The opening inventory is split by these weights, so that each
+// account opens with stock for what it issues before the first receipts
+// arrive. It returns nil when the company sells nothing from stock.
+func (f *Flows) StockWeights(ci int) []int64 {
+	co, inv := &f.companies[ci], f.acct.inventory
+	if len(inv) == 0 {
+		return nil
+	}
+	w := make([]int64, len(inv))
+	any := false
+	for _, m := range co.sellable {
+		if co.stock[m] {
+			w[int(m)%len(inv)] += money.MulDiv(co.cost[m], 1_000_000, co.listPrice[m])
+			any = true
+		}
+	}
+	if !any {
+		return nil
+	}
+	return w
+}
+
 // Flows generates the document flows of a run.
 type Flows struct {
 	seed      uint64

@@ -322,7 +322,7 @@ func New(cfg *config.Config, seed uint64, ch *chart.Chart) *Ledger {
 		rec, pay := balance.Targets(cfg, ci, co.sales)
 		_, _, _, count, p2p, o2c := l.shares(ci, 0)
 		l.flows.SetOpening(ci, rec, pay, max(1, (int(count)-p2p-o2c)/openingShare))
-		co.opening = balance.Opening(cfg, seed, ch, ci, co.sales, l.openingHeld(ci, cfg.Global.StartDate))
+		co.opening = balance.Opening(cfg, seed, ch, ci, co.sales, l.openingHeld(ci, cfg.Global.StartDate), l.flows.StockWeights(ci))
 	}
 	return l
 }
