@@ -245,7 +245,7 @@ func Opening(cfg *config.Config, seed uint64, ch *chart.Chart, ci int, revenue i
 
 	put := func(role chart.Role, amount int64) { spread(s.Balances, ch, ch.ByRole(role), amount, r) }
 	put(chart.Bank, cash)
-	if stock := ch.ByRole(chart.Inventory); len(stockWeights) == len(stock) && slices.Max(stockWeights) > 0 {
+	if stock := ch.ByRole(chart.Inventory); len(stock) > 0 && len(stockWeights) == len(stock) && slices.Max(stockWeights) > 0 {
 		split(s.Balances, stock, inv, stockWeights)
 	} else {
 		put(chart.Inventory, inv)

@@ -227,7 +227,7 @@ func (g *gen) orderToCash() {
 			acct := g.f.acct
 			cogs := acct.goods.cost
 			g.line(cogs[int(m)%len(cogs)], g.costCenter(seller), cost, true)
-			g.line(acct.inventory[int(m)%len(acct.inventory)], -1, cost, false)
+			g.line(acct.stockOf(m), -1, cost, false)
 			g.sold(m, part)
 		} else {
 			g.b.Docs[dl].Cost = 0
@@ -418,7 +418,7 @@ func (g *gen) buyForCash(m int32, qty int64, day int32) (received int64) {
 	g.doc(Doc{Kind: GoodsReceipt, Day: day, DocDay: day, Party: int32(g.r.IntN(co.sizes.Vendors)), Material: m, User: g.user(warehouse),
 		Pred: -1, Order: -1, Qty: qty, Price: co.buyPrice[m], Net: value})
 	acct := g.f.acct
-	g.line(acct.inventory[int(m)%len(acct.inventory)], -1, value, true)
+	g.line(acct.stockOf(m), -1, value, true)
 	g.line(acct.bank, -1, value, false)
 	return qty
 }
@@ -478,7 +478,7 @@ func (g *gen) procureToPay(m int32, qty int64, day int32) (received int64) {
 		if co.stock[m] {
 			pred = g.doc(Doc{Kind: GoodsReceipt, Day: day, DocDay: day, Party: vend, Material: m, User: g.user(warehouse), Pred: po, Order: po,
 				Qty: part, Price: price, Net: value})
-			g.line(acct.inventory[int(m)%len(acct.inventory)], -1, value, true)
+			g.line(acct.stockOf(m), -1, value, true)
 			g.line(acct.grir, -1, value, false)
 			g.b.Docs[po].Done += part
 			received += part

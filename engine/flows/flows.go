@@ -205,6 +205,10 @@ func salesOf(ch *chart.Chart, goods bool) saleAccounts {
 	return saleAccounts{indexes(rev), indexes(cost)}
 }
 
+// stockOf returns the inventory account that holds material m: its
+// receipts post there and its deliveries take from there.
+func (a *accounts) stockOf(m int32) int32 { return a.inventory[int(m)%len(a.inventory)] }
+
 // sale returns the accounts of material m's sale: goods when the company
 // stocks m, services otherwise.
 func (a *accounts) sale(co *company, m int32) *saleAccounts {
@@ -339,25 +343,23 @@ func (g *gen) servicesSpan() span {
 // StockWeights returns, for each inventory account of the chart (in its
 // order), the share of company ci's cost of goods sold that its deliveries
 // take from it: the stocked materials sold on it (deliveries post material
-// m to inventory account m mod the accounts), each weighing its standard
+// m to accounts.stockOf(m)), each weighing its standard
 // cost over its list price, since a sale's amount does not depend on the
 // price. The opening inventory is split by these weights, so that each
 // account opens with stock for what it issues before the first receipts
 // arrive. It returns nil when the company sells nothing from stock.
 func (f *Flows) StockWeights(ci int) []int64 {
 	co, inv := &f.companies[ci], f.acct.inventory
-	if len(inv) == 0 {
-		return nil
-	}
 	w := make([]int64, len(inv))
-	any := false
+	stocked := false
 	for _, m := range co.sellable {
 		if co.stock[m] {
-			w[int(m)%len(inv)] += money.MulDiv(co.cost[m], 1_000_000, co.listPrice[m])
-			any = true
+			at := slices.Index(inv, f.acct.stockOf(m))
+			w[at] += money.MulDiv(co.cost[m], 1_000_000, co.listPrice[m])
+			stocked = true
 		}
 	}
-	if !any {
+	if !stocked {
 		return nil
 	}
 	return w
