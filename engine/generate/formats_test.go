@@ -21,6 +21,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/decimal128"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/compress"
 	pqfile "github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
@@ -248,9 +249,8 @@ func TestFormatsAgree(t *testing.T) {
 
 // TestParquetDefaults checks the Parquet written when no compression is
 // configured: every column chunk in zstd, the journal equal to the CSV row
-// by row through Apache Arrow's reader, and bounds (chunk statistics) kept
-// for typed columns but left out for document_id, header_text and
-// line_text.
+// by row through Apache Arrow's reader, and bounds (chunk statistics) on
+// every column, the random identifiers and free text included.
 func TestParquetDefaults(t *testing.T) {
 	cfg := load(t, "testdata/golden/parquet-default.yaml")
 	cfg.Output.Formats = []string{"parquet", "csv"}
@@ -275,7 +275,7 @@ func TestParquetDefaults(t *testing.T) {
 	}
 	defer rdr.Close()
 	md := rdr.MetaData()
-	bounds := map[string]bool{"document_id": false, "header_text": false, "line_text": false,
+	bounded := map[string]bool{"document_id": true, "header_text": true, "line_text": true,
 		"posting_date": true, "gl_account": true, "local_amount": true}
 	for rg := range md.NumRowGroups() {
 		for c := range md.RowGroup(rg).NumColumns() {
@@ -287,17 +287,127 @@ func TestParquetDefaults(t *testing.T) {
 			if cc.Compression() != compress.Codecs.Zstd {
 				t.Errorf("row group %d %s: compression %v, want zstd", rg, name, cc.Compression())
 			}
-			want, ok := bounds[name]
-			if !ok {
+			if !bounded[name] {
 				continue
 			}
 			stats, err := cc.Statistics()
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := stats != nil && stats.HasMinMax(); got != want {
-				t.Errorf("row group %d %s: bounds %v, want %v", rg, name, got, want)
+			if stats == nil || !stats.HasMinMax() {
+				t.Errorf("row group %d %s: no bounds in the chunk statistics", rg, name)
 			}
 		}
 	}
+}
+
+// TestParquetPageBounds checks the page index of every Parquet file of a
+// dataset with Apache Arrow's reader: each text column's column index,
+// where the file has one, must bound every value of each page (the pages
+// found through the offset index), and mark as null pages only pages of
+// nulls. A reader that prunes pages by the column index (Spark, DataFusion)
+// would otherwise skip pages holding the values asked for: a page index of
+// empty bounds made `document_id = '...'` match nothing.
+func TestParquetPageBounds(t *testing.T) {
+	cfg := load(t, "testdata/golden/parquet-default.yaml")
+	res := gen(t, cfg, 2)
+	var files []string
+	for _, f := range res.Manifest.OutputFiles {
+		if f.Format == "parquet" {
+			files = append(files, filepath.Join(res.Dir, filepath.FromSlash(f.Path)))
+		}
+	}
+	if len(files) < 10 {
+		t.Fatalf("%d Parquet files, want the journal and the flow tables", len(files))
+	}
+	checked := 0
+	for _, path := range files {
+		checked += checkPageBounds(t, path)
+	}
+	if checked == 0 {
+		t.Fatal("no text column had a column index to check")
+	}
+}
+
+// checkPageBounds checks the column index of a file's text columns against
+// their values and returns the number of pages checked.
+func checkPageBounds(t *testing.T, path string) int {
+	t.Helper()
+	rdr, err := pqfile.OpenParquetFile(path, false)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	defer rdr.Close()
+	fr, err := pqarrow.NewFileReader(rdr, pqarrow.ArrowReadProperties{}, memory.DefaultAllocator)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tbl, err := fr.ReadTable(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tbl.Release()
+	md := rdr.MetaData()
+	pir := rdr.GetPageIndexReader()
+	name := filepath.Base(path)
+	checked := 0
+	for c := range md.Schema.NumColumns() {
+		if md.Schema.Column(c).PhysicalType() != parquet.Types.ByteArray {
+			continue
+		}
+		// The column's values, nil for a null.
+		var vals []*string
+		for _, chunk := range tbl.Column(c).Data().Chunks() {
+			s := chunk.(*array.String)
+			for i := range s.Len() {
+				if s.IsNull(i) {
+					vals = append(vals, nil)
+				} else {
+					v := s.Value(i)
+					vals = append(vals, &v)
+				}
+			}
+		}
+		col := md.Schema.Column(c).Name()
+		var start int64 // the row group's first row
+		for rg := range md.NumRowGroups() {
+			rows := md.RowGroup(rg).NumRows()
+			rgr, err := pir.RowGroup(rg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ci, err := rgr.GetColumnIndex(c)
+			if err != nil {
+				t.Fatalf("%s %s row group %d: %v", name, col, rg, err)
+			}
+			oi, err := rgr.GetOffsetIndex(c)
+			if err != nil {
+				t.Fatalf("%s %s row group %d: %v", name, col, rg, err)
+			}
+			if ci == nil || oi == nil {
+				start += rows
+				continue
+			}
+			locs, mins, maxs, nulls := oi.GetPageLocations(), ci.GetMinValues(), ci.GetMaxValues(), ci.GetNullPages()
+			for p, loc := range locs {
+				end := rows
+				if p+1 < len(locs) {
+					end = locs[p+1].FirstRowIndex
+				}
+				for r := start + loc.FirstRowIndex; r < start+end; r++ {
+					v := vals[r]
+					switch {
+					case v == nil:
+					case nulls[p]:
+						t.Fatalf("%s %s row %d: %q on a page the column index calls all null", name, col, r, *v)
+					case *v < string(mins[p]) || *v > string(maxs[p]):
+						t.Fatalf("%s %s row %d: %q outside its page's bounds [%q, %q] in the column index", name, col, r, *v, mins[p], maxs[p])
+					}
+				}
+				checked++
+			}
+			start += rows
+		}
+	}
+	return checked
 }

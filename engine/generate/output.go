@@ -304,12 +304,12 @@ func writeJournal(ctx context.Context, w *writer, cfg *config.Config, opts Optio
 				abort()
 				return err
 			}
-			// Random identifiers and free text give row groups and pages
-			// bounds that prune nothing; comparing every value to find them
-			// cost about a twentieth of the writing time.
-			for _, c := range []string{"document_id", "header_text", "line_text"} {
-				popts = append(popts, parquet.SkipPageBounds(c))
-			}
+			// Every column keeps its bounds. parquet-go's SkipPageBounds
+			// would save about a twentieth of the writing time on the
+			// journal's random identifiers and free text, but it still
+			// writes their column index, with empty bounds for every page,
+			// and a reader pruning pages by it (Spark, DataFusion) would
+			// then find no row (TestParquetPageBounds).
 			pw = parquet.NewGenericWriter[ledger.JournalRow](f.buf, popts...)
 			continue
 		}

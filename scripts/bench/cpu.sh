@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# One-core CPU benchmark of CSV generation, alone or against a baseline build:
+# One-core CPU benchmark of generation (CSV, or FORMAT), alone or against a baseline build:
 # journal-entry lines per second of CPU time (user + system) of
 # datasynth-data generate --threads 1 with GOMAXPROCS=1, on the config of
 # bench_config, every table written (document flows and subledgers
@@ -10,6 +10,7 @@
 #
 #   BASELINE=/path/to/old/datasynth-data scripts/bench/cpu.sh [ENTRIES]   # default 400,000 entries
 #   scripts/bench/cpu.sh [ENTRIES]                                       # this build alone
+#   FORMAT=parquet scripts/bench/cpu.sh [ENTRIES]                        # another output format
 #
 # Output goes to BENCH_DIR (default /dev/shm, a tmpfs).
 set -euo pipefail
@@ -21,6 +22,10 @@ trap 'rm -rf "$work"' EXIT
 command -v /usr/bin/time >/dev/null || { echo "install GNU time: apt-get install -y time" >&2; exit 1; }
 (cd engine && go build -trimpath -o ../bin/datasynth-data ./cmd/datasynth-data)
 bench_config "$work/bench.yaml" "$entries"
+case "${FORMAT:-csv}" in
+  csv | json | json_lines | parquet) sed -i "s/formats: \[csv\]/formats: [${FORMAT:-csv}]/" "$work/bench.yaml" ;;
+  *) echo "FORMAT must be csv, json, json_lines or parquet, not ${FORMAT}" >&2; exit 2 ;;
+esac
 
 for _ in $(seq "${REPEAT:-3}"); do
   for b in this:bin/datasynth-data ${BASELINE:+"baseline:$BASELINE"}; do
