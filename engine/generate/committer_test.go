@@ -1,6 +1,7 @@
 package generate
 
 import (
+	"context"
 	"errors"
 	"testing"
 
@@ -8,8 +9,13 @@ import (
 )
 
 func newTestCommitter(order func(*ledger.Block) (int64, error), write func(*ledger.Block, int64) error) *committer {
-	c := &committer{pending: map[int64]*ledger.Block{}, order: func(_ int64, b *ledger.Block) (int64, error) { return order(b) }, write: write, free: make(chan *ledger.Block, 8)}
-	return c
+	return &committer{
+		pending: map[int64]*ledger.Block{},
+		order:   func(_ int64, b *ledger.Block) (int64, error) { return order(b) },
+		write:   func(_ context.Context, b *ledger.Block, _, off int64) error { return write(b, off) },
+		ctx:     context.Background(),
+		free:    make(chan *ledger.Block, 8),
+	}
 }
 
 // TestCommitterOrder finishes blocks out of order: they must be ordered by

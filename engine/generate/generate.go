@@ -355,12 +355,16 @@ type committer struct {
 	// order runs for each block in file order, with its place in it, and
 	// returns the offset at which the block's journal bytes go.
 	order func(seq int64, blk *ledger.Block) (int64, error)
-	write func(blk *ledger.Block, off int64) error
+	// write runs for each ordered block, concurrently with other blocks'
+	// writes; ctx ends when the run fails or is cancelled.
+	write func(ctx context.Context, blk *ledger.Block, seq, off int64) error
+	ctx   context.Context
 	free  chan *ledger.Block
 }
 
 type placed struct {
 	blk *ledger.Block
+	seq int64
 	off int64
 }
 
@@ -392,7 +396,7 @@ func (c *committer) finish(seq int64, blk *ledger.Block, batch []placed) ([]plac
 		c.mu.Unlock()
 		var off int64
 		off, err = c.order(seq, b)
-		batch = append(batch, placed{b, off})
+		batch = append(batch, placed{b, seq, off})
 		c.mu.Lock()
 	}
 	c.active = false
@@ -402,7 +406,7 @@ func (c *committer) finish(seq int64, blk *ledger.Block, batch []placed) ([]plac
 	c.mu.Unlock()
 	for _, p := range batch {
 		if err == nil {
-			err = c.write(p.blk, p.off)
+			err = c.write(c.ctx, p.blk, p.seq, p.off)
 		}
 		c.free <- p.blk
 	}
@@ -411,12 +415,14 @@ func (c *committer) finish(seq int64, blk *ledger.Block, batch []placed) ([]plac
 
 // runJournal generates every journal block of l on threads workers and
 // hands them to order (strictly in file order, one at a time) and then to
-// write (concurrently, at the offset order returned). write may be nil.
+// write (concurrently, at the offset order returned, with the block's
+// place in the file and a context that ends when the run fails). write may
+// be nil.
 // A company's last block gets its VAT returns in file order, once its
 // other blocks are tallied (ledger.Ledger.Settle), and is encoded then.
-func runJournal(ctx context.Context, l *ledger.Ledger, threads int, encode func(blk *ledger.Block, seq, blocks int64), order func(*ledger.Block) (int64, error), write func(*ledger.Block, int64) error) error {
+func runJournal(ctx context.Context, l *ledger.Ledger, threads int, encode func(blk *ledger.Block, seq, blocks int64), order func(*ledger.Block) (int64, error), write func(ctx context.Context, blk *ledger.Block, seq, off int64) error) error {
 	if write == nil {
-		write = func(*ledger.Block, int64) error { return nil }
+		write = func(context.Context, *ledger.Block, int64, int64) error { return nil }
 	}
 	var blocks int64
 	for ci := range l.Companies() {
@@ -442,6 +448,7 @@ func runJournal(ctx context.Context, l *ledger.Ledger, threads int, encode func(
 	}
 
 	g, gctx := errgroup.WithContext(ctx)
+	c.ctx = gctx
 	jobs := make(chan job)
 	g.Go(func() error {
 		defer close(jobs)

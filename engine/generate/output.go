@@ -427,7 +427,6 @@ func writeJournal(ctx context.Context, w *writer, cfg *config.Config, opts Optio
 	}
 	total := cfg.TotalEntries()
 	var done int64
-	var rows []ledger.JournalRow
 	order := func(blk *ledger.Block) (int64, error) {
 		for i, t := range texts {
 			n := blk.Lines
@@ -440,32 +439,12 @@ func writeJournal(ctx context.Context, w *writer, cfg *config.Config, opts Optio
 			}
 			blk.Offsets[i] = off
 		}
-		if pw != nil {
-			rows = blk.JournalRows(rows[:0])
-			if _, err := pw.Write(rows); err != nil {
-				return 0, fmt.Errorf("journal_entries.parquet: %w", err)
-			}
-			pq.rows += int64(len(rows))
-		}
-		if labels != nil && blk.Fraud > 0 {
-			if err := blk.LabelRows(func(row []table.Value) error { return writeRow(labels, row) }); err != nil {
-				return 0, err
-			}
-		}
 		for k, ft := range flowTexts {
 			off, err := ft.f.reserve(blk.Encoded[2*n+2*k], blk.Offsets[n+nf+k])
 			if err != nil {
 				return 0, err
 			}
 			blk.Offsets[n+k] = off
-		}
-		for i, t := range flows.Tables {
-			if len(flowTables[i]) == 0 {
-				continue
-			}
-			if err := blk.Flows.Rows(t, func(row []table.Value) error { return writeRow(flowTables[i], row) }); err != nil {
-				return 0, err
-			}
 		}
 		tally.Add(blk)
 		st.JournalEntries += blk.Entries
@@ -477,7 +456,39 @@ func writeJournal(ctx context.Context, w *writer, cfg *config.Config, opts Optio
 		}
 		return 0, nil
 	}
-	write := func(blk *ledger.Block, _ int64) error {
+	// The outputs written row by row in block order (Parquet, JSON arrays)
+	// each get a lane; the journal's Parquet file comes first, as the
+	// largest.
+	var lanes []*lane
+	if pw != nil {
+		var rows []ledger.JournalRow
+		lanes = append(lanes, newLane(func(blk *ledger.Block) error {
+			rows = blk.JournalRows(rows[:0])
+			if _, err := pw.Write(rows); err != nil {
+				return fmt.Errorf("journal_entries.parquet: %w", err)
+			}
+			pq.rows += int64(len(rows))
+			return nil
+		}))
+	}
+	if labels != nil {
+		lanes = append(lanes, newLane(func(blk *ledger.Block) error {
+			if blk.Fraud == 0 {
+				return nil
+			}
+			return blk.LabelRows(func(row []table.Value) error { return writeRow(labels, row) })
+		}))
+	}
+	for i, t := range flows.Tables {
+		if len(flowTables[i]) == 0 {
+			continue
+		}
+		tfs := flowTables[i]
+		lanes = append(lanes, newLane(func(blk *ledger.Block) error {
+			return blk.Flows.Rows(t, func(row []table.Value) error { return writeRow(tfs, row) })
+		}))
+	}
+	write := func(ctx context.Context, blk *ledger.Block, seq, _ int64) error {
 		for i, t := range texts {
 			if err := t.f.writeAt(blk.Encoded[i], blk.Offsets[i]); err != nil {
 				return err
@@ -485,6 +496,11 @@ func writeJournal(ctx context.Context, w *writer, cfg *config.Config, opts Optio
 		}
 		for k, ft := range flowTexts {
 			if err := ft.f.writeAt(blk.Encoded[2*n+2*k], blk.Offsets[n+k]); err != nil {
+				return err
+			}
+		}
+		for _, l := range lanes {
+			if err := l.do(ctx, seq, blk); err != nil {
 				return err
 			}
 		}

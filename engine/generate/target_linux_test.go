@@ -1,13 +1,17 @@
 package generate
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
 	"testing"
+	"time"
 
 	"datasynth.dev/engine/balance"
+	"datasynth.dev/engine/config"
 	"datasynth.dev/verify/manifest"
 	"golang.org/x/sys/unix"
 )
@@ -71,5 +75,50 @@ func TestIsMountPoint(t *testing.T) {
 	}
 	if m, err := isMountPoint("/"); err != nil || !m {
 		t.Fatalf(`isMountPoint("/") = %v, %v`, m, err)
+	}
+}
+
+// TestOutputFullParquet fills a small tmpfs while the Parquet files are
+// written through their lanes on four threads (the journal's file fails
+// first, when it flushes a row group): the run must fail
+// with the disk's error, not hang with blocks waiting for a turn that the
+// failed block never passes on, and leave nothing in the folder. It needs
+// root (mount(2)).
+func TestOutputFullParquet(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("mounting a tmpfs needs root; CI runs this test as root")
+	}
+	dir := t.TempDir()
+	if err := unix.Mount("tmpfs", dir, "tmpfs", 0, "size=400k"); err != nil {
+		t.Skipf("tmpfs mount refused here (%v); CI runs this test as root with mount rights", err)
+	}
+	t.Cleanup(func() { unix.Unmount(dir, unix.MNT_DETACH) })
+	// Enough entries that the journal's Parquet file flushes row groups
+	// (65,536 rows each) while the blocks go through the lanes, on a disk
+	// that holds the master data and not much more.
+	data, err := os.ReadFile("testdata/golden/parquet-default.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.Parse("parquet-default.yaml", bytes.Replace(data, []byte("custom: 12000"), []byte("custom: 400000"), 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := Run(context.Background(), Options{Config: cfg, Seed: 1, Output: filepath.Join(dir, "out"), Threads: 4})
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if !errors.Is(err, unix.ENOSPC) {
+			t.Fatalf("run on a full disk: %v, want %v", err, unix.ENOSPC)
+		}
+		t.Log(err)
+	case <-time.After(2 * time.Minute):
+		t.Fatal("the run hung after the disk filled")
+	}
+	if got := names(t, dir); len(got) != 0 {
+		t.Fatalf("the full folder holds %v after the failed run, want nothing", got)
 	}
 }
