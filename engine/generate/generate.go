@@ -277,10 +277,10 @@ func (w *writer) create(rel, format string, header []byte) (*file, error) {
 	return out, nil
 }
 
-// reserve appends p to the file's checksum and size and returns the offset
-// where p belongs; the caller writes it there with writeAt, possibly
-// concurrently with later reservations. Reservations must be made in file
-// order, after any buffered writes.
+// reserve appends p to the file's size and returns the offset where p
+// belongs; the caller writes it there with writeAt, possibly concurrently
+// with later reservations, and adds it to the checksum with digest.
+// Reservations must be made in file order, after any buffered writes.
 func (f *file) reserve(p []byte, rows int64) (int64, error) {
 	if f.buf.Buffered() > 0 {
 		if err := f.buf.Flush(); err != nil {
@@ -288,11 +288,16 @@ func (f *file) reserve(p []byte, rows int64) (int64, error) {
 		}
 	}
 	off := f.s.n
-	f.s.h.Write(p)
 	f.s.n += int64(len(p))
 	f.rows += rows
 	return off, nil
 }
+
+// digest adds reserved bytes to the file's checksum. Calls must come in
+// file order, each after its reservation, and one at a time (a lane);
+// they may run concurrently with the digests of other files and with
+// later reservations.
+func (f *file) digest(p []byte) { f.s.h.Write(p) }
 
 // writeAt writes a reserved range and starts writeback of the chunk before
 // it, which earlier writers have finished by now in all but rare cases (a
@@ -340,11 +345,13 @@ type job struct {
 
 // committer appends finished blocks to the files strictly in order.
 // Whichever worker finishes the block next in line takes the ordered part
-// for it and for any later blocks already waiting: checksum, file offset and
+// for it and for any later blocks already waiting: file offsets and
 // statistics. It then writes those blocks at their offsets outside the
-// ordered part, while another worker may already checksum the next ones.
-// A block is therefore usually hashed and written by the core that generated
-// it, and no worker idles waiting for its turn.
+// ordered part, while another worker may already order the next ones; what
+// must also see the blocks in order (each file's checksum, the Parquet
+// files) follows in lanes (lanes.go), one per file, so that different
+// files are hashed and encoded on different cores at once. A block is
+// therefore usually hashed and written by the core that generated it.
 type committer struct {
 	mu      sync.Mutex
 	next    int64

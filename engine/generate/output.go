@@ -456,10 +456,24 @@ func writeJournal(ctx context.Context, w *writer, cfg *config.Config, opts Optio
 		}
 		return 0, nil
 	}
-	// The outputs written row by row in block order (Parquet, JSON arrays)
-	// each get a lane; the journal's Parquet file comes first, as the
-	// largest.
+	// What must see the blocks in file order each gets a lane: the
+	// checksum of each text file (its bytes are encoded by every worker
+	// and written at their offsets in any order), and each output written
+	// row by row (Parquet, JSON arrays), the journal's Parquet file first,
+	// as the largest.
 	var lanes []*lane
+	for i, t := range texts {
+		lanes = append(lanes, newLane(func(blk *ledger.Block) error {
+			t.f.digest(blk.Encoded[i])
+			return nil
+		}))
+	}
+	for k, ft := range flowTexts {
+		lanes = append(lanes, newLane(func(blk *ledger.Block) error {
+			ft.f.digest(blk.Encoded[2*n+2*k])
+			return nil
+		}))
+	}
 	if pw != nil {
 		var rows []ledger.JournalRow
 		lanes = append(lanes, newLane(func(blk *ledger.Block) error {
