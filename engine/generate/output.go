@@ -175,10 +175,11 @@ func openTableFormats(w *writer, cfg *config.Config, c *codec, path string, cols
 	return out, nil
 }
 
+// writeRow writes a row to each file of a table; an error names the file.
 func writeRow(tfs []*tableFile, row []table.Value) error {
 	for _, tf := range tfs {
 		if err := tf.tw.Write(row); err != nil {
-			return err
+			return fmt.Errorf("writing %s: %w", tf.f.rel, err)
 		}
 	}
 	return nil
@@ -193,9 +194,10 @@ func closeTable(tfs []*tableFile) error {
 		}
 		tf.f.rows = tf.tw.Rows()
 		if err == nil {
-			err = tf.f.close()
+			err = tf.f.close() // names the file itself
 		} else {
 			tf.f.abort()
+			err = fmt.Errorf("writing %s: %w", tf.f.rel, err)
 		}
 		if first == nil {
 			first = err
@@ -215,22 +217,31 @@ func abortTable(tfs []*tableFile) {
 func writeMaster(ctx context.Context, w *writer, cfg *config.Config, seed uint64, c *codec) error {
 	var cur *MasterTable
 	var tfs []*tableFile
+	// MasterRows puts the table's name before what emit returns, in the
+	// CSV form of its path, and a table is closed when the next one's first
+	// row comes; a failure here is returned as it is instead, naming the
+	// file that failed.
+	var failed error
 	err := MasterRows(ctx, StreamOptions{Config: cfg, Seed: seed}, func(t *MasterTable, row []table.Value) error {
 		if t != cur {
-			err := closeTable(tfs)
+			failed = closeTable(tfs)
 			tfs = nil
-			if err != nil {
-				return err
+			if failed != nil {
+				return failed
 			}
-			if tfs, err = openTable(w, cfg, c, t.Path[:len(t.Path)-len(".csv")], t.Cols); err != nil {
-				return err
+			if tfs, failed = openTable(w, cfg, c, t.Path[:len(t.Path)-len(".csv")], t.Cols); failed != nil {
+				return failed
 			}
 			cur = t
 		}
-		return writeRow(tfs, row)
+		failed = writeRow(tfs, row)
+		return failed
 	})
 	if err != nil {
 		abortTable(tfs)
+		if failed != nil {
+			return failed
+		}
 		return err
 	}
 	return closeTable(tfs)
@@ -479,7 +490,7 @@ func writeJournal(ctx context.Context, w *writer, cfg *config.Config, opts Optio
 		lanes = append(lanes, newLane(func(blk *ledger.Block) error {
 			rows = blk.JournalRows(rows[:0])
 			if _, err := pw.Write(rows); err != nil {
-				return fmt.Errorf("journal_entries.parquet: %w", err)
+				return fmt.Errorf("writing %s: %w", pq.rel, err)
 			}
 			pq.rows += int64(len(rows))
 			return nil
@@ -541,7 +552,7 @@ func writeJournal(ctx context.Context, w *writer, cfg *config.Config, opts Optio
 	if pw != nil {
 		if err := pw.Close(); err != nil {
 			pq.abort()
-			keep(err)
+			keep(fmt.Errorf("writing %s: %w", pq.rel, err))
 		} else {
 			keep(pq.close())
 		}

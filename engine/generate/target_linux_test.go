@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -114,11 +116,60 @@ func TestOutputFullParquet(t *testing.T) {
 		if !errors.Is(err, unix.ENOSPC) {
 			t.Fatalf("run on a full disk: %v, want %v", err, unix.ENOSPC)
 		}
-		t.Log(err)
+		// The failure must come from the journal's lane, not from the
+		// master data before it, or this test would not exercise the lanes.
+		if rel := failedFile(t, err); rel != "journal_entries.parquet" {
+			t.Fatalf("run on a full disk failed on %s, not in the journal's Parquet lane: %v", rel, err)
+		}
 	case <-time.After(2 * time.Minute):
 		t.Fatal("the run hung after the disk filled")
 	}
 	if got := names(t, dir); len(got) != 0 {
 		t.Fatalf("the full folder holds %v after the failed run, want nothing", got)
 	}
+}
+
+// TestOutputFullMasterData fills a tmpfs while the master data is written
+// in Parquet: the error must start with the file that failed, not with the
+// table whose first row was being written when the previous table closed.
+func TestOutputFullMasterData(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("mounting a tmpfs needs root; CI runs this test as root")
+	}
+	dir := t.TempDir()
+	if err := unix.Mount("tmpfs", dir, "tmpfs", 0, "size=32k"); err != nil {
+		t.Skipf("tmpfs mount refused here (%v); CI runs this test as root with mount rights", err)
+	}
+	t.Cleanup(func() { unix.Unmount(dir, unix.MNT_DETACH) })
+	cfg := load(t, "testdata/golden/parquet-default.yaml")
+	_, err := Run(context.Background(), Options{Config: cfg, Seed: 1, Output: filepath.Join(dir, "out"), Threads: 2})
+	if !errors.Is(err, unix.ENOSPC) {
+		t.Fatalf("run on a full disk: %v, want %v", err, unix.ENOSPC)
+	}
+	if rel := failedFile(t, err); !strings.HasPrefix(rel, "master_data/") {
+		t.Fatalf("failed on %s, want a master-data file: the disk is too large for this test: %v", rel, err)
+	}
+	if got := names(t, dir); len(got) != 0 {
+		t.Fatalf("the full folder holds %v after the failed run, want nothing", got)
+	}
+}
+
+// failedFile returns the dataset path of the file whose write failed in
+// err, after checking that err's message starts by naming it ("writing
+// master_data/customers.parquet: ...").
+func failedFile(t *testing.T, err error) string {
+	t.Helper()
+	var pe *fs.PathError
+	if !errors.As(err, &pe) {
+		t.Fatalf("%v: no file named in the error", err)
+	}
+	_, rest, ok := strings.Cut(pe.Path, ".tmp-")
+	_, rel, ok2 := strings.Cut(rest, "/")
+	if !ok || !ok2 {
+		t.Fatalf("%v: the failed file %s is not in the run's temporary folder", err, pe.Path)
+	}
+	if !strings.HasPrefix(err.Error(), "writing "+rel+": ") {
+		t.Fatalf("the error does not start with the file that failed (%s): %v", rel, err)
+	}
+	return rel
 }
