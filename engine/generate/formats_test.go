@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"encoding/binary"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -302,12 +303,12 @@ func TestParquetDefaults(t *testing.T) {
 }
 
 // TestParquetPageBounds checks the page index of every Parquet file of a
-// dataset with Apache Arrow's reader: each text column's column index,
-// where the file has one, must bound every value of each page (the pages
-// found through the offset index), and mark as null pages only pages of
-// nulls. A reader that prunes pages by the column index (Spark, DataFusion)
-// would otherwise skip pages holding the values asked for: a page index of
-// empty bounds made `document_id = '...'` match nothing.
+// dataset with Apache Arrow's reader: each column's column index, where
+// the file has one, must bound every value of each page (the pages found
+// through the offset index), and mark as null pages only pages of nulls.
+// A reader that prunes pages by the column index (Spark, DataFusion) would
+// otherwise skip pages holding the values asked for: a page index of empty
+// bounds made `document_id = '...'` match nothing.
 func TestParquetPageBounds(t *testing.T) {
 	cfg := load(t, "testdata/golden/parquet-default.yaml")
 	res := gen(t, cfg, 2)
@@ -320,18 +321,98 @@ func TestParquetPageBounds(t *testing.T) {
 	if len(files) < 10 {
 		t.Fatalf("%d Parquet files, want the journal and the flow tables", len(files))
 	}
-	checked := 0
+	kinds := map[parquet.Type]int{}
 	for _, path := range files {
-		checked += checkPageBounds(t, path)
+		for k, n := range checkPageBounds(t, path) {
+			kinds[k] += n
+		}
 	}
-	if checked == 0 {
-		t.Fatal("no text column had a column index to check")
+	for _, k := range []parquet.Type{parquet.Types.ByteArray, parquet.Types.Int32, parquet.Types.Int64, parquet.Types.Boolean} {
+		if kinds[k] == 0 {
+			t.Errorf("no %s page had a column index to check", k)
+		}
 	}
 }
 
-// checkPageBounds checks the column index of a file's text columns against
-// their values and returns the number of pages checked.
-func checkPageBounds(t *testing.T, path string) int {
+// boundValue is a value of a column as its page bounds order it: text by
+// its bytes, integers (dates, decimals' unscaled values, booleans as 0
+// and 1) by their signed value.
+type boundValue struct {
+	null, text bool
+	s          string
+	i          int64
+}
+
+// columnValues reads a column's values with Arrow.
+func columnValues(t *testing.T, col *arrow.Column) []boundValue {
+	t.Helper()
+	var vals []boundValue
+	for _, chunk := range col.Data().Chunks() {
+		for i := range chunk.Len() {
+			if chunk.IsNull(i) {
+				vals = append(vals, boundValue{null: true})
+				continue
+			}
+			var v boundValue
+			switch a := chunk.(type) {
+			case *array.String:
+				v.s, v.text = a.Value(i), true
+			case *array.Int32:
+				v.i = int64(a.Value(i))
+			case *array.Date32:
+				v.i = int64(a.Value(i))
+			case *array.Int64:
+				v.i = a.Value(i)
+			case *array.Decimal128:
+				v.i = int64(a.Value(i).LowBits()) // precision 18 fits
+			case *array.Boolean:
+				if a.Value(i) {
+					v.i = 1
+				}
+			default:
+				t.Fatalf("column %s: unexpected Arrow type %s", col.Name(), chunk.DataType())
+			}
+			vals = append(vals, v)
+		}
+	}
+	return vals
+}
+
+// decodeBound decodes a column-index bound of a physical type (PLAIN
+// encoding, as the format stores them).
+func decodeBound(t *testing.T, typ parquet.Type, b []byte) boundValue {
+	switch typ {
+	case parquet.Types.ByteArray:
+		return boundValue{s: string(b), text: true}
+	case parquet.Types.Int32:
+		return boundValue{i: int64(int32(binary.LittleEndian.Uint32(b)))}
+	case parquet.Types.Int64:
+		return boundValue{i: int64(binary.LittleEndian.Uint64(b))}
+	case parquet.Types.Boolean:
+		return boundValue{i: int64(b[0])}
+	}
+	t.Fatalf("unexpected physical type %s", typ)
+	return boundValue{}
+}
+
+func (v boundValue) less(w boundValue) bool {
+	if v.s != w.s {
+		return v.s < w.s
+	}
+	return v.i < w.i
+}
+
+func (v boundValue) String() string {
+	if v.text {
+		return strconv.Quote(v.s)
+	}
+	return strconv.FormatInt(v.i, 10)
+}
+
+// checkPageBounds checks the column index of every column of a file
+// against its values and returns the number of pages checked by physical
+// type.
+func checkPageBounds(t *testing.T, path string) map[parquet.Type]int {
 	t.Helper()
 	rdr, err := pqfile.OpenParquetFile(path, false)
 	if err != nil {
@@ -350,24 +431,10 @@ func checkPageBounds(t *testing.T, path string) int {
 	md := rdr.MetaData()
 	pir := rdr.GetPageIndexReader()
 	name := filepath.Base(path)
-	checked := 0
+	checked := map[parquet.Type]int{}
 	for c := range md.Schema.NumColumns() {
-		if md.Schema.Column(c).PhysicalType() != parquet.Types.ByteArray {
-			continue
-		}
-		// The column's values, nil for a null.
-		var vals []*string
-		for _, chunk := range tbl.Column(c).Data().Chunks() {
-			s := chunk.(*array.String)
-			for i := range s.Len() {
-				if s.IsNull(i) {
-					vals = append(vals, nil)
-				} else {
-					v := s.Value(i)
-					vals = append(vals, &v)
-				}
-			}
-		}
+		typ := md.Schema.Column(c).PhysicalType()
+		vals := columnValues(t, tbl.Column(c))
 		col := md.Schema.Column(c).Name()
 		var start int64 // the row group's first row
 		for rg := range md.NumRowGroups() {
@@ -394,17 +461,21 @@ func checkPageBounds(t *testing.T, path string) int {
 				if p+1 < len(locs) {
 					end = locs[p+1].FirstRowIndex
 				}
+				var lo, hi boundValue
+				if !nulls[p] {
+					lo, hi = decodeBound(t, typ, mins[p]), decodeBound(t, typ, maxs[p])
+				}
 				for r := start + loc.FirstRowIndex; r < start+end; r++ {
 					v := vals[r]
 					switch {
-					case v == nil:
+					case v.null:
 					case nulls[p]:
-						t.Fatalf("%s %s row %d: %q on a page the column index calls all null", name, col, r, *v)
-					case *v < string(mins[p]) || *v > string(maxs[p]):
-						t.Fatalf("%s %s row %d: %q outside its page's bounds [%q, %q] in the column index", name, col, r, *v, mins[p], maxs[p])
+						t.Fatalf("%s %s row %d: %v on a page the column index calls all null", name, col, r, v)
+					case v.less(lo) || hi.less(v):
+						t.Fatalf("%s %s row %d: %v outside its page's bounds [%v, %v] in the column index", name, col, r, v, lo, hi)
 					}
 				}
-				checked++
+				checked[typ]++
 			}
 			start += rows
 		}
