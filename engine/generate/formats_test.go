@@ -67,24 +67,32 @@ func readCSVRows(t *testing.T, path string) ([]string, [][]string) {
 	return recs[0], recs[1:]
 }
 
-// readParquetRows reads a Parquet file with Apache Arrow's reader (not the
-// library that wrote it) and renders every value as the CSV writes it.
-func readParquetRows(t *testing.T, path string) ([]string, [][]string) {
+// readArrowTable opens a Parquet file with Apache Arrow's reader (not the
+// library that wrote it) and reads it whole; release frees both.
+func readArrowTable(t *testing.T, path string) (rdr *pqfile.Reader, tbl arrow.Table, release func()) {
 	t.Helper()
 	rdr, err := pqfile.OpenParquetFile(path, false)
 	if err != nil {
 		t.Fatalf("%s: %v", path, err)
 	}
-	defer rdr.Close()
 	fr, err := pqarrow.NewFileReader(rdr, pqarrow.ArrowReadProperties{}, memory.DefaultAllocator)
 	if err != nil {
+		rdr.Close()
 		t.Fatal(err)
 	}
-	tbl, err := fr.ReadTable(context.Background())
-	if err != nil {
-		t.Fatal(err)
+	if tbl, err = fr.ReadTable(context.Background()); err != nil {
+		rdr.Close()
+		t.Fatalf("%s: %v", path, err)
 	}
-	defer tbl.Release()
+	return rdr, tbl, func() { tbl.Release(); rdr.Close() }
+}
+
+// readParquetRows reads a Parquet file with Apache Arrow's reader (not the
+// library that wrote it) and renders every value as the CSV writes it.
+func readParquetRows(t *testing.T, path string) ([]string, [][]string) {
+	t.Helper()
+	_, tbl, release := readArrowTable(t, path)
+	defer release()
 	var names []string
 	for _, f := range tbl.Schema().Fields() {
 		names = append(names, f.Name)
@@ -414,20 +422,8 @@ func (v boundValue) String() string {
 // type.
 func checkPageBounds(t *testing.T, path string) map[parquet.Type]int {
 	t.Helper()
-	rdr, err := pqfile.OpenParquetFile(path, false)
-	if err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	defer rdr.Close()
-	fr, err := pqarrow.NewFileReader(rdr, pqarrow.ArrowReadProperties{}, memory.DefaultAllocator)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tbl, err := fr.ReadTable(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tbl.Release()
+	rdr, tbl, release := readArrowTable(t, path)
+	defer release()
 	md := rdr.MetaData()
 	pir := rdr.GetPageIndexReader()
 	name := filepath.Base(path)
