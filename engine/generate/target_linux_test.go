@@ -87,14 +87,7 @@ func TestIsMountPoint(t *testing.T) {
 // failed block never passes on, and leave nothing in the folder. It needs
 // root (mount(2)).
 func TestOutputFullParquet(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Skip("mounting a tmpfs needs root; CI runs this test as root")
-	}
-	dir := t.TempDir()
-	if err := unix.Mount("tmpfs", dir, "tmpfs", 0, "size=400k"); err != nil {
-		t.Skipf("tmpfs mount refused here (%v); CI runs this test as root with mount rights", err)
-	}
-	t.Cleanup(func() { unix.Unmount(dir, unix.MNT_DETACH) })
+	dir := mountTmpfs(t, "400k")
 	// Enough entries that the journal's Parquet file flushes row groups
 	// (65,536 rows each) while the blocks go through the lanes, on a disk
 	// that holds the master data and not much more.
@@ -133,14 +126,7 @@ func TestOutputFullParquet(t *testing.T) {
 // in Parquet: the error must start with the file that failed, not with the
 // table whose first row was being written when the previous table closed.
 func TestOutputFullMasterData(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Skip("mounting a tmpfs needs root; CI runs this test as root")
-	}
-	dir := t.TempDir()
-	if err := unix.Mount("tmpfs", dir, "tmpfs", 0, "size=32k"); err != nil {
-		t.Skipf("tmpfs mount refused here (%v); CI runs this test as root with mount rights", err)
-	}
-	t.Cleanup(func() { unix.Unmount(dir, unix.MNT_DETACH) })
+	dir := mountTmpfs(t, "32k")
 	cfg := load(t, "testdata/golden/parquet-default.yaml")
 	_, err := Run(context.Background(), Options{Config: cfg, Seed: 1, Output: filepath.Join(dir, "out"), Threads: 2})
 	if !errors.Is(err, unix.ENOSPC) {
@@ -172,4 +158,20 @@ func failedFile(t *testing.T, err error) string {
 		t.Fatalf("the error does not start with the file that failed (%s): %v", rel, err)
 	}
 	return rel
+}
+
+// mountTmpfs mounts a tmpfs of size (mount(8)'s form, "400k") on a new
+// temporary folder and returns it; it is unmounted when the test ends. It
+// needs root, which CI has; elsewhere the test is skipped.
+func mountTmpfs(t *testing.T, size string) string {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Skip("mounting a tmpfs needs root; CI runs this test as root")
+	}
+	dir := t.TempDir()
+	if err := unix.Mount("tmpfs", dir, "tmpfs", 0, "size="+size); err != nil {
+		t.Skipf("tmpfs mount refused here (%v); CI runs this test as root with mount rights", err)
+	}
+	t.Cleanup(func() { unix.Unmount(dir, unix.MNT_DETACH) })
+	return dir
 }
