@@ -299,12 +299,20 @@ func (g *gen) sold(m int32, qty int64) {
 
 // restock buys what the block's deliveries take from stock, ahead of
 // them: each stocked material's deliveries are taken in date order, and
-// when one would take more than has been bought, a lot is ordered 20 to
-// 40 days before it. A lot has the size of a goods receipt, at least the
+// when one would take more than has arrived by its day, a lot is ordered
+// so that it arrives by then: on a day the usual wait for a goods receipt
+// (toReceipt's longest) plus 6 to 26 days before the delivery, and
+// received on the delivery's day at the latest (in the first days, the
+// order may be dated in the week before the first period; its receipt
+// never is). A lot has the size of a goods receipt, at least the
 // shortfall, and at most what the material's later deliveries need plus
-// 5-20%.
+// 5-20%. The second part of a lot delivered in two may come after the
+// delivery; it counts for the later ones. Every delivery is therefore
+// covered by the block's own receipts up to its day, and no inventory
+// account depends on its opening stock or on another block.
 func (g *gen) restock() {
 	co, r, b := g.co, g.r, g.b
+	ahead := int32(g.f.p2p.toReceipt.Max + 6)
 	for _, m := range b.needOrder {
 		ds := b.scratch[:0]
 		for i := range b.Docs {
@@ -314,52 +322,91 @@ func (g *gen) restock() {
 		}
 		slices.SortStableFunc(ds, func(x, y int32) int { return cmp.Compare(b.Docs[x].Day, b.Docs[y].Day) })
 		b.scratch = ds
+		b.arrivals = b.arrivals[:0]
 		rest := b.need[m] * int64(105+r.IntN(16)) / 100
-		var stock int64
+		// taken and takenValue are what the deliveries so far took.
+		var taken, takenValue int64
 		p := co.buyPrice[m]
+		// An order's unit price is at least 95% of the purchase price
+		// (procureToPay).
+		lowest := max(1, p*9500/10000)
 		for _, di := range ds {
 			d := &b.Docs[di]
-			for stock < d.Qty && g.left > 0 {
+			for g.left > 0 {
+				var by, byValue, bought int64
+				for _, a := range b.arrivals {
+					bought += a.qty
+					if a.day <= d.Day {
+						by, byValue = by+a.qty, byValue+a.value
+					}
+				}
+				short := d.Qty - (by - taken)
+				// A material at standard cost is received at its order's
+				// price and issued at standard cost, which may be higher:
+				// what has arrived must cover the value issued too.
+				// (revalue issues moving-average materials at what the
+				// receipts cost.)
+				if v := d.Cost - (byValue - takenValue); !co.movingAvg[m] && v > 0 {
+					short = max(short, (v+lowest-1)/lowest)
+				}
+				if short <= 0 {
+					break
+				}
 				q := g.quantity(p, co.restock)
-				q = min(max(q, d.Qty-stock), max(rest-stock, d.Qty-stock))
+				q = min(max(q, short), max(rest-(bought-taken), short))
 				for q > 1 && !g.fits(q*p, co.taxIn, 0) {
 					q = q * 3 / 4
 				}
 				if !g.fits(q*p, co.taxIn, 0) {
 					break
 				}
-				before := b.Entries
-				day := max(int32(g.f.cal.Lead), d.Day-int32(20+r.IntN(21)))
-				var got int64
+				before, arrived := b.Entries, len(b.arrivals)
+				day := max(0, d.Day-ahead-int32(r.IntN(21)))
 				if g.f.p2p.on {
-					got = g.procureToPay(m, q, day)
+					g.procureToPay(m, q, day, d.Day)
 				} else {
-					got = g.buyForCash(m, q, day)
+					g.buyForCash(m, q, day, d.Day)
 				}
 				g.p2pLeft -= max(1, b.Entries-before)
-				if got == 0 {
-					break // nothing arrives in time: the delivery goes unstocked
+				if len(b.arrivals) == arrived {
+					break // nothing arrives: the delivery goes unstocked
 				}
-				// What arrives, not what was ordered: the second part of
-				// an order may never come, and another lot is ordered.
-				stock += got
 			}
-			stock -= d.Qty
+			taken, takenValue = taken+d.Qty, takenValue+d.Cost
 			rest -= d.Qty
 		}
 	}
 }
 
+// arrival is a goods receipt of restocking: its day, quantity and value.
+type arrival struct {
+	day        int32
+	qty, value int64
+}
+
+// receiptDay returns the day a goods receipt of an order dated day
+// arrives, waiting p2p's toReceipt, and, when by >= 0 (restocking for a
+// delivery on day by), within the period and no later than by.
+func (g *gen) receiptDay(day, by int32) int32 {
+	day = g.wait(day, g.f.p2p.toReceipt)
+	if by >= 0 {
+		day = min(max(day, int32(g.f.cal.Lead)), by)
+	}
+	return day
+}
+
 // revalue values the block's deliveries of each moving-average material
-// (valuation_method moving_average in master_data/materials) at the
-// average cost of the block's goods receipts of it, where orderToCash
-// valued them at standard cost: a block then issues its goods at what it
-// paid for them, and an inventory account does not drain by the gap
-// between a material's standard cost and its purchase price. Restocking
-// receives at least what the block delivers, so the issues never take
-// more value than the receipts brought. A delivery whose revalued cost
-// would leave the amount limits keeps its standard cost. Customer
-// invoices carry their delivery's cost.
+// (valuation_method moving_average in master_data/materials) at the moving
+// average cost of the block's stock of it on their day, where orderToCash
+// valued them at standard cost: the value of the block's goods receipts
+// up to that day (a day's receipts before its deliveries, as restock buys
+// them), less what the earlier deliveries took, over the quantity left. A
+// block then issues its goods at what it paid for them, and the value of
+// its stock of the material never turns negative as long as the receipts
+// cover the deliveries, which restock sees to. A delivery they do not
+// cover (restocking ran out of entries), or whose revalued cost would
+// leave the amount limits, keeps its standard cost. Customer invoices
+// carry their delivery's cost.
 func (g *gen) revalue() {
 	co, b := g.co, g.b
 	changed := false
@@ -367,29 +414,33 @@ func (g *gen) revalue() {
 		if !co.movingAvg[m] {
 			continue
 		}
+		ev := b.scratch[:0]
+		for _, k := range [...]Kind{GoodsReceipt, Delivery} {
+			for _, i := range b.byKind[k] {
+				if d := &b.Docs[i]; d.Material == m && d.Posted {
+					ev = append(ev, i)
+				}
+			}
+		}
+		slices.SortStableFunc(ev, func(x, y int32) int { return cmp.Compare(b.Docs[x].Day, b.Docs[y].Day) })
+		b.scratch = ev
 		var qty, value int64
-		for _, i := range b.byKind[GoodsReceipt] {
-			if d := &b.Docs[i]; d.Material == m && d.Posted {
-				qty, value = qty+d.Qty, value+d.Net
-			}
-		}
-		if qty == 0 {
-			continue
-		}
-		for _, i := range b.byKind[Delivery] {
+		for _, i := range ev {
 			d := &b.Docs[i]
-			if d.Material != m || !d.Posted || d.Cost == 0 {
+			if d.Kind == GoodsReceipt {
+				qty, value = qty+d.Qty, value+d.Net
 				continue
 			}
-			cost := money.MulDiv(d.Qty, value, qty)
-			if cost < max(co.min, 1) || cost > co.max {
-				continue
+			if qty >= d.Qty && d.Cost != 0 {
+				if cost := money.MulDiv(d.Qty, value, qty); cost >= max(co.min, 1) && cost <= co.max && cost != d.Cost {
+					d.Cost = cost
+					for k := range b.Lines[d.FirstLine : d.FirstLine+d.NLines] {
+						b.Lines[d.FirstLine+int32(k)].Amount = cost
+					}
+					changed = true
+				}
 			}
-			d.Cost = cost
-			for k := range b.Lines[d.FirstLine : d.FirstLine+d.NLines] {
-				b.Lines[d.FirstLine+int32(k)].Amount = cost
-			}
-			changed = true
+			qty, value = qty-d.Qty, value-d.Cost
 		}
 	}
 	if !changed {
@@ -406,13 +457,14 @@ func (g *gen) revalue() {
 // procure-to-pay (switched off): bought at its purchase price and paid on
 // receipt, the goods receipt's entry debits inventory and credits the bank.
 // The sales then have stock to take, and nothing opens a payable or GR/IR.
-// The receipt is no flow document (Order -1): the tables leave it out. It
-// returns qty, or 0 when the receipt would fall after the dataset's end.
-func (g *gen) buyForCash(m int32, qty int64, day int32) (received int64) {
+// The receipt is no flow document (Order -1): the tables leave it out. The
+// receipt arrives by day by (receiptDay) and is recorded in the block's
+// arrivals, unless the block has no entry left.
+func (g *gen) buyForCash(m int32, qty int64, day, by int32) {
 	co := g.co
-	day = g.wait(day, g.f.p2p.toReceipt)
+	day = g.receiptDay(day, by)
 	if !g.canPost(day) {
-		return 0
+		return
 	}
 	value := qty * co.buyPrice[m]
 	g.doc(Doc{Kind: GoodsReceipt, Day: day, DocDay: day, Party: int32(g.r.IntN(co.sizes.Vendors)), Material: m, User: g.user(warehouse),
@@ -420,16 +472,17 @@ func (g *gen) buyForCash(m int32, qty int64, day int32) (received int64) {
 	acct := g.f.acct
 	g.line(acct.stockOf(m), -1, value, true)
 	g.line(acct.bank, -1, value, false)
-	return qty
+	g.b.arrivals = append(g.b.arrivals, arrival{day, qty, value})
 }
 
 // procureToPay generates a purchase: the order, one or two goods receipts,
-// their invoices and the payments, and returns the quantity of stocked
-// goods received (a second part may never come, or come after the
-// dataset's end). Material m < 0 buys a service or
+// their invoices and the payments. Material m < 0 buys a service or
 // consumable for use; otherwise qty of m is bought for stock, ordered on
-// day (a calendar index), within the amount limits.
-func (g *gen) procureToPay(m int32, qty int64, day int32) (received int64) {
+// day (a calendar index), within the amount limits, its first receipt
+// arriving by day by (receiptDay), and each goods receipt is recorded in
+// the block's arrivals (a second part may never come, or come after the
+// dataset's end).
+func (g *gen) procureToPay(m int32, qty int64, day, by int32) {
 	co, r := g.co, g.r
 	forUse := m < 0
 	// subcontracted: a service the company sells, bought for its cost of
@@ -469,7 +522,8 @@ func (g *gen) procureToPay(m int32, qty int64, day int32) (received int64) {
 	acct := g.f.acct
 	p2p := &g.f.p2p
 	for _, part := range g.parts(qty, price, co.taxIn, 0, p2p.partialPPM) {
-		day = g.wait(day, p2p.toReceipt)
+		day = g.receiptDay(day, by)
+		by = -1 // the second part comes when it comes
 		if !g.canPost(day) {
 			return
 		}
@@ -481,7 +535,7 @@ func (g *gen) procureToPay(m int32, qty int64, day int32) (received int64) {
 			g.line(acct.stockOf(m), -1, value, true)
 			g.line(acct.grir, -1, value, false)
 			g.b.Docs[po].Done += part
-			received += part
+			g.b.arrivals = append(g.b.arrivals, arrival{day, part, value})
 			if rng.PPM(r, noInvoicePPM) {
 				continue
 			}
@@ -515,7 +569,6 @@ func (g *gen) procureToPay(m int32, qty int64, day int32) (received int64) {
 		g.b.Docs[po].Billed += part
 		g.settle(vi, Payment)
 	}
-	return received
 }
 
 // settle pays invoice inv (a vendor invoice with kind Payment, a customer

@@ -169,6 +169,7 @@ type Batch struct {
 	need      map[int32]int64
 	needOrder []int32
 	scratch   []int32
+	arrivals  []arrival
 	// ids holds the identifier of every document, formatted once when it
 	// is made (most appear in several tables): document i's ends at
 	// idEnd[i] and starts where document i-1's ends.
@@ -617,7 +618,7 @@ func (f *Flows) Generate(ci int, n int64, r *rand.Rand, p2p, o2c, spare int, out
 	g.services = g.servicesSpan()
 	for f.p2p.on && g.p2pLeft > 0 && g.left > 0 {
 		before := out.Entries
-		g.procureToPay(-1, 0, -1)
+		g.procureToPay(-1, 0, -1, -1)
 		g.p2pLeft -= max(1, out.Entries-before)
 	}
 	if n == 0 {

@@ -84,6 +84,10 @@ chart_of_accounts: {complexity: small}
 output: {formats: [csv]}
 fraud: {enabled: true, fraud_rate: 0.2}
 `),
+		// Small companies with large charts: little stock and small
+		// prepaid balances spread over many accounts.
+		"technology-large-tiny":     parse("tiny-tech.yaml", tinyLargeChart("technology")),
+		"transportation-large-tiny": parse("tiny-transport.yaml", tinyLargeChart("transportation")),
 		"manufacturing-o2c-off": parse("o2c-off.yaml", `global: {seed: 4, industry: manufacturing, start_date: "2024-04-01", period_months: 12}
 companies:
   - {code: M1, name: Works GmbH, currency: EUR, country: DE, annual_transaction_volume: {custom: 5000}}
@@ -98,6 +102,18 @@ document_flows:
   o2c: {enabled: false}
 `),
 	}
+}
+
+// tinyLargeChart is a config of two companies of industry with 500 entries
+// a year each on the large chart.
+func tinyLargeChart(industry string) string {
+	return `global: {seed: 1, industry: ` + industry + `, start_date: "2024-01-01", period_months: 12}
+companies:
+  - {code: "1000", name: Harbor Street Inc., currency: USD, country: US, annual_transaction_volume: {custom: 500}}
+  - {code: "2000", name: Harbor Street GmbH, currency: EUR, country: DE, annual_transaction_volume: {custom: 500}}
+chart_of_accounts: {complexity: large}
+output: {formats: [csv]}
+`
 }
 
 // p2pOffYAML is a retailer that runs order-to-cash without procure-to-pay.

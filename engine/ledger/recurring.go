@@ -84,7 +84,9 @@ var (
 
 // Loans are repaid over loanMonths and prepaid expenses released over
 // prepaidMonths from their opening balances, in equal monthly parts, so
-// that a year of them leaves both on their normal side.
+// that a year of them leaves both on their normal side. An account whose
+// part is below the config's min_amount keeps its balance: folding its
+// part into another account's (fitLimits) would take that one past zero.
 const (
 	loanMonths    = 60
 	prepaidMonths = 24
@@ -354,7 +356,7 @@ func (l *Ledger) recurringDoc(co *company, p *recurring, out *Block) {
 			if co.opening == nil {
 				break // New's first pass over block 0, before the sheet
 			}
-			if part := -co.opening.Balances[a] / loanMonths; part > 0 {
+			if part := -co.opening.Balances[a] / loanMonths; part >= max(co.minAmount, 1) {
 				out.items = append(out.items, lineItem{account: int32(a), costCenter: -1, amount: part, debit: true})
 				l.credit(out, first, l.acctOperatingBank, part)
 			}
@@ -368,7 +370,7 @@ func (l *Ledger) recurringDoc(co *company, p *recurring, out *Block) {
 			if co.opening == nil {
 				break // New's first pass over block 0, before the sheet
 			}
-			if part := co.opening.Balances[a] / prepaidMonths; part > 0 {
+			if part := co.opening.Balances[a] / prepaidMonths; part >= max(co.minAmount, 1) {
 				out.items = append(out.items, lineItem{account: int32(opex[j%len(opex)]), costCenter: int32(r.IntN(co.ccs)), amount: part, debit: true},
 					lineItem{account: int32(a), costCenter: -1, amount: part})
 			}
