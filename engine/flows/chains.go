@@ -313,16 +313,18 @@ func (g *gen) sold(m int32, qty int64) {
 func (g *gen) restock() {
 	co, r, b := g.co, g.r, g.b
 	ahead := int32(g.f.p2p.toReceipt.Max + 6)
+	var st stock
 	for _, m := range b.needOrder {
 		ds := b.scratch[:0]
-		for i := range b.Docs {
-			if d := &b.Docs[i]; d.Kind == Delivery && d.Material == m && d.Posted {
-				ds = append(ds, int32(i))
+		for _, i := range b.byKind[Delivery] {
+			if d := &b.Docs[i]; d.Material == m && d.Posted {
+				ds = append(ds, i)
 			}
 		}
 		slices.SortStableFunc(ds, func(x, y int32) int { return cmp.Compare(b.Docs[x].Day, b.Docs[y].Day) })
 		b.scratch = ds
 		b.arrivals = b.arrivals[:0]
+		st = stock{later: st.later[:0]}
 		rest := b.need[m] * int64(105+r.IntN(16)) / 100
 		// taken and takenValue are what the deliveries so far took.
 		var taken, takenValue int64
@@ -333,27 +335,21 @@ func (g *gen) restock() {
 		for _, di := range ds {
 			d := &b.Docs[di]
 			for g.left > 0 {
-				var by, byValue, bought int64
-				for _, a := range b.arrivals {
-					bought += a.qty
-					if a.day <= d.Day {
-						by, byValue = by+a.qty, byValue+a.value
-					}
-				}
-				short := d.Qty - (by - taken)
+				st.update(b.arrivals, d.Day)
+				short := d.Qty - (st.by - taken)
 				// A material at standard cost is received at its order's
 				// price and issued at standard cost, which may be higher:
 				// what has arrived must cover the value issued too.
 				// (revalue issues moving-average materials at what the
 				// receipts cost.)
-				if v := d.Cost - (byValue - takenValue); !co.movingAvg[m] && v > 0 {
+				if v := d.Cost - (st.byValue - takenValue); !co.movingAvg[m] && v > 0 {
 					short = max(short, (v+lowest-1)/lowest)
 				}
 				if short <= 0 {
 					break
 				}
 				q := g.quantity(p, co.restock)
-				q = min(max(q, short), max(rest-(bought-taken), short))
+				q = min(max(q, short), max(rest-(st.bought-taken), short))
 				for q > 1 && !g.fits(q*p, co.taxIn, 0) {
 					q = q * 3 / 4
 				}
@@ -376,6 +372,35 @@ func (g *gen) restock() {
 			rest -= d.Qty
 		}
 	}
+}
+
+// stock follows one material's receipts while restock works through its
+// deliveries in date order: what has arrived by the day of the delivery
+// at hand (by, byValue), all that was bought, and the arrivals due after
+// that day (later), which count once the deliveries reach their day.
+type stock struct {
+	by, byValue, bought int64
+	seen                int // arrivals counted so far
+	later               []arrival
+}
+
+// update counts the arrivals made since the last call, and those due by
+// day.
+func (s *stock) update(arrivals []arrival, day int32) {
+	for _, a := range arrivals[s.seen:] {
+		s.bought += a.qty
+		s.later = append(s.later, a)
+	}
+	s.seen = len(arrivals)
+	due := s.later[:0]
+	for _, a := range s.later {
+		if a.day <= day {
+			s.by, s.byValue = s.by+a.qty, s.byValue+a.value
+		} else {
+			due = append(due, a)
+		}
+	}
+	s.later = due
 }
 
 // arrival is a goods receipt of restocking: its day, quantity and value.
