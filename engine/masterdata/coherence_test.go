@@ -2,7 +2,10 @@ package masterdata
 
 import (
 	"encoding/json"
+	"math/big"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -102,6 +105,144 @@ var coherenceCompanies = []struct {
 	{"manufacturing", config.Company{Code: "DE01", Name: "Rhein Werke GmbH", Currency: "EUR", Country: "DE", AnnualVolume: 100_000}},
 	{"healthcare", config.Company{Code: "JP01", Name: "Sakura Iryo K.K.", Currency: "JPY", Country: "JP", AnnualVolume: 50_000}},
 	{"technology", config.Company{Code: "TR01", Name: "Bosphorus Teknoloji A.S.", Currency: "TRY", Country: "TR", AnnualVolume: 20_000}},
+	{"retail", config.Company{Code: "CA01", Name: "Maple Retail Inc.", Currency: "CAD", Country: "CA", AnnualVolume: 40_000}},
+	{"manufacturing", config.Company{Code: "MX01", Name: "Industrias del Bajío S.A. de C.V.", Currency: "MXN", Country: "MX", AnnualVolume: 40_000}},
+	{"energy", config.Company{Code: "BR01", Name: "Cerrado Energia S.A.", Currency: "BRL", Country: "BR", AnnualVolume: 40_000}},
+	{"financial_services", config.Company{Code: "GB01", Name: "Thames Capital PLC", Currency: "GBP", Country: "GB", AnnualVolume: 40_000}},
+	{"retail", config.Company{Code: "FR01", Name: "Provence Distribution SAS", Currency: "EUR", Country: "FR", AnnualVolume: 40_000}},
+	{"transportation", config.Company{Code: "NL01", Name: "Noordzee Logistiek B.V.", Currency: "EUR", Country: "NL", AnnualVolume: 40_000}},
+	{"healthcare", config.Company{Code: "CH01", Name: "Limmat Pharma AG", Currency: "CHF", Country: "CH", AnnualVolume: 40_000}},
+	{"manufacturing", config.Company{Code: "IT01", Name: "Padana Meccanica S.p.A.", Currency: "EUR", Country: "IT", AnnualVolume: 40_000}},
+	{"real_estate", config.Company{Code: "ES01", Name: "Levante Inmuebles S.L.", Currency: "EUR", Country: "ES", AnnualVolume: 40_000}},
+	{"manufacturing", config.Company{Code: "CN01", Name: "Changjiang Machinery Co., Ltd.", Currency: "CNY", Country: "CN", AnnualVolume: 40_000}},
+	{"technology", config.Company{Code: "IN01", Name: "Deccan Technologies Pvt. Ltd.", Currency: "INR", Country: "IN", AnnualVolume: 40_000}},
+	{"telecommunications", config.Company{Code: "AU01", Name: "Coral Telecom Pty Ltd", Currency: "AUD", Country: "AU", AnnualVolume: 40_000}},
+	{"manufacturing", config.Company{Code: "AT01", Name: "Donau Maschinenbau GmbH", Currency: "EUR", Country: "AT", AnnualVolume: 40_000}},
+	{"retail", config.Company{Code: "BE01", Name: "Schelde Retail NV", Currency: "EUR", Country: "BE", AnnualVolume: 40_000}},
+	{"manufacturing", config.Company{Code: "SE01", Name: "Norrland Verkstad AB", Currency: "SEK", Country: "SE", AnnualVolume: 40_000}},
+	{"retail", config.Company{Code: "DK01", Name: "Jylland Handel A/S", Currency: "DKK", Country: "DK", AnnualVolume: 40_000}},
+	{"energy", config.Company{Code: "NO01", Name: "Fjord Kraft AS", Currency: "NOK", Country: "NO", AnnualVolume: 40_000}},
+	{"technology", config.Company{Code: "FI01", Name: "Revontuli Tekniikka Oy", Currency: "EUR", Country: "FI", AnnualVolume: 40_000}},
+	{"manufacturing", config.Company{Code: "PL01", Name: "Wisła Przemysł Sp. z o.o.", Currency: "PLN", Country: "PL", AnnualVolume: 40_000}},
+	{"professional_services", config.Company{Code: "IE01", Name: "Liffey Advisory Ltd", Currency: "EUR", Country: "IE", AnnualVolume: 40_000}},
+	{"retail", config.Company{Code: "PT01", Name: "Tejo Comércio Lda.", Currency: "EUR", Country: "PT", AnnualVolume: 40_000}},
+	{"transportation", config.Company{Code: "SG01", Name: "Straits Logistics Pte. Ltd.", Currency: "SGD", Country: "SG", AnnualVolume: 40_000}},
+	{"retail", config.Company{Code: "NZ01", Name: "Kauri Retail Limited", Currency: "NZD", Country: "NZ", AnnualVolume: 40_000}},
+	{"manufacturing", config.Company{Code: "ZA01", Name: "Highveld Engineering (Pty) Ltd", Currency: "ZAR", Country: "ZA", AnnualVolume: 40_000}},
+	{"manufacturing", config.Company{Code: "KR01", Name: "Hanbit Jeonja Co., Ltd.", Currency: "KRW", Country: "KR", AnnualVolume: 40_000}},
+	{"technology", config.Company{Code: "TW01", Name: "Formosa Electronics Co., Ltd.", Currency: "TWD", Country: "TW", AnnualVolume: 40_000}},
+	{"retail", config.Company{Code: "AR01", Name: "Pampa Comercial S.A.", Currency: "ARS", Country: "AR", AnnualVolume: 40_000}},
+	{"transportation", config.Company{Code: "AE01", Name: "Al Waha Logistics LLC", Currency: "AED", Country: "AE", AnnualVolume: 40_000}},
+}
+
+// taxRateCountries are the countries flows.TaxRates knows. Package flows
+// imports this one, so the list is copied from that function: keep the two
+// in step.
+var taxRateCountries = []string{"US", "DE", "FR", "GB", "IT", "ES", "NL", "AT", "BE", "CH", "SE", "DK", "NO", "FI", "PL",
+	"IE", "PT", "JP", "CN", "IN", "SG", "AU", "NZ", "CA", "MX", "BR", "ZA", "KR"}
+
+// format is how a country writes what its businesses are known by: the
+// currency, the legal forms that end a business's name, the postal code,
+// the tax number and the IBAN's length (0: the country has none). It is
+// written out here apart from the profiles, so that a country falling to
+// the neutral profile fails.
+type format struct {
+	currency             string
+	legal, postal, taxID *regexp.Regexp
+	iban                 int
+}
+
+func newFormat(currency, legal, postal, taxID string, iban int) format {
+	return format{currency, regexp.MustCompile(` (` + legal + `)$`), regexp.MustCompile(`^(` + postal + `)$`),
+		regexp.MustCompile(`^(` + taxID + `)$`), iban}
+}
+
+var countryFormats = map[string]format{
+	"US": newFormat("USD", `Inc\.|LLC|Corp\.|Co\.`, `\d{5}`, `\d{2}-\d{7}`, 0),
+	"CA": newFormat("CAD", `Inc\.|Ltd\.|Corp\.`, `[A-Z]\d[A-Z] \d[A-Z]\d`, `\d{9}RT0001`, 0),
+	"MX": newFormat("MXN", `S\.A\. de C\.V\.|S\. de R\.L\. de C\.V\.`, `\d{5}`, `[A-Z]{3}\d{6}[A-Z0-9]{3}`, 0),
+	"BR": newFormat("BRL", `Ltda\.|S\.A\.`, `\d{5}-\d{3}`, `\d{2}\.\d{3}\.\d{3}/\d{4}-\d{2}`, 0),
+	"GB": newFormat("GBP", `Ltd|PLC|LLP`, `[A-Z]{1,2}\d{1,2} \d[A-Z]{2}`, `GB\d{9}`, 22),
+	"DE": newFormat("EUR", `GmbH|AG|KG`, `\d{5}`, `DE\d{9}`, 22),
+	"FR": newFormat("EUR", `SA|SARL|SAS`, `\d{5}`, `FR\d{11}`, 27),
+	"NL": newFormat("EUR", `B\.V\.|N\.V\.`, `\d{4} [A-Z]{2}`, `NL\d{9}B\d{2}`, 18),
+	"CH": newFormat("CHF", `AG|GmbH|SA`, `\d{4}`, `CHE-\d{3}\.\d{3}\.\d{3}`, 21),
+	"IT": newFormat("EUR", `S\.p\.A\.|S\.r\.l\.`, `\d{5}`, `IT\d{11}`, 27),
+	"ES": newFormat("EUR", `S\.A\.|S\.L\.`, `\d{5}`, `ES[A-Z0-9]\d{7}[A-Z0-9]`, 24),
+	"JP": newFormat("JPY", `K\.K\.|Co\., Ltd\.`, `\d{3}-\d{4}`, `T\d{13}`, 0),
+	"CN": newFormat("CNY", `Co\., Ltd\.`, `\d{6}`, `[0-9A-Z]{18}`, 0),
+	"IN": newFormat("INR", `Pvt\. Ltd\.|Ltd\.`, `\d{6}`, `\d{2}[A-Z]{5}\d{4}[A-Z][1-9A-Z]Z[0-9A-Z]`, 0),
+	"AU": newFormat("AUD", `Pty Ltd|Ltd`, `\d{4}`, `\d{11}`, 0),
+	"AT": newFormat("EUR", `GmbH|AG|KG|OG`, `\d{4}`, `ATU\d{8}`, 20),
+	"BE": newFormat("EUR", `NV|SA|BV|SRL`, `\d{4}`, `BE0\d{9}`, 16),
+	"SE": newFormat("SEK", `AB|AB \(publ\)|HB`, `\d{3} \d{2}`, `SE\d{10}01`, 24),
+	"DK": newFormat("DKK", `A/S|ApS|I/S`, `\d{4}`, `DK\d{8}`, 18),
+	"NO": newFormat("NOK", `AS|ASA`, `\d{4}`, `NO\d{9}MVA`, 15),
+	"FI": newFormat("EUR", `Oy|Oyj|Ky`, `\d{5}`, `FI\d{8}`, 18),
+	"PL": newFormat("PLN", `Sp\. z o\.o\.|S\.A\.|Sp\.k\.`, `\d{2}-\d{3}`, `PL\d{10}`, 28),
+	"IE": newFormat("EUR", `Ltd|DAC|PLC`, `[A-Z]\d{2} [0-9ACDEFHKNPRTVWXY]{4}`, `IE\d{7}[A-Z]{1,2}`, 22),
+	"PT": newFormat("EUR", `Lda\.|S\.A\.`, `\d{4}-\d{3}`, `PT\d{9}`, 25),
+	"SG": newFormat("SGD", `Pte\. Ltd\.|Ltd\.`, `\d{6}`, `(19|20)\d{7}[A-Z]`, 0),
+	"NZ": newFormat("NZD", `Limited|Ltd`, `\d{4}`, `\d{2,3}-\d{3}-\d{3}`, 0),
+	"ZA": newFormat("ZAR", `\(Pty\) Ltd|Ltd`, `\d{4}`, `4\d{9}`, 0),
+	"KR": newFormat("KRW", `Co\., Ltd\.|Corp\.`, `\d{5}`, `\d{3}-\d{2}-\d{5}`, 0),
+	"TW": newFormat("TWD", `Co\., Ltd\.|Corp\.`, `\d{6}`, `\d{8}`, 0),
+	"AR": newFormat("ARS", `S\.A\.|S\.R\.L\.|S\.A\.S\.`, `[A-Z]\d{4}[A-Z]{3}`, `(20|23|24|27|30|33|34)-\d{8}-\d`, 0),
+	"AE": newFormat("AED", `LLC|FZE|FZCO`, `P\.O\. Box \d{3,5}`, `100\d{12}`, 23),
+	"TR": newFormat("TRY", `A\.Ş\.|Ltd\. Şti\.`, `\d{5}`, `\d{10}`, 26),
+}
+
+// TestKnownCountriesHaveProfiles checks that every country the code names
+// (a tax rate, a profile's trading partner, a public or non-profit name, a
+// test company) has a profile of its own, not the neutral one, and formats
+// to test it by.
+func TestKnownCountriesHaveProfiles(t *testing.T) {
+	known := slices.Clone(taxRateCountries)
+	for _, c := range countries {
+		known = append(known, c.code)
+		known = append(known, c.partners...)
+	}
+	for code := range governmentNames {
+		known = append(known, code)
+	}
+	for code := range charityWords {
+		known = append(known, code)
+	}
+	tested := map[string]bool{}
+	for _, cc := range coherenceCompanies {
+		known = append(known, cc.company.Country)
+		tested[cc.company.Country] = true
+	}
+	slices.Sort(known)
+	for _, code := range slices.Compact(known) {
+		if c, ok := countries[code]; !ok || c.code != code {
+			t.Errorf("%s has no profile of its own", code)
+		}
+		if _, ok := countryFormats[code]; !ok {
+			t.Errorf("%s has no formats in countryFormats", code)
+		}
+		if !tested[code] {
+			t.Errorf("no company in %s among coherenceCompanies", code)
+		}
+	}
+}
+
+// ibanValid checks an IBAN's check digits (ISO 13616): moved behind the
+// account, with letters as A=10 to Z=35, the IBAN is 1 modulo 97.
+func ibanValid(iban string) bool {
+	var b strings.Builder
+	for _, ch := range iban[4:] + iban[:4] {
+		switch {
+		case ch >= '0' && ch <= '9':
+			b.WriteRune(ch)
+		case ch >= 'A' && ch <= 'Z':
+			b.WriteString(strconv.Itoa(int(ch-'A') + 10))
+		default:
+			return false
+		}
+	}
+	n, ok := new(big.Int).SetString(b.String(), 10)
+	return ok && n.Mod(n, big.NewInt(97)).Int64() == 1
 }
 
 func TestPartnersCoherent(t *testing.T) {
@@ -125,12 +266,33 @@ func TestPartnersCoherent(t *testing.T) {
 				if rec["country"].Str == c.Country {
 					domestic++
 				}
+				f := countryFormats[home.code]
+				id := rec[name[:len(name)-1]+"_id"].Str
 				if typ != "consumer" && typ != "government" && typ != "non_profit" &&
-					!slices.ContainsFunc(home.suffixes, func(sfx string) bool { return strings.HasSuffix(rec["name"].Str, " "+sfx) }) {
-					t.Errorf("%s %s %s: %q does not end in a legal form of %s %v", c.Code, name, rec[name[:len(name)-1]+"_id"].Str, rec["name"].Str, home.code, home.suffixes)
+					(!f.legal.MatchString(rec["name"].Str) ||
+						!slices.ContainsFunc(home.suffixes, func(sfx string) bool { return strings.HasSuffix(rec["name"].Str, " "+sfx) })) {
+					t.Errorf("%s %s %s: %q does not end in a legal form of %s %v", c.Code, name, id, rec["name"].Str, home.code, home.suffixes)
+				}
+				if typ == "consumer" && !slices.ContainsFunc(home.first, func(first string) bool {
+					last, ok := strings.CutPrefix(rec["name"].Str, first+" ")
+					return ok && slices.Contains(home.last, last)
+				}) {
+					t.Errorf("%s %s: consumer %q is not named as people in %s are", c.Code, id, rec["name"].Str, home.code)
 				}
 				if !slices.ContainsFunc(home.cities, func(ct city) bool { return strings.HasPrefix(rec["city"].Str, ct.name) }) {
 					t.Errorf("%s %s: city %q is not in %s", c.Code, name, rec["city"].Str, home.code)
+				}
+				if !f.postal.MatchString(rec["postal_code"].Str) {
+					t.Errorf("%s %s: postal code %q is not written as in %s", c.Code, id, rec["postal_code"].Str, home.code)
+				}
+				if tax := rec["tax_id"]; !tax.Null && !f.taxID.MatchString(tax.Str) {
+					t.Errorf("%s %s: tax number %q is not one of %s", c.Code, id, tax.Str, home.code)
+				}
+				if cur := rec["currency"].Str; cur != f.currency {
+					t.Errorf("%s %s: a partner in %s pays in %s, not %s", c.Code, id, home.code, cur, f.currency)
+				}
+				if name == "vendors" {
+					checkBankAccount(t, id, home.code, f.iban, rec["bank_accounts"].Str)
 				}
 				if typ == "consumer" && !rec["tax_id"].Null {
 					t.Errorf("%s consumer %q carries tax id %q", c.Code, rec["name"].Str, rec["tax_id"].Str)
@@ -156,6 +318,39 @@ func TestPartnersCoherent(t *testing.T) {
 	}
 }
 
+// checkBankAccount checks the bank account of a partner in country code:
+// a valid IBAN of the country's length and a BIC in an IBAN country,
+// digits elsewhere.
+func checkBankAccount(t *testing.T, id, code string, ibanLen int, accounts string) {
+	t.Helper()
+	var acc []struct {
+		BankName      string `json:"bank_name"`
+		BankCountry   string `json:"bank_country"`
+		AccountNumber string `json:"account_number"`
+		RoutingCode   string `json:"routing_code"`
+	}
+	if err := json.Unmarshal([]byte(accounts), &acc); err != nil || len(acc) != 1 {
+		t.Fatalf("%s: bank accounts %s: %v", id, accounts, err)
+	}
+	a := acc[0]
+	if a.BankCountry != code || a.BankName == "" {
+		t.Errorf("%s: bank %q in %q, want one in %s", id, a.BankName, a.BankCountry, code)
+	}
+	number, routing := a.AccountNumber, a.RoutingCode
+	if ibanLen == 0 {
+		if strings.Trim(number, "0123456789") != "" || strings.Trim(routing, "0123456789") != "" {
+			t.Errorf("%s: account %q, routing code %q in %s, which has no IBAN", id, number, routing, code)
+		}
+		return
+	}
+	if len(number) != ibanLen || !strings.HasPrefix(number, code) || !ibanValid(number) {
+		t.Errorf("%s: %q is no valid IBAN of %s (%d characters)", id, number, code, ibanLen)
+	}
+	if !regexp.MustCompile(`^[A-Z]{4}` + code + `[A-Z0-9]{2}$`).MatchString(routing) {
+		t.Errorf("%s: %q is no BIC of %s", id, routing, code)
+	}
+}
+
 func TestConsumersHoldSmallLimits(t *testing.T) {
 	c := coherenceCompanies[0].company
 	env := testEnv(t, "retail", 400)
@@ -178,6 +373,9 @@ func TestConsumersHoldSmallLimits(t *testing.T) {
 	}
 }
 
+// email is an e-mail address in ASCII letters: first.last@company.example.
+var email = regexp.MustCompile(`^[a-z]+(-[a-z]+)*\.[a-z]+(-[a-z]+)*@[a-z0-9]+\.example$`)
+
 func TestEmployeesCoherent(t *testing.T) {
 	for _, cc := range coherenceCompanies {
 		c := cc.company
@@ -186,6 +384,10 @@ func TestEmployeesCoherent(t *testing.T) {
 		rows := generateTable(t, env, 9, "employees", c, s)
 		api := Employees(9, env, c, s)
 		sc := newUSDScaler(c.Currency)
+		home, ok := countries[c.Country]
+		if !ok {
+			t.Fatalf("%s: no profile of %s", c.Code, c.Country)
+		}
 		limitOf := map[string]int64{}
 		for i, rec := range rows {
 			dept := slices.Index(departments, rec["department_id"].Str)
@@ -208,8 +410,14 @@ func TestEmployeesCoherent(t *testing.T) {
 			if e.First != rec["first_name"].Str || e.Title != rec["job_title"].Str || e.BaseSalary != rec["base_salary"].Int {
 				t.Fatalf("%s employee %d: Employees gives %+v, the file %v", c.Code, i, e, rec)
 			}
-			if e.BaseSalary <= 0 || !slices.Contains(countryOf(c.Country).first, e.First) {
+			if e.BaseSalary <= 0 || !slices.Contains(home.first, e.First) || !slices.Contains(home.last, e.Last) {
 				t.Errorf("%s: employee %s %s, salary %d", c.Code, e.First, e.Last, e.BaseSalary)
+			}
+			if !email.MatchString(rec["email"].Str) {
+				t.Errorf("%s: employee %s %s has e-mail address %q", c.Code, e.First, e.Last, rec["email"].Str)
+			}
+			if !slices.ContainsFunc(home.cities, func(ct city) bool { return ct.name == rec["location"].Str }) {
+				t.Errorf("%s: employee %s %s works in %q, not in %s", c.Code, e.First, e.Last, rec["location"].Str, home.code)
 			}
 		}
 		prev := int64(0)

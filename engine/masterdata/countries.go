@@ -28,9 +28,12 @@ type country struct {
 	postal func(r *rand.Rand, prefix string) string
 	// taxID draws a tax or VAT number in the country's format.
 	taxID func(r *rand.Rand) string
-	// bank names a bank; iban is the IBAN length (0: no IBAN).
-	banks []string
-	iban  int
+	// bank names a bank; iban is the IBAN length (0: no IBAN). The account
+	// in an IBAN starts with a four-letter bank code, or is all digits
+	// where ibanDigits is set.
+	banks      []string
+	iban       int
+	ibanDigits bool
 	// partners are the countries trading partners come from.
 	partners []string
 }
@@ -63,6 +66,15 @@ func numbered(format string) func(r *rand.Rand, name string) string {
 func postalDigits(n int) func(r *rand.Rand, prefix string) string {
 	return func(r *rand.Rand, prefix string) string {
 		return prefix + digits(r, n-len(prefix))
+	}
+}
+
+// postalSplit draws an n-digit postal code written with sep after its
+// first at digits (SE 114 55, PL 00-950).
+func postalSplit(n, at int, sep string) func(r *rand.Rand, prefix string) string {
+	return func(r *rand.Rand, prefix string) string {
+		s := prefix + digits(r, n-len(prefix))
+		return s[:at] + sep + s[at:]
 	}
 }
 
@@ -268,6 +280,265 @@ var countries = map[string]*country{
 		taxID:       func(r *rand.Rand) string { return digits(r, 11) },
 		banks:       []string{"Southern Cross Bank", "Tasman Savings Bank", "Commonwealth Trade Bank"},
 		partners:    []string{"CN", "US", "JP", "NZ", "SG"}},
+	"AT": {code: "AT", currency: "EUR", suffixes: []string{"GmbH", "AG", "KG", "OG"},
+		stems:  []string{"Donau", "Alpenland", "Wienerwald", "Tauern", "Arlberg", "Salzach", "Dachstein", "Wachau"},
+		trades: []string{"Handel", "Maschinenbau", "Logistik", "Technik", "Holzindustrie", "Elektro", "Vertrieb", "Bau"},
+		first:  []string{"Lukas", "Anna", "Tobias", "Sarah", "David", "Lena", "Florian", "Katharina", "Stefan", "Julia"},
+		last:   []string{"Gruber", "Huber", "Bauer", "Wagner", "Müller", "Pichler", "Steiner", "Moser", "Mayer", "Hofer"},
+		cities: []city{{"Wien", "", "10"}, {"Graz", "", "80"}, {"Linz", "", "40"}, {"Salzburg", "", "50"}, {"Innsbruck", "", "60"},
+			{"Klagenfurt", "", "90"}, {"St. Pölten", "", "31"}, {"Villach", "", "95"}},
+		street:      numbered("{s} {n}"),
+		streetNames: []string{"Hauptstraße", "Mariahilfer Straße", "Bahnhofstraße", "Wiener Straße", "Linzer Straße", "Industriestraße", "Kirchengasse"},
+		postal:      postalDigits(4),
+		taxID:       func(r *rand.Rand) string { return "ATU" + digits(r, 8) },
+		banks:       []string{"Donautal Handelsbank", "Tauern Sparkasse", "Wienerwald Kreditbank"},
+		iban:        20,
+		ibanDigits:  true,
+		partners:    []string{"DE", "IT", "CH", "PL", "FR", "US", "CN"}},
+	"BE": {code: "BE", currency: "EUR", suffixes: []string{"NV", "SA", "BV", "SRL"},
+		stems:  []string{"Schelde", "Ardennes", "Brabant", "Kempen", "Flandria", "Meuse", "Leie", "Hesbaye"},
+		trades: []string{"Logistiek", "Distribution", "Techniek", "Industrie", "Handel", "Services", "Transport"},
+		first:  []string{"Lucas", "Emma", "Arthur", "Louise", "Thomas", "Marie", "Luc", "Sophie", "Pieter", "Nathalie"},
+		last:   []string{"Peeters", "Janssens", "Maes", "Jacobs", "Mertens", "Willems", "Claes", "Goossens", "Wouters", "Dubois"},
+		cities: []city{{"Brussel", "", "10"}, {"Antwerpen", "", "20"}, {"Gent", "", "90"}, {"Liège", "", "40"}, {"Charleroi", "", "60"},
+			{"Leuven", "", "30"}, {"Brugge", "", "80"}, {"Namur", "", "50"}},
+		street:      numbered("{s} {n}"),
+		streetNames: []string{"Kerkstraat", "Stationsstraat", "Nieuwstraat", "Rue de la Station", "Avenue Louise", "Rue Neuve", "Chaussée de Louvain"},
+		postal:      postalDigits(4),
+		taxID:       func(r *rand.Rand) string { return "BE0" + digits(r, 9) },
+		banks:       []string{"Kempische Handelsbank", "Banque Mosane de Commerce", "Flandria Spaarbank"},
+		iban:        16,
+		ibanDigits:  true,
+		partners:    []string{"NL", "DE", "FR", "GB", "IT", "ES", "US", "CN"}},
+	"SE": {code: "SE", currency: "SEK", suffixes: []string{"AB", "AB (publ)", "HB"},
+		stems:  []string{"Norrland", "Vättern", "Skåne", "Mälardalen", "Fjäll", "Björk", "Svea", "Kolmården"},
+		trades: []string{"Bygg", "Logistik", "Industri", "Teknik", "Handel", "Verkstad", "Transport", "Konsult"},
+		first:  []string{"Erik", "Anna", "Lars", "Maria", "Karl", "Eva", "Johan", "Karin", "Anders", "Sara"},
+		last:   []string{"Andersson", "Johansson", "Karlsson", "Nilsson", "Eriksson", "Larsson", "Olsson", "Persson", "Svensson", "Gustafsson"},
+		cities: []city{{"Stockholm", "", "11"}, {"Göteborg", "", "41"}, {"Malmö", "", "21"}, {"Uppsala", "", "75"}, {"Västerås", "", "72"},
+			{"Örebro", "", "70"}, {"Linköping", "", "58"}, {"Helsingborg", "", "25"}},
+		street:      numbered("{s} {n}"),
+		streetNames: []string{"Storgatan", "Drottninggatan", "Kungsgatan", "Industrivägen", "Hamngatan", "Sveavägen", "Järnvägsgatan"},
+		postal:      postalSplit(5, 3, " "),
+		taxID:       func(r *rand.Rand) string { return "SE55" + digits(r, 8) + "01" },
+		banks:       []string{"Norrsken Bank", "Fjällbanken", "Skärgårdens Affärsbank"},
+		iban:        24,
+		ibanDigits:  true,
+		partners:    []string{"NO", "DK", "FI", "DE", "GB", "NL", "PL", "US", "CN"}},
+	"DK": {code: "DK", currency: "DKK", suffixes: []string{"A/S", "ApS", "I/S"},
+		stems:  []string{"Jylland", "Øresund", "Fyn", "Limfjord", "Kattegat", "Nordsø", "Himmerland", "Vesterhav"},
+		trades: []string{"Handel", "Logistik", "Maskinfabrik", "Byg", "Teknik", "Transport", "Industri", "Engros"},
+		first:  []string{"Peter", "Anne", "Jens", "Kirsten", "Lars", "Mette", "Søren", "Hanne", "Michael", "Camilla"},
+		last:   []string{"Nielsen", "Jensen", "Hansen", "Pedersen", "Andersen", "Christensen", "Larsen", "Sørensen", "Rasmussen", "Jørgensen"},
+		cities: []city{{"København", "", "1"}, {"Aarhus", "", "80"}, {"Odense", "", "50"}, {"Aalborg", "", "90"}, {"Esbjerg", "", "67"},
+			{"Kolding", "", "60"}, {"Vejle", "", "71"}, {"Randers", "", "89"}},
+		street:      numbered("{s} {n}"),
+		streetNames: []string{"Vestergade", "Østergade", "Nørregade", "Søndergade", "Algade", "Havnegade", "Industrivej", "Jernbanegade"},
+		postal:      postalDigits(4),
+		taxID:       func(r *rand.Rand) string { return "DK" + digits(r, 8) },
+		banks:       []string{"Kattegat Erhvervsbank", "Øresund Handelsbank", "Limfjord Andelskasse"},
+		iban:        18,
+		ibanDigits:  true,
+		partners:    []string{"DE", "SE", "NO", "GB", "NL", "PL", "US", "CN"}},
+	"NO": {code: "NO", currency: "NOK", suffixes: []string{"AS", "ASA"},
+		stems:  []string{"Fjord", "Nordkapp", "Lofoten", "Hardanger", "Vestland", "Polar", "Trollheimen", "Jotun"},
+		trades: []string{"Handel", "Logistikk", "Industri", "Teknikk", "Entreprenør", "Transport", "Verksted", "Maritim"},
+		first:  []string{"Jan", "Anne", "Per", "Inger", "Bjørn", "Kari", "Ole", "Marit", "Lars", "Ingrid"},
+		last:   []string{"Hansen", "Johansen", "Olsen", "Larsen", "Andersen", "Pedersen", "Nilsen", "Kristiansen", "Jensen", "Karlsen"},
+		cities: []city{{"Oslo", "", "0"}, {"Bergen", "", "50"}, {"Trondheim", "", "70"}, {"Stavanger", "", "40"}, {"Drammen", "", "30"},
+			{"Kristiansand", "", "46"}, {"Tromsø", "", "90"}, {"Fredrikstad", "", "16"}},
+		street:      numbered("{s} {n}"),
+		streetNames: []string{"Storgata", "Kirkegata", "Strandgata", "Karl Johans gate", "Kongens gate", "Sjøgata", "Industriveien"},
+		postal:      postalDigits(4),
+		taxID:       func(r *rand.Rand) string { return "NO9" + digits(r, 8) + "MVA" },
+		banks:       []string{"Nordlys Sparebank", "Hardanger Næringsbank", "Vestkyst Forretningsbank"},
+		iban:        15,
+		ibanDigits:  true,
+		partners:    []string{"SE", "DK", "DE", "GB", "NL", "FI", "US", "CN"}},
+	"FI": {code: "FI", currency: "EUR", suffixes: []string{"Oy", "Oyj", "Ky"},
+		stems:  []string{"Saimaa", "Lappi", "Karelia", "Tunturi", "Revontuli", "Kaleva", "Koivu", "Päijänne"},
+		trades: []string{"Kauppa", "Logistiikka", "Tekniikka", "Rakennus", "Metalli", "Kuljetus", "Teollisuus", "Palvelut"},
+		first:  []string{"Juha", "Anne", "Mikko", "Päivi", "Timo", "Tuula", "Jari", "Sari", "Antti", "Laura"},
+		last:   []string{"Korhonen", "Virtanen", "Mäkinen", "Nieminen", "Mäkelä", "Hämäläinen", "Laine", "Heikkinen", "Koskinen", "Järvinen"},
+		cities: []city{{"Helsinki", "", "00"}, {"Espoo", "", "02"}, {"Vantaa", "", "01"}, {"Tampere", "", "33"}, {"Turku", "", "20"},
+			{"Oulu", "", "90"}, {"Jyväskylä", "", "40"}, {"Lahti", "", "15"}},
+		street:      numbered("{s} {n}"),
+		streetNames: []string{"Mannerheimintie", "Hämeenkatu", "Aleksanterinkatu", "Kauppakatu", "Satamakatu", "Asemakatu", "Teollisuustie"},
+		postal:      postalDigits(5),
+		taxID:       func(r *rand.Rand) string { return "FI" + digits(r, 8) },
+		banks:       []string{"Tunturi Säästöpankki", "Saimaan Liikepankki", "Revontuli Pankki"},
+		iban:        18,
+		ibanDigits:  true,
+		partners:    []string{"SE", "DE", "NO", "DK", "NL", "PL", "US", "CN"}},
+	"PL": {code: "PL", currency: "PLN", suffixes: []string{"Sp. z o.o.", "S.A.", "Sp.k."},
+		stems:  []string{"Wisła", "Mazowsze", "Bałtyk", "Tatry", "Pomorze", "Warta", "Orzeł", "Śląsk"},
+		trades: []string{"Handel", "Logistyka", "Transport", "Budownictwo", "Przemysł", "Technika", "Dystrybucja", "Usługi"},
+		first:  []string{"Piotr", "Anna", "Krzysztof", "Maria", "Andrzej", "Katarzyna", "Tomasz", "Małgorzata", "Paweł", "Agnieszka"},
+		// Surnames that keep their form for women (Nowak, not Kowalski).
+		last: []string{"Nowak", "Wójcik", "Kowalczyk", "Woźniak", "Mazur", "Krawczyk", "Kaczmarek", "Zając", "Król", "Wieczorek"},
+		cities: []city{{"Warszawa", "", "00"}, {"Kraków", "", "30"}, {"Łódź", "", "90"}, {"Wrocław", "", "50"}, {"Poznań", "", "60"},
+			{"Gdańsk", "", "80"}, {"Katowice", "", "40"}, {"Lublin", "", "20"}},
+		street:      numbered("ul. {s} {n}"),
+		streetNames: []string{"Marszałkowska", "Piłsudskiego", "Mickiewicza", "Kościuszki", "Długa", "Polna", "Przemysłowa", "Słowackiego"},
+		postal:      postalSplit(5, 2, "-"),
+		taxID:       func(r *rand.Rand) string { return "PL" + digits(r, 10) },
+		banks:       []string{"Nadwiślański Bank Kupiecki", "Tatrzański Bank Przemysłowy", "Mazowiecka Kasa Kredytowa"},
+		iban:        28,
+		ibanDigits:  true,
+		partners:    []string{"DE", "NL", "IT", "FR", "GB", "SE", "CN", "US"}},
+	"IE": {code: "IE", currency: "EUR", suffixes: []string{"Ltd", "DAC", "PLC"},
+		stems:  []string{"Shannon", "Liffey", "Emerald", "Connacht", "Wicklow", "Burren", "Munster", "Slaney"},
+		trades: []string{"Supplies", "Engineering", "Logistics", "Distribution", "Services", "Trading", "Technologies"},
+		first:  []string{"Seán", "Mary", "Conor", "Siobhán", "Patrick", "Aoife", "Declan", "Niamh", "Ciarán", "Sinéad"},
+		last:   []string{"Murphy", "Kelly", "O'Sullivan", "Walsh", "Smith", "O'Brien", "Byrne", "Ryan", "O'Connor", "O'Neill"},
+		// The postal prefix is the Eircode's routing key.
+		cities: []city{{"Dublin", "", "D02"}, {"Cork", "", "T12"}, {"Galway", "", "H91"}, {"Limerick", "", "V94"}, {"Waterford", "", "X91"},
+			{"Kilkenny", "", "R95"}, {"Sligo", "", "F91"}},
+		street:      numbered("{n} {s}"),
+		streetNames: []string{"Main Street", "O'Connell Street", "Grafton Street", "Patrick Street", "Shop Street", "Dame Street", "Church Road"},
+		postal: func(r *rand.Rand, p string) string {
+			const eircode = "ACDEFHKNPRTVWXY" // the letters an Eircode's unique identifier uses
+			return p + " " + string(eircode[r.IntN(len(eircode))]) + digits(r, 3)
+		},
+		taxID:    func(r *rand.Rand) string { return "IE" + digits(r, 7) + letters(r, 1) },
+		banks:    []string{"Shannon Commercial Bank", "Liffey Savings Bank", "Connacht Trust Bank"},
+		iban:     22,
+		partners: []string{"GB", "US", "DE", "FR", "NL", "BE", "CN"}},
+	"PT": {code: "PT", currency: "EUR", suffixes: []string{"Lda.", "S.A.", "Unipessoal Lda."},
+		stems:  []string{"Lusitana", "Tejo", "Douro", "Minho", "Algarve", "Alentejo", "Mondego", "Estrela"},
+		trades: []string{"Comércio", "Distribuição", "Logística", "Indústria", "Serviços", "Construções", "Transportes", "Tecnologia"},
+		first:  []string{"João", "Maria", "José", "Ana", "António", "Joana", "Francisco", "Inês", "Rui", "Catarina"},
+		last:   []string{"Silva", "Santos", "Ferreira", "Pereira", "Oliveira", "Costa", "Rodrigues", "Martins", "Sousa", "Fernandes"},
+		cities: []city{{"Lisboa", "", "11"}, {"Porto", "", "40"}, {"Braga", "", "47"}, {"Coimbra", "", "30"}, {"Faro", "", "80"},
+			{"Aveiro", "", "38"}, {"Setúbal", "", "29"}, {"Funchal", "", "90"}},
+		street:      numbered("{s}, {n}"),
+		streetNames: []string{"Rua Augusta", "Avenida da Liberdade", "Rua de Santa Catarina", "Rua do Comércio", "Avenida da República", "Rua Direita"},
+		postal:      postalSplit(7, 4, "-"),
+		// Companies' numbers (NIPC) start with 5.
+		taxID:      func(r *rand.Rand) string { return "PT5" + digits(r, 8) },
+		banks:      []string{"Banco do Tejo e Douro", "Caixa Económica do Mondego", "Banco Minhoto de Investimento"},
+		iban:       25,
+		ibanDigits: true,
+		partners:   []string{"ES", "FR", "DE", "GB", "IT", "NL", "BR", "US"}},
+	"SG": {code: "SG", currency: "SGD", suffixes: []string{"Pte. Ltd.", "Ltd."},
+		stems:  []string{"Lion City", "Merlion", "Orchard", "Straits", "Marina", "Kallang", "Jurong", "Tanjong"},
+		trades: []string{"Trading", "Logistics", "Engineering", "Holdings", "Supplies", "Technologies", "Marine", "Services"},
+		first:  []string{"Wei Ming", "Hui Min", "Jun Jie", "Mei Ling", "Kai Xiang", "Xin Yi", "Daniel", "Rachel", "Jonathan", "Michelle"},
+		last:   []string{"Tan", "Lim", "Lee", "Ng", "Ong", "Wong", "Goh", "Chua", "Chan", "Koh"},
+		// One city; the postal prefix is the sector: Raffles Place,
+		// Tanjong Pagar, Orchard, Ang Mo Kio, Tampines, Jurong, Woodlands.
+		cities: []city{{"Singapore", "", "04"}, {"Singapore", "", "07"}, {"Singapore", "", "23"}, {"Singapore", "", "56"},
+			{"Singapore", "", "52"}, {"Singapore", "", "60"}, {"Singapore", "", "73"}},
+		street:      numbered("{n} {s}"),
+		streetNames: []string{"Orchard Road", "Shenton Way", "Anson Road", "Jurong Port Road", "Tampines Avenue 5", "Ang Mo Kio Avenue 3", "Ubi Avenue 1"},
+		postal:      postalDigits(6),
+		// A company's UEN: year of registration, five digits, a letter.
+		taxID:    func(r *rand.Rand) string { return fmt.Sprint(1990+r.IntN(35)) + digits(r, 5) + letters(r, 1) },
+		banks:    []string{"Lion City Commercial Bank", "Straits Merchant Bank", "Merlion Trust Bank"},
+		partners: []string{"CN", "US", "JP", "IN", "AU", "KR", "TW", "DE"}},
+	"NZ": {code: "NZ", currency: "NZD", suffixes: []string{"Limited", "Ltd"},
+		stems:  []string{"Kiwi", "Aotearoa", "Kauri", "Fernleaf", "Waitemata", "Canterbury", "Ruapehu", "Southern Alps"},
+		trades: []string{"Supplies", "Logistics", "Engineering", "Distribution", "Services", "Trading", "Industries"},
+		first:  []string{"James", "Charlotte", "Jack", "Olivia", "William", "Isla", "Oliver", "Sophie", "Wiremu", "Aroha"},
+		last:   []string{"Smith", "Wilson", "Williams", "Brown", "Taylor", "Jones", "Singh", "Anderson", "Thompson", "Walker"},
+		cities: []city{{"Auckland", "", "10"}, {"Wellington", "", "60"}, {"Christchurch", "", "80"}, {"Hamilton", "", "32"},
+			{"Tauranga", "", "31"}, {"Dunedin", "", "90"}, {"Palmerston North", "", "44"}, {"Napier", "", "41"}},
+		street:      numbered("{n} {s}"),
+		streetNames: []string{"Queen Street", "Lambton Quay", "Colombo Street", "Victoria Street", "Great South Road", "Cuba Street", "George Street"},
+		postal:      postalDigits(4),
+		// The GST number is the IRD number.
+		taxID:    func(r *rand.Rand) string { return digits(r, 3) + "-" + digits(r, 3) + "-" + digits(r, 3) },
+		banks:    []string{"Kauri Commercial Bank", "Waitemata Trust Bank", "Ruapehu Savings Bank"},
+		partners: []string{"AU", "CN", "US", "JP", "SG", "KR", "GB"}},
+	"ZA": {code: "ZA", currency: "ZAR", suffixes: []string{"(Pty) Ltd", "Ltd"},
+		stems:  []string{"Highveld", "Karoo", "Drakensberg", "Protea", "Limpopo", "Kalahari", "Vaal", "Boland"},
+		trades: []string{"Trading", "Engineering", "Logistics", "Holdings", "Supplies", "Services", "Distributors", "Construction"},
+		first:  []string{"Sipho", "Thandi", "Thabo", "Nomvula", "Johan", "Lerato", "Pieter", "Zanele", "David", "Anele"},
+		last:   []string{"Dlamini", "Nkosi", "Ndlovu", "Khumalo", "Mokoena", "Mahlangu", "Naidoo", "Botha", "van der Merwe", "Smith"},
+		cities: []city{{"Johannesburg", "GP", "20"}, {"Cape Town", "WC", "80"}, {"Durban", "KZN", "40"}, {"Pretoria", "GP", "00"},
+			{"Gqeberha", "EC", "60"}, {"Bloemfontein", "FS", "93"}, {"East London", "EC", "52"}},
+		street:      numbered("{n} {s}"),
+		streetNames: []string{"Main Road", "Church Street", "Jan Smuts Avenue", "Long Street", "Commissioner Street", "Voortrekker Road", "Oxford Road"},
+		postal:      postalDigits(4),
+		taxID:       func(r *rand.Rand) string { return "4" + digits(r, 9) },
+		banks:       []string{"Highveld Commercial Bank", "Karoo Savings Bank", "Drakensberg Trust Bank"},
+		partners:    []string{"CN", "DE", "US", "GB", "IN", "JP", "NL"}},
+	"KR": {code: "KR", currency: "KRW", suffixes: []string{"Co., Ltd.", "Corp."},
+		stems:  []string{"Daehan", "Hanil", "Dongyang", "Hanbit", "Seorak", "Baekdu", "Mirae", "Sejong"},
+		trades: []string{"Sangsa", "Saneop", "Jeonja", "Mullyu", "Trading", "Industrial", "Precision", "Chemical"},
+		first:  []string{"Min-jun", "Seo-yeon", "Ji-hoon", "Ji-woo", "Hyun-woo", "Su-bin", "Jun-seo", "Ha-eun", "Dong-hyun", "Ji-yeon"},
+		last:   []string{"Kim", "Lee", "Park", "Choi", "Jung", "Kang", "Cho", "Yoon", "Jang", "Lim"},
+		cities: []city{{"Seoul", "", "0"}, {"Busan", "", "48"}, {"Incheon", "", "22"}, {"Daegu", "", "42"}, {"Daejeon", "", "34"},
+			{"Gwangju", "", "61"}, {"Ulsan", "", "44"}, {"Suwon", "Gyeonggi", "16"}},
+		street:      numbered("{n} {s}"),
+		streetNames: []string{"Teheran-ro", "Sejong-daero", "Jong-ro", "Eulji-ro", "Gangnam-daero", "Jungang-daero", "Haeundae-ro"},
+		postal:      postalDigits(5),
+		taxID:       func(r *rand.Rand) string { return digits(r, 3) + "-" + digits(r, 2) + "-" + digits(r, 5) },
+		banks:       []string{"Seorak Commercial Bank", "Baekdu Savings Bank", "Sejong Trust Bank"},
+		partners:    []string{"CN", "US", "JP", "TW", "SG", "DE", "AU"}},
+	"TW": {code: "TW", currency: "TWD", suffixes: []string{"Co., Ltd.", "Corp."},
+		stems:  []string{"Formosa", "Yu Shan", "Chung Hsing", "Kuang Hua", "Chin Lung", "Fu Hsing", "Tai Ping", "Hua Mei"},
+		trades: []string{"Industrial", "Electronics", "Precision", "Enterprise", "Trading", "Technology", "Machinery"},
+		first:  []string{"Chia-hao", "Shu-fen", "Chih-ming", "Mei-ling", "Chun-hung", "Ya-ting", "Chien-hung", "Hsiu-ying", "Yu-ting", "Wei-lun"},
+		last:   []string{"Chen", "Lin", "Huang", "Chang", "Li", "Wang", "Wu", "Liu", "Tsai", "Yang"},
+		cities: []city{{"Taipei", "", "10"}, {"New Taipei", "", "22"}, {"Taichung", "", "40"}, {"Kaohsiung", "", "80"}, {"Tainan", "", "70"},
+			{"Taoyuan", "", "33"}, {"Hsinchu", "", "30"}},
+		street:      numbered("No. {n}, {s}"),
+		streetNames: []string{"Zhongxiao East Road", "Zhongshan North Road", "Minsheng East Road", "Xinyi Road", "Dunhua South Road", "Chenggong Road", "Zhonghua Road"},
+		postal:      postalDigits(6),
+		// The unified business number.
+		taxID:    func(r *rand.Rand) string { return digits(r, 8) },
+		banks:    []string{"Jade Harbor Commercial Bank", "Formosa Strait Trust Bank", "Island Merchants Savings Bank"},
+		partners: []string{"CN", "US", "JP", "KR", "SG", "DE"}},
+	"AR": {code: "AR", currency: "ARS", suffixes: []string{"S.A.", "S.R.L.", "S.A.S."},
+		stems:  []string{"Pampa", "Andina", "Patagonia", "Del Plata", "Austral", "Cuyo", "Litoral", "Aconcagua"},
+		trades: []string{"Distribuidora", "Industrias", "Logística", "Comercial", "Servicios", "Agropecuaria", "Metalúrgica", "Transportes"},
+		first:  []string{"Juan", "María", "Santiago", "Sofía", "Mateo", "Valentina", "Martín", "Camila", "Lucas", "Florencia"},
+		last:   []string{"González", "Rodríguez", "Gómez", "Fernández", "López", "Díaz", "Martínez", "Pérez", "García", "Sánchez"},
+		// The postal prefix is the province's letter and the old code's
+		// leading digits of a CPA (C1043AAB).
+		cities: []city{{"Buenos Aires", "CABA", "C10"}, {"Córdoba", "Córdoba", "X50"}, {"Rosario", "Santa Fe", "S20"},
+			{"Mendoza", "Mendoza", "M55"}, {"La Plata", "Buenos Aires", "B19"}, {"San Miguel de Tucumán", "Tucumán", "T40"},
+			{"Mar del Plata", "Buenos Aires", "B76"}},
+		street:      func(r *rand.Rand, s string) string { return fmt.Sprintf("%s %d", s, 100+r.IntN(4900)) },
+		streetNames: []string{"Av. Corrientes", "Av. Santa Fe", "San Martín", "Belgrano", "Rivadavia", "Sarmiento", "Bartolomé Mitre"},
+		postal:      func(r *rand.Rand, p string) string { return p + digits(r, 5-len(p)) + letters(r, 3) },
+		// A company's CUIT starts with 30.
+		taxID:    func(r *rand.Rand) string { return "30-" + digits(r, 8) + "-" + digits(r, 1) },
+		banks:    []string{"Banco Cuyano Comercial", "Caja Rioplatense de Crédito", "Banco Aconcagua de Inversión"},
+		partners: []string{"BR", "CN", "US", "ES", "DE", "IT", "MX"}},
+	"AE": {code: "AE", currency: "AED", suffixes: []string{"LLC", "FZE", "FZCO"},
+		stems:  []string{"Al Noor", "Al Waha", "Al Khaleej", "Al Reem", "Al Majd", "Al Safa", "Al Marjan", "Al Sahel"},
+		trades: []string{"General Trading", "Trading", "Contracting", "Logistics", "Technical Services", "Building Materials", "Electromechanical"},
+		first:  []string{"Mohammed", "Fatima", "Ahmed", "Mariam", "Khalid", "Aisha", "Omar", "Noura", "Rashid", "Sara"},
+		last:   []string{"Al Mansoori", "Al Hashimi", "Al Nuaimi", "Al Shamsi", "Al Zaabi", "Al Mazrouei", "Al Ketbi", "Al Dhaheri", "Al Suwaidi", "Al Falasi"},
+		cities: []city{{"Dubai", "", ""}, {"Abu Dhabi", "", ""}, {"Sharjah", "", ""}, {"Ajman", "", ""}, {"Ras Al Khaimah", "", ""},
+			{"Fujairah", "", ""}, {"Al Ain", "Abu Dhabi", ""}},
+		street:      numbered("Office {n}, {s}"),
+		streetNames: []string{"Sheikh Zayed Road", "Al Wasl Road", "Khalifa Street", "Corniche Road", "Al Maktoum Road", "Hamdan Street", "Al Ittihad Road"},
+		// The Emirates have no postal codes; mail goes to a P.O. Box.
+		postal:     func(r *rand.Rand, _ string) string { return "P.O. Box " + fmt.Sprint(100+r.IntN(99900)) },
+		taxID:      func(r *rand.Rand) string { return "100" + digits(r, 12) },
+		banks:      []string{"Al Waha Commercial Bank", "Marjan Trade Bank", "Sahel Merchant Bank"},
+		iban:       23,
+		ibanDigits: true,
+		partners:   []string{"IN", "CN", "US", "GB", "DE", "JP", "SG"}},
+	"TR": {code: "TR", currency: "TRY", suffixes: []string{"A.Ş.", "Ltd. Şti."},
+		stems:  []string{"Anadolu", "Boğaziçi", "Ege", "Marmara", "Toros", "Karadeniz", "Kapadokya", "Yıldız"},
+		trades: []string{"Ticaret", "Sanayi ve Ticaret", "Lojistik", "İnşaat", "Tekstil", "Gıda", "Makina", "Elektronik"},
+		first:  []string{"Mehmet", "Ayşe", "Mustafa", "Fatma", "Ahmet", "Emine", "Ali", "Hatice", "Hüseyin", "Zeynep"},
+		last:   []string{"Yılmaz", "Kaya", "Demir", "Şahin", "Çelik", "Yıldız", "Yıldırım", "Öztürk", "Aydın", "Özdemir"},
+		// Postal codes start with the province's number.
+		cities: []city{{"İstanbul", "", "34"}, {"Ankara", "", "06"}, {"İzmir", "", "35"}, {"Bursa", "", "16"}, {"Antalya", "", "07"},
+			{"Konya", "", "42"}, {"Adana", "", "01"}, {"Gaziantep", "", "27"}},
+		street:      numbered("{s} No: {n}"),
+		streetNames: []string{"Atatürk Caddesi", "Cumhuriyet Caddesi", "İstiklal Caddesi", "İnönü Caddesi", "Bağdat Caddesi", "Fevzi Çakmak Caddesi"},
+		postal:      postalDigits(5),
+		taxID:       func(r *rand.Rand) string { return digits(r, 10) },
+		banks:       []string{"Kapadokya Yatırım Bankası", "Toros Katılım Bankası", "Yıldız Ticaret Bankası"},
+		iban:        26,
+		ibanDigits:  true,
+		partners:    []string{"DE", "CN", "GB", "IT", "US", "ES", "NL", "FR"}},
 }
 
 // countryOf returns the profile of an ISO 3166 country code. A country
@@ -287,15 +558,15 @@ func countryOf(code string) *country {
 // neutral caches the neutral profiles made so far.
 var neutral sync.Map
 
-// neutralCurrencies are the currencies of partner countries without a
-// profile of their own.
-var neutralCurrencies = map[string]string{"KR": "KRW", "TW": "TWD", "AR": "ARS", "AE": "AED", "SG": "SGD", "NZ": "NZD"}
-
+// newNeutral makes the profile of a country without one of its own. No
+// profile names such a country among its partners, so it is only ever the
+// country of a company of the run, whose partners there pay in that
+// company's currency: the profile needs no currency.
 func newNeutral(code string) *country {
 	gb := countries["GB"]
 	c := *gb
 	c.code = code
-	c.currency = neutralCurrencies[code]
+	c.currency = ""
 	c.suffixes = []string{"Ltd."}
 	c.stems = []string{"Global", "Central", "United", "Premier", "National", "Metro", "Eastern", "Western"}
 	c.cities = []city{{"Capital City", "", ""}, {"Port City", "", ""}, {"Riverside", "", ""}}
@@ -348,7 +619,13 @@ func partnerCountry(r *rand.Rand, home *country, domesticPct int) *country {
 func (c *country) bankAccount(r *rand.Rand, holder string) string {
 	var number, routing string
 	if c.iban > 0 {
-		number = c.code + digits(r, 2) + letters(r, 4) + digits(r, c.iban-8)
+		var bban string
+		if c.ibanDigits {
+			bban = digits(r, c.iban-4)
+		} else {
+			bban = letters(r, 4) + digits(r, c.iban-8)
+		}
+		number = c.code + ibanCheck(c.code, bban) + bban
 		routing = letters(r, 4) + c.code + letters(r, 2)
 	} else {
 		number = digits(r, 10+r.IntN(3))
@@ -366,4 +643,19 @@ func (c *country) bankAccount(r *rand.Rand, holder string) string {
 	b = table.AppendJSONString(b, holder)
 	b = append(b, `,"is_primary":true}]`...)
 	return string(b)
+}
+
+// ibanCheck returns the check digits of the IBAN of country code and
+// account bban (ISO 13616): 98 minus the remainder, divided by 97, of the
+// number that bban, code and "00" spell with the letters as A=10 to Z=35.
+func ibanCheck(code, bban string) string {
+	m := 0
+	for _, ch := range bban + code + "00" {
+		if ch >= 'A' {
+			m = (m*100 + int(ch-'A'+10)) % 97
+		} else {
+			m = (m*10 + int(ch-'0')) % 97
+		}
+	}
+	return fmt.Sprintf("%02d", 98-m)
 }

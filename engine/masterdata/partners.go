@@ -129,9 +129,10 @@ func ratingWeights() []uint64 {
 // governmentNames and charityWords name public and non-profit customers
 // in the country's language.
 var governmentNames = map[string]string{"DE": "Stadt ", "FR": "Ville de ", "ES": "Ayuntamiento de ", "IT": "Comune di ",
-	"NL": "Gemeente ", "MX": "Municipio de ", "BR": "Prefeitura de ", "CH": "Stadt "}
+	"NL": "Gemeente ", "MX": "Municipio de ", "BR": "Prefeitura de ", "CH": "Stadt ", "AT": "Stadt ", "AR": "Municipalidad de "}
 var charityWords = map[string]string{"DE": "Stiftung", "FR": "Fondation", "ES": "Fundación", "IT": "Fondazione",
-	"NL": "Stichting", "MX": "Fundación", "BR": "Fundação", "CH": "Stiftung"}
+	"NL": "Stichting", "MX": "Fundación", "BR": "Fundação", "CH": "Stiftung", "AT": "Stiftung", "DK": "Fonden",
+	"FI": "Säätiö", "TR": "Vakfı", "PT": "Fundação", "AR": "Fundación"}
 
 // partnerEnv holds what vendors and customers of one run share.
 type partnerEnv struct {

@@ -262,7 +262,10 @@ func Employees(seed uint64, env Env, c config.Company, s Sizes) []Employee {
 // ascii folds a name into the letters of an e-mail address.
 var ascii = strings.NewReplacer("ä", "ae", "ö", "oe", "ü", "ue", "ß", "ss", "Ä", "Ae", "Ö", "Oe", "Ü", "Ue",
 	"é", "e", "è", "e", "ê", "e", "á", "a", "à", "a", "â", "a", "ã", "a", "í", "i", "ó", "o", "ô", "o", "õ", "o",
-	"ú", "u", "ç", "c", "ñ", "n", "É", "E", "Č", "C", " ", "", "'", "")
+	"ú", "u", "ç", "c", "ñ", "n", "É", "E", "Č", "C", " ", "", "'", "",
+	"å", "aa", "æ", "ae", "ø", "oe", "Å", "Aa", "Æ", "Ae", "Ø", "Oe",
+	"ą", "a", "ć", "c", "ę", "e", "ł", "l", "ń", "n", "ś", "s", "ź", "z", "ż", "z", "Ł", "L", "Ś", "S", "Ż", "Z",
+	"ğ", "g", "ı", "i", "ş", "s", "Ç", "C", "İ", "I", "Ş", "S")
 
 // domain is the e-mail domain of a company: its name in lower case,
 // under the reserved .example top-level domain.
