@@ -23,32 +23,10 @@ func TestControlAccounts(t *testing.T) {
 	for name, cfg := range balanceConfigs(t) {
 		t.Run(name, func(t *testing.T) {
 			dir := sharedBalanceRun(t, name, cfg)
-			accountNames := map[string]string{}
-			eachRow(t, dir, "chart_of_accounts.csv", func(cols map[string]int, rec []string) {
-				accountNames[rec[cols["account_number"]]] = rec[cols["short_description"]]
-			})
 			type period struct{ company, end, category string }
 			sums := map[period]int64{}
-			for _, row := range readTrialBalances(t, dir) {
+			for _, row := range checkAccountSides(t, dir) {
 				sums[period{row.company, row.end, row.category}] += row.close
-				// Inventory accounts open with the stock of their materials
-				// and are restocked ahead of their deliveries; loans are
-				// repaid from their opening balances, prepaid
-				// expenses released from theirs, the operating account is
-				// funded by drawings and the other bank accounts keep their
-				// opening balances: none of them turns.
-				name := accountNames[row.account]
-				switch {
-				case row.category == "Inventory" && row.close < 0,
-					row.category == "LongTermDebt" && row.close > 0,
-					strings.HasPrefix(name, "Prepaid") && row.close < 0,
-					row.category == "Cash" && row.close < 0:
-					t.Errorf("%s %s: %s %s closes at %d", row.company, row.end, row.account, name, row.close)
-				}
-				// Money moves through the operating account alone.
-				if row.category == "Cash" && name != "Operating bank account" && (row.dr != 0 || row.cr != 0) {
-					t.Errorf("%s %s: %s %s moves by %d debits and %d credits", row.company, row.end, row.account, name, row.dr, row.cr)
-				}
 			}
 			aging := map[period]int64{}
 			for file, category := range map[string]string{"subledger/ar_aging.csv": "Receivables", "subledger/ap_aging.csv": "Payables"} {
@@ -131,6 +109,63 @@ func TestControlAccounts(t *testing.T) {
 				t.Error("no open items at any period end")
 			}
 		})
+	}
+}
+
+// checkAccountSides checks that no account of the dataset in dir ends a
+// period on the wrong side, and returns the trial balance rows. Inventory
+// accounts open with the stock of their materials and are restocked ahead
+// of their deliveries; loans are repaid from their opening balances,
+// prepaid expenses released from theirs, the operating account is funded
+// by drawings and the other bank accounts keep their opening balances:
+// none of them turns. Money moves through the operating account alone.
+func checkAccountSides(t *testing.T, dir string) []tbRow {
+	t.Helper()
+	names := map[string]string{}
+	eachRow(t, dir, "chart_of_accounts.csv", func(cols map[string]int, rec []string) {
+		names[rec[cols["account_number"]]] = rec[cols["short_description"]]
+	})
+	rows := readTrialBalances(t, dir)
+	for _, row := range rows {
+		name := names[row.account]
+		switch {
+		case row.category == "Inventory" && row.close < 0,
+			row.category == "LongTermDebt" && row.close > 0,
+			strings.HasPrefix(name, "Prepaid") && row.close < 0,
+			row.category == "Cash" && row.close < 0:
+			t.Errorf("%s %s: %s %s closes at %d", row.company, row.end, row.account, name, row.close)
+		}
+		if row.category == "Cash" && name != "Operating bank account" && (row.dr != 0 || row.cr != 0) {
+			t.Errorf("%s %s: %s %s moves by %d debits and %d credits", row.company, row.end, row.account, name, row.dr, row.cr)
+		}
+	}
+	return rows
+}
+
+// TestAccountSidesEveryIndustry checks the sides of every account
+// (checkAccountSides) in small companies of every industry on every chart
+// size, where a few materials and small balances share many accounts:
+// 500 entries a year for a US and a German company.
+func TestAccountSidesEveryIndustry(t *testing.T) {
+	for _, industry := range config.Industries {
+		for _, complexity := range []string{"small", "medium", "large"} {
+			t.Run(industry+"-"+complexity, func(t *testing.T) {
+				t.Parallel()
+				cfg, err := config.Parse("sides.yaml", []byte(`global: {seed: 5, industry: `+industry+`, start_date: "2024-01-01", period_months: 12}
+companies:
+  - {code: "1000", name: Harbor Street Inc., currency: USD, country: US, annual_transaction_volume: {custom: 500}}
+  - {code: "2000", name: Harbor Street GmbH, currency: EUR, country: DE, annual_transaction_volume: {custom: 500}}
+chart_of_accounts: {complexity: `+complexity+`}
+output: {formats: [csv]}
+`))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if rows := checkAccountSides(t, gen(t, cfg, 2).Dir); len(rows) == 0 {
+					t.Fatal("no trial balance rows")
+				}
+			})
+		}
 	}
 }
 
