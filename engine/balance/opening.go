@@ -323,6 +323,15 @@ func RetainedEarnings(ch *chart.Chart) int {
 
 const bp = 10_000
 
+// shareWeight draws the weights of spread's accounts other than the
+// first. They are log-uniform, so that the shares' first digits follow
+// Benford's law, and with them the monthly parts that repay a loan or
+// release a prepaid expense (a sixtieth or a twenty-fourth of its balance,
+// the same amount every month): evenly drawn weights gave every digit the
+// same chance, and on a large chart those repeated amounts pulled a
+// company's journal away from Benford.
+var shareWeight = rng.NewLogUniform(100, 999)
+
 // spread divides amount among accounts with seeded weights, the first
 // account (the main one of its group: the operating bank account, domestic
 // receivables) weighing most; the shares add up to amount exactly.
@@ -332,7 +341,7 @@ func spread(bal []int64, ch *chart.Chart, accounts []int, amount int64, r *rand.
 	}
 	w := make([]int64, len(accounts))
 	for i := range w {
-		w[i] = 100 + r.Int64N(900)
+		w[i] = int64(shareWeight.Draw(r))
 		if i == 0 {
 			w[i] = 1500 + r.Int64N(1500)
 		}
