@@ -667,6 +667,10 @@ func (g *gen) settle(inv int32, kind Kind) {
 	}
 }
 
+// OfKind returns the indexes of the batch's documents of kind k, in the
+// order made.
+func (b *Batch) OfKind(k Kind) []int32 { return b.byKind[k] }
+
 // Payments counts the vendor payments of the batch that Duplicate may pay
 // again: those of invoices not yet paid twice (an invoice records one
 // duplicate, so that its subledger amount keeps every payment).

@@ -25,7 +25,11 @@ func TestControlAccounts(t *testing.T) {
 			dir := sharedBalanceRun(t, name, cfg)
 			type period struct{ company, end, category string }
 			sums := map[period]int64{}
-			for _, row := range checkAccountSides(t, dir) {
+			// The income statement's sides hold within one fiscal year,
+			// and not where a fifth of the entries are frauds: invented
+			// reclassifications move nothing that was booked.
+			pl := cfg.Global.PeriodMonths <= cfg.Global.FiscalYearMonths && cfg.Global.StartDate.Day() == 1 && name != "retail-fraud-heavy"
+			for _, row := range checkAccountSides(t, dir, pl) {
 				sums[period{row.company, row.end, row.category}] += row.close
 			}
 			aging := map[period]int64{}
@@ -119,17 +123,26 @@ func TestControlAccounts(t *testing.T) {
 // prepaid expenses released from theirs, the operating account is funded
 // by drawings and the other bank accounts keep their opening balances:
 // none of them turns. Money moves through the operating account alone.
-func checkAccountSides(t *testing.T, dir string) []tbRow {
+// With pl, the dataset lies within one fiscal year: reclassifications and
+// deferrals move amounts already booked, so no expense account ends a
+// period with a credit balance and no revenue account with a debit
+// balance. (In a later fiscal year the reversal of the previous year's
+// last accrual credits an expense account on the year's first day, and
+// no invoice follows it.)
+func checkAccountSides(t *testing.T, dir string, pl bool) []tbRow {
 	t.Helper()
-	names := map[string]string{}
+	names, types := map[string]string{}, map[string]string{}
 	eachRow(t, dir, "chart_of_accounts.csv", func(cols map[string]int, rec []string) {
 		names[rec[cols["account_number"]]] = rec[cols["short_description"]]
+		types[rec[cols["account_number"]]] = rec[cols["account_type"]]
 	})
 	rows := readTrialBalances(t, dir)
 	for _, row := range rows {
 		name := names[row.account]
 		switch {
-		case row.category == "Inventory" && row.close < 0,
+		case pl && types[row.account] == "expense" && row.close < 0,
+			pl && types[row.account] == "revenue" && row.close > 0,
+			row.category == "Inventory" && row.close < 0,
 			row.category == "LongTermDebt" && row.close > 0,
 			strings.HasPrefix(name, "Prepaid") && row.close < 0,
 			row.category == "Cash" && row.close < 0:
@@ -161,7 +174,7 @@ output: {formats: [csv]}
 				if err != nil {
 					t.Fatal(err)
 				}
-				if rows := checkAccountSides(t, gen(t, cfg, 2).Dir); len(rows) == 0 {
+				if rows := checkAccountSides(t, gen(t, cfg, 2).Dir, true); len(rows) == 0 {
 					t.Fatal("no trial balance rows")
 				}
 			})

@@ -166,6 +166,9 @@ type Ledger struct {
 	rangePick                       *rng.Weighted // a template's amount range, by the industry's template weights
 	p2pWeight, o2cWeight, flowTotal uint64
 	flowTmpl                        [flows.Receipt + 1]*template
+	// reclass and deferral are the templates that move amounts already
+	// booked (movesBooked).
+	reclass, deferral *template
 }
 
 // manualShare: one in manualShare ordinary entries of a kind that is
@@ -193,6 +196,14 @@ func New(cfg *config.Config, seed uint64, ch *chart.Chart) *Ledger {
 	l.linePick = rng.NewWeighted(weights)
 
 	l.templates = templates
+	for i := range l.templates {
+		switch l.templates[i].name {
+		case "cost_reclassification":
+			l.reclass = &l.templates[i]
+		case "revenue_deferral":
+			l.deferral = &l.templates[i]
+		}
+	}
 	weights = templateWeights(cfg.Global.Industry)
 	l.rangePick = rng.NewWeighted(append([]uint64(nil), weights...))
 	// Recurring postings follow the calendar (recurring.go), not a draw.
@@ -580,6 +591,9 @@ type Block struct {
 	docs      []document
 	items     []lineItem
 	parts     []int64 // scratch for the amounts of one document
+	// moved are the flow invoices whose amounts a reclassification or a
+	// deferral has moved (movesBooked).
+	moved []int32
 	// fraudPPM is the fraud rate of the block's generic documents: the
 	// configured rate over all documents, carried by the generic ones.
 	fraudPPM uint64
@@ -614,7 +628,7 @@ type lineItem struct {
 func (b *Block) Reset() {
 	b.CSV, b.Labels = b.CSV[:0], b.Labels[:0]
 	b.Entries, b.Lines, b.Fraud = 0, 0, 0
-	b.docs, b.items = b.docs[:0], b.items[:0]
+	b.docs, b.items, b.moved = b.docs[:0], b.items[:0], b.moved[:0]
 }
 
 // Generate fills out with block n of company ci.
@@ -797,6 +811,31 @@ func (l *Ledger) document(co *company, seq int64, r *rand.Rand, out *Block) {
 			return
 		}
 	}
+	// A reclassification or a deferral moves part of an amount that an
+	// invoice of the block's flows booked (booked), and no more: an
+	// operating expense to another expense, or to fixed assets when it is
+	// an expense capitalization (a fraud of what it posts, not of a
+	// made-up cost), or revenue, in one line, to accrued liabilities.
+	// Invented entries move nothing real. A legitimate one that finds
+	// nothing to move gives its slot to another document.
+	src, srcLine := int32(-1), int32(0)
+	if fraud != fraudFictitious {
+		switch {
+		case (t == l.reclass || t == &capitalizedExpense) && other[0] == chart.Opex:
+			src = l.booked(out, r, flows.VendorInvoice, int32(dayIdx), -1, int64(nLines)*co.minAmount)
+		case t == l.deferral:
+			nLines, srcLine = 2, 1
+			src = l.booked(out, r, flows.CustomerInvoice, int32(dayIdx), -1, co.minAmount)
+		}
+		if src < 0 && fraud == noFraud && (t == l.reclass || t == l.deferral) {
+			l.document(co, seq, r, out)
+			return
+		}
+	}
+	if src >= 0 {
+		dayIdx = max(dayIdx, int(out.Flows.Docs[src].Day))
+		docIdx = min(docIdx, dayIdx)
+	}
 	d.tmpl, d.fraud, d.day, d.docDay, d.lines = t, fraud, int32(dayIdx), int32(docIdx), int32(nLines)
 
 	// Amounts: each line of the many side is drawn from the range of the
@@ -814,6 +853,12 @@ func (l *Ledger) document(co *company, seq int64, r *rand.Rand, out *Block) {
 	rg := co.ranges[rIdx]
 	if lineMax := co.maxAmount / int64(manyN); rg.hi > lineMax {
 		rg = rg.below(lineMax, co.minAmount)
+	}
+	if src >= 0 {
+		f := &out.Flows.Docs[src]
+		if top := out.Flows.Lines[f.FirstLine+srcLine].Amount / int64(manyN); rg.hi > top {
+			rg = rg.below(top, co.minAmount)
+		}
 	}
 	first := len(out.items)
 	var total int64
@@ -865,7 +910,59 @@ func (l *Ledger) document(co *company, seq int64, r *rand.Rand, out *Block) {
 			it.costCenter = int32(r.IntN(co.ccs))
 		}
 	}
+	if src >= 0 {
+		// The moved side (a reclassification's credit, a deferral's
+		// debit) on the invoice's account.
+		f := &out.Flows.Docs[src]
+		at := first + manyN
+		if t == l.deferral {
+			at = first
+		}
+		out.items[at].account = out.Flows.Lines[f.FirstLine+srcLine].Account
+	}
 	l.add(out, d, total)
+}
+
+// booked finds what a reclassification or a deferral moves: an amount the
+// block's flows booked in the fiscal year of day (and by day by, unless
+// by is -1), at least need, on an
+// invoice of kind not moved yet: the operating expense of a vendor
+// invoice (its first line; invoices of stock or of services resold post
+// elsewhere) or the revenue of a customer invoice (its second line). It
+// returns the invoice's index in out.Flows.Docs, marked moved, or -1
+// when there is none (the process is off, or nothing that large was
+// booked). Taking the account from the invoice means an expense account
+// is never credited, nor a revenue account debited, beyond what the same
+// fiscal year booked on it before; a random account, as before generator
+// 2.46.0, could be one with nothing booked, which ended the period on the
+// wrong side ("Cleaning" at -24,033).
+func (l *Ledger) booked(out *Block, r *rand.Rand, kind flows.Kind, day, by int32, need int64) int32 {
+	fb := &out.Flows
+	docs := fb.OfKind(kind)
+	if len(docs) == 0 {
+		return -1
+	}
+	at := int32(0)
+	if kind == flows.CustomerInvoice {
+		at = 1
+	}
+	fy := l.days[day].fy
+	// From a random invoice on, the first that fits.
+	start := r.IntN(len(docs))
+	for j := range docs {
+		k := docs[(start+j)%len(docs)]
+		f := &fb.Docs[k]
+		if !f.Posted || f.NLines <= at || l.days[f.Day].fy != fy || (by >= 0 && f.Day > by) || slices.Contains(out.moved, k) {
+			continue
+		}
+		src := fb.Lines[f.FirstLine+at]
+		if src.Amount < need || (kind == flows.VendorInvoice && l.chart.Accounts[src.Account].Role != chart.Opex) {
+			continue
+		}
+		out.moved = append(out.moved, k)
+		return k
+	}
+	return -1
 }
 
 // duplicate books a vendor payment of the block's flows a second time:

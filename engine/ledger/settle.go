@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 
 	"datasynth.dev/engine/chart"
+	"datasynth.dev/engine/flows"
 	"datasynth.dev/engine/money"
 )
 
@@ -200,13 +201,26 @@ const feeShare = 1600
 func (l *Ledger) reclassification(co *company, d *document, r *rand.Rand, out *Block) {
 	t := &l.templates[l.reclassify]
 	opex := l.chart.ByRole(chart.Opex)
-	from, to := opex[r.IntN(len(opex))], opex[r.IntN(len(opex))]
-	v := co.ranges[l.reclassify].draw(r, l.benford)
+	to := int32(opex[r.IntN(len(opex))])
+	rg := co.ranges[l.reclassify]
+	// Part of an expense a vendor invoice booked by the day (booked), or,
+	// where there is none, costs moved between two cost centres of one
+	// account: either way no account turns.
+	from, ccFrom, ccTo := to, int32(r.IntN(co.ccs)), int32(r.IntN(co.ccs))
+	if k := l.booked(out, r, flows.VendorInvoice, d.day, d.day, co.minAmount); k >= 0 {
+		src := out.Flows.Lines[out.Flows.Docs[k].FirstLine]
+		from, ccFrom = src.Account, src.CostCenter
+		if rg.hi > src.Amount {
+			rg = rg.below(src.Amount, co.minAmount)
+		}
+	} else if co.ccs > 1 && ccFrom == ccTo {
+		ccFrom = (ccTo + 1) % int32(co.ccs)
+	}
+	v := rg.draw(r, l.benford)
 	d.tmpl, d.source = t, t.source
 	d.party, d.partyKind = int32(r.IntN(co.vendors)), vendor
-	cc := int32(r.IntN(co.ccs))
-	out.items = append(out.items, lineItem{account: int32(to), costCenter: cc, amount: v, debit: true},
-		lineItem{account: int32(from), costCenter: cc, amount: v})
+	out.items = append(out.items, lineItem{account: to, costCenter: ccTo, amount: v, debit: true},
+		lineItem{account: from, costCenter: ccFrom, amount: v})
 	d.lines = 2
 	l.add(out, *d, v)
 }
