@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"datasynth.dev/engine/config"
+	"datasynth.dev/engine/masterdata"
 	"datasynth.dev/engine/money"
 	"datasynth.dev/engine/rng"
 )
@@ -105,7 +106,7 @@ func (g *gen) user(ro role) int32 {
 }
 
 // costCenter is the cost centre of employee u.
-func (g *gen) costCenter(u int32) int32 { return u % int32(g.co.sizes.CostCenters) }
+func (g *gen) costCenter(u int32) int32 { return int32(masterdata.CostCenterOf(g.co.sizes, int(u))) }
 
 // tax of a net amount at rate bp basis points, rounded half up.
 func tax(net, bp int64) int64 { return (net*bp + 5000) / 10000 }

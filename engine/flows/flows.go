@@ -397,7 +397,7 @@ var deptOf = [...]int{buyer: 1, warehouse: 6, accountant: masterdata.Finance, se
 // New prepares the flows of cfg. It regenerates the materials, vendors and
 // customers tables to read prices and payment terms.
 func New(cfg *config.Config, seed uint64, ch *chart.Chart, cal Calendar) *Flows {
-	env := masterdata.NewEnv(cfg, ch)
+	env := masterdata.NewEnv(cfg, ch, seed)
 	f := &Flows{seed: seed, cal: cal, maxWeight: 1, p2p: newProcess(cfg.DocumentFlows.P2P), o2c: newProcess(cfg.DocumentFlows.O2C),
 		serviceCost: balance.IndustryCostOfSales(cfg.Global.Industry, 1_000_000)}
 	for _, w := range cal.Weight {

@@ -111,7 +111,7 @@ func TestMasterDataCounts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	env := masterdata.NewEnv(cfg, ch)
+	env := masterdata.NewEnv(cfg, ch, cfg.Global.Seed)
 	for _, c := range cfg.Companies {
 		if paid[c.Code] != pay[c.Code] || pay[c.Code] == 0 {
 			t.Errorf("company %s: payroll pays %d over the year, its %d employees' salaries add up to %d", c.Code, paid[c.Code], want["employees"], pay[c.Code])

@@ -133,7 +133,7 @@ func MasterRows(ctx context.Context, opts StreamOptions, emit func(t *MasterTabl
 			return err
 		}
 	}
-	for _, t := range masterdata.Tables(masterdata.NewEnv(cfg, ch)) {
+	for _, t := range masterdata.Tables(masterdata.NewEnv(cfg, ch, opts.Seed)) {
 		mt := newMasterTable("master_data/", t.Name, t.Columns)
 		for _, c := range cfg.Companies {
 			s := masterdata.SizesOf(cfg, c)

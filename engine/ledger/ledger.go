@@ -256,7 +256,7 @@ func New(cfg *config.Config, seed uint64, ch *chart.Chart) *Ledger {
 	}
 	h := cfg.HR
 	l.taxMicro, l.ficaMicro, l.payFrequency = h.FederalTax.Micro+h.StateTax.Micro, h.FICA.Micro, h.PayFrequency
-	env := masterdata.NewEnv(cfg, ch)
+	env := masterdata.NewEnv(cfg, ch, seed)
 	if w := cfg.Transactions.SourceWeights; w != nil {
 		l.sourcePick = rng.NewWeighted(micros(w))
 	}

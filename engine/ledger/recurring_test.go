@@ -86,7 +86,7 @@ func TestRecurringPostings(t *testing.T) {
 			// Gross pay: monthly, the base salaries exactly over the year;
 			// otherwise each run pays a period's share of them.
 			var want int64
-			for _, e := range masterdata.Employees(l.seed, masterdata.NewEnv(cfg, l.chart), co.cfg, co.sizes) {
+			for _, e := range masterdata.Employees(l.seed, masterdata.NewEnv(cfg, l.chart, l.seed), co.cfg, co.sizes) {
 				if cfg.HR.PayFrequency == "monthly" {
 					want += e.BaseSalary
 				} else {

@@ -2,6 +2,7 @@ package masterdata
 
 import (
 	"encoding/json"
+	"fmt"
 	"math/big"
 	"regexp"
 	"slices"
@@ -21,6 +22,7 @@ type record map[string]table.Value
 // does.
 func generateTable(t *testing.T, env Env, seed uint64, name string, c config.Company, s Sizes) []record {
 	t.Helper()
+	env.Seed = seed
 	for _, tb := range Tables(env) {
 		if tb.Name != name {
 			continue
@@ -159,13 +161,19 @@ func newFormat(currency, legal, postal, taxID string, iban int) format {
 
 var countryFormats = map[string]format{
 	"US": newFormat("USD", `Inc\.|LLC|Corp\.|Co\.`, `\d{5}`, `\d{2}-\d{7}`, 0),
-	"CA": newFormat("CAD", `Inc\.|Ltd\.|Corp\.`, `[A-Z]\d[A-Z] \d[A-Z]\d`, `\d{9}RT0001`, 0),
-	"MX": newFormat("MXN", `S\.A\. de C\.V\.|S\. de R\.L\. de C\.V\.`, `\d{5}`, `[A-Z]{3}\d{6}[A-Z0-9]{3}`, 0),
+	// Canadian postal codes use no D, F, I, O, Q or U, and W and Z only
+	// after the first letter.
+	"CA": newFormat("CAD", `Inc\.|Ltd\.|Corp\.`, `[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z] \d[ABCEGHJ-NPRSTV-Z]\d`, `\d{9}RT0001`, 0),
+	// Mexican postal codes start 01 to 99.
+	"MX": newFormat("MXN", `S\.A\. de C\.V\.|S\. de R\.L\. de C\.V\.`, `(0[1-9]|[1-9]\d)\d{3}`, `[A-Z]{3}\d{6}[A-Z0-9]{3}`, 0),
 	"BR": newFormat("BRL", `Ltda\.|S\.A\.`, `\d{5}-\d{3}`, `\d{2}\.\d{3}\.\d{3}/\d{4}-\d{2}`, 0),
-	"GB": newFormat("GBP", `Ltd|PLC|LLP`, `[A-Z]{1,2}\d{1,2} \d[A-Z]{2}`, `GB\d{9}`, 22),
+	// A postcode's inward code ends in two letters other than C, I, K, M, O
+	// and V; its outward code is a district that exists (gbDistricts).
+	"GB": newFormat("GBP", `Ltd|PLC|LLP`, `[A-Z]{1,2}\d[A-Z\d]? \d[ABD-HJLNP-UW-Z]{2}`, `GB\d{9}`, 22),
 	"DE": newFormat("EUR", `GmbH|AG|KG`, `\d{5}`, `DE\d{9}`, 22),
 	"FR": newFormat("EUR", `SA|SARL|SAS`, `\d{5}`, `FR\d{11}`, 27),
-	"NL": newFormat("EUR", `B\.V\.|N\.V\.`, `\d{4} [A-Z]{2}`, `NL\d{9}B\d{2}`, 18),
+	// Dutch postcodes start 1000 and never end in SA, SD or SS.
+	"NL": newFormat("EUR", `B\.V\.|N\.V\.`, `[1-9]\d{3} ([A-RT-Z][A-Z]|S[BCE-RT-Z])`, `NL\d{9}B\d{2}`, 18),
 	"CH": newFormat("CHF", `AG|GmbH|SA`, `\d{4}`, `CHE-\d{3}\.\d{3}\.\d{3}`, 21),
 	"IT": newFormat("EUR", `S\.p\.A\.|S\.r\.l\.`, `\d{5}`, `IT\d{11}`, 27),
 	"ES": newFormat("EUR", `S\.A\.|S\.L\.`, `\d{5}`, `ES[A-Z0-9]\d{7}[A-Z0-9]`, 24),
@@ -185,12 +193,30 @@ var countryFormats = map[string]format{
 	"SG": newFormat("SGD", `Pte\. Ltd\.|Ltd\.`, `\d{6}`, `(19|20)\d{7}[A-Z]`, 0),
 	"NZ": newFormat("NZD", `Limited|Ltd`, `\d{4}`, `\d{2,3}-\d{3}-\d{3}`, 0),
 	"ZA": newFormat("ZAR", `\(Pty\) Ltd|Ltd`, `\d{4}`, `4\d{9}`, 0),
-	"KR": newFormat("KRW", `Co\., Ltd\.|Corp\.`, `\d{5}`, `\d{3}-\d{2}-\d{5}`, 0),
+	// Korean postal codes start 01 (Seoul) to 63 (Jeju).
+	"KR": newFormat("KRW", `Co\., Ltd\.|Corp\.`, `(0[1-9]|[1-5]\d|6[0-3])\d{3}`, `\d{3}-\d{2}-\d{5}`, 0),
 	"TW": newFormat("TWD", `Co\., Ltd\.|Corp\.`, `\d{6}`, `\d{8}`, 0),
 	"AR": newFormat("ARS", `S\.A\.|S\.R\.L\.|S\.A\.S\.`, `[A-Z]\d{4}[A-Z]{3}`, `(20|23|24|27|30|33|34)-\d{8}-\d`, 0),
 	"AE": newFormat("AED", `LLC|FZE|FZCO`, `P\.O\. Box \d{3,5}`, `100\d{12}`, 23),
 	"TR": newFormat("TRY", `A\.Ş\.|Ltd\. Şti\.`, `\d{5}`, `\d{10}`, 26),
 }
+
+// gbDistricts are postcode districts that exist in British cities: the
+// outward code of a postcode there is one of them. The City of London has
+// EC1 to EC4, each split by a letter (EC1A, EC2M); there is no EC12.
+var gbDistricts = map[string]*regexp.Regexp{
+	"London": regexp.MustCompile(`^(EC1[AMNRVY]|EC2[AMNPRVY]|EC3[AMNPRV]|EC4[AMNPRVY]|WC1[ABEHNRVX]|WC2[ABEHNR]|` +
+		`E1W?|E14|N1|NW1|SE1|SW1[AEHPVWXY]|W1[ABCDFGHJKSTUW]) `),
+	"Manchester": regexp.MustCompile(`^M([1-4]|[89]|1[1-9]|2[0-3]|40) `),
+	"Birmingham": regexp.MustCompile(`^B([1-9]|1\d|2[013-9]|3[0-8]|4[24]) `),
+	"Leeds":      regexp.MustCompile(`^LS([1-9]|1[0-7]|2[5-7]) `),
+	"Glasgow":    regexp.MustCompile(`^G([1-5]|1[1-5]|2[0-3]|3[1-4]|4[0-6]|5[1-3]) `),
+	"Bristol":    regexp.MustCompile(`^BS([1-9]|1[0-6]) `),
+}
+
+// publicBody is the city a public customer's name names ("Stadt Köln",
+// "City of Denver").
+var publicBody = regexp.MustCompile(`^(City of|Stadt|Ville de|Ayuntamiento de|Comune di|Gemeente|Municipio de|Prefeitura de|Municipalidad de) (.+)$`)
 
 // TestKnownCountriesHaveProfiles checks that every country the code names
 // (a tax rate, a profile's trading partner, a public or non-profit name, a
@@ -246,6 +272,7 @@ func ibanValid(iban string) bool {
 }
 
 func TestPartnersCoherent(t *testing.T) {
+	public := 0
 	for _, cc := range coherenceCompanies {
 		c := cc.company
 		env := testEnv(t, cc.industry, 400)
@@ -254,6 +281,7 @@ func TestPartnersCoherent(t *testing.T) {
 		for _, name := range []string{"vendors", "customers"} {
 			rows := generateTable(t, env, 5, name, c, s)
 			domestic := 0
+			names := map[string]string{rows[0]["name"].Str: rows[0][name[:len(name)-1]+"_id"].Str}
 			for i, rec := range rows {
 				home := countryOf(rec["country"].Str)
 				typ := rec["customer_type"].Str + rec["vendor_type"].Str
@@ -285,6 +313,24 @@ func TestPartnersCoherent(t *testing.T) {
 				if !f.postal.MatchString(rec["postal_code"].Str) {
 					t.Errorf("%s %s: postal code %q is not written as in %s", c.Code, id, rec["postal_code"].Str, home.code)
 				}
+				if d, ok := gbDistricts[rec["city"].Str]; ok && home.code == "GB" && !d.MatchString(rec["postal_code"].Str) {
+					t.Errorf("%s %s: %s has no postcode district %q", c.Code, id, rec["city"].Str, rec["postal_code"].Str)
+				}
+				if typ == "government" {
+					public++
+					m := publicBody.FindStringSubmatch(rec["name"].Str)
+					if city, _, _ := strings.Cut(rec["city"].Str, ", "); m == nil || m[2] != city {
+						t.Errorf("%s %s: public customer %q is located in %q", c.Code, id, rec["name"].Str, rec["city"].Str)
+					}
+				}
+				if typ != "consumer" {
+					// Consumers are people, who may share a name; businesses
+					// and public bodies may not.
+					if prev, ok := names[rec["name"].Str]; ok {
+						t.Errorf("%s %s: %s and %s are both %q", c.Code, name, prev, id, rec["name"].Str)
+					}
+					names[rec["name"].Str] = id
+				}
 				if tax := rec["tax_id"]; !tax.Null && !f.taxID.MatchString(tax.Str) {
 					t.Errorf("%s %s: tax number %q is not one of %s", c.Code, id, tax.Str, home.code)
 				}
@@ -315,6 +361,9 @@ func TestPartnersCoherent(t *testing.T) {
 				t.Errorf("%s %s: %d%% domestic", c.Code, name, share)
 			}
 		}
+	}
+	if public < len(coherenceCompanies) {
+		t.Errorf("%d public customers in %d companies", public, len(coherenceCompanies))
 	}
 }
 
@@ -373,8 +422,9 @@ func TestConsumersHoldSmallLimits(t *testing.T) {
 	}
 }
 
-// email is an e-mail address in ASCII letters: first.last@company.example.
-var email = regexp.MustCompile(`^[a-z]+(-[a-z]+)*\.[a-z]+(-[a-z]+)*@[a-z0-9]+\.example$`)
+// email is an e-mail address in ASCII letters: first.last@company.example,
+// with the middle initials of a name given twice (first.r.last).
+var email = regexp.MustCompile(`^[a-z]+(-[a-z]+)*(\.[a-z])*\.[a-z]+(-[a-z]+)*@[a-z0-9]+\.example$`)
 
 func TestEmployeesCoherent(t *testing.T) {
 	for _, cc := range coherenceCompanies {
@@ -389,6 +439,7 @@ func TestEmployeesCoherent(t *testing.T) {
 			t.Fatalf("%s: no profile of %s", c.Code, c.Country)
 		}
 		limitOf := map[string]int64{}
+		named, mailed := map[string]bool{}, map[string]bool{}
 		for i, rec := range rows {
 			dept := slices.Index(departments, rec["department_id"].Str)
 			lvl := slices.Index(levelNames, rec["job_level"].Str)
@@ -416,6 +467,13 @@ func TestEmployeesCoherent(t *testing.T) {
 			if !email.MatchString(rec["email"].Str) {
 				t.Errorf("%s: employee %s %s has e-mail address %q", c.Code, e.First, e.Last, rec["email"].Str)
 			}
+			if full := rec["display_name"].Str; !strings.HasPrefix(full, e.First+" ") || !strings.HasSuffix(full, " "+e.Last) || named[full] {
+				t.Errorf("%s: employee %s is named %q, a second time or not as %s %s", c.Code, rec["employee_id"].Str, full, e.First, e.Last)
+			}
+			if mailed[rec["email"].Str] {
+				t.Errorf("%s: employee %s has the e-mail address %q of another", c.Code, rec["employee_id"].Str, rec["email"].Str)
+			}
+			named[rec["display_name"].Str], mailed[rec["email"].Str] = true, true
 			if !slices.ContainsFunc(home.cities, func(ct city) bool { return ct.name == rec["location"].Str }) {
 				t.Errorf("%s: employee %s %s works in %q, not in %s", c.Code, e.First, e.Last, rec["location"].Str, home.code)
 			}
@@ -438,7 +496,10 @@ func TestEmployeesCoherent(t *testing.T) {
 		if managers > len(rows)/4+1 {
 			t.Errorf("%s: %d of %d employees are managers or above", c.Code, managers, len(rows))
 		}
-		if len(limitOf) < 5 {
+		// The chief executive, directors and at least two of the levels
+		// below (a company of 25 may have no lead or supervisor, who are
+		// one in six of its staff).
+		if len(limitOf) < 4 {
 			t.Errorf("%s: only levels %v", c.Code, limitOf)
 		}
 	}
@@ -550,6 +611,108 @@ func TestReferencesResolve(t *testing.T) {
 				if !ids["employees"][r] {
 					t.Errorf("volume %d: %s reports to nobody known: %s", volume, rec["employee_id"].Str, r)
 				}
+			}
+		}
+	}
+}
+
+// TestHierarchyHasTop checks, for every chart size and from one employee
+// to many, that every department has a cost centre, that the company has
+// one chief executive, who heads the Executive department and reports to
+// nobody, and that everyone else has a manager of a higher level, the
+// directors the chief executive, in a chain that ends at the chief
+// executive; and that each manager lists the employee among direct reports.
+func TestHierarchyHasTop(t *testing.T) {
+	c := coherenceCompanies[7].company
+	env := testEnv(t, "financial_services", 400)
+	for _, complexity := range []string{"small", "medium", "large"} {
+		for _, n := range []int{1, 2, 5, 9, 10, 11, 15, 24, 40, 90, 400} {
+			s := SizesFor(c, complexity)
+			s.Employees = n
+			name := fmt.Sprintf("%s chart, %d employees", complexity, n)
+			ccs := generateTable(t, env, 11, "cost_centers", c, s)
+			depts := map[string]bool{}
+			for _, rec := range ccs {
+				depts[rec["department"].Str] = true
+			}
+			if len(depts) != len(departments) {
+				t.Errorf("%s: departments %v", name, depts)
+			}
+			rows := generateTable(t, env, 11, "employees", c, s)
+			byID := map[string]record{}
+			for _, rec := range rows {
+				byID[rec["employee_id"].Str] = rec
+			}
+			var top []string
+			for _, rec := range rows {
+				id, lvl := rec["employee_id"].Str, slices.Index(levelNames, rec["job_level"].Str)
+				if rec["manager_id"].Null {
+					top = append(top, id)
+					if lvl != levelExecutive || rec["job_title"].Str != "Chief Executive Officer" || rec["department_id"].Str != "Executive" {
+						t.Errorf("%s: %s, %s %s in %s, has no manager", name, id, rec["job_level"].Str, rec["job_title"].Str, rec["department_id"].Str)
+					}
+					continue
+				}
+				m, ok := byID[rec["manager_id"].Str]
+				if !ok {
+					t.Fatalf("%s: %s reports to %s, who is not an employee", name, id, rec["manager_id"].Str)
+				}
+				var reports []string
+				if err := json.Unmarshal([]byte(m["direct_reports"].Str), &reports); err != nil || !slices.Contains(reports, id) {
+					t.Errorf("%s: %s reports to %s, whose direct reports are %s", name, id, m["employee_id"].Str, m["direct_reports"].Str)
+				}
+				if ml := slices.Index(levelNames, m["job_level"].Str); ml <= lvl || lvl == levelDirector && ml != levelExecutive {
+					t.Errorf("%s: %s, %s, reports to %s, %s", name, id, rec["job_title"].Str, m["employee_id"].Str, m["job_title"].Str)
+				}
+				for k, up := 0, rec; !up["manager_id"].Null; k++ {
+					if up = byID[up["manager_id"].Str]; k > len(levelNames) {
+						t.Fatalf("%s: %s's line of managers does not end", name, id)
+					}
+				}
+			}
+			if len(top) != 1 {
+				t.Errorf("%s: %d employees without a manager: %v", name, len(top), top)
+			}
+			for _, rec := range ccs {
+				if rec["responsible_person"].Null {
+					t.Errorf("%s: nobody heads %s", name, rec["id"].Str)
+				}
+				if rec["department"].Str == "Executive" && rec["level"].Int == 1 && len(top) == 1 && rec["responsible_person"].Str != top[0] {
+					t.Errorf("%s: the Executive department is headed by %s, not by the chief executive %s", name, rec["responsible_person"].Str, top[0])
+				}
+			}
+		}
+	}
+}
+
+// TestNamesUniqueAtScale checks that names stay unique, and cheap, where
+// a country's names run out: tens of thousands of businesses and
+// employees in one company.
+func TestNamesUniqueAtScale(t *testing.T) {
+	if testing.Short() {
+		t.Skip("large master data")
+	}
+	for _, cc := range []struct {
+		industry string
+		company  config.Company
+	}{coherenceCompanies[7], coherenceCompanies[2]} {
+		c := cc.company
+		env := testEnv(t, cc.industry, 400)
+		s := SizesFor(c, "large")
+		s.Vendors, s.Customers, s.Employees = 6_000, 12_000, 8_000
+		for _, tb := range []struct{ table, key string }{{"vendors", "name"}, {"customers", "name"}, {"employees", "display_name"}, {"employees", "email"}} {
+			seen := map[string]bool{}
+			for _, rec := range generateTable(t, env, 13, tb.table, c, s) {
+				if rec["customer_type"].Str == "consumer" {
+					continue
+				}
+				if v := rec[tb.key].Str; seen[v] {
+					t.Fatalf("%s %s: %s %q twice", c.Code, tb.table, tb.key, v)
+				}
+				seen[rec[tb.key].Str] = true
+			}
+			if len(seen) < 3_000 {
+				t.Errorf("%s %s: %d rows", c.Code, tb.table, len(seen))
 			}
 		}
 	}

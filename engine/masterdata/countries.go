@@ -3,6 +3,7 @@ package masterdata
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"sync"
 
@@ -38,7 +39,19 @@ type country struct {
 	partners []string
 }
 
+// city is a city with its region and the start of its postal codes: a
+// prefix, or several separated by spaces of which the country's postal
+// function draws one (the districts of a British city, the areas of a
+// Canadian one).
 type city struct{ name, region, postal string }
+
+// onePrefix draws one of the prefixes in p, or is p when it has one.
+func onePrefix(r *rand.Rand, p string) string {
+	if !strings.Contains(p, " ") {
+		return p
+	}
+	return pick(r, strings.Fields(p))
+}
 
 func digits(r *rand.Rand, n int) string {
 	b := make([]byte, n)
@@ -56,6 +69,15 @@ func letters(r *rand.Rand, n int) string {
 	return string(b)
 }
 
+// from draws n characters of set, which is ASCII.
+func from(r *rand.Rand, set string, n int) string {
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = set[r.IntN(len(set))]
+	}
+	return string(b)
+}
+
 func numbered(format string) func(r *rand.Rand, name string) string {
 	return func(r *rand.Rand, name string) string {
 		n := fmt.Sprint(1 + r.IntN(199))
@@ -65,8 +87,25 @@ func numbered(format string) func(r *rand.Rand, name string) string {
 
 func postalDigits(n int) func(r *rand.Rand, prefix string) string {
 	return func(r *rand.Rand, prefix string) string {
+		prefix = onePrefix(r, prefix)
 		return prefix + digits(r, n-len(prefix))
 	}
+}
+
+// canadianArea draws one of the forward sortation areas in p (M5V M5H
+// M4W) as its two characters after the province's letter: the digit
+// among the areas', then the letter among those of the areas with that
+// digit.
+func canadianArea(r *rand.Rand, p string) string {
+	areas := strings.Fields(p)
+	var ds []byte
+	for _, a := range areas {
+		if !slices.Contains(ds, a[1]) {
+			ds = append(ds, a[1])
+		}
+	}
+	d := pick(r, ds)
+	return pick(r, slices.DeleteFunc(areas, func(a string) bool { return a[1] != d }))
 }
 
 // postalSplit draws an n-digit postal code written with sep after its
@@ -95,25 +134,30 @@ var countries = map[string]*country{
 		banks:       []string{"First National Bank", "Union Trust Bank", "Pacific Commerce Bank", "Heartland Savings Bank"},
 		partners:    []string{"CA", "MX", "CN", "DE", "JP", "GB", "IN"}},
 	"CA": {code: "CA", currency: "CAD", suffixes: []string{"Inc.", "Ltd.", "Corp."},
-		stems:       []string{"Maple", "Northern", "Laurentian", "Prairie", "Coastal", "Boreal", "Frontenac", "Cascade"},
-		trades:      []string{"Supply", "Industries", "Logistics", "Distribution", "Resources", "Services", "Systems"},
-		first:       []string{"Liam", "Olivia", "Noah", "Emma", "William", "Charlotte", "Étienne", "Chloé", "Benjamin", "Amelia"},
-		last:        []string{"Tremblay", "Gagnon", "Roy", "Smith", "Brown", "MacDonald", "Wilson", "Martin", "Côté", "Campbell"},
-		cities:      []city{{"Toronto", "ON", "M"}, {"Montreal", "QC", "H"}, {"Vancouver", "BC", "V"}, {"Calgary", "AB", "T"}, {"Ottawa", "ON", "K"}},
+		stems:  []string{"Maple", "Northern", "Laurentian", "Prairie", "Coastal", "Boreal", "Frontenac", "Cascade"},
+		trades: []string{"Supply", "Industries", "Logistics", "Distribution", "Resources", "Services", "Systems"},
+		first:  []string{"Liam", "Olivia", "Noah", "Emma", "William", "Charlotte", "Étienne", "Chloé", "Benjamin", "Amelia"},
+		last:   []string{"Tremblay", "Gagnon", "Roy", "Smith", "Brown", "MacDonald", "Wilson", "Martin", "Côté", "Campbell"},
+		// The postal prefixes are forward sortation areas of the city.
+		cities: []city{{"Toronto", "ON", "M5V M5H M5J M5G M4W M4Y M6K M2N M3C M9W"}, {"Montreal", "QC", "H2X H2Y H2L H3A H3B H3G H4N H1V"},
+			{"Vancouver", "BC", "V6B V6C V6E V6Z V5K V5T"}, {"Calgary", "AB", "T2P T2G T2R T2E T3E T1Y"}, {"Ottawa", "ON", "K1P K1R K1N K1Y K2P K2B"}},
 		street:      func(r *rand.Rand, s string) string { return fmt.Sprintf("%d %s", 10+r.IntN(2000), s) },
 		streetNames: []string{"King Street", "Queen Street", "Yonge Street", "Rue Sainte-Catherine", "Granville Street", "Bank Street"},
+		// The local delivery unit has no D, F, I, O, Q or U either.
 		postal: func(r *rand.Rand, p string) string {
-			return p + digits(r, 1) + letters(r, 1) + " " + digits(r, 1) + letters(r, 1) + digits(r, 1)
+			return canadianArea(r, p) + " " + digits(r, 1) + from(r, "ABCEGHJKLMNPRSTVWXYZ", 1) + digits(r, 1)
 		},
 		taxID:    func(r *rand.Rand) string { return digits(r, 9) + "RT0001" },
 		banks:    []string{"Dominion Commerce Bank", "Maritime Savings Bank", "Canadian Trust Bank"},
 		partners: []string{"US", "MX", "CN", "GB", "DE"}},
 	"MX": {code: "MX", currency: "MXN", suffixes: []string{"S.A. de C.V.", "S. de R.L. de C.V."},
-		stems:       []string{"Azteca", "Sierra", "Pacífico", "Bajío", "Norteña", "Del Valle", "Maya", "Sol"},
-		trades:      []string{"Distribuidora", "Industrias", "Logística", "Comercializadora", "Servicios", "Manufacturas"},
-		first:       []string{"José", "María", "Juan", "Guadalupe", "Luis", "Fernanda", "Carlos", "Sofía", "Miguel", "Valeria"},
-		last:        []string{"Hernández", "García", "Martínez", "López", "González", "Pérez", "Rodríguez", "Sánchez", "Ramírez", "Flores"},
-		cities:      []city{{"Ciudad de México", "CDMX", "0"}, {"Guadalajara", "JAL", "44"}, {"Monterrey", "NL", "64"}, {"Puebla", "PUE", "72"}, {"Querétaro", "QRO", "76"}},
+		stems:  []string{"Azteca", "Sierra", "Pacífico", "Bajío", "Norteña", "Del Valle", "Maya", "Sol"},
+		trades: []string{"Distribuidora", "Industrias", "Logística", "Comercializadora", "Servicios", "Manufacturas"},
+		first:  []string{"José", "María", "Juan", "Guadalupe", "Luis", "Fernanda", "Carlos", "Sofía", "Miguel", "Valeria"},
+		last:   []string{"Hernández", "García", "Martínez", "López", "González", "Pérez", "Rodríguez", "Sánchez", "Ramírez", "Flores"},
+		// Mexico City's postal codes run from 01000 to 16999.
+		cities: []city{{"Ciudad de México", "CDMX", "01 02 03 04 05 06 07 08 09 10 11 12 13 14 15 16"}, {"Guadalajara", "JAL", "44"},
+			{"Monterrey", "NL", "64"}, {"Puebla", "PUE", "72"}, {"Querétaro", "QRO", "76"}},
 		street:      numbered("Calle {s} {n}"),
 		streetNames: []string{"Reforma", "Juárez", "Hidalgo", "Morelos", "Insurgentes", "Madero"},
 		postal:      postalDigits(5),
@@ -135,15 +179,28 @@ var countries = map[string]*country{
 		banks:    []string{"Banco Paulista de Comércio", "Banco do Sul", "Banco Atlântico"},
 		partners: []string{"US", "CN", "AR", "DE", "MX"}},
 	"GB": {code: "GB", currency: "GBP", suffixes: []string{"Ltd", "PLC", "LLP"},
-		stems:       []string{"Thames", "Pennine", "Albion", "Cotswold", "Mersey", "Highland", "Kingsway", "Windsor"},
-		trades:      []string{"Supplies", "Engineering", "Logistics", "Distribution", "Services", "Trading", "Systems"},
-		first:       []string{"Oliver", "Amelia", "George", "Isla", "Harry", "Ava", "Jack", "Emily", "Thomas", "Sophie"},
-		last:        []string{"Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Evans", "Thomas", "Roberts", "Walker"},
-		cities:      []city{{"London", "", "EC"}, {"Manchester", "", "M"}, {"Birmingham", "", "B"}, {"Leeds", "", "LS"}, {"Glasgow", "", "G"}, {"Bristol", "", "BS"}},
+		stems:  []string{"Thames", "Pennine", "Albion", "Cotswold", "Mersey", "Highland", "Kingsway", "Windsor"},
+		trades: []string{"Supplies", "Engineering", "Logistics", "Distribution", "Services", "Trading", "Systems"},
+		first:  []string{"Oliver", "Amelia", "George", "Isla", "Harry", "Ava", "Jack", "Emily", "Thomas", "Sophie"},
+		last:   []string{"Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Evans", "Thomas", "Roberts", "Walker"},
+		// The postal prefixes are postcode districts that exist in the
+		// city: the City of London's EC1 to EC4 are split by a letter.
+		cities: []city{
+			{"London", "", "EC1A EC1M EC1N EC1R EC1V EC1Y EC2A EC2M EC2N EC2R EC2V EC2Y EC3A EC3M EC3N EC3R EC3V " +
+				"EC4A EC4M EC4N EC4R EC4V EC4Y WC1A WC1B WC1E WC1H WC1N WC1R WC1V WC1X WC2A WC2B WC2E WC2H WC2N WC2R " +
+				"E1 E1W E14 N1 NW1 SE1 SW1A SW1E SW1H SW1P SW1V SW1W SW1X SW1Y W1B W1D W1F W1G W1H W1J W1K W1S W1T W1U W1W"},
+			{"Manchester", "", "M1 M2 M3 M4 M8 M9 M11 M12 M13 M14 M15 M16 M18 M19 M20 M21 M22 M23 M40"},
+			{"Birmingham", "", "B1 B2 B3 B4 B5 B6 B7 B8 B9 B10 B11 B12 B13 B14 B15 B16 B17 B18 B19 B20 B21 B23 B24 B25 " +
+				"B26 B27 B28 B29 B30 B31 B32 B33 B34 B35 B36 B38 B42 B44"},
+			{"Leeds", "", "LS1 LS2 LS3 LS4 LS5 LS6 LS7 LS8 LS9 LS10 LS11 LS12 LS13 LS14 LS15 LS16 LS17 LS25 LS26 LS27"},
+			{"Glasgow", "", "G1 G2 G3 G4 G5 G11 G12 G13 G14 G15 G20 G21 G22 G23 G31 G32 G33 G34 G40 G41 G42 G43 G44 G45 G46 G51 G52 G53"},
+			{"Bristol", "", "BS1 BS2 BS3 BS4 BS5 BS6 BS7 BS8 BS9 BS10 BS11 BS12 BS13 BS14 BS15 BS16"}},
 		street:      func(r *rand.Rand, s string) string { return fmt.Sprintf("%d %s", 1+r.IntN(250), s) },
 		streetNames: []string{"High Street", "Station Road", "Church Lane", "Victoria Road", "Mill Lane", "Park Road"},
+		// The inward code: a sector digit and two letters, never C, I, K,
+		// M, O or V.
 		postal: func(r *rand.Rand, p string) string {
-			return p + fmt.Sprint(1+r.IntN(20)) + " " + digits(r, 1) + letters(r, 2)
+			return onePrefix(r, p) + " " + digits(r, 1) + from(r, "ABDEFGHJLNPQRSTUWXYZ", 2)
 		},
 		taxID:    func(r *rand.Rand) string { return "GB" + digits(r, 9) },
 		banks:    []string{"Albion Bank", "Northern Counties Bank", "Royal Exchange Bank"},
@@ -184,11 +241,18 @@ var countries = map[string]*country{
 		cities:      []city{{"Amsterdam", "", "10"}, {"Rotterdam", "", "30"}, {"Utrecht", "", "35"}, {"Eindhoven", "", "56"}, {"Den Haag", "", "25"}},
 		street:      numbered("{s} {n}"),
 		streetNames: []string{"Kerkstraat", "Dorpsstraat", "Stationsweg", "Industrieweg", "Molenstraat", "Havenstraat"},
-		postal:      func(r *rand.Rand, p string) string { return p + digits(r, 2) + " " + letters(r, 2) },
-		taxID:       func(r *rand.Rand) string { return "NL" + digits(r, 9) + "B01" },
-		banks:       []string{"Nederlandse Handelsbank", "Polderbank", "Rabo Coöperatieve Handelsbank"},
-		iban:        18,
-		partners:    euPartners},
+		// The letters are never SA, SD or SS.
+		postal: func(r *rand.Rand, p string) string {
+			l := letters(r, 1)
+			if l == "S" {
+				return p + digits(r, 2) + " S" + from(r, "BCEFGHIJKLMNOPQRTUVWXYZ", 1)
+			}
+			return p + digits(r, 2) + " " + l + letters(r, 1)
+		},
+		taxID:    func(r *rand.Rand) string { return "NL" + digits(r, 9) + "B01" },
+		banks:    []string{"Nederlandse Handelsbank", "Polderbank", "Rabo Coöperatieve Handelsbank"},
+		iban:     18,
+		partners: euPartners},
 	"CH": {code: "CH", currency: "CHF", suffixes: []string{"AG", "GmbH", "SA"},
 		stems:       []string{"Helvetia", "Alpina", "Matterhorn", "Rigi", "Jura", "Limmat", "Gotthard", "Säntis"},
 		trades:      []string{"Präzision", "Handel", "Technik", "Logistik", "Pharma", "Instrumente"},
@@ -468,8 +532,9 @@ var countries = map[string]*country{
 		trades: []string{"Sangsa", "Saneop", "Jeonja", "Mullyu", "Trading", "Industrial", "Precision", "Chemical"},
 		first:  []string{"Min-jun", "Seo-yeon", "Ji-hoon", "Ji-woo", "Hyun-woo", "Su-bin", "Jun-seo", "Ha-eun", "Dong-hyun", "Ji-yeon"},
 		last:   []string{"Kim", "Lee", "Park", "Choi", "Jung", "Kang", "Cho", "Yoon", "Jang", "Lim"},
-		cities: []city{{"Seoul", "", "0"}, {"Busan", "", "48"}, {"Incheon", "", "22"}, {"Daegu", "", "42"}, {"Daejeon", "", "34"},
-			{"Gwangju", "", "61"}, {"Ulsan", "", "44"}, {"Suwon", "Gyeonggi", "16"}},
+		// Seoul's postal codes start 01 to 08.
+		cities: []city{{"Seoul", "", "01 02 03 04 05 06 07 08"}, {"Busan", "", "48"}, {"Incheon", "", "22"}, {"Daegu", "", "42"},
+			{"Daejeon", "", "34"}, {"Gwangju", "", "61"}, {"Ulsan", "", "44"}, {"Suwon", "Gyeonggi", "16"}},
 		street:      numbered("{n} {s}"),
 		streetNames: []string{"Teheran-ro", "Sejong-daero", "Jong-ro", "Eulji-ro", "Gangnam-daero", "Jungang-daero", "Haeundae-ro"},
 		postal:      postalDigits(5),
@@ -582,19 +647,28 @@ func (c *country) personName(r *rand.Rand) (first, last string) {
 	return pick(r, c.first), pick(r, c.last)
 }
 
-// businessName draws a company name of the country with one of its legal
-// forms: a made-up brand or a family name, a trade, a suffix.
-func (c *country) businessName(r *rand.Rand) string {
-	stem := pick(r, c.stems)
-	if r.IntN(3) == 0 {
-		stem = pick(r, c.last)
+// brand draws what a business or foundation of the country is called
+// after: a made-up brand or a family name.
+func (c *country) brand(r *rand.Rand) string {
+	if stem := pick(r, c.stems); r.IntN(3) != 0 {
+		return stem
 	}
-	return stem + " " + pick(r, c.trades) + " " + pick(r, c.suffixes)
+	return pick(r, c.last)
+}
+
+// businessName draws a company name of the country: a brand and a trade,
+// then one of its legal forms.
+func (c *country) businessName(r *rand.Rand) (name, legal string) {
+	return c.brand(r) + " " + pick(r, c.trades), pick(r, c.suffixes)
 }
 
 // address draws a street address, city and postal code.
 func (c *country) address(r *rand.Rand) (street, cityName, postal string) {
-	ct := pick(r, c.cities)
+	return c.addressIn(r, pick(r, c.cities))
+}
+
+// addressIn draws a street address and postal code in city ct.
+func (c *country) addressIn(r *rand.Rand, ct city) (street, cityName, postal string) {
 	street = c.street(r, pick(r, c.streetNames))
 	postal = c.postal(r, ct.postal)
 	cityName = ct.name

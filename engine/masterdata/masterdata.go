@@ -37,7 +37,9 @@ type Sizes struct {
 // posting more entries trades with more parties. There is no cap.
 func SizesFor(c config.Company, complexity string) Sizes {
 	v := c.AnnualVolume
-	cc := map[string]int{"small": 8, "medium": 24, "large": 80}[complexity]
+	// Every chart has the ten departments' cost centres, the larger ones
+	// second-level units under them.
+	cc := map[string]int{"small": 10, "medium": 24, "large": 80}[complexity]
 	return Sizes{
 		Vendors:       20 + int(v/400),
 		Customers:     30 + int(v/250),
@@ -91,8 +93,11 @@ func pad(v, width int) string {
 	return s
 }
 
-// Env is what master data depends on besides the company and the seed.
+// Env is what master data depends on besides the company.
 type Env struct {
+	// Seed is the run's seed. The streams that redraw names that are
+	// taken derive from it (names.go); the rows' own streams are Stream's.
+	Seed uint64
 	// Start is the dataset's first day; Months its length.
 	Start  time.Time
 	Months int
@@ -104,9 +109,9 @@ type Env struct {
 	Companies []config.Company
 }
 
-// NewEnv returns the Env of a config and its chart.
-func NewEnv(cfg *config.Config, ch *chart.Chart) Env {
-	return Env{Start: cfg.Global.StartDate, Months: cfg.Global.PeriodMonths, Industry: cfg.Global.Industry, Chart: ch, Companies: cfg.Companies}
+// NewEnv returns the Env of a config and its chart in a run of seed.
+func NewEnv(cfg *config.Config, ch *chart.Chart, seed uint64) Env {
+	return Env{Seed: seed, Start: cfg.Global.StartDate, Months: cfg.Global.PeriodMonths, Industry: cfg.Global.Industry, Chart: ch, Companies: cfg.Companies}
 }
 
 // Stream is the random stream of one table's rows for one company. Rows

@@ -25,7 +25,7 @@ func TestIDs(t *testing.T) {
 func TestSizesScaleWithoutCap(t *testing.T) {
 	small := SizesFor(config.Company{AnnualVolume: 10_000}, "small")
 	huge := SizesFor(config.Company{AnnualVolume: 100_000_000}, "large")
-	if small.Vendors != 45 || small.CostCenters != 8 || small.ProfitCenters != 3 {
+	if small.Vendors != 45 || small.CostCenters != 10 || small.ProfitCenters != 3 {
 		t.Fatalf("small sizes %+v", small)
 	}
 	if huge.Vendors != 250_020 || huge.Customers != 400_030 || huge.CostCenters != 80 {

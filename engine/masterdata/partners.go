@@ -134,16 +134,19 @@ var charityWords = map[string]string{"DE": "Stiftung", "FR": "Fondation", "ES": 
 	"NL": "Stichting", "MX": "Fundación", "BR": "Fundação", "CH": "Stiftung", "AT": "Stiftung", "DK": "Fonden",
 	"FI": "Säätiö", "TR": "Vakfı", "PT": "Fundação", "AR": "Fundación"}
 
-// partnerEnv holds what vendors and customers of one run share.
+// partnerEnv holds what the vendors or the customers of one run share,
+// and the names given so far to those of the company being drawn.
 type partnerEnv struct {
 	env      Env
 	accounts *accounts
 	vendor   *rng.Weighted
 	customer *rng.Weighted
 	scalers  map[string]*usdScaler
+	table    string
+	names    names
 }
 
-func newPartnerEnv(env Env) *partnerEnv {
+func newPartnerEnv(env Env, table string) *partnerEnv {
 	vw, ok := vendorWeights[env.Industry]
 	if !ok {
 		vw = vendorWeights["manufacturing"]
@@ -153,7 +156,7 @@ func newPartnerEnv(env Env) *partnerEnv {
 		cw = customerWeights["manufacturing"]
 	}
 	return &partnerEnv{env: env, accounts: newAccounts(env.Chart), vendor: rng.NewWeighted(vw),
-		customer: rng.NewWeighted(cw), scalers: map[string]*usdScaler{}}
+		customer: rng.NewWeighted(cw), scalers: map[string]*usdScaler{}, table: table}
 }
 
 func (p *partnerEnv) scaler(currency string) *usdScaler {
@@ -181,26 +184,32 @@ func (p *partnerEnv) others(c config.Company) []config.Company {
 type partner struct {
 	country              *country
 	name, taxID          string
+	legal                string // the legal form of a business name drawn, not yet in name
 	street, city, postal string
 	currency             string
 	intercompany         string // the group company's code, or ""
 	domestic             bool
 }
 
-// drawPartner draws a trading partner of company c: for i below the
+// drawPartner draws trading partner i of company c: for i below the
 // number of other group companies, that company; otherwise a business
-// of c's country or of one of its usual partners, named, addressed and
-// numbered as businesses there are.
+// of c's country or of one of its usual partners, addressed and numbered
+// as businesses there are, and the name drawn for it, which business
+// gives it or another. Partner 0 starts the company's names afresh.
 func (p *partnerEnv) drawPartner(c config.Company, i int, domesticPct int, r *rand.Rand) partner {
+	if i == 0 {
+		p.names.start(p.env.Seed, p.table, c.Code)
+	}
 	home := countryOf(c.Country)
 	var pt partner
 	if others := p.others(c); i < len(others) {
 		o := others[i]
 		pt.country = countryOf(o.Country)
 		pt.name, pt.currency, pt.intercompany = o.Name, o.Currency, o.Code
+		p.names.claim(o.Name)
 	} else {
 		pt.country = partnerCountry(r, home, domesticPct)
-		pt.name = pt.country.businessName(r)
+		pt.name, pt.legal = pt.country.businessName(r)
 		pt.currency = pt.country.currency
 	}
 	pt.domestic = pt.country.code == home.code
@@ -210,6 +219,24 @@ func (p *partnerEnv) drawPartner(c config.Company, i int, domesticPct int, r *ra
 	pt.taxID = pt.country.taxID(r)
 	pt.street, pt.city, pt.postal = pt.country.address(r)
 	return pt
+}
+
+// business names the partner, a business, with the name drawn for it or,
+// when another partner of the company's has that, another.
+func (p *partnerEnv) business(pt *partner) string {
+	return p.names.organisation(pt.name, pt.legal, pt.country.businessName)
+}
+
+// councils are the cities of country c whose public body, named by
+// prefix, is not yet a partner of the company's.
+func (p *partnerEnv) councils(c *country, prefix string) []city {
+	var out []city
+	for _, ct := range c.cities {
+		if !p.names.taken(prefix + ct.name) {
+			out = append(out, ct)
+		}
+	}
+	return out
 }
 
 func amountRange(sc *usdScaler, min, max uint64, digits int) string {
@@ -242,12 +269,14 @@ func vendorTable(env Env) Table {
 		Rows:    func(s Sizes) int { return s.Vendors },
 		Row: func(c config.Company, s Sizes, i int, r *rand.Rand, row []table.Value) []table.Value {
 			if p == nil {
-				p = newPartnerEnv(env)
+				p = newPartnerEnv(env, "vendors")
 			}
 			pt := p.drawPartner(c, i, 80, r)
 			vt := vendorTypes[p.vendor.Pick(r)]
 			if pt.intercompany != "" {
 				vt = vendorTypes[0]
+			} else {
+				pt.name = p.business(&pt)
 			}
 			terms := pick(r, paymentTerms)
 			recon := p.accounts.find("Trade payables - domestic", chart.Payables)
@@ -300,32 +329,56 @@ func customerTable(env Env) Table {
 		Rows:    func(s Sizes) int { return s.Customers },
 		Row: func(c config.Company, s Sizes, i int, r *rand.Rand, row []table.Value) []table.Value {
 			if p == nil {
-				p = newPartnerEnv(env)
+				p = newPartnerEnv(env, "customers")
 			}
 			pt := p.drawPartner(c, i, 85, r)
 			ct := customerTypes[p.customer.Pick(r)]
 			if pt.intercompany != "" {
 				ct = customerTypes[5]
 			}
+			// A public customer is a city's council, located in the city,
+			// and each a customer at most once: the city drawn, else
+			// another whose council is not yet, else, when all are, the
+			// customer is of another type.
+			council, ok := governmentNames[pt.country.code]
+			if !ok {
+				council = "City of "
+			}
+			var seat city
+			if ct.name == "government" {
+				seat = pick(r, pt.country.cities)
+				if p.names.taken(council + seat.name) {
+					if seats := p.councils(pt.country, council); len(seats) > 0 {
+						seat = pick(p.names.side, seats)
+					}
+					for p.names.taken(council+seat.name) && ct.name == "government" {
+						ct = customerTypes[p.customer.Pick(p.names.side)]
+					}
+				}
+			}
 			taxID := table.Str(pt.taxID)
 			switch ct.name {
 			case "consumer":
-				// People: a name and an address, no legal form, no tax number.
+				// People: a name and an address, no legal form, no tax
+				// number. Two may share a name.
 				first, last := pt.country.personName(r)
 				pt.name, taxID = first+" "+last, table.Null()
 			case "government":
-				city := pick(r, pt.country.cities).name
-				if g, ok := governmentNames[pt.country.code]; ok {
-					pt.name = g + city
-				} else {
-					pt.name = "City of " + city
-				}
+				pt.name = council + seat.name
+				p.names.claim(pt.name)
+				pt.street, pt.city, pt.postal = pt.country.addressIn(p.names.side, seat)
 			case "non_profit":
 				w, ok := charityWords[pt.country.code]
 				if !ok {
 					w = "Foundation"
 				}
-				pt.name = pick(r, pt.country.stems) + " " + w
+				// Named after a brand, or on a redraw also a family.
+				pt.name = p.names.organisation(pick(r, pt.country.stems)+" "+w, "", func(r *rand.Rand) (string, string) {
+					return pt.country.brand(r) + " " + w, ""
+				})
+			case "intercompany":
+			default:
+				pt.name = p.business(&pt)
 			}
 			rating := creditRatings[ratingPick.Pick(r)]
 			digits := currencyDigits(pt.currency)

@@ -29,7 +29,17 @@ const (
 
 // EmployeeDepartment is the department (an index into the departments
 // list) of employee i: that of the cost centre the employee sits in.
-func EmployeeDepartment(s Sizes, i int) int { return (i % s.CostCenters) % len(departments) }
+func EmployeeDepartment(s Sizes, i int) int { return CostCenterOf(s, i) % len(departments) }
+
+// CostCenterOf is the cost centre (an index, as CostCenterID takes it) that
+// employee i sits in: cost centre i modulo their number, except that the
+// chief executive sits in the Executive department's.
+func CostCenterOf(s Sizes, i int) int {
+	if i == ceo(s) {
+		return Executive
+	}
+	return i % s.CostCenters
+}
 
 // DepartmentName is the name of department d.
 func DepartmentName(d int) string { return departments[d] }
@@ -133,59 +143,80 @@ type Employee struct {
 	Level      int // 0 staff .. 7 executive
 	Title      string
 	First      string
-	Last       string
-	Hired      time.Time
-	OnLeave    bool
+	// Middle are the initials that tell the employee apart from another
+	// of the same first and last name ("R.", "A. B."), or "".
+	Middle  string
+	Last    string
+	Hired   time.Time
+	OnLeave bool
 	// BaseSalary is the annual base salary in minor units of the company
 	// currency; ApprovalLimit likewise.
 	BaseSalary, ApprovalLimit int64
 }
 
+// The hierarchy. Every company has a chief executive, whatever its
+// number of employees and cost centres (every chart has the ten
+// departments): the Executive department's first employee, employee 9, or
+// in a company of fewer than ten employees the last. Besides, one employee
+// in four, from the first, heads the cost centre of their own number.
+
+// ceo is the employee index of the chief executive, -1 only in a company
+// without employees.
+func ceo(s Sizes) int { return min(Executive, s.Employees-1) }
+
 // heads is the number of employees, from the first, who head the cost
 // centre of their own number (employee i heads cost centre i): one in four
-// employees, at most one per cost centre.
-func heads(s Sizes) int { return min(s.CostCenters, s.Employees, max(1, s.Employees/4)) }
+// employees, at most one per cost centre, and never the chief executive of
+// a company of fewer than ten.
+func heads(s Sizes) int { return min(s.CostCenters, max(1, s.Employees/4), s.Employees-1) }
 
-// ceo is the chief executive, the Executive department's first employee,
-// or -1 when the company has no such department or too few employees.
-func ceo(s Sizes) int {
-	if Executive < s.CostCenters && Executive < s.Employees {
-		return Executive
+// head reports whether employee i heads a cost centre: cost centre i, or
+// the Executive department's as chief executive.
+func head(s Sizes, i int) bool { return i < heads(s) || i == ceo(s) }
+
+// headOf is the employee heading cost centre cc, or -1.
+func headOf(s Sizes, cc int) int {
+	switch {
+	case cc < heads(s):
+		return cc
+	case cc == Executive:
+		return ceo(s)
 	}
 	return -1
 }
 
-// head reports whether employee i heads cost centre i.
-func head(s Sizes, i int) bool { return i < heads(s) || i == ceo(s) }
-
-// managerOf is the employee index of i's manager, or -1: staff report to
-// their cost centre's head, else their department's, else the chief
-// executive; heads of second-level cost centres to their department's
-// director, else the chief executive; directors to the chief executive.
+// managerOf is the employee index of i's manager, -1 for the chief
+// executive: staff report to their cost centre's head, else their
+// department's, else the chief executive; heads of second-level cost
+// centres to their department's director, else the chief executive;
+// directors to the chief executive.
 func managerOf(s Sizes, i int) int {
-	cc := i % s.CostCenters
-	d := cc % len(departments)
-	m := ceo(s)
-	switch {
-	case !head(s, i) && head(s, cc):
-		m = cc
-	case !head(s, i) && head(s, d), head(s, i) && i >= len(departments) && head(s, d):
-		m = d
-	}
-	if m == i {
+	top := ceo(s)
+	if i == top {
 		return -1
 	}
-	return m
+	cc := CostCenterOf(s, i)
+	if !head(s, i) {
+		if m := headOf(s, cc); m >= 0 {
+			return m
+		}
+	}
+	if cc >= len(departments) {
+		if m := headOf(s, cc%len(departments)); m >= 0 {
+			return m
+		}
+	}
+	return top
 }
 
-// responsibleFor is the employee heading cost centre cc, or -1: its own
-// head, else its department's, else the chief executive.
+// responsibleFor is the employee heading cost centre cc: its own head,
+// else its department's, else the chief executive.
 func responsibleFor(s Sizes, cc int) int {
-	switch d := cc % len(departments); {
-	case head(s, cc):
-		return cc
-	case head(s, d):
-		return d
+	if m := headOf(s, cc); m >= 0 {
+		return m
+	}
+	if m := headOf(s, cc%len(departments)); m >= 0 {
+		return m
 	}
 	return ceo(s)
 }
@@ -215,14 +246,16 @@ func level(s Sizes, i int, r *rand.Rand) int {
 	return levelSupervisor
 }
 
-// drawEmployee generates employee i of company c.
-func drawEmployee(c config.Company, s Sizes, i int, r *rand.Rand, sc *usdScaler, start time.Time) Employee {
-	cc := i % s.CostCenters
+// drawEmployee generates employee i of company c, named apart from the
+// employees before (named, started at employee 0).
+func drawEmployee(c config.Company, s Sizes, i int, r *rand.Rand, sc *usdScaler, start time.Time, named *names) Employee {
+	cc := CostCenterOf(s, i)
 	e := Employee{Index: i, CostCenter: cc, Department: cc % len(departments)}
 	e.Level = level(s, i, r)
 	e.Title = pick(r, titles[e.Department][e.Level])
 	home := countryOf(c.Country)
-	e.First, e.Last = home.personName(r)
+	first, last := home.personName(r)
+	e.First, e.Middle, e.Last = named.person(first, last, home)
 	// Seniors have been with the company longer.
 	e.Hired = start.AddDate(0, 0, -30-r.IntN(365*(2+2*e.Level)))
 	e.OnLeave = r.IntN(100) < 2
@@ -253,8 +286,10 @@ func Employees(seed uint64, env Env, c config.Company, s Sizes) []Employee {
 	r := Stream(seed, "employees", c.Code)
 	sc := newUSDScaler(c.Currency)
 	out := make([]Employee, s.Employees)
+	var named names
+	named.start(seed, "employees", c.Code)
 	for i := range out {
-		out[i] = drawEmployee(c, s, i, r, sc, env.Start)
+		out[i] = drawEmployee(c, s, i, r, sc, env.Start, &named)
 	}
 	return out
 }
@@ -360,6 +395,7 @@ func employeeTable(env Env) Table {
 	optional(cols, "manager_id", "termination_date", "location", "phone", "department_id", "cost_center")
 	var sc *usdScaler
 	var scCode string
+	var named names
 	return Table{
 		Name:    "employees",
 		Columns: cols,
@@ -368,7 +404,10 @@ func employeeTable(env Env) Table {
 			if sc == nil || scCode != c.Currency {
 				sc, scCode = newUSDScaler(c.Currency), c.Currency
 			}
-			e := drawEmployee(c, s, i, r, sc, env.Start)
+			if i == 0 {
+				named.start(env.Seed, "employees", c.Code)
+			}
+			e := drawEmployee(c, s, i, r, sc, env.Start, &named)
 			return appendEmployee(row, c, s, e)
 		},
 	}
@@ -430,10 +469,10 @@ func appendEmployee(row []table.Value, c config.Company, s Sizes, e Employee) []
 	if manager >= 0 {
 		mgr = table.Str(EmployeeID(c.Code, manager))
 	}
-	email := strings.ToLower(ascii.Replace(e.First)+"."+ascii.Replace(e.Last)) + "@" + domain(c)
+	email := emailName(e.First, e.Middle, e.Last) + "@" + domain(c)
 	digits := c.Digits()
 	return append(row,
-		table.Str(EmployeeID(c.Code, i)), table.Str(UserID(c.Code, i)), table.Str(e.First+" "+e.Last),
+		table.Str(EmployeeID(c.Code, i)), table.Str(UserID(c.Code, i)), table.Str(displayName(e.First, e.Middle, e.Last)),
 		table.Str(e.First), table.Str(e.Last), table.Str(email), table.Str(persona), table.Str(levelNames[lvl]),
 		table.Str(e.Title), table.Str(departments[d]), table.Str(CostCenterID(c.Code, e.CostCenter)), mgr,
 		table.Str(jsonStrings(reports...)), table.Str(status), table.Str(c.Code), table.Str(hours),
