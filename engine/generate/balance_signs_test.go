@@ -164,16 +164,13 @@ func TestAccountSidesEveryIndustry(t *testing.T) {
 		for _, complexity := range []string{"small", "medium", "large"} {
 			t.Run(industry+"-"+complexity, func(t *testing.T) {
 				t.Parallel()
-				cfg, err := config.Parse("sides.yaml", []byte(`global: {seed: 5, industry: `+industry+`, start_date: "2024-01-01", period_months: 12}
+				cfg := parseConfig(t, `global: {seed: 5, industry: `+industry+`, start_date: "2024-01-01", period_months: 12}
 companies:
   - {code: "1000", name: Harbor Street Inc., currency: USD, country: US, annual_transaction_volume: {custom: 500}}
   - {code: "2000", name: Harbor Street GmbH, currency: EUR, country: DE, annual_transaction_volume: {custom: 500}}
 chart_of_accounts: {complexity: `+complexity+`}
 output: {formats: [csv]}
-`))
-				if err != nil {
-					t.Fatal(err)
-				}
+`)
 				if rows := checkAccountSides(t, gen(t, cfg, 2).Dir, true); len(rows) == 0 {
 					t.Fatal("no trial balance rows")
 				}

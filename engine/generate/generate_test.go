@@ -29,6 +29,16 @@ func load(t testing.TB, file string) *config.Config {
 	return cfg
 }
 
+// parseConfig parses a config written in a test.
+func parseConfig(t testing.TB, doc string) *config.Config {
+	t.Helper()
+	cfg, err := config.Parse("test.yaml", []byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
 func gen(t testing.TB, cfg *config.Config, threads int) *Result {
 	t.Helper()
 	res, err := Run(context.Background(), Options{

@@ -36,7 +36,7 @@ var amountProfiles = map[string]amountProfile{
 	"other_income":          {50, 3},
 	"loan_repayment":        {5_000, 2},
 	"expense_claim":         {10, 2},
-	"manual_revenue":        {1_000, 3},
+	"manual_revenue":        {20, 2}, // as revenue_deferral, whose text it shares
 	"cost_reclassification": {50, 2},
 	"revenue_deferral":      {20, 2},
 }

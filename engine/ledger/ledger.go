@@ -163,12 +163,13 @@ type Ledger struct {
 	// flows generates the document flows; p2pWeight and o2cWeight are the
 	// shares of the templates they replace, out of flowTotal.
 	flows                           *flows.Flows
-	rangePick                       *rng.Weighted // a template's amount range, by the industry's template weights
 	p2pWeight, o2cWeight, flowTotal uint64
+	rangePick                       *rng.Weighted // a template's amount range, by the industry's template weights
 	flowTmpl                        [flows.Receipt + 1]*template
-	// reclass and deferral are the templates that move amounts already
-	// booked (movesBooked).
-	reclass, deferral *template
+	// deferral is the template of revenue deferrals, which move revenue
+	// already booked (booked), as reclassifications (reclassify) move
+	// expenses.
+	deferral *template
 }
 
 // manualShare: one in manualShare ordinary entries of a kind that is
@@ -199,7 +200,7 @@ func New(cfg *config.Config, seed uint64, ch *chart.Chart) *Ledger {
 	for i := range l.templates {
 		switch l.templates[i].name {
 		case "cost_reclassification":
-			l.reclass = &l.templates[i]
+			l.reclassify = i
 		case "revenue_deferral":
 			l.deferral = &l.templates[i]
 		}
@@ -214,7 +215,6 @@ func New(cfg *config.Config, seed uint64, ch *chart.Chart) *Ledger {
 			*p, weights[i] = &l.templates[i], 0
 		}
 	}
-	l.reclassify = slices.IndexFunc(l.templates, func(t template) bool { return t.name == "cost_reclassification" })
 	l.flowWeights(weights)
 	l.tmplPick = rng.NewWeighted(weights)
 	named := map[string]int32{}
@@ -592,7 +592,7 @@ type Block struct {
 	items     []lineItem
 	parts     []int64 // scratch for the amounts of one document
 	// moved are the flow invoices whose amounts a reclassification or a
-	// deferral has moved (movesBooked).
+	// deferral has moved (booked).
 	moved []int32
 	// fraudPPM is the fraud rate of the block's generic documents: the
 	// configured rate over all documents, carried by the generic ones.
@@ -789,7 +789,9 @@ func (l *Ledger) document(co *company, seq int64, r *rand.Rand, out *Block) {
 		case fraudCapitalization:
 			t, other = &capitalizedExpense, capitalizedExpense.other
 			d.source = "manual"
-			rIdx = vendorInvoice
+			// The size of the ordinary reclassifications, whose text it
+			// shares.
+			rIdx = l.reclassify
 			if d.partyKind != vendor {
 				d.partyKind, d.party = vendor, int32(r.IntN(co.vendors))
 			}
@@ -815,19 +817,30 @@ func (l *Ledger) document(co *company, seq int64, r *rand.Rand, out *Block) {
 	// invoice of the block's flows booked (booked), and no more: an
 	// operating expense to another expense, or to fixed assets when it is
 	// an expense capitalization (a fraud of what it posts, not of a
-	// made-up cost), or revenue, in one line, to accrued liabilities.
-	// Invented entries move nothing real. A legitimate one that finds
-	// nothing to move gives its slot to another document.
-	src, srcLine := int32(-1), int32(0)
+	// made-up cost), or revenue, in one line, to accrued liabilities. The
+	// frauds that share their texts are of the same size: a reclassification
+	// balanced through suspense, a revenue manipulation (one line of
+	// revenue too, credited; moved takes the account from the invoice only
+	// where it is the side moved). Invented entries move nothing real. A
+	// legitimate one that finds nothing to move gives its slot to another
+	// document. A timing anomaly keeps its weekend: what it moves was
+	// booked by then.
+	src, srcLine, moved := int32(-1), int32(0), false
 	if fraud != fraudFictitious {
-		switch {
-		case (t == l.reclass || t == &capitalizedExpense) && other[0] == chart.Opex:
-			src = l.booked(out, r, flows.VendorInvoice, int32(dayIdx), -1, int64(nLines)*co.minAmount)
-		case t == l.deferral:
-			nLines, srcLine = 2, 1
-			src = l.booked(out, r, flows.CustomerInvoice, int32(dayIdx), -1, co.minAmount)
+		by := int32(-1)
+		if fraud == fraudTiming {
+			by = int32(dayIdx)
 		}
-		if src < 0 && fraud == noFraud && (t == l.reclass || t == l.deferral) {
+		switch {
+		case t == &l.templates[l.reclassify] || t == &capitalizedExpense:
+			src = l.booked(out, r, flows.VendorInvoice, int32(dayIdx), by, int64(nLines)*co.minAmount)
+			moved = other[0] == chart.Opex
+		case t == l.deferral || t == &manualRevenue:
+			nLines, srcLine = 2, 1
+			src = l.booked(out, r, flows.CustomerInvoice, int32(dayIdx), by, co.minAmount)
+			moved = t == l.deferral
+		}
+		if src < 0 && fraud == noFraud && (t == &l.templates[l.reclassify] || t == l.deferral) {
 			l.document(co, seq, r, out)
 			return
 		}
@@ -865,8 +878,10 @@ func (l *Ledger) document(co *company, seq int64, r *rand.Rand, out *Block) {
 	for range manyN {
 		var a int64
 		if fraud == fraudSplit {
-			// Just below an approval threshold the limits allow.
-			th := co.thresholds[r.IntN(len(co.thresholds))]
+			// Just below an approval threshold the limits allow: one
+			// within the range of the document's kind where there is
+			// one, so that its size does not stand out among its kind.
+			th := thresholdWithin(co.thresholds, rg.hi, r)
 			a = max(th-1-int64(r.Uint64N(uint64(max(1, th/20)))), co.minAmount)
 		} else {
 			a = rg.draw(r, l.benford)
@@ -910,7 +925,7 @@ func (l *Ledger) document(co *company, seq int64, r *rand.Rand, out *Block) {
 			it.costCenter = int32(r.IntN(co.ccs))
 		}
 	}
-	if src >= 0 {
+	if moved && src >= 0 {
 		// The moved side (a reclassification's credit, a deferral's
 		// debit) on the invoice's account.
 		f := &out.Flows.Docs[src]
@@ -921,6 +936,30 @@ func (l *Ledger) document(co *company, seq int64, r *rand.Rand, out *Block) {
 		out.items[at].account = out.Flows.Lines[f.FirstLine+srcLine].Account
 	}
 	l.add(out, d, total)
+}
+
+// thresholdWithin draws one of the approval thresholds at most top, or of
+// all of them where none is.
+func thresholdWithin(thresholds []int64, top int64, r *rand.Rand) int64 {
+	n := 0
+	for _, v := range thresholds {
+		if v <= top {
+			n++
+		}
+	}
+	if n == 0 {
+		return thresholds[r.IntN(len(thresholds))]
+	}
+	j := r.IntN(n)
+	for _, v := range thresholds {
+		if v <= top {
+			if j == 0 {
+				return v
+			}
+			j--
+		}
+	}
+	panic("unreachable")
 }
 
 // booked finds what a reclassification or a deferral moves: an amount the

@@ -99,9 +99,6 @@ func templateWeights(industry string) []uint64 {
 	return w
 }
 
-// vendorInvoice is the index of the vendor invoice template.
-const vendorInvoice = 0
-
 // manualRevenue is the posting of a revenue-manipulation fraud: a manual
 // entry that books revenue outside the sales process against a suspense
 // account, where invented sales wait to be "cleared" (receivables belong
