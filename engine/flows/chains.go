@@ -191,12 +191,19 @@ func (g *gen) line(acct, cc int32, amount int64, debit bool) {
 func (g *gen) canPost(day int32) bool { return g.left > 0 && day <= g.lastDay() }
 
 // orderToCash generates a sale: the order, one or two deliveries, their
-// invoices and the customer's payments. Stocked goods sold are restocked
-// later by restock.
+// invoices and the customer's payments. The customer is one whose credit
+// is not blocked: a blocked one drawn is drawn again. Stocked goods sold
+// are restocked later by restock.
 func (g *gen) orderToCash() {
 	co, r := g.co, g.r
+	if co.unblocked == 0 {
+		return // every customer's credit is blocked: nobody orders
+	}
 	start := int32(g.f.cal.Lead + g.f.cal.Start.Pick(r))
 	cust := int32(r.IntN(co.sizes.Customers))
+	for co.blocked[cust] {
+		cust = int32(r.IntN(co.sizes.Customers)) // another customer
+	}
 	m, qty := g.pick(g.assortment, co.sell, co.listPrice, co.taxOut, true)
 	if qty == 0 {
 		return
@@ -225,10 +232,8 @@ func (g *gen) orderToCash() {
 		dl := g.doc(Doc{Kind: Delivery, Day: day, DocDay: day, Party: cust, Material: m, User: g.user(warehouse), Pred: so, Order: so,
 			Qty: part, Price: price, Cost: cost})
 		if co.stock[m] {
-			acct := g.f.acct
-			cogs := acct.goods.cost
-			g.line(cogs[int(m)%len(cogs)], g.costCenter(seller), cost, true)
-			g.line(acct.stockOf(m), -1, cost, false)
+			g.line(co.cogs[m], g.costCenter(seller), cost, true)
+			g.line(co.inventory[m], -1, cost, false)
 			g.sold(m, part)
 		} else {
 			g.b.Docs[dl].Cost = 0
@@ -250,7 +255,7 @@ func (g *gen) orderToCash() {
 			Qty: part, Price: price, Net: net, Tax: t, Cost: g.b.Docs[dl].Cost, Due: g.f.cal.Epoch + iday + co.terms[co.custTerms[cust]].days})
 		acct := g.f.acct
 		g.line(acct.ar, -1, net+t, true)
-		rev := acct.sale(co, m).revenue
+		rev := acct.revenue(co, m)
 		g.line(rev[int(m)%len(rev)], g.costCenter(seller), net, false)
 		g.line(acct.outputVAT, -1, t, false)
 		g.b.Docs[so].Billed += part
@@ -495,9 +500,8 @@ func (g *gen) buyForCash(m int32, qty int64, day, by int32) {
 	value := qty * co.buyPrice[m]
 	g.doc(Doc{Kind: GoodsReceipt, Day: day, DocDay: day, Party: int32(g.r.IntN(co.sizes.Vendors)), Material: m, User: g.user(warehouse),
 		Pred: -1, Order: -1, Qty: qty, Price: co.buyPrice[m], Net: value})
-	acct := g.f.acct
-	g.line(acct.stockOf(m), -1, value, true)
-	g.line(acct.bank, -1, value, false)
+	g.line(co.inventory[m], -1, value, true)
+	g.line(g.f.acct.bank, -1, value, false)
 	g.b.arrivals = append(g.b.arrivals, arrival{day, qty, value})
 }
 
@@ -558,7 +562,7 @@ func (g *gen) procureToPay(m int32, qty int64, day, by int32) {
 		if co.stock[m] {
 			pred = g.doc(Doc{Kind: GoodsReceipt, Day: day, DocDay: day, Party: vend, Material: m, User: g.user(warehouse), Pred: po, Order: po,
 				Qty: part, Price: price, Net: value})
-			g.line(acct.stockOf(m), -1, value, true)
+			g.line(co.inventory[m], -1, value, true)
 			g.line(acct.grir, -1, value, false)
 			g.b.Docs[po].Done += part
 			g.b.arrivals = append(g.b.arrivals, arrival{day, part, value})
@@ -573,14 +577,17 @@ func (g *gen) procureToPay(m int32, qty int64, day, by int32) {
 			// cost of sales.
 			clearing = acct.expense[int(m)%len(acct.expense)]
 			if subcontracted {
-				cogs := acct.services.cost
-				clearing = cogs[int(m)%len(cogs)]
+				clearing = co.cogs[m]
 			}
 		}
 		if !g.canPost(day) {
 			return
 		}
-		dated := day - int32(r.IntN(4))
+		// The vendor dates its invoice up to three days before it is
+		// posted (the days it spends in the post), never before the
+		// document it follows: the receipt of the goods it bills, or the
+		// order of a service (a receipt is dated on or after its order).
+		dated := max(day-int32(r.IntN(4)), g.b.Docs[pred].DocDay)
 		t := tax(value, co.taxIn)
 		vi := g.doc(Doc{Kind: VendorInvoice, Day: day, DocDay: dated, Party: vend, Material: m, User: g.user(accountant), Pred: pred, Order: po,
 			Qty: part, Price: price, Net: value, Tax: t, Due: g.f.cal.Epoch + dated + co.terms[co.vendTerms[vend]].days})

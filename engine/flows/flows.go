@@ -26,6 +26,8 @@
 package flows
 
 import (
+	"encoding/binary"
+	"encoding/json"
 	"math/rand/v2"
 	"slices"
 	"strconv"
@@ -175,6 +177,10 @@ type Batch struct {
 	// idEnd[i] and starts where document i-1's ends.
 	ids   []byte
 	idEnd []int32
+	// refKey keys the block's reference ids (appendRefID): made from the
+	// seed, the company and the block as a stream's key is (rng.Key),
+	// apart from the block's stream, whose draws stay as they are.
+	refKey [2]uint64
 }
 
 // Reset empties b for reuse, keeping its memory.
@@ -189,34 +195,29 @@ func (b *Batch) Reset() {
 }
 
 // accounts are the accounts flows post to, as chart indexes. A sale posts
-// to the revenue and cost-of-sales accounts for goods or for services
-// (chart.Sales), by material.
+// to the revenue accounts for goods or for services (chart.Sales), by
+// material; the inventory and cost-of-sales accounts are the material's
+// own (company.inventory and cogs).
 type accounts struct {
 	ap, ar, grir, bank, inputVAT, outputVAT int32
-	inventory, expense                      []int32
-	goods, services                         saleAccounts
+	// inventory are all the inventory accounts, in chart order
+	// (StockWeights); expense the operating expenses.
+	inventory, expense            []int32
+	goodsRevenue, servicesRevenue []int32
 }
 
-// saleAccounts are the revenue and cost-of-sales accounts of one kind of
-// sale.
-type saleAccounts struct{ revenue, cost []int32 }
-
-func salesOf(ch *chart.Chart, goods bool) saleAccounts {
-	rev, cost := ch.Sales(goods)
-	return saleAccounts{indexes(rev), indexes(cost)}
+func revenueOf(ch *chart.Chart, goods bool) []int32 {
+	rev, _ := ch.Sales(goods)
+	return indexes(rev)
 }
 
-// stockOf returns the inventory account that holds material m: its
-// receipts post there and its deliveries take from there.
-func (a *accounts) stockOf(m int32) int32 { return a.inventory[int(m)%len(a.inventory)] }
-
-// sale returns the accounts of material m's sale: goods when the company
-// stocks m, services otherwise.
-func (a *accounts) sale(co *company, m int32) *saleAccounts {
+// revenue returns the revenue accounts of material m's sale: goods when
+// the company stocks m, services otherwise.
+func (a *accounts) revenue(co *company, m int32) []int32 {
 	if co.stock[m] {
-		return &a.goods
+		return a.goodsRevenue
 	}
-	return &a.services
+	return a.servicesRevenue
 }
 
 func first(ch *chart.Chart, r chart.Role) int32 { return int32(ch.ByRole(r)[0]) }
@@ -250,6 +251,11 @@ type company struct {
 	// units), and whether it is kept in stock.
 	cost, buyPrice, listPrice []int64
 	stock                     []bool
+	// Per material, the accounts of its account_determination: the
+	// inventory account its receipts post to and its deliveries take
+	// from, and the cost-of-sales account of its deliveries (or, for a
+	// service bought from a subcontractor, of its invoices).
+	inventory, cogs []int32
 	// movingAvg marks the materials whose valuation_method is
 	// moving_average: their deliveries are valued at the block's receipts
 	// (revalue), the others at standard cost.
@@ -265,6 +271,11 @@ type company struct {
 	users                [len(deptOf)][]int32 // employees of each flow role's department
 	periodEnds           []int32              // calendar index of each period end
 	periodEnded          []int32              // same, in days since 1970-01-01
+	// blocked marks the customers whose credit is blocked
+	// (credit_blocked in master data), who place no orders; unblocked
+	// counts the others.
+	blocked   []bool
+	unblocked int
 	// The master-data identifiers the flow tables write, made once.
 	vendorIDs, customerIDs, materialIDs, userIDs []string
 	// openAR and openAP are the opening open items (SetOpening).
@@ -343,10 +354,10 @@ func (g *gen) servicesSpan() span {
 
 // StockWeights returns, for each inventory account of the chart (in its
 // order), the share of company ci's cost of goods sold that its deliveries
-// take from it: the stocked materials sold on it (deliveries post material
-// m to accounts.stockOf(m)), each weighing its standard
-// cost over its list price, since a sale's amount does not depend on the
-// price. The opening inventory is split by these weights, so that each
+// take from it: the stocked materials sold on it (the inventory account
+// of their account_determination, company.inventory), each weighing its
+// standard cost over its list price, since a sale's amount does not depend
+// on the price. The opening inventory is split by these weights, so that each
 // account opens with stock for what it issues before the first receipts
 // arrive. It returns nil when the company sells nothing from stock.
 func (f *Flows) StockWeights(ci int) []int64 {
@@ -355,7 +366,7 @@ func (f *Flows) StockWeights(ci int) []int64 {
 	stocked := false
 	for _, m := range co.sellable {
 		if co.stock[m] {
-			at := slices.Index(inv, f.acct.stockOf(m))
+			at := slices.Index(inv, co.inventory[m])
 			w[at] += money.MulDiv(co.cost[m], 1_000_000, co.listPrice[m])
 			stocked = true
 		}
@@ -407,10 +418,12 @@ func New(cfg *config.Config, seed uint64, ch *chart.Chart, cal Calendar) *Flows 
 		ap: first(ch, chart.Payables), ar: first(ch, chart.Receivables), grir: first(ch, chart.GRIR),
 		bank: first(ch, chart.Bank), inputVAT: first(ch, chart.InputVAT), outputVAT: first(ch, chart.OutputVAT),
 		inventory: all(ch, chart.Inventory), expense: all(ch, chart.Opex),
-		goods: salesOf(ch, true), services: salesOf(ch, false),
+		goodsRevenue: revenueOf(ch, true), servicesRevenue: revenueOf(ch, false),
 	}
-	for _, a := range ch.Accounts {
+	byNumber := map[string]int32{}
+	for i, a := range ch.Accounts {
 		f.acctNo = append(f.acctNo, a.Number)
+		byNumber[a.Number] = int32(i)
 	}
 	ends := cal.Ends
 	endDays := make([]int32, len(ends))
@@ -442,7 +455,7 @@ func New(cfg *config.Config, seed uint64, ch *chart.Chart, cal Calendar) *Flows 
 		}{{&co.restock, "goods_receipt"}, {&co.buy, "vendor_invoice"}, {&co.sell, "customer_invoice"}} {
 			x.s.lo, x.s.hi = cal.Range(len(f.companies), x.kind)
 		}
-		co.readMaster(env, seed, c)
+		co.readMaster(env, seed, c, ch, byNumber)
 		for ro, dept := range deptOf {
 			for i := range s.Employees {
 				if masterdata.EmployeeDepartment(s, i) == dept {
@@ -460,18 +473,23 @@ func New(cfg *config.Config, seed uint64, ch *chart.Chart, cal Calendar) *Flows 
 	return f
 }
 
-// readMaster reads prices, material types and payment terms from the
-// master-data tables, generated row by row as package masterdata writes
-// them. A column it needs and does not find is a programming error.
-func (co *company) readMaster(env masterdata.Env, seed uint64, c config.Company) {
+// readMaster reads prices, material types, accounts and payment terms from
+// the master-data tables, generated row by row as package masterdata
+// writes them; byNumber gives the chart index of each account number of
+// ch. A column it needs and does not find, or an account of the wrong
+// role, is a programming error.
+func (co *company) readMaster(env masterdata.Env, seed uint64, c config.Company, ch *chart.Chart, byNumber map[string]int32) {
 	s := co.sizes
 	co.cost = make([]int64, s.Materials)
 	co.buyPrice = make([]int64, s.Materials)
 	co.listPrice = make([]int64, s.Materials)
 	co.stock = make([]bool, s.Materials)
+	co.inventory = make([]int32, s.Materials)
+	co.cogs = make([]int32, s.Materials)
 	co.movingAvg = make([]bool, s.Materials)
 	co.vendTerms = make([]uint8, s.Vendors)
 	co.custTerms = make([]uint8, s.Customers)
+	co.blocked = make([]bool, s.Customers)
 	termIndex := map[string]uint8{}
 	term := func(name string, days int64) uint8 {
 		key := name + "/" + strconv.FormatInt(days, 10)
@@ -480,6 +498,16 @@ func (co *company) readMaster(env masterdata.Env, seed uint64, c config.Company)
 			i = uint8(len(co.terms))
 			termIndex[key] = i
 			co.terms = append(co.terms, terms{name: name, days: int32(days)})
+		}
+		return i
+	}
+	// account returns the chart index of the account that the material's
+	// account_determination names under key, which must have role r.
+	var det map[string]string
+	account := func(key string, r chart.Role) int32 {
+		i, ok := byNumber[det[key]]
+		if !ok || ch.Accounts[i].Role != r {
+			panic("flows: the " + key + " of a material is no " + string(r) + " account of the chart: " + det[key])
 		}
 		return i
 	}
@@ -498,12 +526,15 @@ func (co *company) readMaster(env masterdata.Env, seed uint64, c config.Company)
 			}
 			panic("flows: master_data/" + t.Name + " has no column " + name)
 		}
-		var cost, buy, list, typ, valuation, termName, termDays int
+		var cost, buy, list, typ, valuation, accounts, termName, termDays, blocked int
 		if t.Name == "materials" {
 			cost, buy, list, typ = col("standard_cost"), col("purchase_price"), col("list_price"), col("material_type")
-			valuation = col("valuation_method")
+			valuation, accounts = col("valuation_method"), col("account_determination")
 		} else {
 			termName, termDays = col("payment_terms"), col("payment_terms_days")
+		}
+		if t.Name == "customers" {
+			blocked = col("credit_blocked")
 		}
 		r := masterdata.Stream(seed, t.Name, c.Code)
 		for i := range t.Rows(s) {
@@ -514,10 +545,11 @@ func (co *company) readMaster(env masterdata.Env, seed uint64, c config.Company)
 				co.buyPrice[i] = max(1, row[buy].Int)
 				co.listPrice[i] = max(1, row[list].Int)
 				co.movingAvg[i] = row[valuation].Str == "moving_average"
-				switch row[typ].Str {
-				case "raw_material", "semi_finished", "finished_good", "trading_good", "spare_part", "packaging":
-					co.stock[i] = true
+				co.stock[i] = masterdata.Stocked(row[typ].Str)
+				if err := json.Unmarshal([]byte(row[accounts].Str), &det); err != nil {
+					panic("flows: account_determination of a material: " + err.Error())
 				}
+				co.inventory[i], co.cogs[i] = account("inventory_account", chart.Inventory), account("cogs_account", chart.COGS)
 				switch row[typ].Str {
 				case "finished_good", "trading_good", "service":
 					co.sellable = append(co.sellable, int32(i))
@@ -530,6 +562,10 @@ func (co *company) readMaster(env masterdata.Env, seed uint64, c config.Company)
 				co.vendTerms[i] = term(row[termName].Str, row[termDays].Int)
 			case "customers":
 				co.custTerms[i] = term(row[termName].Str, row[termDays].Int)
+				co.blocked[i] = row[blocked].Int != 0
+				if !co.blocked[i] {
+					co.unblocked++
+				}
 			}
 		}
 	}
@@ -595,6 +631,8 @@ func TaxRates(country string) (in, out int64) {
 func (f *Flows) Generate(ci int, n int64, r *rand.Rand, p2p, o2c, spare int, out *Batch) {
 	out.Reset()
 	out.f, out.company, out.block = f, ci, n
+	key := rng.Key(f.seed, "document-references", f.companies[ci].code, "block", strconv.FormatInt(n, 10))
+	out.refKey = [2]uint64{binary.LittleEndian.Uint64(key[:8]), binary.LittleEndian.Uint64(key[8:16])}
 	g := gen{f: f, co: &f.companies[ci], r: r, b: out, left: p2p + o2c}
 	g.p2pLeft, g.o2cLeft = p2p, o2c
 	sell := g.co.sellable

@@ -331,6 +331,12 @@ func checkDocs(t *testing.T, b *flows.Batch, s masterdata.Sizes, p2p bool, start
 			if p.Kind != want || int(d.Pred) >= i || p.Day > d.Day || p.Party != d.Party || p.Material != d.Material {
 				t.Fatalf("%s follows %s (kind %d, day %d -> %d): not its predecessor", b.ID(int32(i)), b.ID(d.Pred), p.Kind, p.Day, d.Day)
 			}
+			// A document is dated on or after its predecessor and its
+			// order: an invoice may be dated before its posting, never
+			// before the goods it bills arrived or were ordered.
+			if d.DocDay < p.DocDay || (d.Order >= 0 && d.DocDay < b.Docs[d.Order].DocDay) {
+				t.Fatalf("%s dated %d, before %s (%d) or its order", b.ID(int32(i)), d.DocDay, b.ID(d.Pred), p.DocDay)
+			}
 			if p.Opening {
 				if d.Order != -1 {
 					t.Fatalf("%s pays opening item %s but names an order", b.ID(int32(i)), b.ID(d.Pred))

@@ -116,7 +116,9 @@ var Tables = []*Table{
 			w.day(d.Due)
 			w.amt(d.Done)
 			w.amt(d.Gross() - d.Done)
-			w.flag(d.Done == d.Gross())
+			// Paid in full, or overpaid (a duplicate payment): the
+			// status Cleared of the AP subledger.
+			w.flag(status(d) == "Cleared")
 			w.je(d)
 			return w.end()
 		}},
@@ -176,9 +178,7 @@ var Tables = []*Table{
 		kind: allKinds, rows: func(w *rowWriter, d *Doc, i int32) error {
 			docs := w.b.Docs
 			ref := func(n int, src, dst int32, typ string, amt int64) error {
-				b := w.e.open()
-				b = append(w.appendID(b, dst), "-R"...)
-				w.e.closeText(strconv.AppendInt(b, int64(n), 10), w.co.quote)
+				w.e.closeText(w.b.appendRefID(w.e.open(), i, n), false)
 				w.word(kindInfo[docs[src].Kind].name)
 				w.id(src)
 				w.word(kindInfo[docs[dst].Kind].name)
@@ -191,19 +191,19 @@ var Tables = []*Table{
 			}
 			switch d.Kind {
 			case GoodsReceipt, Delivery:
-				return ref(1, d.Pred, i, "follow_on", d.Qty*d.Price)
+				return ref(0, d.Pred, i, "follow_on", d.Qty*d.Price)
 			case VendorInvoice, CustomerInvoice:
 				if d.Opening {
 					// Brought forward: its order is not in the dataset.
 					return nil
 				}
-				if err := ref(1, d.Order, i, "follow_on", d.Net); err != nil || d.Pred == d.Order {
+				if err := ref(0, d.Order, i, "follow_on", d.Net); err != nil || d.Pred == d.Order {
 					return err
 				}
-				return ref(2, d.Pred, i, "follow_on", d.Net)
+				return ref(1, d.Pred, i, "follow_on", d.Net)
 			case Payment, Receipt:
 				// DataSynth links a payment to what it pays.
-				return ref(1, i, d.Pred, "payment", d.Net)
+				return ref(0, i, d.Pred, "payment", d.Net)
 			}
 			return nil
 		}},
@@ -521,6 +521,26 @@ func (b *Batch) appendID(dst []byte, d *Doc) []byte {
 
 // numbersPerBlock is the room for documents of one kind in a block.
 const numbersPerBlock = 4096
+
+// appendRefID appends the reference_id of link n (0 or 1) of those that
+// document i writes to document_references: a UUID, as DataSynth gives
+// every reference, whose words are the link's place in the block (i and
+// n) mixed with the block's keys (refKey). The links of a block get
+// distinct words (mix64 is a bijection), and every block and company keys
+// its own, so that two rows share a reference_id with no more chance than
+// two random UUIDs.
+func (b *Batch) appendRefID(dst []byte, i int32, n int) []byte {
+	at := uint64(i)<<1 | uint64(n)
+	return docid.AppendUUID(dst, mix64(at^b.refKey[0]), mix64(at^b.refKey[1]))
+}
+
+// mix64 is a bijection of 64-bit words that spreads every input bit over
+// the whole output (the SplitMix64 finalizer).
+func mix64(x uint64) uint64 {
+	x = (x ^ x>>30) * 0xbf58476d1ce4e5b9
+	x = (x ^ x>>27) * 0x94d049bb133111eb
+	return x ^ x>>31
+}
 
 // idText is the identifier of document i.
 func (b *Batch) idText(i int32) []byte {

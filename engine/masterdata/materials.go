@@ -104,9 +104,9 @@ func Catalog(industry string) []string {
 	return out
 }
 
-// inventoryAccount names the inventory account of each material type, in
-// order of preference: retail stock is merchandise, a factory's steel raw
-// materials.
+// inventoryAccount names the inventory account of each material type kept
+// in stock, in order of preference: retail stock is merchandise, a
+// factory's steel raw materials.
 var inventoryAccount = map[string][]string{
 	"raw_material":  {"Raw materials", "Materials and supplies", "Fuel inventory", "Fuel stock", "Component stock"},
 	"semi_finished": {"Work in progress"},
@@ -115,6 +115,14 @@ var inventoryAccount = map[string][]string{
 		"Handsets and devices"},
 	"spare_part": {"Spare parts", "Network spare parts", "Materials and supplies"},
 	"packaging":  {"Packaging materials", "Supplies"},
+}
+
+// Stocked reports whether materials of type typ (material_type) are kept
+// in stock: received into and issued from their inventory account. The
+// others (services, operating supplies) are expensed when bought.
+func Stocked(typ string) bool {
+	_, ok := inventoryAccount[typ]
+	return ok
 }
 
 // materialTable is master_data/materials: DataSynth's Material fields in
@@ -172,9 +180,13 @@ func materialTable(env Env) Table {
 			if it.typ == "finished_good" || it.typ == "semi_finished" {
 				valuation = "standard_cost"
 			}
+			// The flows post a stocked material's receipts and deliveries
+			// to its inventory account, and the cost of its sales (or of
+			// a service bought from a subcontractor) to its cogs_account:
+			// the chart's first account for that kind of sale.
 			inv := -1
 			for _, name := range inventoryAccount[it.typ] {
-				if j, ok := acc.byName[name]; ok {
+				if j, ok := acc.byName[name]; ok && acc.chart.Accounts[j].Role == chart.Inventory {
 					inv = j
 					break
 				}
@@ -182,9 +194,10 @@ func materialTable(env Env) Table {
 			if inv < 0 {
 				inv = acc.chart.ByRole(chart.Inventory)[0]
 			}
+			_, sold := acc.chart.Sales(Stocked(it.typ))
 			cogs := acc.chart.ByRole(chart.COGS)
 			det := `{"inventory_account":"` + acc.number(inv) +
-				`","cogs_account":"` + acc.number(cogs[0]) +
+				`","cogs_account":"` + acc.number(sold[0]) +
 				`","revenue_account":"` + acc.number(acc.chart.ByRole(chart.Revenue)[0]) +
 				`","purchase_expense_account":"` + acc.number(cogs[0]) +
 				`","price_difference_account":"` + acc.number(cogs[len(cogs)-1]) +

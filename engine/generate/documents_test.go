@@ -1,0 +1,153 @@
+package generate
+
+import (
+	"encoding/json"
+	"testing"
+)
+
+// eachBalanceRun runs check as a subtest on the dataset of each of the
+// balanceConfigs (sharedBalanceRun).
+func eachBalanceRun(t *testing.T, check func(t *testing.T, dir string)) {
+	for name, cfg := range balanceConfigs(t) {
+		t.Run(name, func(t *testing.T) { check(t, sharedBalanceRun(t, name, cfg)) })
+	}
+}
+
+// TestReferenceIDs: every row of document_flows/document_references.csv
+// has a reference_id of its own, across companies and blocks (the links
+// to an invoice from its order, its receipt or delivery and its payments
+// included).
+func TestReferenceIDs(t *testing.T) {
+	eachBalanceRun(t, func(t *testing.T, dir string) {
+		seen := map[string]string{}
+		eachRow(t, dir, "document_flows/document_references.csv", func(cols map[string]int, rec []string) {
+			id, link := rec[cols["reference_id"]], rec[cols["source_doc_id"]]+" -> "+rec[cols["target_doc_id"]]
+			if len(id) != 36 || id[14] != '4' {
+				t.Fatalf("reference %s: id %q is no version-4 UUID", link, id)
+			}
+			if other, dup := seen[id]; dup {
+				t.Fatalf("reference_id %s names both %s and %s", id, other, link)
+			}
+			seen[id] = link
+		})
+		if len(seen) == 0 {
+			t.Fatal("no document references")
+		}
+	})
+}
+
+// TestBlockedCustomers: no sales order goes to a customer that
+// master_data/customers.csv marks credit_blocked.
+func TestBlockedCustomers(t *testing.T) {
+	orders, blocked := 0, 0
+	eachBalanceRun(t, func(t *testing.T, dir string) {
+		isBlocked := map[string]bool{}
+		eachRow(t, dir, "master_data/customers.csv", func(cols map[string]int, rec []string) {
+			if rec[cols["credit_blocked"]] == "true" {
+				isBlocked[rec[cols["customer_id"]]] = true
+			}
+		})
+		blocked += len(isBlocked)
+		eachRow(t, dir, "document_flows/sales_orders.csv", func(cols map[string]int, rec []string) {
+			orders++
+			if c := rec[cols["customer_id"]]; isBlocked[c] {
+				t.Errorf("sales order %s goes to %s, whose credit is blocked", rec[cols["document_id"]], c)
+			}
+		})
+	})
+	if orders == 0 || blocked == 0 {
+		t.Errorf("%d sales orders, %d blocked customers: the test checks nothing", orders, blocked)
+	}
+}
+
+// TestOverpaidInvoices: document_flows/vendor_invoices.csv and
+// subledger/ap_invoices.csv agree on every invoice: what was paid, what
+// remains (negative for an invoice paid twice, a debit on the vendor), and
+// whether it is paid: is_paid exactly when the status is Cleared, which an
+// overpaid invoice is.
+func TestOverpaidInvoices(t *testing.T) {
+	overpaid := 0
+	eachBalanceRun(t, func(t *testing.T, dir string) {
+		type item struct{ paid, remaining, status string }
+		ap := map[string]item{}
+		eachRow(t, dir, "subledger/ap_invoices.csv", func(cols map[string]int, rec []string) {
+			ap[rec[cols["invoice_number"]]] = item{rec[cols["amount_paid"]], rec[cols["amount_remaining"]], rec[cols["status"]]}
+		})
+		eachRow(t, dir, "document_flows/vendor_invoices.csv", func(cols map[string]int, rec []string) {
+			id, paid, balance := rec[cols["document_id"]], rec[cols["amount_paid"]], rec[cols["balance"]]
+			it, ok := ap[id]
+			if !ok {
+				t.Fatalf("vendor invoice %s is not in ap_invoices", id)
+			}
+			isPaid := rec[cols["is_paid"]] == "true"
+			if it.paid != paid || it.remaining != balance || isPaid != (it.status == "Cleared") || isPaid != (minor(t, balance) <= 0) {
+				t.Errorf("vendor invoice %s: paid %s, balance %s, is_paid %v; ap_invoices: paid %s, remaining %s, %s",
+					id, paid, balance, isPaid, it.paid, it.remaining, it.status)
+			}
+			if minor(t, balance) < 0 {
+				overpaid++
+			}
+		})
+	})
+	if overpaid == 0 {
+		t.Error("no overpaid invoice: the test checks little")
+	}
+}
+
+// TestMaterialAccounts: goods receipts and deliveries post to the accounts
+// that their material's account_determination in master_data/materials.csv
+// names: a receipt debits its inventory_account, a delivery credits it and
+// debits its cogs_account.
+func TestMaterialAccounts(t *testing.T) {
+	eachBalanceRun(t, func(t *testing.T, dir string) {
+		type accounts struct {
+			Inventory string `json:"inventory_account"`
+			COGS      string `json:"cogs_account"`
+		}
+		det := map[string]accounts{}
+		eachRow(t, dir, "master_data/materials.csv", func(cols map[string]int, rec []string) {
+			var a accounts
+			if err := json.Unmarshal([]byte(rec[cols["account_determination"]]), &a); err != nil {
+				t.Fatal(err)
+			}
+			det[rec[cols["material_id"]]] = a
+		})
+		// want holds, for each journal entry of a receipt or delivery,
+		// the account of its debit and of its credit.
+		type sides struct{ debit, credit string }
+		want := map[string]sides{}
+		for file, receipt := range map[string]bool{"document_flows/goods_receipts.csv": true, "document_flows/deliveries.csv": false} {
+			eachRow(t, dir, file, func(cols map[string]int, rec []string) {
+				je := rec[cols["journal_entry_id"]]
+				if je == "" {
+					return // a service, not issued from stock
+				}
+				a := det[rec[cols["material_id"]]]
+				if receipt {
+					want[je] = sides{debit: a.Inventory}
+				} else {
+					want[je] = sides{debit: a.COGS, credit: a.Inventory}
+				}
+			})
+		}
+		lines := 0
+		eachRow(t, dir, "journal_entries.csv", func(cols map[string]int, rec []string) {
+			w, ok := want[rec[cols["document_id"]]]
+			if !ok {
+				return
+			}
+			lines++
+			side, exp := "credit", w.credit
+			if minor(t, rec[cols["debit_amount"]]) != 0 {
+				side, exp = "debit", w.debit
+			}
+			if acct := rec[cols["gl_account"]]; exp != "" && acct != exp {
+				t.Errorf("entry %s (%s): %s line on %s, the material's account is %s",
+					rec[cols["document_id"]], rec[cols["header_text"]], side, acct, exp)
+			}
+		})
+		if len(want) > 0 && lines == 0 {
+			t.Fatal("no journal lines of receipts or deliveries")
+		}
+	})
+}
