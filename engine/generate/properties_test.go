@@ -301,48 +301,6 @@ func benfordMAD(firstDigit [10]int, n int) float64 {
 	return mad / 9
 }
 
-// TestBenfordEachCompany: each company's journal, not only the dataset's,
-// keeps Benford's "close conformity", on the large chart too, where many
-// loan and prepaid accounts post the same part of their opening balance
-// every month (init's manufacturing config at seed 3; company 1000 was at
-// 0.0101 when the opening balances were split by evenly drawn weights).
-func TestBenfordEachCompany(t *testing.T) {
-	cfg := parseConfig(t, `global: {seed: 3, industry: manufacturing, start_date: "2024-01-01", period_months: 12}
-companies:
-  - {code: "1000", name: Northwind Manufacturing Inc., currency: USD, country: US, annual_transaction_volume: ten_k}
-  - {code: "2000", name: Northwind Manufacturing GmbH, currency: EUR, country: DE, annual_transaction_volume: ten_k}
-chart_of_accounts: {complexity: large}
-output: {formats: [csv]}
-fraud: {enabled: true, fraud_rate: 0.005}
-`)
-	digits, counts := map[string]*[10]int{}, map[string]int{}
-	eachRow(t, gen(t, cfg, 2).Dir, "journal_entries.csv", func(cols map[string]int, rec []string) {
-		if rec[cols["is_fraud"]] == "true" {
-			return
-		}
-		co := rec[cols["company_code"]]
-		if digits[co] == nil {
-			digits[co] = new([10]int)
-		}
-		v := minor(t, rec[cols["debit_amount"]]) + minor(t, rec[cols["credit_amount"]])
-		for v >= 10 {
-			v /= 10
-		}
-		digits[co][v]++
-		counts[co]++
-	})
-	if len(digits) != 2 {
-		t.Fatalf("lines of %d companies, want 2", len(digits))
-	}
-	for co, d := range digits {
-		mad := benfordMAD(*d, counts[co])
-		if mad > 0.006 {
-			t.Errorf("company %s: first-digit MAD %.4f over %d amounts exceeds 0.006: %v", co, mad, counts[co], *d)
-		}
-		t.Logf("company %s: first-digit MAD %.4f over %d amounts", co, mad, counts[co])
-	}
-}
-
 // TestFraudSizeBlendsIn: the frauds that share their texts with ordinary
 // entries (revenue manipulation with revenue deferrals, expense
 // capitalization and suspense-balanced reclassifications with
