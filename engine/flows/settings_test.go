@@ -298,3 +298,16 @@ func TestPaymentSettings(t *testing.T) {
 		}
 	})
 }
+
+// TestTaxRates: each country's standard rate, the ones a profile's
+// country would otherwise take from the 20% default included.
+func TestTaxRates(t *testing.T) {
+	for country, want := range map[string][2]int64{
+		"US": {0, 725}, "DE": {1900, 1900}, "CH": {810, 810}, "JP": {1000, 1000},
+		"TW": {500, 500}, "AE": {500, 500}, "AR": {2100, 2100}, "TR": {2000, 2000}, "XX": {2000, 2000},
+	} {
+		if in, out := flows.TaxRates(country); in != want[0] || out != want[1] {
+			t.Errorf("%s: purchases %d, sales %d basis points, want %v", country, in, out, want)
+		}
+	}
+}

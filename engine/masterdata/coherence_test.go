@@ -141,7 +141,7 @@ var coherenceCompanies = []struct {
 // imports this one, so the list is copied from that function: keep the two
 // in step.
 var taxRateCountries = []string{"US", "DE", "FR", "GB", "IT", "ES", "NL", "AT", "BE", "CH", "SE", "DK", "NO", "FI", "PL",
-	"IE", "PT", "JP", "CN", "IN", "SG", "AU", "NZ", "CA", "MX", "BR", "ZA", "KR"}
+	"IE", "PT", "JP", "CN", "IN", "SG", "AU", "NZ", "CA", "MX", "BR", "ZA", "KR", "TW", "AR", "AE", "TR"}
 
 // format is how a country writes what its businesses are known by: the
 // currency, the legal forms that end a business's name, the postal code,
