@@ -255,8 +255,7 @@ func (g *gen) orderToCash() {
 			Qty: part, Price: price, Net: net, Tax: t, Cost: g.b.Docs[dl].Cost, Due: g.f.cal.Epoch + iday + co.terms[co.custTerms[cust]].days})
 		acct := g.f.acct
 		g.line(acct.ar, -1, net+t, true)
-		rev := acct.revenue(co, m)
-		g.line(rev[int(m)%len(rev)], g.costCenter(seller), net, false)
+		g.line(co.revenue[m], g.costCenter(seller), net, false)
 		g.line(acct.outputVAT, -1, t, false)
 		g.b.Docs[so].Billed += part
 		g.settle(ci, Receipt)
@@ -575,7 +574,7 @@ func (g *gen) procureToPay(m int32, qty int64, day, by int32) {
 			// (a two-way match) and expensed by the invoice: a service
 			// the company sells itself, bought from a subcontractor, to
 			// cost of sales.
-			clearing = acct.expense[int(m)%len(acct.expense)]
+			clearing = co.expense[m]
 			if subcontracted {
 				clearing = co.cogs[m]
 			}

@@ -194,30 +194,14 @@ func (b *Batch) Reset() {
 	b.needOrder = b.needOrder[:0]
 }
 
-// accounts are the accounts flows post to, as chart indexes. A sale posts
-// to the revenue accounts for goods or for services (chart.Sales), by
-// material; the inventory and cost-of-sales accounts are the material's
-// own (company.inventory and cogs).
+// accounts are the accounts flows post to, as chart indexes. The
+// inventory, cost-of-sales, revenue and expense accounts of a material's
+// documents are the material's own (company.inventory and the others).
 type accounts struct {
 	ap, ar, grir, bank, inputVAT, outputVAT int32
 	// inventory are all the inventory accounts, in chart order
-	// (StockWeights); expense the operating expenses.
-	inventory, expense            []int32
-	goodsRevenue, servicesRevenue []int32
-}
-
-func revenueOf(ch *chart.Chart, goods bool) []int32 {
-	rev, _ := ch.Sales(goods)
-	return indexes(rev)
-}
-
-// revenue returns the revenue accounts of material m's sale: goods when
-// the company stocks m, services otherwise.
-func (a *accounts) revenue(co *company, m int32) []int32 {
-	if co.stock[m] {
-		return a.goodsRevenue
-	}
-	return a.servicesRevenue
+	// (StockWeights).
+	inventory []int32
 }
 
 func first(ch *chart.Chart, r chart.Role) int32 { return int32(ch.ByRole(r)[0]) }
@@ -253,9 +237,11 @@ type company struct {
 	stock                     []bool
 	// Per material, the accounts of its account_determination: the
 	// inventory account its receipts post to and its deliveries take
-	// from, and the cost-of-sales account of its deliveries (or, for a
-	// service bought from a subcontractor, of its invoices).
-	inventory, cogs []int32
+	// from, the cost-of-sales account of its deliveries (or, for a
+	// service bought from a subcontractor, of its invoices), the revenue
+	// account of its sales, and the expense account of its purchases
+	// when it is not stocked.
+	inventory, cogs, revenue, expense []int32
 	// movingAvg marks the materials whose valuation_method is
 	// moving_average: their deliveries are valued at the block's receipts
 	// (revalue), the others at standard cost.
@@ -417,8 +403,7 @@ func New(cfg *config.Config, seed uint64, ch *chart.Chart, cal Calendar) *Flows 
 	f.acct = accounts{
 		ap: first(ch, chart.Payables), ar: first(ch, chart.Receivables), grir: first(ch, chart.GRIR),
 		bank: first(ch, chart.Bank), inputVAT: first(ch, chart.InputVAT), outputVAT: first(ch, chart.OutputVAT),
-		inventory: all(ch, chart.Inventory), expense: all(ch, chart.Opex),
-		goodsRevenue: revenueOf(ch, true), servicesRevenue: revenueOf(ch, false),
+		inventory: all(ch, chart.Inventory),
 	}
 	byNumber := map[string]int32{}
 	for i, a := range ch.Accounts {
@@ -486,6 +471,8 @@ func (co *company) readMaster(env masterdata.Env, seed uint64, c config.Company,
 	co.stock = make([]bool, s.Materials)
 	co.inventory = make([]int32, s.Materials)
 	co.cogs = make([]int32, s.Materials)
+	co.revenue = make([]int32, s.Materials)
+	co.expense = make([]int32, s.Materials)
 	co.movingAvg = make([]bool, s.Materials)
 	co.vendTerms = make([]uint8, s.Vendors)
 	co.custTerms = make([]uint8, s.Customers)
@@ -550,6 +537,12 @@ func (co *company) readMaster(env masterdata.Env, seed uint64, c config.Company,
 					panic("flows: account_determination of a material: " + err.Error())
 				}
 				co.inventory[i], co.cogs[i] = account("inventory_account", chart.Inventory), account("cogs_account", chart.COGS)
+				co.revenue[i] = account("revenue_account", chart.Revenue)
+				if co.stock[i] {
+					co.expense[i] = account("purchase_expense_account", chart.COGS)
+				} else {
+					co.expense[i] = account("purchase_expense_account", chart.Opex)
+				}
 				switch row[typ].Str {
 				case "finished_good", "trading_good", "service":
 					co.sellable = append(co.sellable, int32(i))

@@ -2,6 +2,7 @@ package generate
 
 import (
 	"encoding/json"
+	"slices"
 	"testing"
 )
 
@@ -94,24 +95,36 @@ func TestOverpaidInvoices(t *testing.T) {
 	}
 }
 
+// accountDetermination is the part of a material's account_determination
+// that the document flows post to.
+type accountDetermination struct {
+	Inventory string `json:"inventory_account"`
+	COGS      string `json:"cogs_account"`
+	Revenue   string `json:"revenue_account"`
+	Purchase  string `json:"purchase_expense_account"`
+}
+
+// materialAccounts reads the account_determination of every material in
+// master_data/materials.csv, by material_id.
+func materialAccounts(t *testing.T, dir string) map[string]accountDetermination {
+	det := map[string]accountDetermination{}
+	eachRow(t, dir, "master_data/materials.csv", func(cols map[string]int, rec []string) {
+		var a accountDetermination
+		if err := json.Unmarshal([]byte(rec[cols["account_determination"]]), &a); err != nil {
+			t.Fatal(err)
+		}
+		det[rec[cols["material_id"]]] = a
+	})
+	return det
+}
+
 // TestMaterialAccounts: goods receipts and deliveries post to the accounts
 // that their material's account_determination in master_data/materials.csv
 // names: a receipt debits its inventory_account, a delivery credits it and
 // debits its cogs_account.
 func TestMaterialAccounts(t *testing.T) {
 	eachBalanceRun(t, func(t *testing.T, dir string) {
-		type accounts struct {
-			Inventory string `json:"inventory_account"`
-			COGS      string `json:"cogs_account"`
-		}
-		det := map[string]accounts{}
-		eachRow(t, dir, "master_data/materials.csv", func(cols map[string]int, rec []string) {
-			var a accounts
-			if err := json.Unmarshal([]byte(rec[cols["account_determination"]]), &a); err != nil {
-				t.Fatal(err)
-			}
-			det[rec[cols["material_id"]]] = a
-		})
+		det := materialAccounts(t, dir)
 		// want holds, for each journal entry of a receipt or delivery,
 		// the account of its debit and of its credit.
 		type sides struct{ debit, credit string }
@@ -150,4 +163,56 @@ func TestMaterialAccounts(t *testing.T) {
 			t.Fatal("no journal lines of receipts or deliveries")
 		}
 	})
+}
+
+// TestMaterialSaleAndPurchaseAccounts: a customer invoice credits the
+// revenue_account of its material's account_determination, and a vendor
+// invoice of a material not received into stock (a service or an
+// operating supply, invoiced against its order) debits the material's
+// purchase_expense_account, or its cogs_account when the company buys the
+// service to sell it on. No other revenue or expense account appears in
+// those entries.
+func TestMaterialSaleAndPurchaseAccounts(t *testing.T) {
+	services := 0 // vendor invoices of services or supplies, every config
+	eachBalanceRun(t, func(t *testing.T, dir string) {
+		det := materialAccounts(t, dir)
+		typ := map[string]string{}
+		eachRow(t, dir, "chart_of_accounts.csv", func(cols map[string]int, rec []string) {
+			typ[rec[cols["account_number"]]] = rec[cols["account_type"]]
+		})
+		// allowed holds, for each journal entry of an invoice, the
+		// accounts its revenue (or expense) lines may name.
+		allowed := map[string][]string{}
+		eachRow(t, dir, "document_flows/customer_invoices.csv", func(cols map[string]int, rec []string) {
+			a := det[rec[cols["material_id"]]]
+			allowed[rec[cols["journal_entry_id"]]] = []string{a.Revenue}
+		})
+		eachRow(t, dir, "document_flows/vendor_invoices.csv", func(cols map[string]int, rec []string) {
+			if rec[cols["goods_receipt_id"]] != "" {
+				return // stocked: the invoice clears GR/IR
+			}
+			services++
+			a := det[rec[cols["material_id"]]]
+			allowed[rec[cols["journal_entry_id"]]] = []string{a.Purchase, a.COGS}
+		})
+		lines := 0
+		eachRow(t, dir, "journal_entries.csv", func(cols map[string]int, rec []string) {
+			ok, found := allowed[rec[cols["document_id"]]]
+			acct := rec[cols["gl_account"]]
+			if !found || (typ[acct] != "revenue" && typ[acct] != "expense") {
+				return
+			}
+			lines++
+			if !slices.Contains(ok, acct) {
+				t.Errorf("entry %s (%s): line on %s, the material's account is %v",
+					rec[cols["document_id"]], rec[cols["header_text"]], acct, ok)
+			}
+		})
+		if lines == 0 {
+			t.Fatal("no revenue or expense lines of invoices")
+		}
+	})
+	if services == 0 {
+		t.Error("no vendor invoice of a service or supply: the test checks little")
+	}
 }

@@ -183,7 +183,13 @@ func materialTable(env Env) Table {
 			// The flows post a stocked material's receipts and deliveries
 			// to its inventory account, and the cost of its sales (or of
 			// a service bought from a subcontractor) to its cogs_account:
-			// the chart's first account for that kind of sale.
+			// the chart's first account for that kind of sale. Its sales
+			// go to its revenue_account, one of the accounts for that kind
+			// of sale by turns; a purchase that is not stocked (a service
+			// or an operating supply) to its purchase_expense_account, an
+			// operating expense by turns. A stocked material's purchase is
+			// expensed as it is sold: its purchase_expense_account is its
+			// cogs_account.
 			inv := -1
 			for _, name := range inventoryAccount[it.typ] {
 				if j, ok := acc.byName[name]; ok && acc.chart.Accounts[j].Role == chart.Inventory {
@@ -194,12 +200,17 @@ func materialTable(env Env) Table {
 			if inv < 0 {
 				inv = acc.chart.ByRole(chart.Inventory)[0]
 			}
-			_, sold := acc.chart.Sales(Stocked(it.typ))
+			revenue, sold := acc.chart.Sales(Stocked(it.typ))
+			expense := sold[0]
+			if !Stocked(it.typ) {
+				opex := acc.chart.ByRole(chart.Opex)
+				expense = opex[i%len(opex)]
+			}
 			cogs := acc.chart.ByRole(chart.COGS)
 			det := `{"inventory_account":"` + acc.number(inv) +
 				`","cogs_account":"` + acc.number(sold[0]) +
-				`","revenue_account":"` + acc.number(acc.chart.ByRole(chart.Revenue)[0]) +
-				`","purchase_expense_account":"` + acc.number(cogs[0]) +
+				`","revenue_account":"` + acc.number(revenue[i%len(revenue)]) +
+				`","purchase_expense_account":"` + acc.number(expense) +
 				`","price_difference_account":"` + acc.number(cogs[len(cogs)-1]) +
 				`","gr_ir_account":"` + acc.number(acc.find("GR/IR clearing", chart.GRIR)) + `"}`
 			weight := table.Null()
