@@ -191,19 +191,16 @@ func (g *gen) line(acct, cc int32, amount int64, debit bool) {
 func (g *gen) canPost(day int32) bool { return g.left > 0 && day <= g.lastDay() }
 
 // orderToCash generates a sale: the order, one or two deliveries, their
-// invoices and the customer's payments. The customer is one whose credit
-// is not blocked: a blocked one drawn is drawn again. Stocked goods sold
-// are restocked later by restock.
+// invoices and the customer's payments. The customer is an active one
+// whose credit is not blocked (company.customers). Stocked goods sold are
+// restocked later by restock.
 func (g *gen) orderToCash() {
 	co, r := g.co, g.r
-	if co.unblocked == 0 {
-		return // every customer's credit is blocked: nobody orders
+	if len(co.customers) == 0 {
+		return // every customer is inactive or blocked: nobody orders
 	}
 	start := int32(g.f.cal.Lead + g.f.cal.Start.Pick(r))
-	cust := int32(r.IntN(co.sizes.Customers))
-	for co.blocked[cust] {
-		cust = int32(r.IntN(co.sizes.Customers)) // another customer
-	}
+	cust := co.customers[r.IntN(len(co.customers))]
 	m, qty := g.pick(g.assortment, co.sell, co.listPrice, co.taxOut, true)
 	if qty == 0 {
 		return
@@ -497,7 +494,7 @@ func (g *gen) buyForCash(m int32, qty int64, day, by int32) {
 		return
 	}
 	value := qty * co.buyPrice[m]
-	g.doc(Doc{Kind: GoodsReceipt, Day: day, DocDay: day, Party: int32(g.r.IntN(co.sizes.Vendors)), Material: m, User: g.user(warehouse),
+	g.doc(Doc{Kind: GoodsReceipt, Day: day, DocDay: day, Party: co.vendors[g.r.IntN(len(co.vendors))], Material: m, User: g.user(warehouse),
 		Pred: -1, Order: -1, Qty: qty, Price: co.buyPrice[m], Net: value})
 	g.line(co.inventory[m], -1, value, true)
 	g.line(g.f.acct.bank, -1, value, false)
@@ -543,7 +540,7 @@ func (g *gen) procureToPay(m int32, qty int64, day, by int32) {
 	case forUse:
 		g.budget -= qty * price
 	}
-	vend := int32(r.IntN(co.sizes.Vendors))
+	vend := co.vendors[r.IntN(len(co.vendors))]
 	buyer := g.user(buyer)
 	po := g.doc(Doc{Kind: PurchaseOrder, Day: day, DocDay: day, Party: vend, Material: m, User: buyer, Pred: -1, Order: -1,
 		Qty: qty, Price: price, Net: qty * price, Tax: tax(qty*price, co.taxIn)})

@@ -257,11 +257,11 @@ type company struct {
 	users                [len(deptOf)][]int32 // employees of each flow role's department
 	periodEnds           []int32              // calendar index of each period end
 	periodEnded          []int32              // same, in days since 1970-01-01
-	// blocked marks the customers whose credit is blocked
-	// (credit_blocked in master data), who place no orders; unblocked
-	// counts the others.
-	blocked   []bool
-	unblocked int
+	// customers are the customers who place orders: those active
+	// (is_active in master data) whose credit is not blocked
+	// (credit_blocked); vendors the vendors that take orders: the active
+	// ones, or all when none is.
+	customers, vendors []int32
 	// The master-data identifiers the flow tables write, made once.
 	vendorIDs, customerIDs, materialIDs, userIDs []string
 	// openAR and openAP are the opening open items (SetOpening).
@@ -476,7 +476,6 @@ func (co *company) readMaster(env masterdata.Env, seed uint64, c config.Company,
 	co.movingAvg = make([]bool, s.Materials)
 	co.vendTerms = make([]uint8, s.Vendors)
 	co.custTerms = make([]uint8, s.Customers)
-	co.blocked = make([]bool, s.Customers)
 	termIndex := map[string]uint8{}
 	term := func(name string, days int64) uint8 {
 		key := name + "/" + strconv.FormatInt(days, 10)
@@ -513,12 +512,12 @@ func (co *company) readMaster(env masterdata.Env, seed uint64, c config.Company,
 			}
 			panic("flows: master_data/" + t.Name + " has no column " + name)
 		}
-		var cost, buy, list, typ, valuation, accounts, termName, termDays, blocked int
+		var cost, buy, list, typ, valuation, accounts, termName, termDays, active, blocked int
 		if t.Name == "materials" {
 			cost, buy, list, typ = col("standard_cost"), col("purchase_price"), col("list_price"), col("material_type")
 			valuation, accounts = col("valuation_method"), col("account_determination")
 		} else {
-			termName, termDays = col("payment_terms"), col("payment_terms_days")
+			termName, termDays, active = col("payment_terms"), col("payment_terms_days"), col("is_active")
 		}
 		if t.Name == "customers" {
 			blocked = col("credit_blocked")
@@ -553,13 +552,20 @@ func (co *company) readMaster(env masterdata.Env, seed uint64, c config.Company,
 				}
 			case "vendors":
 				co.vendTerms[i] = term(row[termName].Str, row[termDays].Int)
+				if row[active].Int != 0 {
+					co.vendors = append(co.vendors, int32(i))
+				}
 			case "customers":
 				co.custTerms[i] = term(row[termName].Str, row[termDays].Int)
-				co.blocked[i] = row[blocked].Int != 0
-				if !co.blocked[i] {
-					co.unblocked++
+				if row[active].Int != 0 && row[blocked].Int == 0 {
+					co.customers = append(co.customers, int32(i))
 				}
 			}
+		}
+	}
+	if len(co.vendors) == 0 {
+		for i := range s.Vendors {
+			co.vendors = append(co.vendors, int32(i))
 		}
 	}
 	if len(co.sellable) == 0 {

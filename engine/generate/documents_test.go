@@ -37,27 +37,40 @@ func TestReferenceIDs(t *testing.T) {
 	})
 }
 
-// TestBlockedCustomers: no sales order goes to a customer that
-// master_data/customers.csv marks credit_blocked.
-func TestBlockedCustomers(t *testing.T) {
-	orders, blocked := 0, 0
+// TestOrderingPartners: no sales order goes to a customer that
+// master_data/customers.csv marks credit_blocked or not is_active, and no
+// purchase order or goods receipt to a vendor that master_data/vendors.csv
+// marks not is_active.
+func TestOrderingPartners(t *testing.T) {
+	orders, excluded := 0, 0
 	eachBalanceRun(t, func(t *testing.T, dir string) {
-		isBlocked := map[string]bool{}
+		why := map[string]string{}
 		eachRow(t, dir, "master_data/customers.csv", func(cols map[string]int, rec []string) {
-			if rec[cols["credit_blocked"]] == "true" {
-				isBlocked[rec[cols["customer_id"]]] = true
+			switch {
+			case rec[cols["credit_blocked"]] == "true":
+				why[rec[cols["customer_id"]]] = "whose credit is blocked"
+			case rec[cols["is_active"]] != "true":
+				why[rec[cols["customer_id"]]] = "who is inactive"
 			}
 		})
-		blocked += len(isBlocked)
-		eachRow(t, dir, "document_flows/sales_orders.csv", func(cols map[string]int, rec []string) {
-			orders++
-			if c := rec[cols["customer_id"]]; isBlocked[c] {
-				t.Errorf("sales order %s goes to %s, whose credit is blocked", rec[cols["document_id"]], c)
+		eachRow(t, dir, "master_data/vendors.csv", func(cols map[string]int, rec []string) {
+			if rec[cols["is_active"]] != "true" {
+				why[rec[cols["vendor_id"]]] = "who is inactive"
 			}
 		})
+		excluded += len(why)
+		for file, party := range map[string]string{"document_flows/sales_orders.csv": "customer_id",
+			"document_flows/purchase_orders.csv": "vendor_id", "document_flows/goods_receipts.csv": "vendor_id"} {
+			eachRow(t, dir, file, func(cols map[string]int, rec []string) {
+				orders++
+				if p := rec[cols[party]]; why[p] != "" {
+					t.Errorf("%s: %s goes to %s, %s", file, rec[cols["document_id"]], p, why[p])
+				}
+			})
+		}
 	})
-	if orders == 0 || blocked == 0 {
-		t.Errorf("%d sales orders, %d blocked customers: the test checks nothing", orders, blocked)
+	if orders == 0 || excluded == 0 {
+		t.Errorf("%d orders, %d inactive or blocked partners: the test checks nothing", orders, excluded)
 	}
 }
 
