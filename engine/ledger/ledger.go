@@ -165,7 +165,10 @@ type Ledger struct {
 	flows                           *flows.Flows
 	p2pWeight, o2cWeight, flowTotal uint64
 	rangePick                       *rng.Weighted // a template's amount range, by the industry's template weights
-	flowTmpl                        [flows.Receipt + 1]*template
+	// inventPick draws the kind of a fictitious entry: those of tmplPick
+	// but the reclassifications and deferrals (moves).
+	inventPick *rng.Weighted
+	flowTmpl   [flows.Receipt + 1]*template
 	// deferral is the template of revenue deferrals, which move revenue
 	// already booked (booked), as reclassifications (reclassify) move
 	// expenses.
@@ -217,6 +220,13 @@ func New(cfg *config.Config, seed uint64, ch *chart.Chart) *Ledger {
 	}
 	l.flowWeights(weights)
 	l.tmplPick = rng.NewWeighted(weights)
+	invent := slices.Clone(weights)
+	for i := range invent {
+		if l.moves(i) {
+			invent[i] = 0
+		}
+	}
+	l.inventPick = rng.NewWeighted(invent)
 	named := map[string]int32{}
 	for i, a := range ch.Accounts {
 		if _, dup := named[a.Name]; a.Postable && !dup {
@@ -750,12 +760,7 @@ func (l *Ledger) document(co *company, seq int64, r *rand.Rand, out *Block) {
 	d := document{seq: seq, party: -1, partyKind: t.party, source: t.source}
 	d.idHi, d.idLo = r.Uint64(), r.Uint64()
 	d.user = int32(r.IntN(co.users))
-	switch t.party {
-	case vendor:
-		d.party = int32(r.IntN(co.vendors))
-	case customer:
-		d.party = int32(r.IntN(co.custs))
-	}
+	d.drawParty(co, r)
 	if l.sourcePick != nil {
 		d.source = config.Sources[l.sourcePick.Pick(r)]
 	} else if d.source == "automated" && r.IntN(manualShare) == 0 {
@@ -777,8 +782,18 @@ func (l *Ledger) document(co *company, seq int64, r *rand.Rand, out *Block) {
 		case fraudSuspense:
 			other = suspenseRoles
 		case fraudFictitious:
-			// An invented entry is typed by hand: a few lines, of the
-			// size of any kind of document (flows' kinds included).
+			// An invented entry moves nothing real, so it is no
+			// reclassification or deferral, which move what was booked
+			// (a made-up deferral could debit a revenue account that no
+			// invoice has credited).
+			if l.moves(tIdx) {
+				tIdx = l.inventPick.Pick(r)
+				t, other = &l.templates[tIdx], l.templates[tIdx].other
+				d.partyKind = t.party
+				d.drawParty(co, r)
+			}
+			// It is typed by hand: a few lines, of the size of any kind
+			// of document (flows' kinds included).
 			d.source = "manual"
 			nLines = min(nLines, 4)
 			rIdx = l.rangePick.Pick(r)
@@ -960,6 +975,22 @@ func thresholdWithin(thresholds []int64, top int64, r *rand.Rand) int64 {
 		}
 	}
 	panic("unreachable")
+}
+
+// moves reports whether template i moves an amount booked before it
+// (booked): a reclassification or a revenue deferral.
+func (l *Ledger) moves(i int) bool { return i == l.reclassify || &l.templates[i] == l.deferral }
+
+// drawParty draws the vendor or customer of a document of kind
+// d.partyKind, or none (-1).
+func (d *document) drawParty(co *company, r *rand.Rand) {
+	d.party = -1
+	switch d.partyKind {
+	case vendor:
+		d.party = int32(r.IntN(co.vendors))
+	case customer:
+		d.party = int32(r.IntN(co.custs))
+	}
 }
 
 // booked finds what a reclassification or a deferral moves: an amount the
