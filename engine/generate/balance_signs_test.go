@@ -10,7 +10,10 @@ import (
 
 // TestControlAccounts checks what an accountant reads first in a trial
 // balance: at every period end, each company's receivables and inventory
-// carry debit balances and its payables a credit balance, every loan a
+// carry debit balances and its payables a credit balance (apart from the
+// duplicate payments not yet recovered: an overpaid invoice is a debit on
+// its vendor, and where a fifth of the entries are frauds they can
+// outweigh the open invoices), every loan a
 // credit balance, every prepaid expense and every bank account a debit
 // balance (the operating account funded by the credit facility's
 // drawings, whatever the fraud rate), and the
@@ -32,14 +35,18 @@ func TestControlAccounts(t *testing.T) {
 			for _, row := range checkAccountSides(t, dir, pl) {
 				sums[period{row.company, row.end, row.category}] += row.close
 			}
-			aging := map[period]int64{}
+			aging, overpaid := map[period]int64{}, map[period]int64{}
 			for file, category := range map[string]string{"subledger/ar_aging.csv": "Receivables", "subledger/ap_aging.csv": "Payables"} {
 				eachRow(t, dir, file, func(cols map[string]int, rec []string) {
 					p := period{rec[cols["company_code"]], rec[cols["as_of_date"]], category}
 					if _, ok := sums[p]; !ok {
 						t.Fatalf("%s: %s as of %s, which is no period end", file, p.company, p.end)
 					}
-					aging[p] += minor(t, rec[cols["amount_remaining"]])
+					v := minor(t, rec[cols["amount_remaining"]])
+					aging[p] += v
+					if category == "Payables" && v < 0 {
+						overpaid[p] -= v
+					}
 				})
 			}
 			// The opening: balances against the opening invoices.
@@ -95,7 +102,7 @@ func TestControlAccounts(t *testing.T) {
 			for p, v := range sums {
 				switch {
 				case (p.category == "Receivables" || p.category == "Inventory") && v < 0,
-					p.category == "Payables" && v > 0:
+					p.category == "Payables" && v-overpaid[p] > 0:
 					t.Errorf("%s %s: %s closes at %d", p.company, p.end, p.category, v)
 				}
 				want := aging[p]

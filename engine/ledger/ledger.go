@@ -93,8 +93,15 @@ type company struct {
 	ranges               []amountRange
 	minAmount, maxAmount int64
 	// thresholds are the fraud approval thresholds above min_amount and
-	// at most max_amount, in minor units, or max_amount alone.
-	thresholds []int64
+	// at most max_amount, in minor units, or max_amount alone, ascending.
+	// Frauds take a kind of document among whose entries their size does
+	// not stand out: splitPick draws the kind of a split below a
+	// threshold, one whose amounts reach the lowest, and inventPick the
+	// kind of a fictitious entry; neither is a reclassification or
+	// deferral, sized by what they move (kindsReaching). Either is nil
+	// when no kind qualifies.
+	thresholds            []int64
+	splitPick, inventPick *rng.Weighted
 	// sched are the company's recurring postings; accrualRange the range
 	// of month-end accrual estimates.
 	sched        schedule
@@ -164,11 +171,9 @@ type Ledger struct {
 	// shares of the templates they replace, out of flowTotal.
 	flows                           *flows.Flows
 	p2pWeight, o2cWeight, flowTotal uint64
-	rangePick                       *rng.Weighted // a template's amount range, by the industry's template weights
-	// inventPick draws the kind of a fictitious entry: those of tmplPick
-	// but the reclassifications and deferrals (moves).
-	inventPick *rng.Weighted
-	flowTmpl   [flows.Receipt + 1]*template
+	// tmplWeights are the weights of tmplPick.
+	tmplWeights []uint64
+	flowTmpl    [flows.Receipt + 1]*template
 	// deferral is the template of revenue deferrals, which move revenue
 	// already booked (booked), as reclassifications (reclassify) move
 	// expenses.
@@ -209,7 +214,6 @@ func New(cfg *config.Config, seed uint64, ch *chart.Chart) *Ledger {
 		}
 	}
 	weights = templateWeights(cfg.Global.Industry)
-	l.rangePick = rng.NewWeighted(append([]uint64(nil), weights...))
 	// Recurring postings follow the calendar (recurring.go), not a draw.
 	recurringTmpl := map[string]**template{"payroll": &l.payroll, "depreciation": &l.depreciation, "accrual": &l.accrual,
 		"asset_acquisition": &l.acquisition, "prepayment": &l.prepayment, "loan_repayment": &l.loanRepayment}
@@ -219,14 +223,7 @@ func New(cfg *config.Config, seed uint64, ch *chart.Chart) *Ledger {
 		}
 	}
 	l.flowWeights(weights)
-	l.tmplPick = rng.NewWeighted(weights)
-	invent := slices.Clone(weights)
-	for i := range invent {
-		if l.moves(i) {
-			invent[i] = 0
-		}
-	}
-	l.inventPick = rng.NewWeighted(invent)
+	l.tmplPick, l.tmplWeights = rng.NewWeighted(weights), weights
 	named := map[string]int32{}
 	for i, a := range ch.Accounts {
 		if _, dup := named[a.Name]; a.Postable && !dup {
@@ -314,6 +311,8 @@ func New(cfg *config.Config, seed uint64, ch *chart.Chart) *Ledger {
 			}
 			co.ranges = append(co.ranges, newAmountRange(p, perUSD, digits, min, max))
 		}
+		slices.Sort(co.thresholds)
+		co.splitPick, co.inventPick = l.kindsReaching(&co, co.thresholds[0]), l.kindsReaching(&co, 0)
 		if w := salesCut(c, perUSD, digits, max); w != "" {
 			l.warnings = append(l.warnings, w)
 		}
@@ -785,18 +784,15 @@ func (l *Ledger) document(co *company, seq int64, r *rand.Rand, out *Block) {
 			// An invented entry moves nothing real, so it is no
 			// reclassification or deferral, which move what was booked
 			// (a made-up deferral could debit a revenue account that no
-			// invoice has credited).
-			if l.moves(tIdx) {
-				tIdx = l.inventPick.Pick(r)
-				t, other = &l.templates[tIdx], l.templates[tIdx].other
-				d.partyKind = t.party
-				d.drawParty(co, r)
+			// invoice has credited). It is typed by hand: a few lines, of
+			// the size of its kind's entries.
+			if l.moves(tIdx) && co.inventPick != nil {
+				tIdx = co.inventPick.Pick(r)
+				t, other = l.rekind(co, &d, tIdx, r)
+				rIdx = tIdx
 			}
-			// It is typed by hand: a few lines, of the size of any kind
-			// of document (flows' kinds included).
 			d.source = "manual"
 			nLines = min(nLines, 4)
-			rIdx = l.rangePick.Pick(r)
 		case fraudRevenue:
 			t, other = &manualRevenue, manualRevenue.other
 			rIdx = len(l.templates)
@@ -812,6 +808,13 @@ func (l *Ledger) document(co *company, seq int64, r *rand.Rand, out *Block) {
 			}
 		case fraudSplit:
 			nLines = 2
+			// Of a kind whose amounts reach an approval threshold, so that
+			// one just below it does not stand out among the kind's.
+			if co.splitPick != nil && (l.moves(tIdx) || co.ranges[tIdx].hi < co.thresholds[0]) {
+				tIdx = co.splitPick.Pick(r)
+				t, other = l.rekind(co, &d, tIdx, r)
+				rIdx = tIdx
+			}
 		case fraudTiming:
 			dayIdx = l.nearestWeekend(dayIdx)
 			docIdx = dayIdx
@@ -848,6 +851,9 @@ func (l *Ledger) document(co *company, seq int64, r *rand.Rand, out *Block) {
 		}
 		switch {
 		case t == &l.templates[l.reclassify] || t == &capitalizedExpense:
+			// It spreads what it moves over a few accounts, not dozens
+			// of lines of a cent or two each.
+			nLines = min(nLines, maxMovedLines)
 			src = l.booked(out, r, flows.VendorInvoice, int32(dayIdx), by, int64(nLines)*co.minAmount)
 			moved = other[0] == chart.Opex
 		case t == l.deferral || t == &manualRevenue:
@@ -975,6 +981,42 @@ func thresholdWithin(thresholds []int64, top int64, r *rand.Rand) int64 {
 		}
 	}
 	panic("unreachable")
+}
+
+// maxMovedLines is the most lines of a reclassification or capitalization
+// of what an invoice booked.
+const maxMovedLines = 6
+
+// kindsReaching draws among the kinds of tmplPick whose amount ranges in
+// company co reach amount, reclassifications and deferrals left out; nil
+// when none does.
+func (l *Ledger) kindsReaching(co *company, amount int64) *rng.Weighted {
+	w := make([]uint64, len(l.tmplWeights))
+	var total uint64
+	for i, x := range l.tmplWeights {
+		if co.ranges[i].hi >= amount && !l.moves(i) {
+			w[i] = x
+			total += x
+		}
+	}
+	if total == 0 {
+		return nil
+	}
+	return rng.NewWeighted(w)
+}
+
+// rekind makes d a document of kind (template) tIdx instead of the one
+// first drawn: its party drawn again, its source the kind's unless the
+// config gives the sources. It returns the template and the roles of
+// its other side.
+func (l *Ledger) rekind(co *company, d *document, tIdx int, r *rand.Rand) (*template, []chart.Role) {
+	t := &l.templates[tIdx]
+	d.partyKind = t.party
+	d.drawParty(co, r)
+	if l.sourcePick == nil {
+		d.source = t.source
+	}
+	return t, t.other
 }
 
 // moves reports whether template i moves an amount booked before it
