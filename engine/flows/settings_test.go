@@ -204,6 +204,9 @@ func meanGaps(t *testing.T, flowsYAML string) map[flows.Kind]gap {
 	}
 	out := map[flows.Kind]gap{}
 	for k, xs := range days {
+		if len(xs) < 30 {
+			t.Fatalf("kind %d: %d orders to measure; the test needs more", k, len(xs))
+		}
 		var sum, sq float64
 		for _, x := range xs {
 			sum += x

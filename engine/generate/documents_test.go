@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"slices"
 	"testing"
+
+	"datasynth.dev/engine/masterdata"
 )
 
 // eachBalanceRun runs check as a subtest on the dataset of each of the
@@ -115,6 +117,8 @@ type accountDetermination struct {
 	COGS      string `json:"cogs_account"`
 	Revenue   string `json:"revenue_account"`
 	Purchase  string `json:"purchase_expense_account"`
+	// Stocked: the material's type is kept in stock.
+	Stocked bool `json:"-"`
 }
 
 // materialAccounts reads the account_determination of every material in
@@ -126,6 +130,7 @@ func materialAccounts(t *testing.T, dir string) map[string]accountDetermination 
 		if err := json.Unmarshal([]byte(rec[cols["account_determination"]]), &a); err != nil {
 			t.Fatal(err)
 		}
+		a.Stocked = masterdata.Stocked(rec[cols["material_type"]])
 		det[rec[cols["material_id"]]] = a
 	})
 	return det
@@ -189,6 +194,13 @@ func TestMaterialSaleAndPurchaseAccounts(t *testing.T) {
 	services := 0 // vendor invoices of services or supplies, every config
 	eachBalanceRun(t, func(t *testing.T, dir string) {
 		det := materialAccounts(t, dir)
+		// A stocked material is expensed as it is sold, the others as
+		// they are bought: to an operating expense.
+		for m, a := range det {
+			if (a.Purchase == a.COGS) != a.Stocked {
+				t.Errorf("material %s (stocked %v): purchase_expense_account %s, cogs_account %s", m, a.Stocked, a.Purchase, a.COGS)
+			}
+		}
 		typ := map[string]string{}
 		eachRow(t, dir, "chart_of_accounts.csv", func(cols map[string]int, rec []string) {
 			typ[rec[cols["account_number"]]] = rec[cols["account_type"]]

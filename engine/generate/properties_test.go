@@ -307,19 +307,29 @@ func benfordMAD(firstDigit [10]int, n int) float64 {
 // reclassifications of vendor costs, fictitious entries and splits below
 // an approval threshold with the entries of their kind) are of their
 // size: hardly any is larger than every ordinary entry of its document
-// type and text. (Before generator 2.48.0 three in five revenue
-// manipulations were, drawn from a range of their own fifty times as
-// large; before 2.51.0 fictitious entries took any kind's size, and
-// splits a threshold above their kind's range.)
+// type and text, or smaller than every one. (Before generator 2.48.0
+// three in five revenue manipulations were larger, drawn from a range of
+// their own fifty times as large; before 2.52.0 fictitious entries took
+// any kind's size, and before 2.53.0 splits could take a threshold
+// outside their kind's range.)
+// The second config has a threshold below most kinds' ranges, which their
+// splits must not take.
 func TestFraudSizeBlendsIn(t *testing.T) {
-	cfg := parseConfig(t, `global: {seed: 21, industry: technology, start_date: "2024-01-01", period_months: 12}
+	for name, thresholds := range map[string]string{"default thresholds": "", "a threshold below most ranges": ", approval_thresholds: [5, 2000]"} {
+		t.Run(name, func(t *testing.T) {
+			cfg := parseConfig(t, `global: {seed: 21, industry: technology, start_date: "2024-01-01", period_months: 12}
 companies:
   - {code: "1000", name: Harbor Street Inc., currency: USD, country: US, annual_transaction_volume: {custom: 30000}}
 chart_of_accounts: {complexity: medium}
 output: {formats: [csv]}
-fraud: {enabled: true, fraud_rate: 0.1}
+fraud: {enabled: true, fraud_rate: 0.1`+thresholds+`}
 `)
-	dir := gen(t, cfg, 2).Dir
+			checkFraudSizes(t, gen(t, cfg, 2).Dir)
+		})
+	}
+}
+
+func checkFraudSizes(t *testing.T, dir string) {
 	kinds := map[string]string{}
 	eachRow(t, dir, "labels/anomaly_labels.csv", func(cols map[string]int, rec []string) {
 		kinds[rec[cols["document_id"]]] = rec[cols["anomaly_type"]]
@@ -339,13 +349,16 @@ fraud: {enabled: true, fraud_rate: 0.1}
 		}
 		d.total += minor(t, rec[cols["debit_amount"]])
 	})
-	largest := map[string]int64{}
+	largest, smallest := map[string]int64{}, map[string]int64{}
 	for id, d := range docs {
 		if kinds[id] == "" {
 			largest[d.group] = max(largest[d.group], d.total)
+			if s, ok := smallest[d.group]; !ok || d.total < s {
+				smallest[d.group] = d.total
+			}
 		}
 	}
-	frauds, above := map[string]int{}, map[string]int{}
+	frauds, outside := map[string]int{}, map[string]int{}
 	for id, d := range docs {
 		switch k := kinds[id]; k {
 		case "RevenueManipulation", "ExpenseCapitalization", "SuspenseAccountAbuse", "FictitiousTransaction", "SplitTransaction":
@@ -353,8 +366,8 @@ fraud: {enabled: true, fraud_rate: 0.1}
 				continue // a kind with no ordinary entries of this text
 			}
 			frauds[k]++
-			if d.total > largest[d.group] {
-				above[k]++
+			if d.total > largest[d.group] || d.total < smallest[d.group] {
+				outside[k]++
 			}
 		}
 	}
@@ -362,9 +375,12 @@ fraud: {enabled: true, fraud_rate: 0.1}
 		if frauds[k] < 50 {
 			t.Fatalf("%d %s entries; the test needs more", frauds[k], k)
 		}
-		if above[k]*100 > frauds[k] {
-			t.Errorf("%d of %d %s entries are larger than every ordinary entry of their type and text", above[k], frauds[k], k)
+		// Drawn like the ordinary entries, about 2/(n+1) of the frauds
+		// would fall outside n ordinary entries by chance: under 1% for
+		// the hundreds of each kind here.
+		if outside[k]*50 > frauds[k] {
+			t.Errorf("%d of %d %s entries are larger or smaller than every ordinary entry of their type and text", outside[k], frauds[k], k)
 		}
-		t.Logf("%s: %d of %d above the ordinary entries", k, above[k], frauds[k])
+		t.Logf("%s: %d of %d outside the ordinary entries", k, outside[k], frauds[k])
 	}
 }

@@ -10,4 +10,4 @@
 package genversion
 
 // Version is the generator version recorded in every run_manifest.json.
-const Version = "2.52.0"
+const Version = "2.53.0"

@@ -75,6 +75,10 @@ type amountRange struct {
 	lo, hi int64
 }
 
+// holds reports whether a split just below approval threshold th (up to
+// a twentieth below it) lies within the range.
+func (rg amountRange) holds(th int64) bool { return th <= rg.hi && th-th/20 > rg.lo }
+
 // newAmountRange places profile p for a company whose currency trades at
 // perUSD (millionths of a unit per US dollar) with digits minor digits,
 // inside [min, max] minor units. The window keeps its whole decades where

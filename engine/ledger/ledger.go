@@ -96,10 +96,10 @@ type company struct {
 	// at most max_amount, in minor units, or max_amount alone, ascending.
 	// Frauds take a kind of document among whose entries their size does
 	// not stand out: splitPick draws the kind of a split below a
-	// threshold, one whose amounts reach the lowest, and inventPick the
-	// kind of a fictitious entry; neither is a reclassification or
-	// deferral, sized by what they move (kindsReaching). Either is nil
-	// when no kind qualifies.
+	// threshold, one whose range holds a threshold (amountRange.holds),
+	// and inventPick the kind of a fictitious entry; neither is a
+	// reclassification or deferral, sized by what they move (kinds).
+	// Either is nil when no kind qualifies.
 	thresholds            []int64
 	splitPick, inventPick *rng.Weighted
 	// sched are the company's recurring postings; accrualRange the range
@@ -312,7 +312,8 @@ func New(cfg *config.Config, seed uint64, ch *chart.Chart) *Ledger {
 			co.ranges = append(co.ranges, newAmountRange(p, perUSD, digits, min, max))
 		}
 		slices.Sort(co.thresholds)
-		co.splitPick, co.inventPick = l.kindsReaching(&co, co.thresholds[0]), l.kindsReaching(&co, 0)
+		co.splitPick = l.kinds(&co, func(rg amountRange) bool { return slices.ContainsFunc(co.thresholds, rg.holds) })
+		co.inventPick = l.kinds(&co, func(amountRange) bool { return true })
 		if w := salesCut(c, perUSD, digits, max); w != "" {
 			l.warnings = append(l.warnings, w)
 		}
@@ -760,14 +761,7 @@ func (l *Ledger) document(co *company, seq int64, r *rand.Rand, out *Block) {
 	d.idHi, d.idLo = r.Uint64(), r.Uint64()
 	d.user = int32(r.IntN(co.users))
 	d.drawParty(co, r)
-	if l.sourcePick != nil {
-		d.source = config.Sources[l.sourcePick.Pick(r)]
-	} else if d.source == "automated" && r.IntN(manualShare) == 0 {
-		// Someone books by hand what a feed usually posts (a bank charge
-		// read off a statement), so that a manual entry of such a kind is
-		// not by itself a fictitious one.
-		d.source = "manual"
-	}
+	l.drawSource(&d, r)
 
 	fraud := noFraud
 	other := t.other
@@ -810,7 +804,7 @@ func (l *Ledger) document(co *company, seq int64, r *rand.Rand, out *Block) {
 			nLines = 2
 			// Of a kind whose amounts reach an approval threshold, so that
 			// one just below it does not stand out among the kind's.
-			if co.splitPick != nil && (l.moves(tIdx) || co.ranges[tIdx].hi < co.thresholds[0]) {
+			if co.splitPick != nil && (l.moves(tIdx) || !slices.ContainsFunc(co.thresholds, co.ranges[tIdx].holds)) {
 				tIdx = co.splitPick.Pick(r)
 				t, other = l.rekind(co, &d, tIdx, r)
 				rIdx = tIdx
@@ -902,7 +896,7 @@ func (l *Ledger) document(co *company, seq int64, r *rand.Rand, out *Block) {
 			// Just below an approval threshold the limits allow: one
 			// within the range of the document's kind where there is
 			// one, so that its size does not stand out among its kind.
-			th := thresholdWithin(co.thresholds, rg.hi, r)
+			th := thresholdWithin(co.thresholds, rg, r)
 			a = max(th-1-int64(r.Uint64N(uint64(max(1, th/20)))), co.minAmount)
 		} else {
 			a = rg.draw(r, l.benford)
@@ -959,12 +953,12 @@ func (l *Ledger) document(co *company, seq int64, r *rand.Rand, out *Block) {
 	l.add(out, d, total)
 }
 
-// thresholdWithin draws one of the approval thresholds at most top, or of
-// all of them where none is.
-func thresholdWithin(thresholds []int64, top int64, r *rand.Rand) int64 {
+// thresholdWithin draws one of the approval thresholds that range rg
+// holds, or of all of them where it holds none.
+func thresholdWithin(thresholds []int64, rg amountRange, r *rand.Rand) int64 {
 	n := 0
 	for _, v := range thresholds {
-		if v <= top {
+		if rg.holds(v) {
 			n++
 		}
 	}
@@ -973,7 +967,7 @@ func thresholdWithin(thresholds []int64, top int64, r *rand.Rand) int64 {
 	}
 	j := r.IntN(n)
 	for _, v := range thresholds {
-		if v <= top {
+		if rg.holds(v) {
 			if j == 0 {
 				return v
 			}
@@ -987,14 +981,13 @@ func thresholdWithin(thresholds []int64, top int64, r *rand.Rand) int64 {
 // of what an invoice booked.
 const maxMovedLines = 6
 
-// kindsReaching draws among the kinds of tmplPick whose amount ranges in
-// company co reach amount, reclassifications and deferrals left out; nil
-// when none does.
-func (l *Ledger) kindsReaching(co *company, amount int64) *rng.Weighted {
+// kinds draws among the kinds of tmplPick whose amount ranges in company
+// co are ok, reclassifications and deferrals left out; nil when none is.
+func (l *Ledger) kinds(co *company, ok func(amountRange) bool) *rng.Weighted {
 	w := make([]uint64, len(l.tmplWeights))
 	var total uint64
 	for i, x := range l.tmplWeights {
-		if co.ranges[i].hi >= amount && !l.moves(i) {
+		if ok(co.ranges[i]) && !l.moves(i) {
 			w[i] = x
 			total += x
 		}
@@ -1006,17 +999,27 @@ func (l *Ledger) kindsReaching(co *company, amount int64) *rng.Weighted {
 }
 
 // rekind makes d a document of kind (template) tIdx instead of the one
-// first drawn: its party drawn again, its source the kind's unless the
-// config gives the sources. It returns the template and the roles of
-// its other side.
+// first drawn: its party and source drawn again. It returns the template
+// and the roles of its other side.
 func (l *Ledger) rekind(co *company, d *document, tIdx int, r *rand.Rand) (*template, []chart.Role) {
 	t := &l.templates[tIdx]
-	d.partyKind = t.party
+	d.partyKind, d.source = t.party, t.source
 	d.drawParty(co, r)
-	if l.sourcePick == nil {
-		d.source = t.source
-	}
+	l.drawSource(d, r)
 	return t, t.other
+}
+
+// drawSource draws the source of document d, whose source is its kind's:
+// from the config's source_distribution where it gives one.
+func (l *Ledger) drawSource(d *document, r *rand.Rand) {
+	if l.sourcePick != nil {
+		d.source = config.Sources[l.sourcePick.Pick(r)]
+	} else if d.source == "automated" && r.IntN(manualShare) == 0 {
+		// Someone books by hand what a feed usually posts (a bank charge
+		// read off a statement), so that a manual entry of such a kind is
+		// not by itself a fictitious one.
+		d.source = "manual"
+	}
 }
 
 // moves reports whether template i moves an amount booked before it
