@@ -35,15 +35,19 @@ command -v /usr/bin/time >/dev/null || { echo "install GNU time: apt-get install
 bench_config "$work/bench.yaml" "$entries"
 
 # run CORES CMD...: runs the command REPEAT times (default 3) and prints
-# "seconds peak_kb" of the fastest run; the output is removed after each run.
+# "seconds peak_kb" of the fastest run, whose user and system seconds it
+# leaves in $work/cpu; the output is removed after each run.
 run() {
   local cores=$1; shift
   local best=""
   for _ in $(seq "${REPEAT:-3}"); do
     rm -rf "$work/out"
-    GOMAXPROCS=$cores /usr/bin/time -f '%e %M' -o "$work/time" "$@" >/dev/null
-    read -r s kb <"$work/time"
-    if [ -z "$best" ] || python3 -c "import sys; sys.exit(0 if $s < ${best%% *} else 1)"; then best="$s $kb"; fi
+    GOMAXPROCS=$cores /usr/bin/time -f '%e %M %U %S' -o "$work/time" "$@" >/dev/null
+    read -r s kb u sys <"$work/time"
+    if [ -z "$best" ] || python3 -c "import sys; sys.exit(0 if $s < ${best%% *} else 1)"; then
+      best="$s $kb"
+      echo "$u $sys" >"$work/cpu"
+    fi
   done
   rm -rf "$work/out"
   echo "$best"
@@ -60,6 +64,7 @@ rm -rf "$work/warm"
 
 read -r c1 c1kb < <(run 1 "$work/csvceiling" -lines "$lines" -o "$work/out")
 read -r g1 g1kb < <(run 1 bin/datasynth-data generate --config "$work/bench.yaml" --output "$work/out" -q --threads 1)
+read -r g1user g1sys <"$work/cpu"
 read -r g2 g2kb < <(run 2 bin/datasynth-data generate --config "$work/bench.yaml" --output "$work/out" -q --threads 2)
 # Peak RSS must not grow with volume: four times the entries, once.
 sed "s/custom: $entries/custom: $((entries * 4))/" "$work/bench.yaml" >"$work/bench4.yaml"
@@ -122,9 +127,10 @@ print(f"peak RSS, 1 / 2 threads      this build {g1kb/1024:.0f} / {g2kb/1024:.0f
 PY
 fi
 
-python3 - "$lines" "$c1" "$g1" "$g2" "$c1kb" "$g1kb" "$g2kb" "${BENCH_DIR:-/dev/shm}" "$g4kb" "$p1" "$p1kb" "$j1" "$j1kb" "$p4kb" "$p2kb" "$j2kb" "$j4kb" "$fc1" "$fc1cpu" "$p1cpu" "$j1cpu" "$rows" "$bytes" <<'PY'
+python3 - "$lines" "$c1" "$g1" "$g2" "$c1kb" "$g1kb" "$g2kb" "${BENCH_DIR:-/dev/shm}" "$g4kb" "$p1" "$p1kb" "$j1" "$j1kb" "$p4kb" "$p2kb" "$j2kb" "$j4kb" "$fc1" "$fc1cpu" "$p1cpu" "$j1cpu" "$rows" "$bytes" "$g1user" "$g1sys" <<'PY'
 import sys
 lines, c1, g1, g2 = int(sys.argv[1]), *map(float, sys.argv[2:5])
+g1user, g1sys = float(sys.argv[24]), float(sys.argv[25])
 c1kb, g1kb, g2kb = map(int, sys.argv[5:8])
 p1, p1kb, j1, j1kb, p4kb = float(sys.argv[10]), int(sys.argv[11]), float(sys.argv[12]), int(sys.argv[13]), int(sys.argv[14])
 p2kb, j2kb, j4kb = map(int, sys.argv[15:18])
@@ -134,6 +140,8 @@ print(f"journal-entry lines          {lines:,}  (output under {sys.argv[8]}; fas
 print(f"ceiling, 1 core              {lines/c1:,.0f} lines/s")
 rows, size = int(sys.argv[22]), int(sys.argv[23])
 print(f"datasynth-data, 1 thread     {lines/g1:,.0f} lines/s per core  ({lines/g1/(lines/c1):.2f} of ceiling), peak RSS {g1kb/1024:.0f} MB")
+print(f"  CPU of that run             user {g1user:.2f} s, system {g1sys:.2f} s ({g1sys / (g1user + g1sys):.0%} system; on a VM, a share far above"
+      f" a fifth is the kernel handing out memory, see docs/benchmarks.md)")
 print(f"  every table, 1 thread      {rows:,} rows, {size/1e6:,.0f} MB: {rows/g1:,.0f} rows/s, {size/g1/1e6:,.0f} MB/s (journal lines are {lines/rows:.0%} of the rows)")
 print(f"datasynth-data, 2 threads    {lines/g2/2:,.0f} lines/s per core  (speed-up 1->2 threads: {g1/g2:.2f}x), peak RSS {g2kb/1024:.0f} MB")
 print(f"4x the entries, 2 threads    peak RSS {int(sys.argv[9])/1024:.0f} MB")
