@@ -537,9 +537,7 @@ func (co *company) readMaster(env masterdata.Env, seed uint64, c config.Company,
 				}
 				co.inventory[i], co.cogs[i] = account("inventory_account", chart.Inventory), account("cogs_account", chart.COGS)
 				co.revenue[i] = account("revenue_account", chart.Revenue)
-				if co.stock[i] {
-					co.expense[i] = account("purchase_expense_account", chart.COGS)
-				} else {
+				if !co.stock[i] {
 					co.expense[i] = account("purchase_expense_account", chart.Opex)
 				}
 				switch row[typ].Str {

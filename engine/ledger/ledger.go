@@ -802,8 +802,8 @@ func (l *Ledger) document(co *company, seq int64, r *rand.Rand, out *Block) {
 			}
 		case fraudSplit:
 			nLines = 2
-			// Of a kind whose amounts reach an approval threshold, so that
-			// one just below it does not stand out among the kind's.
+			// Of a kind whose range holds an approval threshold, so that
+			// an amount just below it does not stand out among the kind's.
 			if co.splitPick != nil && (l.moves(tIdx) || !slices.ContainsFunc(co.thresholds, co.ranges[tIdx].holds)) {
 				tIdx = co.splitPick.Pick(r)
 				t, other = l.rekind(co, &d, tIdx, r)
