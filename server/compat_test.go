@@ -86,7 +86,10 @@ const retailSmallPayload = `{"industry": "retail", "start_date": "2024-01-01", "
 // session's pause, resume, triggers, events and stop; and what its REST
 // clients do with bulk generation, metrics and jobs.
 func TestWrapperFlows(t *testing.T) {
-	ts := start(t, Options{APIKeys: []string{testKey}})
+	// The test stops reading while it posts the triggers; a buffer as
+	// large as the stream (max_events below) keeps a slow machine, or the
+	// race detector, from closing it as a slow client meanwhile.
+	ts := start(t, Options{APIKeys: []string{testKey}, StreamBuffer: 3000})
 	ds := wrapper{t: t, url: ts.url, key: testKey}
 
 	// stream(): the config in DataSynth's flat form, then start.
